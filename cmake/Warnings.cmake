@@ -1,0 +1,14 @@
+# One place that sets the warning flags and sanitizers for every calpress target.
+function(calpress_apply_warnings target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes
+    -Wmissing-prototypes -Wno-unused-parameter)
+  if(CALPRESS_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(CALPRESS_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=${CALPRESS_SANITIZE} -fno-omit-frame-pointer
+      -fno-sanitize-recover=all)
+    target_link_options(${target} PRIVATE -fsanitize=${CALPRESS_SANITIZE})
+  endif()
+endfunction()

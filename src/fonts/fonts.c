@@ -1,0 +1,130 @@
+/* Private fontconfig configuration and strict family checks. */
+#include "fonts/fonts.h"
+#include "base/util.h"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
+#include <pango/pangofc-fontmap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct cp_fonts {
+    FcConfig *config;
+    PangoFontMap *map;
+    char **known; /* families already checked */
+    size_t n_known, cap_known;
+};
+
+cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d)
+{
+    char conf[4096];
+    snprintf(conf, sizeof conf, "%s/fonts.conf", fonts_dir);
+    FcConfig *cfg = FcConfigCreate();
+    if (!cfg || !FcConfigParseAndLoad(cfg, (const FcChar8 *)conf, FcTrue)) {
+        cp_error(d, cp_pos_file(conf), "cannot load the font configuration");
+        if (cfg)
+            FcConfigDestroy(cfg);
+        return NULL;
+    }
+    if (!FcConfigBuildFonts(cfg)) {
+        cp_error(d, cp_pos_file(conf), "fontconfig could not scan the font folders");
+        FcConfigDestroy(cfg);
+        return NULL;
+    }
+    cp_fonts *f = cp_xcalloc(1, sizeof *f);
+    f->config = cfg;
+    f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    if (!f->map || !PANGO_IS_FC_FONT_MAP(f->map)) {
+        cp_error(d, cp_pos_file(conf), "Pango has no fontconfig font map");
+        cp_fonts_free(f);
+        return NULL;
+    }
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), cfg);
+    return f;
+}
+
+void cp_fonts_free(cp_fonts *f)
+{
+    if (!f)
+        return;
+    if (f->map)
+        g_object_unref(f->map);
+    if (f->config)
+        FcConfigDestroy(f->config);
+    for (size_t i = 0; i < f->n_known; i++)
+        free(f->known[i]);
+    free(f->known);
+    free(f);
+}
+
+PangoFontMap *cp_fonts_lookup_map(cp_fonts *f)
+{
+    return f->map;
+}
+
+bool cp_fonts_has_family(cp_fonts *f, const char *family)
+{
+    for (size_t i = 0; i < f->n_known; i++)
+        if (strcasecmp(f->known[i], family) == 0)
+            return true;
+    FcPattern *pat = FcPatternCreate();
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+    FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, NULL);
+    FcFontSet *set = FcFontList(f->config, pat, os);
+    bool found = set && set->nfont > 0;
+    FcFontSetDestroy(set);
+    FcObjectSetDestroy(os);
+    FcPatternDestroy(pat);
+    if (found) {
+        cp_grow((void **)&f->known, &f->cap_known, f->n_known + 1, sizeof *f->known);
+        f->known[f->n_known++] = cp_xstrdup(family);
+    }
+    return found;
+}
+
+const char *cp_fonts_font_family(PangoFont *font)
+{
+    if (!font || !PANGO_IS_FC_FONT(font))
+        return NULL;
+    FcPattern *pat = pango_fc_font_get_pattern(PANGO_FC_FONT(font));
+    FcChar8 *fam = NULL;
+    if (!pat || FcPatternGetString(pat, FC_FAMILY, 0, &fam) != FcResultMatch)
+        return NULL;
+    return (const char *)fam;
+}
+
+/* Is name one of the comma-separated families (trimmed, case-insensitive)? */
+static bool listed(const char *families, const char *name)
+{
+    size_t n = strlen(name);
+    const char *p = families;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > p && t[-1] == ' ')
+            t--;
+        if ((size_t)(t - p) == n && strncasecmp(p, name, n) == 0)
+            return true;
+        p = e;
+    }
+    return false;
+}
+
+bool cp_fonts_font_in(PangoFont *font, const char *families)
+{
+    if (!font || !PANGO_IS_FC_FONT(font))
+        return false;
+    FcPattern *pat = pango_fc_font_get_pattern(PANGO_FC_FONT(font));
+    FcChar8 *fam = NULL;
+    for (int i = 0; pat && FcPatternGetString(pat, FC_FAMILY, i, &fam) == FcResultMatch; i++)
+        if (listed(families, (const char *)fam))
+            return true;
+    return false;
+}

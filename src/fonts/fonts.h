@@ -1,0 +1,31 @@
+/* A private fontconfig set-up over the project's fonts/ folder: calpress never sees the user's
+ * desktop fonts, and a family that does not resolve to itself is an error, not a substitution. */
+#ifndef CP_FONTS_H
+#define CP_FONTS_H
+
+#include <stdbool.h>
+
+#include <pango/pango.h>
+
+#include "base/diag.h"
+
+typedef struct cp_fonts cp_fonts;
+
+/* Loads fonts_dir/fonts.conf into a fresh fontconfig configuration and makes a Pango font map
+ * over it. Returns NULL (with a diagnostic) on failure; free with cp_fonts_free. */
+cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d);
+void cp_fonts_free(cp_fonts *f);
+
+/* The font map, borrowed from f. */
+PangoFontMap *cp_fonts_lookup_map(cp_fonts *f);
+
+/* True if fontconfig knows a font whose family is exactly `family` (case-insensitive). */
+bool cp_fonts_has_family(cp_fonts *f, const char *family);
+
+/* The (first) family name of the font file behind a Pango font; borrowed from font. */
+const char *cp_fonts_font_family(PangoFont *font);
+/* True if any of the font file's family names (a face may have several, e.g. "EB Garamond" and
+ * "EB Garamond 12") is listed in the comma-separated `families`. */
+bool cp_fonts_font_in(PangoFont *font, const char *families);
+
+#endif

@@ -1,0 +1,120 @@
+/* Display list storage and its text dump. */
+#include "layout/display.h"
+#include "base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void cp_doc_init(cp_doc *doc)
+{
+    memset(doc, 0, sizeof *doc);
+}
+
+void cp_doc_finish(cp_doc *doc)
+{
+    for (size_t i = 0; i < doc->n_pages; i++) {
+        cp_page *p = &doc->pages[i];
+        for (size_t j = 0; j < p->n; j++) {
+            if (p->items[j].line)
+                pango_layout_line_unref(p->items[j].line);
+            if (p->items[j].layout)
+                g_object_unref(p->items[j].layout);
+        }
+        free(p->items);
+    }
+    free(doc->pages);
+    memset(doc, 0, sizeof *doc);
+}
+
+cp_page *cp_doc_add_page(cp_doc *doc, const char *label, double trim_w, double trim_h,
+                         double bleed, double slug)
+{
+    cp_grow((void **)&doc->pages, &doc->cap_pages, doc->n_pages + 1, sizeof *doc->pages);
+    cp_page *p = &doc->pages[doc->n_pages++];
+    memset(p, 0, sizeof *p);
+    p->label = label;
+    p->trim_w = trim_w;
+    p->trim_h = trim_h;
+    p->bleed = bleed;
+    p->slug = slug;
+    return p;
+}
+
+cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag)
+{
+    cp_grow((void **)&p->items, &p->cap, p->n + 1, sizeof *p->items);
+    cp_item *it = &p->items[p->n++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->tag = tag;
+    return it;
+}
+
+void cp_page_rect(cp_page *p, const char *tag, double x, double y, double w, double h,
+                  cp_color c)
+{
+    cp_item *it = cp_page_add(p, CP_ITEM_RECT, tag);
+    it->x = x;
+    it->y = y;
+    it->w = w;
+    it->h = h;
+    it->color = c;
+}
+
+void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, double y1,
+                  double width, cp_color c)
+{
+    cp_item *it = cp_page_add(p, CP_ITEM_LINE, tag);
+    it->x = x0;
+    it->y = y0;
+    it->x1 = x1;
+    it->y1 = y1;
+    it->stroke_pt = width;
+    it->color = c;
+}
+
+static void hex(FILE *out, cp_color c)
+{
+    fprintf(out, "#%02x%02x%02x", (int)(c.r * 255 + 0.5), (int)(c.g * 255 + 0.5),
+            (int)(c.b * 255 + 0.5));
+}
+
+void cp_doc_dump(const cp_doc *doc, FILE *out)
+{
+    for (size_t i = 0; i < doc->n_pages; i++) {
+        const cp_page *p = &doc->pages[i];
+        fprintf(out, "page %zu %s trim %.2f x %.2f bleed %.2f slug %.2f\n", i + 1, p->label,
+                p->trim_w, p->trim_h, p->bleed, p->slug);
+        for (size_t j = 0; j < p->n; j++) {
+            const cp_item *it = &p->items[j];
+            fprintf(out, "  %s ", it->tag ? it->tag : "-");
+            switch (it->kind) {
+            case CP_ITEM_RECT:
+                fprintf(out, "rect %.2f %.2f %.2f %.2f ", it->x, it->y, it->w, it->h);
+                hex(out, it->color);
+                break;
+            case CP_ITEM_LINE:
+                fprintf(out, "line %.2f %.2f %.2f %.2f w %.2f%s ", it->x, it->y, it->x1, it->y1,
+                        it->stroke_pt, it->registration ? " registration" : "");
+                hex(out, it->color);
+                break;
+            case CP_ITEM_DOT:
+                fprintf(out, "%s %.2f %.2f r %.2f ", it->ring ? "ring" : "dot", it->x, it->y,
+                        it->w);
+                hex(out, it->color);
+                break;
+            case CP_ITEM_TEXT:
+                fprintf(out, "text %.2f %.2f w %.2f ", it->x, it->y, it->w);
+                hex(out, it->color);
+                fprintf(out, " \"%s\"", it->text ? it->text : "");
+                break;
+            case CP_ITEM_IMAGE:
+                fprintf(out, "image %s clip %.2f %.2f %.2f %.2f at %.2f %.2f %.2f %.2f",
+                        it->image ? it->image->path : "?", it->x, it->y, it->w, it->h, it->img_x,
+                        it->img_y, it->img_w, it->img_h);
+                break;
+            }
+            fputc('\n', out);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/* The display list: what a page shows, in points, with a text dump for golden tests. Layout
+ * fills it; render draws it onto any cairo context; pdf adds the page boxes. */
+#ifndef CP_DISPLAY_H
+#define CP_DISPLAY_H
+
+#include <pango/pango.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "base/arena.h"
+#include "image/image.h"
+#include "model/style.h"
+
+typedef enum cp_item_kind {
+    CP_ITEM_RECT,  /* filled rectangle */
+    CP_ITEM_LINE,  /* stroked line */
+    CP_ITEM_DOT,   /* filled circle (holiday markers); stroked when `ring` */
+    CP_ITEM_TEXT,  /* one laid-out line of text at a baseline */
+    CP_ITEM_IMAGE, /* a photo placed in a clipping frame */
+} cp_item_kind;
+
+typedef struct cp_item {
+    cp_item_kind kind;
+    const char *tag; /* which frame it belongs to, e.g. "body" */
+    double x, y, w, h; /* rect; image clip frame; text origin (x, baseline y); dot centre+radius */
+    double x1, y1;     /* line end */
+    double stroke_pt;  /* line width, ring width */
+    cp_color color;
+    bool registration; /* printer's marks: drawn in all inks */
+    bool ring;
+    PangoLayoutLine *line; /* text: a reference owned by the item */
+    PangoLayout *layout;   /* text: the line's layout, kept alive with it (owned reference) */
+    const char *text;      /* text: the line's characters, for dumps and tests */
+    /* image: the photo and where its upright, scaled picture lies (may exceed the clip frame) */
+    const cp_image *image;
+    double img_x, img_y, img_w, img_h;
+} cp_item;
+
+typedef struct cp_page {
+    const char *label; /* "cover", "January", "press 1" ... */
+    double trim_w, trim_h, bleed, slug; /* media = trim + 2 * (bleed + slug) */
+    cp_item *items;
+    size_t n, cap;
+} cp_page;
+
+typedef struct cp_doc {
+    const char *title;
+    cp_page *pages;
+    size_t n_pages, cap_pages;
+} cp_doc;
+
+void cp_doc_init(cp_doc *doc);
+/* Releases the pages and the text lines they hold. */
+void cp_doc_finish(cp_doc *doc);
+/* A new empty page, owned by doc (the pointer is valid until the next cp_doc_add_page). */
+cp_page *cp_doc_add_page(cp_doc *doc, const char *label, double trim_w, double trim_h,
+                         double bleed, double slug);
+
+/* Appends an item and returns it for the caller to fill; owned by the page. */
+cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag);
+void cp_page_rect(cp_page *p, const char *tag, double x, double y, double w, double h,
+                  cp_color c);
+void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, double y1,
+                  double width, cp_color c);
+
+/* Writes a stable, human-readable dump of the doc: one line per item, numbers to 0.01 pt. */
+void cp_doc_dump(const cp_doc *doc, FILE *out);
+
+#endif

@@ -1,0 +1,171 @@
+/* The month grid, its holiday list, and the small months of the year-at-a-glance. */
+#include "layout/layout.h"
+
+#include <math.h>
+#include <string.h>
+
+/* One line of unwrapped text at (x, top), returning its width; aligned right when right_edge. */
+static double put_text(cp_layout_ctx *lc, cp_page *page, const char *tag, const cp_style *st,
+                       const char *text, double x, double top, cp_color color, bool right_edge)
+{
+    cp_text_req req = {st, lc->cal->language.s, 1000, NULL, lc->cal->year_pos, tag, true};
+    cp_block b;
+    cp_set_plain(lc->ts, &req, text, &b);
+    double w = b.n ? b.lines[0].width : 0;
+    cp_block_place(&b, page, tag, right_edge ? x - w : x, top, color);
+    cp_block_finish(&b);
+    return w;
+}
+
+static bool is_sunday(cp_date d)
+{
+    return cp_date_weekday(d) == 6;
+}
+
+static void dot(cp_page *page, const char *tag, double x, double y, double r, cp_color c, bool ring)
+{
+    cp_item *it = cp_page_add(page, CP_ITEM_DOT, tag);
+    it->x = x;
+    it->y = y;
+    it->w = r;
+    it->color = c;
+    it->ring = ring;
+    it->stroke_pt = 0.6;
+}
+
+/* Cap height of a style, approximated from its size: the figures' top sits there. */
+static double ascent_of(const cp_style *st)
+{
+    return st->size_pt * 0.72;
+}
+
+void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_frame *grid,
+                          const cp_frame *hframe)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_layout *l = &cal->layout;
+    const cp_style *ws = cp_lc_style(lc, l, "weekday");
+    const cp_style *ds = cp_lc_style(lc, l, "day");
+    cp_month_grid g;
+    cp_month_grid_init(&g, cal->year, month, cal->week_start);
+    double cw = grid->w / 7;
+    double head = ws->leading_pt * 2.0;
+    double rh = (grid->h - head) / 6;
+    double pad = 2.2 * CP_PT_PER_MM;
+    /* Weekday headings over the columns, in the manifest's week start. */
+    for (int c = 0; c < 7; c++) {
+        int wd = cp_month_grid_col_weekday(&g, c);
+        cp_color col = wd == 6 ? l->accent : ws->color;
+        put_text(lc, page, "weekday", ws, lc->locale.weekdays_short[wd], grid->x + c * cw + pad,
+                 grid->y, col, false);
+    }
+    for (int r = 0; r < g.n_rows; r++) {
+        double ry = grid->y + head + r * rh;
+        if (l->rule_pt > 0)
+            cp_page_line(page, "rule", grid->x, ry, grid->x + grid->w, ry, l->rule_pt, l->muted);
+        for (int c = 0; c < 7; c++) {
+            cp_date d = g.cells[r][c];
+            bool in = cp_month_grid_in_month(&g, r, c);
+            if (!in && !l->neighbours)
+                continue;
+            size_t idx[4];
+            size_t nh = in ? cp_calendar_holidays_on(cal, d, idx, 4) : 0;
+            bool holiday = false, observance = false;
+            for (size_t i = 0; i < nh && i < 4; i++) {
+                if (cal->holidays[idx[i]].kind == CP_HOLIDAY)
+                    holiday = true;
+                else
+                    observance = true;
+            }
+            cp_color col = !in ? l->muted : (is_sunday(d) || holiday) ? l->accent : ds->color;
+            double x = grid->x + c * cw + pad;
+            double top = ry + pad;
+            const char *num = cp_locale_number(&lc->locale, lc->arena, d.day);
+            double w = put_text(lc, page, in ? "day" : "day-other", ds, num, x, top, col, false);
+            if (holiday || observance) {
+                double r0 = 1.6;
+                dot(page, "holiday-mark", x + w + r0 + 2.5, top + ascent_of(ds) * 0.35 + r0,
+                    r0, l->accent, !holiday);
+            }
+        }
+    }
+    double bottom = grid->y + head + g.n_rows * rh;
+    if (l->rule_pt > 0)
+        cp_page_line(page, "rule", grid->x, bottom, grid->x + grid->w, bottom, l->rule_pt,
+                     l->muted);
+
+    /* The holidays of this month, keyed to their dates, under the grid. */
+    const cp_style *hs = cp_lc_style(lc, l, "holiday_item");
+    size_t n = 0;
+    for (size_t i = 0; i < cal->n_holidays; i++)
+        n += cal->holidays[i].date.month == month;
+    if (!n)
+        return;
+    int per_col = (int)floor((hframe->h - hs->size_pt) / hs->leading_pt) + 1;
+    if (per_col < 1)
+        per_col = 1;
+    int cols_needed = (int)((n + (size_t)per_col - 1) / (size_t)per_col);
+    if (cols_needed > 2) {
+        cp_error(lc->diags, hframe->pos,
+                 "%zu holidays in %s do not fit frame 'holidays' (room for %d)", n,
+                 lc->locale.months[month - 1], per_col * 2);
+        return;
+    }
+    double colw = hframe->w / 2;
+    size_t k = 0;
+    for (size_t i = 0; i < cal->n_holidays; i++) {
+        const cp_holiday *h = &cal->holidays[i];
+        if (h->date.month != month)
+            continue;
+        double x = hframe->x + (double)(k / (size_t)per_col) * colw;
+        double top = hframe->y + (double)(k % (size_t)per_col) * hs->leading_pt;
+        k++;
+        bool obs = h->kind == CP_OBSERVANCE;
+        dot(page, "holiday-mark", x + 1.8, top + ascent_of(hs) * 0.5, 1.8, l->accent, obs);
+        const char *num = cp_locale_number(&lc->locale, lc->arena, h->date.day);
+        put_text(lc, page, "holiday", hs, num, x + 8 + hs->size_pt * 1.2, top,
+                 obs ? hs->color : l->accent, true);
+        const char *name = obs ? cp_arena_printf(lc->arena, "%s (observance)", h->name.s)
+                               : h->name.s;
+        double w = put_text(lc, page, "holiday", hs, name, x + 12 + hs->size_pt * 1.2, top,
+                            obs ? l->grey : hs->color, false);
+        if (w > colw - 14 - hs->size_pt * 1.2 && cols_needed > 1)
+            cp_warning(lc->diags, h->name.pos, "holiday name '%s' is wider than its column",
+                       h->name.s);
+    }
+}
+
+void cp_layout_mini_month(cp_layout_ctx *lc, cp_page *page, int month, double x, double y,
+                          double w, double h)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_layout *l = &cal->layout;
+    const cp_style *ms = cp_lc_style(lc, l, "mini_month");
+    const cp_style *ds = cp_lc_style(lc, l, "mini_day");
+    cp_month_grid g;
+    cp_month_grid_init(&g, cal->year, month, cal->week_start);
+    put_text(lc, page, "year", ms, lc->locale.months[month - 1], x, y, ms->color, false);
+    double cw = w / 7;
+    double top = y + ms->leading_pt * 1.4;
+    double rh = (h - (top - y)) / 7;
+    for (int c = 0; c < 7; c++) {
+        int wd = cp_month_grid_col_weekday(&g, c);
+        put_text(lc, page, "year", ds, lc->locale.weekdays_narrow[wd], x + (c + 1) * cw - 2, top,
+                 wd == 6 ? l->accent : l->grey, true);
+    }
+    for (int r = 0; r < g.n_rows; r++) {
+        for (int c = 0; c < 7; c++) {
+            if (!cp_month_grid_in_month(&g, r, c))
+                continue;
+            cp_date d = g.cells[r][c];
+            bool holiday = false;
+            size_t idx[4];
+            size_t nh = cp_calendar_holidays_on(cal, d, idx, 4);
+            for (size_t i = 0; i < nh && i < 4; i++)
+                holiday = holiday || cal->holidays[idx[i]].kind == CP_HOLIDAY;
+            cp_color col = (is_sunday(d) || holiday) ? l->accent : ds->color;
+            put_text(lc, page, "year", ds, cp_locale_number(&lc->locale, lc->arena, d.day),
+                     x + (c + 1) * cw - 2, top + (r + 1) * rh, col, true);
+        }
+    }
+}

@@ -1,0 +1,491 @@
+/* Calendar pages: the cover, twelve month pages and the back, composed from layout frames. */
+#include "layout/layout.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cp_photo_cache_init(cp_photo_cache *pc)
+{
+    memset(pc, 0, sizeof *pc);
+}
+
+void cp_photo_cache_finish(cp_photo_cache *pc)
+{
+    for (size_t i = 0; i < pc->n; i++)
+        cp_image_free(pc->images[i]);
+    free(pc->images);
+    memset(pc, 0, sizeof *pc);
+}
+
+const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cp_pos at,
+                                      cp_diags *d)
+{
+    for (size_t i = 0; i < pc->n; i++)
+        if (strcmp(pc->images[i]->path, path) == 0)
+            return pc->images[i];
+    cp_image *img = cp_image_open(path, at, d);
+    if (!img)
+        return NULL;
+    cp_grow((void **)&pc->images, &pc->cap, pc->n + 1, sizeof *pc->images);
+    pc->images[pc->n++] = img;
+    return img;
+}
+
+void cp_layout_ctx_init(cp_layout_ctx *lc, cp_typesetter *ts, const cp_calendar *cal,
+                        cp_photo_cache *photos, const cp_layout_opts *opts)
+{
+    memset(lc, 0, sizeof *lc);
+    lc->ts = ts;
+    lc->cal = cal;
+    lc->photos = photos;
+    lc->arena = ts->arena;
+    lc->diags = ts->diags;
+    if (opts)
+        lc->opts = *opts;
+    if (!cp_locale_load(&lc->locale, lc->arena, cal->language.s))
+        cp_error(lc->diags, cal->language.pos, "ICU has no calendar names for language '%s'",
+                 cal->language.s);
+}
+
+void cp_layout_ctx_finish(cp_layout_ctx *lc)
+{
+    free(lc->fits.items);
+    memset(lc, 0, sizeof *lc);
+}
+
+const cp_style *cp_lc_style(cp_layout_ctx *lc, const cp_layout *l, const char *name)
+{
+    const cp_style *st = cp_layout_lookup_style(l, name);
+    if (!st) {
+        /* The manifest loader checks every style calpress uses; this is a programmer error. */
+        cp_error(lc->diags, cp_pos_file(l->path), "layout defines no style '%s'", name);
+        static cp_style fallback;
+        fallback.name = name;
+        fallback.family = "EB Garamond";
+        fallback.size_pt = 10;
+        fallback.leading_pt = 12;
+        fallback.weight = 400;
+        return &fallback;
+    }
+    return st;
+}
+
+const cp_frame *cp_lc_frame(cp_layout_ctx *lc, const cp_layout *l, const char *page,
+                            const char *name)
+{
+    const cp_frame *f = cp_layout_lookup_frame(l, page, name);
+    if (!f) {
+        cp_error(lc->diags, cp_pos_file(l->path), "layout defines no frame '%s' for %s pages",
+                 name, page);
+        static cp_frame empty;
+        return &empty;
+    }
+    return f;
+}
+
+void cp_lc_report(cp_layout_ctx *lc, const char *page, const char *frame, const cp_block *b,
+                  const cp_style *st, double avail_h)
+{
+    cp_grow((void **)&lc->fits.items, &lc->fits.cap, lc->fits.n + 1, sizeof *lc->fits.items);
+    cp_fit_report *r = &lc->fits.items[lc->fits.n++];
+    r->page = page;
+    r->frame = frame;
+    r->lines_used = (int)b->n;
+    double first = b->n ? b->lines[0].baseline : st->size_pt;
+    double descent = b->n ? b->height - b->lines[b->n - 1].baseline : st->size_pt * 0.3;
+    r->lines_available = (int)floor((avail_h - first - descent) / b->leading_pt + 1e-6) + 1;
+    if (r->lines_available < 0)
+        r->lines_available = 0;
+    r->size_pt = b->size_pt;
+    r->nominal_pt = st->size_pt;
+    r->shrunk = b->shrunk;
+    r->runts = b->runts;
+}
+
+/* Sets text into a frame, copy-fitting within the style's size range; nothing is ever clipped. */
+static void frame_text(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const char *kind,
+                       const char *frame, const char *style, const cp_richtext *rt, cp_pos src,
+                       const char *what, const char *lang, const char *const *keep,
+                       cp_color *color, double *used_w)
+{
+    const cp_frame *f = cp_lc_frame(lc, l, kind, frame);
+    const cp_style *st = cp_lc_style(lc, l, style);
+    cp_text_req req = {st, lang, f->w, keep, src, what, false};
+    cp_block b;
+    cp_set_fit(lc->ts, &req, rt, f->h, frame, &f->pos, &b);
+    cp_lc_report(lc, page->label, frame, &b, st, f->h);
+    if (used_w) {
+        *used_w = 0;
+        for (size_t i = 0; i < b.n; i++)
+            if (b.lines[i].x + b.lines[i].width > *used_w)
+                *used_w = b.lines[i].x + b.lines[i].width;
+    }
+    cp_block_place(&b, page, frame, f->x, f->y, color ? *color : st->color);
+    cp_block_finish(&b);
+}
+
+static void frame_plain(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const char *kind,
+                        const char *frame, const char *style, const char *text, cp_pos src,
+                        const char *what, double *used_w)
+{
+    cp_richtext rt;
+    cp_para para = {cp_arena_strdup(lc->arena, text), NULL, 0, 1};
+    rt.paras = &para;
+    rt.n_paras = 1;
+    frame_text(lc, page, l, kind, frame, style, &rt, src, what, lc->cal->language.s, NULL, NULL,
+               used_w);
+}
+
+static void frame_markup(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const char *kind,
+                         const char *frame, const char *style, const cp_str *s, const char *what,
+                         const char *lang, const char *const *keep)
+{
+    cp_richtext rt;
+    cp_richtext_parse(lc->arena, s->s, CP_RICH_SMART, &rt);
+    frame_text(lc, page, l, kind, frame, style, &rt, s->pos, what, lang, keep, NULL, NULL);
+}
+
+/* Edges of a frame that lie on the trim grow into the bleed. */
+static void bleed_frame(const cp_layout *l, const cp_frame *f, double *x, double *y, double *w,
+                        double *h)
+{
+    const double eps = 0.5;
+    double x0 = f->x, y0 = f->y, x1 = f->x + f->w, y1 = f->y + f->h;
+    if (x0 <= eps)
+        x0 = -l->bleed;
+    if (y0 <= eps)
+        y0 = -l->bleed;
+    if (x1 >= l->trim_w - eps)
+        x1 = l->trim_w + l->bleed;
+    if (y1 >= l->trim_h - eps)
+        y1 = l->trim_h + l->bleed;
+    *x = x0;
+    *y = y0;
+    *w = x1 - x0;
+    *h = y1 - y0;
+}
+
+/* Places a photo in a frame: fill crops around the focal point, contain letterboxes. */
+static void place_photo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_frame *f,
+                        const cp_photo *ph)
+{
+    if (!ph->path.s)
+        return;
+    const cp_image *img = cp_photo_cache_lookup(lc->photos, ph->path.s, ph->path.pos, lc->diags);
+    if (!img)
+        return;
+    double x, y, w, h;
+    bleed_frame(l, f, &x, &y, &w, &h);
+    int iw, ih;
+    cp_image_upright_size(img, &iw, &ih);
+    double sx = w / iw, sy = h / ih;
+    double s = ph->fit == CP_FIT_CONTAIN ? fmin(sx, sy) : fmax(sx, sy);
+    double pw = iw * s, phh = ih * s;
+    double px, py;
+    if (ph->fit == CP_FIT_CONTAIN) {
+        px = x + (w - pw) / 2;
+        py = y + (h - phh) / 2;
+    } else {
+        /* Put the focal point at the frame's centre, then slide back so no edge shows. */
+        px = x + w / 2 - ph->focus_x * pw;
+        py = y + h / 2 - ph->focus_y * phh;
+        px = fmin(x, fmax(x + w - pw, px));
+        py = fmin(y, fmax(y + h - phh, py));
+    }
+    cp_item *it = cp_page_add(page, CP_ITEM_IMAGE, "photo");
+    it->x = x;
+    it->y = y;
+    it->w = w;
+    it->h = h;
+    it->image = img;
+    it->img_x = px;
+    it->img_y = py;
+    it->img_w = pw;
+    it->img_h = phh;
+}
+
+/* Crop marks: 0.25 pt lines in registration colour, from the bleed edge outward, 5 mm long. */
+static void crop_marks(cp_page *page, const cp_layout *l)
+{
+    if (!l->crop_marks || l->slug <= 0)
+        return;
+    const double len = 5 * CP_PT_PER_MM, b = l->bleed;
+    const double W = l->trim_w, H = l->trim_h;
+    cp_color black = {0, 0, 0};
+    double xs[2] = {0, W}, ys[2] = {0, H};
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+            double x = xs[i], y = ys[j];
+            double dx = i == 0 ? -1 : 1, dy = j == 0 ? -1 : 1;
+            cp_page_line(page, "marks", x + dx * b, y, x + dx * (b + len), y, 0.25, black);
+            page->items[page->n - 1].registration = true;
+            cp_page_line(page, "marks", x, y + dy * b, x, y + dy * (b + len), 0.25, black);
+            page->items[page->n - 1].registration = true;
+        }
+    }
+}
+
+static cp_page *new_page(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, const char *label)
+{
+    double slug = l->crop_marks ? l->slug : 0;
+    cp_page *p = cp_doc_add_page(doc, label, l->trim_w, l->trim_h, l->bleed, slug);
+    (void)lc;
+    return p;
+}
+
+static void footer(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const char *kind,
+                   const char *right)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_frame *f = cp_lc_frame(lc, l, kind, "footer");
+    const cp_style *st = cp_lc_style(lc, l, "footer");
+    cp_text_req req = {st, cal->language.s, f->w, NULL, cal->organisation.pos, "footer", true};
+    cp_block b;
+    cp_set_plain(lc->ts, &req, cal->organisation.s, &b);
+    cp_block_place(&b, page, "footer", f->x, f->y, st->color);
+    cp_block_finish(&b);
+    if (right) {
+        double w = cp_measure(lc->ts, st, cal->language.s, right);
+        cp_set_plain(lc->ts, &req, right, &b);
+        cp_block_place(&b, page, "footer", f->x + f->w - w, f->y, st->color);
+        cp_block_finish(&b);
+    }
+}
+
+static const char *running_title(cp_layout_ctx *lc)
+{
+    const cp_calendar *cal = lc->cal;
+    return cp_arena_printf(lc->arena, "%s \xC2\xB7 %s", cal->title.s,
+                           cp_locale_number(&lc->locale, lc->arena, cal->year));
+}
+
+static void layout_cover(cp_layout_ctx *lc, cp_doc *doc)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_layout *l = &cal->layout;
+    cp_page *page = new_page(lc, doc, l, "cover");
+    cp_page_rect(page, "paper", -l->bleed, -l->bleed, l->trim_w + 2 * l->bleed,
+                 l->trim_h + 2 * l->bleed, l->paper);
+    place_photo(lc, page, l, cp_lc_frame(lc, l, "cover", "photo"), &cal->cover_photo);
+    const cp_frame *band = cp_lc_frame(lc, l, "cover", "band");
+    double x, y, w, h;
+    bleed_frame(l, band, &x, &y, &w, &h);
+    cp_page_rect(page, "band", x, y, w, h, l->band);
+    frame_plain(lc, page, l, "cover", "title", "cover_title", cal->title.s, cal->title.pos,
+                "title", NULL);
+    const char *sub = cal->subtitle.s
+                          ? cp_arena_printf(lc->arena, "%s \xE2\x80\x94 %s",
+                                            cp_locale_number(&lc->locale, lc->arena, cal->year),
+                                            cal->subtitle.s)
+                          : cp_locale_number(&lc->locale, lc->arena, cal->year);
+    frame_plain(lc, page, l, "cover", "subtitle", "cover_subtitle", sub,
+                cal->subtitle.s ? cal->subtitle.pos : cal->year_pos, "subtitle", NULL);
+    frame_plain(lc, page, l, "cover", "organisation", "cover_organisation", cal->organisation.s,
+                cal->organisation.pos, "organisation", NULL);
+    crop_marks(page, l);
+}
+
+/* The person's name, large, with the pseudonym asterisk as a raised accent mark. */
+static void story_name(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_story *st,
+                       const char *lang)
+{
+    double used = 0;
+    cp_richtext rt;
+    cp_para para = {cp_arena_strdup(lc->arena, st->name.s), NULL, 0, 1};
+    rt.paras = &para;
+    rt.n_paras = 1;
+    frame_text(lc, page, l, "month", "name", "name", &rt, st->name.pos, "name", lang, NULL, NULL,
+               &used);
+    if (!st->pseudonym)
+        return;
+    const cp_frame *f = cp_lc_frame(lc, l, "month", "name");
+    const cp_style *ns = cp_lc_style(lc, l, "name");
+    const cp_style *ms = cp_lc_style(lc, l, "pseudonym_mark");
+    cp_text_req req = {ms, lang, 100, NULL, st->name.pos, "pseudonym mark", true};
+    cp_block b;
+    cp_set_plain(lc->ts, &req, "*", &b);
+    /* The name's first baseline: the last text item placed for the name frame. */
+    double base = f->y;
+    for (size_t i = page->n; i-- > 0;)
+        if (page->items[i].kind == CP_ITEM_TEXT && strcmp(page->items[i].tag, "name") == 0) {
+            base = page->items[i].y;
+            used = page->items[i].x - f->x + page->items[i].w;
+            break;
+        }
+    double raise = ns->size_pt * 0.42;
+    if (b.n)
+        b.lines[0].baseline = 0;
+    cp_block_place(&b, page, "pseudonym", f->x + used + ns->size_pt * 0.04, base - raise,
+                   ms->color);
+    cp_block_finish(&b);
+}
+
+static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_layout *l = &cal->layout;
+    const cp_story *st = &cal->months[month - 1];
+    const char *label = lc->locale.months[month - 1] ? lc->locale.months[month - 1] : "month";
+    cp_page *page = new_page(lc, doc, l, label);
+    cp_page_rect(page, "paper", -l->bleed, -l->bleed, l->trim_w + 2 * l->bleed,
+                 l->trim_h + 2 * l->bleed, l->paper);
+    place_photo(lc, page, l, cp_lc_frame(lc, l, "month", "photo"), &st->photo);
+    const char *lang = st->language.s ? st->language.s : cal->language.s;
+    /* Names are never hyphenated: the person's and each word of the organisation's. */
+    const char *keep[8] = {st->name.s, NULL};
+    story_name(lc, page, l, st, lang);
+    frame_markup(lc, page, l, "month", "headline", "headline", &st->headline, "headline", lang,
+                 keep);
+    if (st->quote.s) {
+        const cp_frame *qf = cp_lc_frame(lc, l, "month", "quote");
+        const cp_style *qs = cp_lc_style(lc, l, "quote");
+        /* An accent rule above the pull quote, the width of two em. */
+        cp_page_line(page, "quote-rule", qf->x, qf->y - qs->size_pt * 0.5,
+                     qf->x + qs->size_pt * 2.0, qf->y - qs->size_pt * 0.5, 1.2, l->accent);
+        cp_str q = st->quote;
+        q.s = cp_arena_printf(lc->arena, "\xE2\x80\x9C%s\xE2\x80\x9D", st->quote.s);
+        frame_markup(lc, page, l, "month", "quote", "quote", &q, "pull quote", lang, keep);
+    }
+    frame_markup(lc, page, l, "month", "body", "body", &st->body, "story body", lang, keep);
+    const cp_frame *mf = cp_lc_frame(lc, l, "month", "month");
+    {
+        const cp_style *ms = cp_lc_style(lc, l, "month_name");
+        const cp_style *ys = cp_lc_style(lc, l, "month_year");
+        const char *name = lc->locale.months[month - 1];
+        cp_text_req req = {ms, cal->language.s, mf->w, NULL, cal->year_pos, "month name", true};
+        cp_block b;
+        cp_set_plain(lc->ts, &req, name, &b);
+        double w = b.n ? b.lines[0].width : 0;
+        double base = b.n ? b.lines[0].baseline : ms->size_pt;
+        cp_block_place(&b, page, "month", mf->x, mf->y, ms->color);
+        cp_block_finish(&b);
+        cp_text_req yreq = {ys, cal->language.s, mf->w, NULL, cal->year_pos, "year", true};
+        cp_set_plain(lc->ts, &yreq, cp_locale_number(&lc->locale, lc->arena, cal->year), &b);
+        if (b.n)
+            b.lines[0].baseline = 0;
+        cp_block_place(&b, page, "month", mf->x + w + ms->size_pt * 0.25, mf->y + base,
+                       ys->color);
+        cp_block_finish(&b);
+    }
+    cp_layout_month_grid(lc, page, month, cp_lc_frame(lc, l, "month", "grid"),
+                         cp_lc_frame(lc, l, "month", "holidays"));
+    if (st->photo.credit.s) {
+        const cp_frame *pf = cp_lc_frame(lc, l, "month", "photo");
+        const cp_style *cs = cp_lc_style(lc, l, "photo_credit");
+        const cp_frame *body = cp_lc_frame(lc, l, "month", "grid");
+        double w = cp_measure(lc->ts, cs, lang, st->photo.credit.s);
+        cp_text_req req = {cs, lang, w + 1, NULL, st->photo.credit.pos, "photo credit", true};
+        cp_block b;
+        cp_set_plain(lc->ts, &req, st->photo.credit.s, &b);
+        cp_block_place(&b, page, "credit", body->x + body->w - w, pf->y + pf->h + 1.5, cs->color);
+        cp_block_finish(&b);
+    }
+    footer(lc, page, l, "month", running_title(lc));
+    crop_marks(page, l);
+}
+
+static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_layout *l = &cal->layout;
+    cp_page *page = new_page(lc, doc, l, "back");
+    cp_page_rect(page, "paper", -l->bleed, -l->bleed, l->trim_w + 2 * l->bleed,
+                 l->trim_h + 2 * l->bleed, l->paper);
+    if (cal->back_about.s) {
+        const cp_frame *f = cp_lc_frame(lc, l, "back", "about");
+        const cp_style *hs = cp_lc_style(lc, l, "back_heading");
+        cp_text_req req = {hs, cal->language.s, f->w, NULL, cal->back_about.pos, "heading", true};
+        cp_block b;
+        cp_set_plain(lc->ts, &req, cal->title.s, &b);
+        double h = b.height + hs->space_after_pt;
+        cp_block_place(&b, page, "about", f->x, f->y, hs->color);
+        cp_block_finish(&b);
+        const cp_style *bs = cp_lc_style(lc, l, "back_body");
+        cp_richtext rt;
+        cp_richtext_parse(lc->arena, cal->back_about.s, CP_RICH_SMART, &rt);
+        cp_text_req breq = {bs, cal->language.s, f->w, NULL, cal->back_about.pos, "about text",
+                            false};
+        cp_frame sub = *f;
+        sub.y += h;
+        sub.h -= h;
+        cp_set_fit(lc->ts, &breq, &rt, sub.h, "about", &f->pos, &b);
+        cp_lc_report(lc, page->label, "about", &b, bs, sub.h);
+        cp_block_place(&b, page, "about", sub.x, sub.y, bs->color);
+        cp_block_finish(&b);
+    }
+    /* Photo credits, one line a month. */
+    {
+        const cp_frame *f = cp_lc_frame(lc, l, "back", "credits");
+        const cp_style *cs = cp_lc_style(lc, l, "credits");
+        const cp_style *hs = cp_lc_style(lc, l, "back_heading");
+        cp_text_req hreq = {hs, cal->language.s, f->w, NULL, cal->title.pos, "heading", true};
+        cp_block b;
+        cp_set_plain(lc->ts, &hreq, "Photographs", &b);
+        double h = b.height + hs->space_after_pt;
+        cp_block_place(&b, page, "credits", f->x, f->y, hs->color);
+        cp_block_finish(&b);
+        char *lines = cp_arena_strdup(lc->arena, "");
+        if (cal->cover_photo.credit.s)
+            lines = cp_arena_printf(lc->arena, "Cover \xE2\x80\x94 %s", cal->cover_photo.credit.s);
+        for (int m = 0; m < 12; m++) {
+            const cp_story *st = &cal->months[m];
+            const char *credit = st->photo.credit.s ? st->photo.credit.s : "\xE2\x80\x94";
+            lines = cp_arena_printf(lc->arena, "%s%s%s \xE2\x80\x94 %s%s: %s", lines,
+                                    lines[0] ? "\n" : "", lc->locale.months[m],
+                                    st->pseudonym ? "*" : "", st->name.s, credit);
+        }
+        cp_text_req req = {cs, cal->language.s, f->w, NULL, cal->title.pos, "photo credits",
+                           false};
+        cp_set_plain(lc->ts, &req, lines, &b);
+        if (b.height > f->h - h + 0.01)
+            cp_error(lc->diags, f->pos, "the photo credits do not fit frame 'credits'");
+        cp_lc_report(lc, page->label, "credits", &b, cs, f->h - h);
+        cp_block_place(&b, page, "credits", f->x, f->y + h, cs->color);
+        cp_block_finish(&b);
+    }
+    /* The year at a glance: twelve small months in the 'year' frame, 4 across. */
+    {
+        const cp_frame *f = cp_lc_frame(lc, l, "back", "year");
+        int cols = 4, rows = 3;
+        double gap = 6 * CP_PT_PER_MM;
+        double cw = (f->w - gap * (cols - 1)) / cols, ch = (f->h - gap * (rows - 1)) / rows;
+        for (int m = 0; m < 12; m++) {
+            int r = m / cols, c = m % cols;
+            cp_layout_mini_month(lc, page, m + 1, f->x + c * (cw + gap), f->y + r * (ch + gap), cw,
+                                 ch);
+        }
+    }
+    if (cal->back_footnote.s) {
+        const cp_frame *f = cp_lc_frame(lc, l, "back", "footnote");
+        const cp_style *fs = cp_lc_style(lc, l, "footnote");
+        cp_text_req req = {fs, cal->language.s, f->w, NULL, cal->back_footnote.pos, "footnote",
+                           false};
+        cp_block b;
+        /* The footnote is printed as written: its asterisk is the pseudonym mark, not markup. */
+        cp_set_plain(lc->ts, &req, cal->back_footnote.s, &b);
+        if (b.height > f->h + 0.01)
+            cp_error(lc->diags, cal->back_footnote.pos, "the footnote does not fit frame 'footnote'");
+        cp_block_place(&b, page, "footnote", f->x, f->y, fs->color);
+        cp_block_finish(&b);
+    }
+    footer(lc, page, l, "back", running_title(lc));
+    crop_marks(page, l);
+}
+
+bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc)
+{
+    size_t before = lc->diags->n_errors;
+    const cp_layout *l = &lc->cal->layout;
+    for (size_t i = 0; i < l->n_styles; i++)
+        cp_typesetter_check_style(lc->ts, &l->styles[i]);
+    if (lc->diags->n_errors != before)
+        return false;
+    doc->title = lc->cal->title.s;
+    layout_cover(lc, doc);
+    for (int m = 1; m <= 12 && !cp_diags_full(lc->diags); m++)
+        layout_month(lc, doc, m);
+    layout_back(lc, doc);
+    return lc->diags->n_errors == before;
+}

@@ -1,0 +1,333 @@
+/* The A4 press release: letterhead, headline, a dateline run into the body, the about section,
+ * contacts in columns and the footnote, flowing onto further pages with "1 / 2" folios. */
+#include "layout/layout.h"
+#include "base/strbuf.h"
+#include "base/util.h"
+
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+typedef struct flow {
+    cp_layout_ctx *lc;
+    cp_doc *doc;
+    const cp_layout *l;
+    size_t page_index;
+    const cp_frame *frame;
+    double y; /* where the next block's top goes, from the frame's top */
+    bool at_top;
+} flow;
+
+static cp_page *flow_page(flow *f)
+{
+    return &f->doc->pages[f->page_index];
+}
+
+static void flow_new_page(flow *f)
+{
+    const cp_layout *l = f->l;
+    double slug = l->crop_marks ? l->slug : 0;
+    int n = (int)(f->doc->n_pages) + 1;
+    const char *label = cp_arena_printf(f->lc->arena, "press %d", n);
+    cp_page *p = cp_doc_add_page(f->doc, label, l->trim_w, l->trim_h, l->bleed, slug);
+    cp_page_rect(p, "paper", -l->bleed, -l->bleed, l->trim_w + 2 * l->bleed,
+                 l->trim_h + 2 * l->bleed, l->paper);
+    f->page_index = f->doc->n_pages - 1;
+    f->frame = cp_lc_frame(f->lc, l, n == 1 ? "press" : "press_next", "body");
+    f->y = 0;
+    f->at_top = true;
+}
+
+static void place_range(flow *f, cp_block *b, size_t from, size_t to, double shift, double x,
+                        const char *tag, cp_color color)
+{
+    cp_page *page = flow_page(f);
+    for (size_t i = from; i < to; i++) {
+        cp_set_line *sl = &b->lines[i];
+        cp_item *it = cp_page_add(page, CP_ITEM_TEXT, tag);
+        it->x = f->frame->x + x + sl->x;
+        it->y = f->frame->y + shift + sl->baseline;
+        it->w = sl->width;
+        it->color = color;
+        it->line = sl->line;
+        it->layout = sl->layout;
+        it->text = sl->text;
+        sl->line = NULL;
+        sl->layout = NULL;
+    }
+}
+
+/* Flows a block's lines into the frame, breaking across pages between lines but never leaving
+ * a single line of it alone at a page's foot or head. keep = the block may not break at all. */
+static void flow_block(flow *f, cp_block *b, double space_before, bool keep, const char *tag,
+                       cp_color color, double x)
+{
+    size_t i = 0;
+    while (i < b->n) {
+        double space = f->at_top ? 0 : space_before;
+        /* Line i sits at baseline: frame top + f->y + space + (its baseline - the offset that
+         * makes line i the first line of this run). */
+        double offset = b->lines[i].baseline - b->lines[0].baseline;
+        double shift = f->y + space - offset;
+        double descent = b->height - b->lines[b->n - 1].baseline;
+        size_t fit = i;
+        while (fit < b->n && shift + b->lines[fit].baseline + descent <= f->frame->h + 0.01)
+            fit++;
+        size_t n_fit = fit - i, remaining = b->n - i;
+        if (n_fit < remaining) {
+            if (keep || remaining <= 2)
+                n_fit = 0;
+            else if (n_fit == 1)
+                n_fit = 0; /* an orphan: take it over */
+            else if (remaining - n_fit == 1)
+                n_fit--; /* leave no widow */
+        }
+        if (n_fit == 0) {
+            if (f->at_top) {
+                /* Even a fresh page is too short: place it and say so, never drop it. */
+                cp_error(f->lc->diags, cp_pos_file(f->l->path),
+                         "a press-release block of %zu lines does not fit an empty body frame",
+                         remaining);
+                n_fit = remaining;
+            } else {
+                flow_new_page(f);
+                continue;
+            }
+        }
+        place_range(f, b, i, i + n_fit, shift, x, tag, color);
+        f->y = shift + b->lines[i + n_fit - 1].baseline + (b->height - b->lines[b->n - 1].baseline);
+        f->at_top = false;
+        i += n_fit;
+        if (i < b->n)
+            flow_new_page(f);
+    }
+}
+
+static void set_rich(cp_layout_ctx *lc, const cp_style *st, double width, const cp_richtext *rt,
+                     cp_pos src, const char *what, cp_block *b)
+{
+    cp_text_req req = {st, lc->cal->language.s, width, NULL, src, what, false};
+    cp_set_rich(lc->ts, &req, rt, st->size_pt, b);
+}
+
+static void set_plain(cp_layout_ctx *lc, const cp_style *st, double width, const char *text,
+                      cp_pos src, const char *what, cp_block *b)
+{
+    cp_text_req req = {st, lc->cal->language.s, width, NULL, src, what, false};
+    cp_set_plain(lc->ts, &req, text, b);
+}
+
+static const char *long_date(cp_layout_ctx *lc, cp_date d)
+{
+    return cp_arena_printf(lc->arena, "%s %s %s", cp_locale_number(&lc->locale, lc->arena, d.day),
+                           lc->locale.months[d.month - 1],
+                           cp_locale_number(&lc->locale, lc->arena, d.year));
+}
+
+static void letterhead(cp_layout_ctx *lc, cp_page *page, const cp_layout *l)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_press_release *pr = &cal->press;
+    const cp_frame *f = cp_lc_frame(lc, l, "press", "letterhead");
+    const cp_style *os = cp_lc_style(lc, l, "letterhead_org");
+    const cp_style *ls = cp_lc_style(lc, l, "letterhead_label");
+    const cp_style *ds = cp_lc_style(lc, l, "letterhead_date");
+    cp_block b;
+    set_plain(lc, os, f->w * 0.62, cal->organisation.s, cal->organisation.pos, "organisation",
+              &b);
+    cp_block_place(&b, page, "letterhead", f->x, f->y, os->color);
+    cp_block_finish(&b);
+    const char *label = "Press Release";
+    double w = cp_measure(lc->ts, ls, cal->language.s, label);
+    set_plain(lc, ls, w + 1, label, pr->date_pos, "label", &b);
+    double lh = b.height;
+    cp_block_place(&b, page, "letterhead", f->x + f->w - w, f->y, ls->color);
+    cp_block_finish(&b);
+    const char *date = long_date(lc, pr->date);
+    w = cp_measure(lc->ts, ds, cal->language.s, date);
+    set_plain(lc, ds, w + 1, date, pr->date_pos, "date", &b);
+    cp_block_place(&b, page, "letterhead", f->x + f->w - w, f->y + lh + 2, ds->color);
+    cp_block_finish(&b);
+    cp_page_line(page, "letterhead", f->x, f->y + f->h, f->x + f->w, f->y + f->h, 1.0, l->accent);
+}
+
+/* The dateline runs into the first paragraph: "KOLKATA, 14 December 2020 — ". */
+static void add_dateline(cp_layout_ctx *lc, cp_richtext *rt)
+{
+    const cp_press_release *pr = &lc->cal->press;
+    if (rt->n_paras == 0)
+        return;
+    char *place = g_utf8_strup(pr->place.s, -1);
+    const char *lead = cp_arena_printf(lc->arena, "%s, %s", place, long_date(lc, pr->date));
+    g_free(place);
+    cp_para *p = &rt->paras[0];
+    size_t n = strlen(lead);
+    const char *dash = " \xE2\x80\x94 ";
+    size_t shift = n + strlen(dash);
+    char *text = cp_arena_printf(lc->arena, "%s%s%s", lead, dash, p->text);
+    cp_span *spans = cp_arena_alloc(lc->arena, (p->n_spans + 1) * sizeof *spans);
+    spans[0] = (cp_span){0, n, CP_SPAN_STRONG};
+    for (size_t i = 0; i < p->n_spans; i++) {
+        spans[i + 1] = p->spans[i];
+        spans[i + 1].start += shift;
+        spans[i + 1].end += shift;
+    }
+    p->text = text;
+    p->spans = spans;
+    p->n_spans++;
+}
+
+/* Each paragraph as its own block so pages can break between them. */
+static void flow_paragraphs(flow *f, const cp_style *st, const cp_richtext *rt, cp_pos src,
+                            const char *what, const char *tag, double first_space)
+{
+    for (size_t i = 0; i < rt->n_paras; i++) {
+        cp_richtext one = {&rt->paras[i], 1};
+        cp_block b;
+        set_rich(f->lc, st, f->frame->w, &one, src, what, &b);
+        flow_block(f, &b, i == 0 ? first_space : st->space_before_pt + st->space_after_pt, false,
+                   tag, st->color, 0);
+        cp_block_finish(&b);
+    }
+}
+
+static void contacts(flow *f)
+{
+    cp_layout_ctx *lc = f->lc;
+    const cp_press_release *pr = &lc->cal->press;
+    if (pr->n_contacts == 0)
+        return;
+    const cp_style *ns = cp_lc_style(lc, f->l, "contact_name");
+    const cp_style *ds = cp_lc_style(lc, f->l, "contact_detail");
+    size_t cols = pr->n_contacts < 3 ? pr->n_contacts : 3;
+    double gap = 4 * CP_PT_PER_MM;
+    double cw = (f->frame->w - gap * (double)(cols - 1)) / (double)cols;
+    /* Rows of up to three contacts; each row is kept together. */
+    for (size_t row = 0; row * cols < pr->n_contacts; row++) {
+        cp_block names[3], details[3];
+        double height = 0;
+        size_t k = 0;
+        for (; k < cols && row * cols + k < pr->n_contacts; k++) {
+            const cp_contact *c = &pr->contacts[row * cols + k];
+            set_plain(lc, ns, cw, c->name.s, c->name.pos, "contact", &names[k]);
+            cp_strbuf sb;
+            cp_strbuf_init(&sb);
+            const cp_str *parts[] = {&c->role, &c->phone, &c->email};
+            for (size_t p = 0; p < 3; p++)
+                if (parts[p]->s)
+                    cp_strbuf_printf(&sb, "%s%s", sb.len ? "\n" : "", parts[p]->s);
+            set_plain(lc, ds, cw, sb.data ? sb.data : "", c->name.pos, "contact", &details[k]);
+            cp_strbuf_finish(&sb);
+            double h = names[k].height + ds->leading_pt * 0.15 + details[k].height;
+            if (h > height)
+                height = h;
+        }
+        double space = f->at_top ? 0 : ns->space_before_pt;
+        if (!f->at_top && f->y + space + height > f->frame->h)
+            flow_new_page(f);
+        space = f->at_top ? 0 : ns->space_before_pt;
+        double top = f->y + space;
+        cp_page *page = flow_page(f);
+        for (size_t i = 0; i < k; i++) {
+            double x = f->frame->x + (double)i * (cw + gap);
+            cp_block_place(&names[i], page, "contacts", x, f->frame->y + top, ns->color);
+            cp_block_place(&details[i], page, "contacts", x,
+                           f->frame->y + top + names[i].height + ds->leading_pt * 0.15,
+                           ds->color);
+            cp_block_finish(&names[i]);
+            cp_block_finish(&details[i]);
+        }
+        f->y = top + height;
+        f->at_top = false;
+    }
+}
+
+static void folios(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, size_t first)
+{
+    const cp_style *st = cp_lc_style(lc, l, "folio");
+    size_t total = doc->n_pages - first;
+    for (size_t i = first; i < doc->n_pages; i++) {
+        cp_page *page = &doc->pages[i];
+        const cp_frame *f = cp_lc_frame(lc, l, i == first ? "press" : "press_next", "footer");
+        cp_block b;
+        set_plain(lc, st, f->w, lc->cal->organisation.s, lc->cal->organisation.pos, "footer", &b);
+        cp_block_place(&b, page, "footer", f->x, f->y, st->color);
+        cp_block_finish(&b);
+        if (total > 1) {
+            const char *folio = cp_arena_printf(
+                lc->arena, "%s / %s", cp_locale_number(&lc->locale, lc->arena, (int)(i - first + 1)),
+                cp_locale_number(&lc->locale, lc->arena, (int)total));
+            double w = cp_measure(lc->ts, st, lc->cal->language.s, folio);
+            set_plain(lc, st, w + 1, folio, lc->cal->organisation.pos, "folio", &b);
+            cp_block_place(&b, page, "folio", f->x + f->w - w, f->y, st->color);
+            cp_block_finish(&b);
+        }
+    }
+}
+
+bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
+{
+    size_t before = lc->diags->n_errors;
+    const cp_calendar *cal = lc->cal;
+    const cp_press_release *pr = &cal->press;
+    const cp_layout *l = &cal->press_layout;
+    for (size_t i = 0; i < l->n_styles; i++)
+        cp_typesetter_check_style(lc->ts, &l->styles[i]);
+    if (lc->diags->n_errors != before)
+        return false;
+    doc->title = pr->headline.s;
+    flow f = {lc, doc, l, 0, NULL, 0, true};
+    size_t first = doc->n_pages;
+    flow_new_page(&f);
+    letterhead(lc, flow_page(&f), l);
+    {
+        const cp_frame *hf = cp_lc_frame(lc, l, "press", "headline");
+        const cp_style *hs = cp_lc_style(lc, l, "headline");
+        cp_richtext rt;
+        cp_richtext_parse(lc->arena, pr->headline.s, CP_RICH_SMART, &rt);
+        cp_text_req req = {hs, cal->language.s, hf->w, NULL, pr->headline.pos, "headline", false};
+        cp_block b;
+        cp_set_fit(lc->ts, &req, &rt, hf->h, "headline", &hf->pos, &b);
+        cp_lc_report(lc, "press 1", "headline", &b, hs, hf->h);
+        cp_block_place(&b, flow_page(&f), "headline", hf->x, hf->y, hs->color);
+        cp_block_finish(&b);
+    }
+    const cp_style *bs = cp_lc_style(lc, l, "body");
+    cp_richtext body;
+    cp_richtext_parse(lc->arena, pr->body.s, CP_RICH_SMART, &body);
+    add_dateline(lc, &body);
+    flow_paragraphs(&f, bs, &body, pr->body.pos, "press-release body", "body", 0);
+    if (pr->about_heading.s) {
+        const cp_style *hs = cp_lc_style(lc, l, "about_heading");
+        const cp_style *as = cp_lc_style(lc, l, "about_body");
+        cp_block hb, first_para;
+        set_plain(lc, hs, f.frame->w, pr->about_heading.s, pr->about_heading.pos, "about", &hb);
+        cp_richtext about;
+        cp_richtext_parse(lc->arena, pr->about_body.s, CP_RICH_SMART, &about);
+        /* The heading keeps with the about text's first lines: break before it if need be. */
+        cp_richtext one = {about.paras, about.n_paras ? 1 : 0};
+        set_rich(lc, as, f.frame->w, &one, pr->about_body.pos, "about", &first_para);
+        double need = hs->space_before_pt + hb.height + hs->space_after_pt +
+                      (first_para.n > 1 ? first_para.lines[1].baseline : first_para.height);
+        cp_block_finish(&first_para);
+        if (!f.at_top && f.y + need > f.frame->h)
+            flow_new_page(&f);
+        double rule_y = f.frame->y + f.y + (f.at_top ? 0 : hs->space_before_pt * 0.5);
+        cp_page_line(flow_page(&f), "about", f.frame->x, rule_y, f.frame->x + f.frame->w, rule_y,
+                     0.5, l->grey);
+        flow_block(&f, &hb, hs->space_before_pt, true, "about", hs->color, 0);
+        cp_block_finish(&hb);
+        flow_paragraphs(&f, as, &about, pr->about_body.pos, "about text", "about",
+                        hs->space_after_pt);
+    }
+    contacts(&f);
+    if (pr->footnote.s) {
+        const cp_style *fs = cp_lc_style(lc, l, "footnote");
+        cp_block b;
+        set_plain(lc, fs, f.frame->w, pr->footnote.s, pr->footnote.pos, "footnote", &b);
+        flow_block(&f, &b, fs->space_before_pt, true, "footnote", fs->color, 0);
+        cp_block_finish(&b);
+    }
+    folios(lc, doc, l, first);
+    return lc->diags->n_errors == before;
+}

@@ -1,0 +1,403 @@
+/* Text setting on Pango: attributes from styles, lines on a fixed leading, copy-fit. */
+#include "layout/text.h"
+#include "base/strbuf.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_dir, cp_arena *a,
+                        cp_diags *d)
+{
+    memset(ts, 0, sizeof *ts);
+    ts->fonts = fonts;
+    ts->arena = a;
+    ts->diags = d;
+    ts->ctx = pango_font_map_create_context(cp_fonts_lookup_map(fonts));
+    pango_cairo_context_set_resolution(ts->ctx, 72.0);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(ts->ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(ts->ctx, FALSE);
+    ts->hyph = cp_hyph_new(hyphen_dir);
+}
+
+void cp_typesetter_finish(cp_typesetter *ts)
+{
+    if (ts->ctx)
+        g_object_unref(ts->ctx);
+    cp_hyph_free(ts->hyph);
+    memset(ts, 0, sizeof *ts);
+}
+
+bool cp_typesetter_check_style(cp_typesetter *ts, const cp_style *st)
+{
+    bool ok = true;
+    const char *p = st->family;
+    while (p && *p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > p && t[-1] == ' ')
+            t--;
+        if (t > p) {
+            char *fam = cp_arena_strndup(ts->arena, p, (size_t)(t - p));
+            if (!cp_fonts_has_family(ts->fonts, fam)) {
+                cp_error(ts->diags, st->pos,
+                         "style '%s' asks for font family '%s', which is not installed", st->name,
+                         fam);
+                cp_note(ts->diags, st->pos,
+                        "install it, or put its font files in calpress's fonts/ folder");
+                ok = false;
+            }
+        }
+        p = e;
+    }
+    return ok;
+}
+
+void cp_block_finish(cp_block *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->lines[i].line)
+            pango_layout_line_unref(b->lines[i].line);
+        if (b->lines[i].layout)
+            g_object_unref(b->lines[i].layout);
+    }
+    free(b->lines);
+    memset(b, 0, sizeof *b);
+}
+
+static PangoFontDescription *style_font(const cp_style *st, double size_pt)
+{
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, st->family);
+    pango_font_description_set_weight(fd, (PangoWeight)st->weight);
+    pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    pango_font_description_set_size(fd, (gint)lround(size_pt * PANGO_SCALE));
+    return fd;
+}
+
+static PangoAttrList *style_attrs(const cp_style *st, const char *lang, double size_pt)
+{
+    PangoAttrList *al = pango_attr_list_new();
+    pango_attr_list_insert(al, pango_attr_language_new(pango_language_from_string(lang)));
+    if (st->tracking != 0)
+        pango_attr_list_insert(
+            al, pango_attr_letter_spacing_new((int)lround(st->tracking / 1000.0 * size_pt *
+                                                           PANGO_SCALE)));
+    if (st->features && st->features[0])
+        pango_attr_list_insert(al, pango_attr_font_features_new(st->features));
+    if (st->uppercase)
+        pango_attr_list_insert(al, pango_attr_text_transform_new(PANGO_TEXT_TRANSFORM_UPPERCASE));
+    return al;
+}
+
+static void add_span_attrs(PangoAttrList *al, const cp_style *st, const cp_span *sp, size_t start,
+                           size_t end)
+{
+    if (sp->flags & CP_SPAN_EMPH) {
+        /* Emphasis inside italic text is set upright, as in print. */
+        PangoAttribute *a = pango_attr_style_new(st->italic ? PANGO_STYLE_NORMAL
+                                                            : PANGO_STYLE_ITALIC);
+        a->start_index = (guint)start;
+        a->end_index = (guint)end;
+        pango_attr_list_insert(al, a);
+    }
+    if (sp->flags & CP_SPAN_STRONG) {
+        PangoAttribute *a = pango_attr_weight_new(st->weight >= 600 ? PANGO_WEIGHT_HEAVY
+                                                                    : PANGO_WEIGHT_BOLD);
+        a->start_index = (guint)start;
+        a->end_index = (guint)end;
+        pango_attr_list_insert(al, a);
+    }
+}
+
+/* The line's text for dumps: soft hyphens dropped, a visible '-' where the line broke at one. */
+static const char *line_text(cp_arena *a, const char *text, PangoLayoutLine *line)
+{
+    cp_strbuf b;
+    cp_strbuf_init(&b);
+    const char *s = text + line->start_index;
+    int n = line->length;
+    bool soft_end = false;
+    for (int i = 0; i < n; i++) {
+        if ((unsigned char)s[i] == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xAD) {
+            soft_end = i + 2 == n;
+            i++;
+            continue;
+        }
+        if ((unsigned char)s[i] == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            (unsigned char)s[i + 2] == 0xA8) {
+            i += 2;
+            continue;
+        }
+        cp_strbuf_putc(&b, s[i]);
+    }
+    while (b.len && b.data[b.len - 1] == ' ')
+        b.data[--b.len] = '\0';
+    if (soft_end)
+        cp_strbuf_putc(&b, '-');
+    const char *r = cp_arena_strdup(a, b.data ? b.data : "");
+    cp_strbuf_finish(&b);
+    return r;
+}
+
+/* Every glyph must exist and come from a family the style declares. */
+static void check_line_fonts(cp_typesetter *ts, const cp_text_req *req, const char *text,
+                             PangoLayoutLine *line)
+{
+    for (GSList *r = line->runs; r; r = r->next) {
+        PangoGlyphItem *run = r->data;
+        if (!run || !run->item)
+            continue;
+        const char *fam = cp_fonts_font_family(run->item->analysis.font);
+        const char *s = text + run->item->offset;
+        int len = run->item->length;
+        bool missing = false;
+        for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+            PangoGlyph gl = run->glyphs->glyphs[g].glyph;
+            if (gl & PANGO_GLYPH_UNKNOWN_FLAG) {
+                gunichar c = gl & ~PANGO_GLYPH_UNKNOWN_FLAG;
+                /* Soft hyphens and line separators have no glyph by design. */
+                if (c == 0xAD || c == 0x2028 || c == 0x200B || c == 0x200D || c == 0x200C)
+                    continue;
+                missing = true;
+                cp_error(ts->diags, req->src,
+                         "%s: no font of style '%s' (%s) has a glyph for U+%04X in \"%.*s\"",
+                         req->what, req->style->name, req->style->family, (unsigned)c,
+                         len > 60 ? 60 : len, s);
+                break;
+            }
+        }
+        if (!missing && fam && !cp_fonts_font_in(run->item->analysis.font, req->style->family)) {
+            cp_error(ts->diags, req->src,
+                     "%s: \"%.*s\" would be set in '%s', which style '%s' does not list (%s)",
+                     req->what, len > 60 ? 60 : len, s, fam, req->style->name,
+                     req->style->family);
+            cp_note(ts->diags, req->style->pos,
+                    "add a family for this script to the style, e.g. 'family: %s, %s'",
+                    req->style->family, fam);
+        }
+    }
+}
+
+static bool is_runt(const char *text, PangoLayoutLine *line, int n_lines)
+{
+    if (n_lines < 2)
+        return false;
+    const char *s = text + line->start_index;
+    int n = line->length;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
+        n--;
+    if (memchr(s, ' ', (size_t)n))
+        return false;
+    return g_utf8_strlen(s, n) < 6;
+}
+
+void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double size_pt,
+                 cp_block *out)
+{
+    memset(out, 0, sizeof *out);
+    const cp_style *st = req->style;
+    double scale = size_pt / st->size_pt;
+    double leading = st->leading_pt * scale;
+    out->size_pt = size_pt;
+    out->leading_pt = leading;
+    PangoFontDescription *fd = style_font(st, size_pt);
+    cp_hyph_rules rules = {6, 2, 3, req->keep};
+    double y = 0; /* baseline of the previous line; 0 before the first */
+    double last_descent = 0;
+    bool first_line = true;
+    for (size_t pi = 0; pi < rt->n_paras; pi++) {
+        const cp_para *para = &rt->paras[pi];
+        size_t len = strlen(para->text);
+        size_t *map = NULL;
+        char *text;
+        if (st->hyphenate && !req->no_wrap) {
+            map = cp_xmalloc((len + 1) * sizeof *map);
+            text = cp_hyph_apply(ts->hyph, req->lang, para->text, &rules, map);
+        } else {
+            text = cp_xstrdup(para->text);
+        }
+        PangoLayout *layout = pango_layout_new(ts->ctx);
+        pango_layout_set_font_description(layout, fd);
+        pango_layout_set_text(layout, text, -1);
+        PangoAttrList *al = style_attrs(st, req->lang, size_pt);
+        for (size_t s = 0; s < para->n_spans; s++) {
+            const cp_span *sp = &para->spans[s];
+            add_span_attrs(al, st, sp, map ? map[sp->start] : sp->start,
+                           map ? map[sp->end] : sp->end);
+        }
+        pango_layout_set_attributes(layout, al);
+        pango_attr_list_unref(al);
+        if (!req->no_wrap) {
+            pango_layout_set_width(layout, (int)lround(req->width * PANGO_SCALE));
+            pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+        }
+        PangoAlignment pa = PANGO_ALIGN_LEFT;
+        if (st->align == CP_ALIGN_CENTER)
+            pa = PANGO_ALIGN_CENTER;
+        else if (st->align == CP_ALIGN_RIGHT)
+            pa = PANGO_ALIGN_RIGHT;
+        pango_layout_set_alignment(layout, pa);
+        pango_layout_set_justify(layout, st->align == CP_ALIGN_JUSTIFY);
+        if (pi > 0 && st->indent_pt > 0)
+            pango_layout_set_indent(layout, (int)lround(st->indent_pt * scale * PANGO_SCALE));
+        if (pi > 0)
+            y += (st->space_after_pt + st->space_before_pt) * scale;
+        int n_lines = pango_layout_get_line_count(layout);
+        PangoLayoutIter *it = pango_layout_get_iter(layout);
+        int li = 0;
+        do {
+            PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+            PangoRectangle logical;
+            pango_layout_iter_get_line_extents(it, NULL, &logical);
+            double ascent = (pango_layout_iter_get_baseline(it) - logical.y) / (double)PANGO_SCALE;
+            double height = logical.height / (double)PANGO_SCALE;
+            if (first_line) {
+                y = ascent;
+                first_line = false;
+            } else {
+                y += leading;
+            }
+            check_line_fonts(ts, req, text, line);
+            cp_grow((void **)&out->lines, &out->cap, out->n + 1, sizeof *out->lines);
+            cp_set_line *sl = &out->lines[out->n++];
+            sl->line = pango_layout_line_ref(line);
+            sl->layout = g_object_ref(layout);
+            sl->x = logical.x / (double)PANGO_SCALE;
+            sl->width = logical.width / (double)PANGO_SCALE;
+            sl->baseline = y;
+            sl->text = line_text(ts->arena, text, line);
+            sl->para_end = li == n_lines - 1;
+            if (sl->para_end && is_runt(text, line, n_lines))
+                out->runts++;
+            last_descent = height - ascent;
+            li++;
+        } while (pango_layout_iter_next_line(it));
+        pango_layout_iter_free(it);
+        g_object_unref(layout);
+        free(text);
+        free(map);
+    }
+    out->height = out->n ? y + last_descent : 0;
+    pango_font_description_free(fd);
+}
+
+void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, cp_block *out)
+{
+    cp_richtext rt;
+    size_t n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    rt.paras = cp_arena_alloc(ts->arena, n * sizeof *rt.paras);
+    rt.n_paras = 0;
+    const char *p = text;
+    for (;;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        cp_para *para = &rt.paras[rt.n_paras++];
+        para->text = cp_arena_strndup(ts->arena, p, len);
+        para->spans = NULL;
+        para->n_spans = 0;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    cp_set_rich(ts, req, &rt, req->style->size_pt, out);
+}
+
+static size_t count_words(const cp_richtext *rt)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rt->n_paras; i++) {
+        bool in = false;
+        for (const char *p = rt->paras[i].text; *p; p++) {
+            bool sp = *p == ' ';
+            if (!sp && !in)
+                n++;
+            in = !sp;
+        }
+    }
+    return n;
+}
+
+bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
+                double max_height, const char *frame, const cp_pos *frame_pos, cp_block *out)
+{
+    const cp_style *st = req->style;
+    double size = st->size_pt;
+    double min = st->min_size_pt > 0 && st->min_size_pt < size ? st->min_size_pt : size;
+    size_t before = ts->diags->n_errors;
+    for (;;) {
+        cp_set_rich(ts, req, rt, size, out);
+        if (ts->diags->n_errors != before)
+            return false; /* font problems: reported once, at the first size */
+        if (out->height <= max_height + 0.01) {
+            out->shrunk = size < st->size_pt - 1e-9;
+            return true;
+        }
+        if (size - 0.25 < min - 1e-9)
+            break;
+        cp_block_finish(out);
+        size -= 0.25;
+    }
+    double over = out->height - max_height;
+    int lines_over = (int)ceil(over / out->leading_pt - 1e-9);
+    if (lines_over < 1)
+        lines_over = 1;
+    size_t words = count_words(rt);
+    size_t per_line = out->n ? (words + out->n - 1) / out->n : words;
+    cp_error(ts->diags, req->src,
+             "%s does not fit frame '%s': %d line%s over at %.4gpt (the smallest size tried); "
+             "cut about %zu words",
+             req->what, frame, lines_over, lines_over == 1 ? "" : "s", size,
+             per_line * (size_t)lines_over);
+    if (frame_pos && frame_pos->file)
+        cp_note(ts->diags, *frame_pos, "frame '%s' is defined here (%.1f mm high)", frame,
+                max_height / CP_PT_PER_MM);
+    return false;
+}
+
+void cp_block_place(cp_block *b, cp_page *page, const char *tag, double x, double y,
+                    cp_color color)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        cp_set_line *sl = &b->lines[i];
+        cp_item *it = cp_page_add(page, CP_ITEM_TEXT, tag);
+        it->x = x + sl->x;
+        it->y = y + sl->baseline;
+        it->w = sl->width;
+        it->color = color;
+        it->line = sl->line;
+        it->layout = sl->layout;
+        it->text = sl->text;
+        sl->line = NULL;
+        sl->layout = NULL;
+    }
+}
+
+double cp_measure(cp_typesetter *ts, const cp_style *st, const char *lang, const char *text)
+{
+    PangoLayout *layout = pango_layout_new(ts->ctx);
+    PangoFontDescription *fd = style_font(st, st->size_pt);
+    pango_layout_set_font_description(layout, fd);
+    PangoAttrList *al = style_attrs(st, lang, st->size_pt);
+    pango_layout_set_attributes(layout, al);
+    pango_attr_list_unref(al);
+    pango_layout_set_text(layout, text, -1);
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, NULL, &logical);
+    pango_font_description_free(fd);
+    g_object_unref(layout);
+    return logical.width / (double)PANGO_SCALE;
+}

@@ -1,0 +1,85 @@
+/* Setting text with Pango: styles to attributes, paragraphs to lines on a fixed leading, copy-fit
+ * within a style's size range, and strict checks that every glyph came from a declared family. */
+#ifndef CP_TEXT_H
+#define CP_TEXT_H
+
+#include <pango/pango.h>
+#include <stdbool.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "fonts/fonts.h"
+#include "layout/display.h"
+#include "layout/hyph.h"
+#include "model/richtext.h"
+#include "model/style.h"
+
+typedef struct cp_typesetter {
+    cp_fonts *fonts;
+    PangoContext *ctx; /* owned */
+    cp_hyph *hyph;     /* owned */
+    cp_arena *arena;
+    cp_diags *diags;
+} cp_typesetter;
+
+/* A PangoContext at 72 dpi with hinting off, so the same lines come out for PDF and PNG. */
+void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_dir, cp_arena *a,
+                        cp_diags *d);
+void cp_typesetter_finish(cp_typesetter *ts);
+
+/* Checks that every family a style names is installed; errors at the style's layout line. */
+bool cp_typesetter_check_style(cp_typesetter *ts, const cp_style *st);
+
+typedef struct cp_set_line {
+    PangoLayoutLine *line; /* a reference owned by the block */
+    PangoLayout *layout;   /* the line's layout, referenced: a line needs it to draw */
+    double x, baseline;    /* relative to the block's top-left */
+    double width;          /* logical width */
+    const char *text;      /* arena-owned */
+    bool para_end;
+} cp_set_line;
+
+typedef struct cp_block {
+    cp_set_line *lines;
+    size_t n, cap;
+    double height;  /* top to the last line's descent */
+    double size_pt; /* the size used */
+    double leading_pt;
+    bool shrunk;
+    int runts; /* paragraphs ending in one short word */
+} cp_block;
+
+/* What to set: rich text (paragraphs with spans) in a style, for a language. */
+typedef struct cp_text_req {
+    const cp_style *style;
+    const char *lang;
+    double width;
+    const char *const *keep; /* names never hyphenated */
+    cp_pos src;              /* where the text came from, for diagnostics */
+    const char *what;        /* "story body" */
+    bool no_wrap;            /* one line per paragraph, never wrapped */
+} cp_text_req;
+
+void cp_block_finish(cp_block *b);
+
+/* Sets rt at the given size (leading scales with it). Reports font problems. */
+void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double size_pt,
+                 cp_block *out);
+/* Plain text: one paragraph, no markup; '\n' starts a new paragraph. */
+void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, cp_block *out);
+
+/* Sets rt to fit max_height: at the style's size, else shrinking in 0.25 pt steps down to its
+ * min_size. If nothing fits, reports an error at req->src naming the frame, the lines over, the
+ * words to cut and the smallest size tried, and still returns the smallest setting. Returns true
+ * if it fits. */
+bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
+                double max_height, const char *frame, const cp_pos *frame_pos, cp_block *out);
+
+/* Moves the block's lines onto the page at (x, y) as text items (the page takes the refs). */
+void cp_block_place(cp_block *b, cp_page *page, const char *tag, double x, double y,
+                    cp_color color);
+
+/* Width of a single line of plain text in a style at its size. */
+double cp_measure(cp_typesetter *ts, const cp_style *st, const char *lang, const char *text);
+
+#endif

@@ -1,0 +1,369 @@
+/* calpress: command line, exit codes and wiring of the layers. */
+#define _POSIX_C_SOURCE 200809L
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/path.h"
+#include "base/util.h"
+#include "config.h"
+#include "fonts/fonts.h"
+#include "layout/layout.h"
+#include "manifest/manifest.h"
+#include "pdf/pdf.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+typedef struct options {
+    const char *manifest;
+    const char *out_dir;
+    bool quiet;
+    const char *dump_layout; /* check: write the display list here ("-" for stdout) */
+} options;
+
+typedef struct command {
+    const char *name;
+    const char *summary;
+    const char *usage;
+    int (*run)(int argc, char **argv);
+} command;
+
+static int cmd_render(int argc, char **argv);
+static int cmd_check(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const command commands[] = {
+    {"render", "lay out a manifest and write the calendar and press-release PDFs",
+     "usage: calpress render MANIFEST [-o DIR] [--quiet]\n"
+     "\n"
+     "Writes DIR/calendar.pdf and DIR/press-release.pdf (DIR defaults to 'out'; the manifest's\n"
+     "output: section may rename the files). Each PDF is written to a temporary file and renamed\n"
+     "over the old one only when complete: a failed run leaves earlier output untouched.\n"
+     "\n"
+     "  -o, --output DIR   folder for the PDFs (created if missing)\n"
+     "  -q, --quiet        print nothing but diagnostics\n",
+     cmd_render},
+    {"check", "load, validate and lay out a manifest; write nothing; print a copy-fit report",
+     "usage: calpress check MANIFEST [--dump-layout FILE]\n"
+     "\n"
+     "Reports every problem in the manifest and the files it names, then lays out every page\n"
+     "and prints, for each text frame, the lines used of the lines available and the size set.\n"
+     "\n"
+     "  --dump-layout FILE  also write the display list as text ('-' for standard output)\n",
+     cmd_check},
+    {"help", "show help for a command", "usage: calpress help [COMMAND]\n", cmd_help},
+};
+
+static void usage_all(FILE *out)
+{
+    fprintf(out, "usage: calpress COMMAND [ARGS]\n\n"
+                 "calpress turns a YAML manifest of twelve monthly stories into a print-ready A3\n"
+                 "wall calendar PDF and a matching A4 press release.\n\ncommands:\n");
+    for (size_t i = 0; i < CP_ARRAY_LEN(commands); i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n  calpress --version    print the version\n"
+                 "  calpress help COMMAND  details of a command\n"
+                 "\nexit status: 0 success (warnings allowed), 1 errors in the input or while "
+                 "writing\n(nothing written), 2 usage errors.\n");
+}
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < CP_ARRAY_LEN(commands); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int usage_error(const command *c, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "calpress: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", c ? c->usage : "usage: calpress COMMAND [ARGS]\n");
+    return EXIT_USAGE;
+}
+
+static int parse_options(const command *c, int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->out_dir = "out";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool render = strcmp(c->name, "render") == 0;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(c->usage, stdout);
+            return -1;
+        } else if (render && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
+            if (++i >= argc)
+                return usage_error(c, "%s needs a folder", a);
+            o->out_dir = argv[i];
+        } else if (render && strncmp(a, "--output=", 9) == 0) {
+            o->out_dir = a + 9;
+        } else if (render && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+            o->quiet = true;
+        } else if (!render && strcmp(a, "--dump-layout") == 0) {
+            if (++i >= argc)
+                return usage_error(c, "%s needs a file", a);
+            o->dump_layout = argv[i];
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error(c, "unknown option '%s'", a);
+        } else if (!o->manifest) {
+            o->manifest = a;
+        } else {
+            return usage_error(c, "unexpected argument '%s'", a);
+        }
+    }
+    if (!o->manifest)
+        return usage_error(c, "%s needs a MANIFEST file", c->name);
+    if (!o->out_dir[0])
+        return usage_error(c, "%s", "the output folder is empty");
+    return 0;
+}
+
+/* Where layouts/ and fonts/ live: $CALPRESS_DATADIR, the source tree when run from a build
+ * folder, PREFIX/share/calpress beside the installed binary, or the configured prefix. */
+static const char *data_dir(cp_arena *a)
+{
+    const char *env = getenv("CALPRESS_DATADIR");
+    if (env && env[0])
+        return env;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *dir = cp_path_dirname(a, exe);
+        if (cp_path_is_file(cp_arena_printf(a, "%s/CMakeCache.txt", dir)) &&
+            cp_path_is_dir(CP_SOURCE_DATADIR "/layouts"))
+            return CP_SOURCE_DATADIR;
+        char *rel = cp_arena_printf(a, "%s/../share/calpress", dir);
+        if (cp_path_is_dir(cp_arena_printf(a, "%s/layouts", rel)))
+            return rel;
+    }
+    return CP_DATADIR;
+}
+
+/* The build date: SOURCE_DATE_EPOCH, else the manifest's date:, else now. */
+static time_t build_date(const cp_calendar *cal, cp_diags *d)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && sde[0]) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(sde, &end, 10);
+        if (!errno && !*end && v >= 0)
+            return (time_t)v;
+        cp_warning(d, (cp_pos){NULL, 0, 0}, "ignoring SOURCE_DATE_EPOCH='%s' (not a number)",
+                   sde);
+    }
+    if (cal->build_date.year)
+        return (time_t)cp_date_to_days(cal->build_date) * 86400;
+    return time(NULL);
+}
+
+typedef struct run {
+    cp_arena arena;
+    cp_diags diags;
+    cp_calendar cal;
+    bool have_cal;
+    cp_fonts *fonts;
+    cp_typesetter ts;
+    bool have_ts;
+    cp_photo_cache photos;
+    cp_layout_ctx lc;
+    bool have_lc;
+    cp_doc calendar, press;
+} run;
+
+static void run_init(run *r)
+{
+    memset(r, 0, sizeof *r);
+    cp_arena_init(&r->arena);
+    cp_diags_init(&r->diags);
+    cp_photo_cache_init(&r->photos);
+    cp_doc_init(&r->calendar);
+    cp_doc_init(&r->press);
+}
+
+static void run_finish(run *r)
+{
+    cp_doc_finish(&r->calendar);
+    cp_doc_finish(&r->press);
+    if (r->have_lc)
+        cp_layout_ctx_finish(&r->lc);
+    cp_photo_cache_finish(&r->photos);
+    if (r->have_ts)
+        cp_typesetter_finish(&r->ts);
+    cp_fonts_free(r->fonts);
+    if (r->have_cal)
+        cp_calendar_finish(&r->cal);
+    cp_diags_finish(&r->diags);
+    cp_arena_finish(&r->arena);
+}
+
+/* Loads and lays out everything; true when there were no errors. */
+static bool load_and_lay_out(run *r, const char *manifest)
+{
+    const char *dir = data_dir(&r->arena);
+    const char *dirs[] = {dir, NULL};
+    if (!cp_manifest_load(&r->cal, &r->arena, &r->diags, manifest, dirs))
+        return false;
+    r->have_cal = true;
+    r->fonts = cp_fonts_new(cp_arena_printf(&r->arena, "%s/fonts", dir), &r->diags);
+    if (!r->fonts)
+        return false;
+    cp_typesetter_init(&r->ts, r->fonts, CP_HYPHEN_DIR, &r->arena, &r->diags);
+    r->have_ts = true;
+    cp_layout_opts lo = {true};
+    cp_layout_ctx_init(&r->lc, &r->ts, &r->cal, &r->photos, &lo);
+    r->have_lc = true;
+    if (cp_diags_failed(&r->diags))
+        return false;
+    cp_layout_calendar(&r->lc, &r->calendar);
+    cp_layout_press(&r->lc, &r->press);
+    return !cp_diags_failed(&r->diags);
+}
+
+static int finish_run(run *r, int status)
+{
+    cp_diags_print(&r->diags, stderr);
+    if (status == EXIT_INPUT && r->diags.n_errors)
+        fprintf(stderr, "calpress: %zu error%s; nothing was written\n", r->diags.n_errors,
+                r->diags.n_errors == 1 ? "" : "s");
+    run_finish(r);
+    return status;
+}
+
+static bool make_dir(const char *dir, cp_diags *d)
+{
+    if (cp_path_is_dir(dir))
+        return true;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        cp_error(d, cp_pos_file(dir), "cannot create the output folder: %s", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static int cmd_render(int argc, char **argv)
+{
+    options o;
+    int rc = parse_options(find_command("render"), argc, argv, &o);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    run r;
+    run_init(&r);
+    if (!load_and_lay_out(&r, o.manifest))
+        return finish_run(&r, EXIT_INPUT);
+    if (!make_dir(o.out_dir, &r.diags))
+        return finish_run(&r, EXIT_INPUT);
+    const cp_calendar *cal = &r.cal;
+    cp_pdf_meta meta = {cal->title.s, cal->organisation.s, cal->subtitle.s, NULL,
+                        "calpress " CP_VERSION, build_date(cal, &r.diags), cal->language.s};
+    cp_pdf_meta pmeta = meta;
+    pmeta.title = cal->press.headline.s;
+    pmeta.subject = "Press release";
+    cp_pdf_out outs[2];
+    memset(outs, 0, sizeof outs);
+    const char *paths[2] = {cp_path_join(&r.arena, o.out_dir, cal->out_calendar.s),
+                            cp_path_join(&r.arena, o.out_dir, cal->out_press.s)};
+    /* Both PDFs are complete and checked before either replaces its predecessor. */
+    bool ok = cp_pdf_prepare(&r.calendar, paths[0], &meta, &outs[0], &r.diags) &&
+              cp_pdf_prepare(&r.press, paths[1], &pmeta, &outs[1], &r.diags);
+    for (int i = 0; i < 2 && ok; i++)
+        ok = cp_pdf_commit(&outs[i], &r.diags);
+    if (ok && !o.quiet)
+        for (int i = 0; i < 2; i++)
+            printf("wrote %s (%d page%s, %.1f MB)\n", outs[i].path, outs[i].pages,
+                   outs[i].pages == 1 ? "" : "s", outs[i].bytes / 1e6);
+    for (int i = 0; i < 2; i++)
+        cp_pdf_discard(&outs[i]);
+    return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
+}
+
+static void print_fit_report(const cp_fit_reports *fits)
+{
+    printf("%-10s %-10s %9s %10s  %s\n", "page", "frame", "lines", "size", "notes");
+    for (size_t i = 0; i < fits->n; i++) {
+        const cp_fit_report *f = &fits->items[i];
+        char lines[32], size[32], notes[64] = "";
+        snprintf(lines, sizeof lines, "%d/%d", f->lines_used, f->lines_available);
+        snprintf(size, sizeof size, "%.2fpt", f->size_pt);
+        if (f->shrunk)
+            snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "shrunk from %.2fpt ",
+                     f->nominal_pt);
+        if (f->runts)
+            snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%d runt%s ", f->runts,
+                     f->runts == 1 ? "" : "s");
+        printf("%-10s %-10s %9s %10s  %s\n", f->page, f->frame, lines, size, notes);
+    }
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    options o;
+    int rc = parse_options(find_command("check"), argc, argv, &o);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    run r;
+    run_init(&r);
+    bool ok = load_and_lay_out(&r, o.manifest);
+    if (ok) {
+        print_fit_report(&r.lc.fits);
+        printf("%s: OK: calendar %zu pages, press release %zu page%s\n", o.manifest,
+               r.calendar.n_pages, r.press.n_pages, r.press.n_pages == 1 ? "" : "s");
+    }
+    if (ok && o.dump_layout) {
+        FILE *f = strcmp(o.dump_layout, "-") == 0 ? stdout : fopen(o.dump_layout, "w");
+        if (!f) {
+            cp_error(&r.diags, cp_pos_file(o.dump_layout), "cannot write: %s", strerror(errno));
+            ok = false;
+        } else {
+            cp_doc_dump(&r.calendar, f);
+            cp_doc_dump(&r.press, f);
+            if (f != stdout)
+                fclose(f);
+        }
+    }
+    return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_all(stdout);
+        return EXIT_OK;
+    }
+    const command *c = find_command(argv[1]);
+    if (!c)
+        return usage_error(NULL, "no command '%s'", argv[1]);
+    fputs(c->usage, stdout);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_all(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage_all(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("calpress %s\n", CP_VERSION);
+        return EXIT_OK;
+    }
+    const command *c = find_command(cmd);
+    if (!c)
+        return usage_error(NULL, "unknown command '%s' (try 'calpress --help')", cmd);
+    return c->run(argc - 1, argv + 1);
+}

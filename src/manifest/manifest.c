@@ -1,0 +1,402 @@
+/* Manifest loader: YAML tree -> calendar model, reporting every problem it finds. */
+#define _POSIX_C_SOURCE 200809L
+#include "manifest/manifest.h"
+#include "base/path.h"
+#include "base/util.h"
+#include "manifest/layoutfile.h"
+#include "manifest/schema.h"
+#include "manifest/yamltree.h"
+#include "model/locale.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct ctx {
+    cp_arena *a;
+    cp_diags *d;
+    cp_calendar *cal;
+} ctx;
+
+static const char *const story_keys[] = {"month",       "name",         "pseudonym", "headline",
+                                         "quote",       "body",         "photo",     "photo_focus",
+                                         "photo_credit", "fit",         "language",  NULL};
+
+/* Resolves a file named at v (relative to dir) and checks it can be read. */
+static bool resolve_file(ctx *c, const cp_node *v, const char *key, const char *dir, cp_str *out,
+                         const char *what)
+{
+    cp_str given;
+    if (!cp_value_str(c->a, c->d, v, key, &given))
+        return false;
+    if (!given.s[0]) {
+        cp_error(c->d, v->pos, "'%s' is empty", key);
+        return false;
+    }
+    char *path = cp_path_join(c->a, dir, given.s);
+    if (cp_path_is_dir(path)) {
+        cp_error(c->d, v->pos, "%s '%s' is a folder, not a file", what, given.s);
+        return false;
+    }
+    if (access(path, R_OK) != 0) {
+        int err = errno;
+        cp_error(c->d, v->pos, "cannot read %s '%s': %s", what, given.s, strerror(err));
+        if (strcmp(path, given.s) != 0)
+            cp_note(c->d, v->pos, "looked for it at '%s'", path);
+        return false;
+    }
+    out->s = path;
+    out->pos = v->pos;
+    return true;
+}
+
+static void read_photo(ctx *c, const cp_node *m, const char *dir, cp_photo *ph, bool required)
+{
+    static const char *const fits[] = {"fill", "contain", NULL};
+    ph->focus_x = ph->focus_y = 0.5;
+    const cp_node *v = cp_node_lookup(m, "photo");
+    if (!v || cp_node_is_null(v)) {
+        if (required)
+            cp_error(c->d, v ? v->pos : m->pos, "missing required key 'photo'");
+    } else if (resolve_file(c, v, "photo", dir, &ph->path, "photo")) {
+        ph->given = v->str;
+    }
+    const cp_node *f = cp_node_lookup(m, "photo_focus");
+    if (f) {
+        if (f->kind != CP_NODE_SEQ || f->n != 2) {
+            cp_error(c->d, f->pos, "'photo_focus' must be a pair [x, y] of numbers 0..1");
+        } else {
+            cp_value_number(c->d, f->vals[0], "photo_focus x", 0, 1, &ph->focus_x);
+            cp_value_number(c->d, f->vals[1], "photo_focus y", 0, 1, &ph->focus_y);
+        }
+    }
+    int fit;
+    if (cp_schema_enum(c->d, m, "fit", fits, &fit))
+        ph->fit = (cp_fit)fit;
+    cp_schema_str(c->a, c->d, m, "photo_credit", false, &ph->credit);
+}
+
+static void read_language(ctx *c, const cp_node *m, cp_str *out)
+{
+    if (!cp_schema_str(c->a, c->d, m, "language", false, out))
+        return;
+    if (!cp_locale_supported(out->s)) {
+        static const char *const langs[] = {"en", "bn", "hi", NULL};
+        const char *s = cp_suggest(out->s, langs);
+        cp_error(c->d, out->pos, "unknown language '%s' (calpress knows %s)%s%s%s", out->s,
+                 cp_locale_supported_list(), s ? "; did you mean '" : "", s ? s : "",
+                 s ? "'?" : "");
+        out->s = NULL;
+    }
+}
+
+static void read_story_fields(ctx *c, const cp_node *m, const char *dir, cp_story *st)
+{
+    cp_schema_str(c->a, c->d, m, "name", true, &st->name);
+    cp_schema_bool(c->d, m, "pseudonym", &st->pseudonym);
+    cp_schema_str(c->a, c->d, m, "headline", true, &st->headline);
+    cp_schema_str(c->a, c->d, m, "quote", false, &st->quote);
+    cp_schema_str(c->a, c->d, m, "body", true, &st->body);
+    read_language(c, m, &st->language);
+    read_photo(c, m, dir, &st->photo, true);
+}
+
+static void read_month_entry(ctx *c, const cp_node *v, int month)
+{
+    cp_story *st = &c->cal->months[month - 1];
+    st->pos = v->pos;
+    st->month = month;
+    st->file = c->cal->manifest;
+    const cp_node *sf = cp_node_lookup(v, "story");
+    if (v->kind == CP_NODE_MAP && sf) {
+        static const char *const keys[] = {"story", NULL};
+        cp_schema_map(c->d, v, "a months entry that names a story file", keys);
+        cp_str path;
+        if (!resolve_file(c, sf, "story", c->cal->dir, &path, "story file"))
+            return;
+        cp_node *root = cp_yaml_load_file(c->a, c->d, path.s, &sf->pos);
+        if (!root)
+            return;
+        st->file = path.s;
+        if (!cp_schema_map(c->d, root, "a story file", story_keys))
+            return;
+        int m = 0;
+        cp_pos mpos;
+        if (cp_schema_int(c->d, root, "month", false, 1, 12, &m, &mpos) && m != month) {
+            cp_error(c->d, mpos, "this story says month %d but is entry %d of 'months'", m,
+                     month);
+            cp_note(c->d, sf->pos, "the story is listed here");
+        }
+        read_story_fields(c, root, cp_path_dirname(c->a, path.s), st);
+        return;
+    }
+    if (!cp_schema_map(c->d, v, "a months entry", story_keys))
+        return;
+    int m;
+    cp_pos mpos;
+    if (cp_schema_int(c->d, v, "month", false, 1, 12, &m, &mpos) && m != month)
+        cp_error(c->d, mpos, "this story says month %d but is entry %d of 'months'", m, month);
+    read_story_fields(c, v, c->cal->dir, st);
+}
+
+static void read_months(ctx *c, const cp_node *root)
+{
+    const cp_node *v = cp_node_lookup(root, "months");
+    if (!v) {
+        cp_error(c->d, root->pos, "missing required key 'months' (twelve stories, January first)");
+        return;
+    }
+    if (v->kind != CP_NODE_SEQ) {
+        cp_error(c->d, v->pos, "'months' must be a list of twelve stories, not %s",
+                 cp_node_kind_name(v));
+        return;
+    }
+    if (v->n != 12) {
+        cp_error(c->d, v->pos, "'months' must list exactly twelve stories, January first (got %zu)",
+                 v->n);
+        if (v->n > 12)
+            cp_note(c->d, v->vals[12]->pos, "the thirteenth starts here");
+    }
+    for (size_t i = 0; i < v->n && i < 12; i++)
+        read_month_entry(c, v->vals[i], (int)i + 1);
+}
+
+static int cmp_holiday(const void *a, const void *b)
+{
+    const cp_holiday *x = a, *y = b;
+    long dx = cp_date_to_days(x->date), dy = cp_date_to_days(y->date);
+    if (dx != dy)
+        return dx < dy ? -1 : 1;
+    return x->pos.line < y->pos.line ? -1 : x->pos.line > y->pos.line;
+}
+
+static void read_holidays(ctx *c, const cp_node *root)
+{
+    const cp_node *v = cp_node_lookup(root, "holidays");
+    if (!v || cp_node_is_null(v))
+        return;
+    if (v->kind != CP_NODE_SEQ) {
+        cp_error(c->d, v->pos, "'holidays' must be a list of {date, name} entries");
+        return;
+    }
+    static const char *const keys[] = {"date", "name", "kind", NULL};
+    static const char *const kinds[] = {"holiday", "observance", NULL};
+    c->cal->holidays = cp_arena_alloc(c->a, (v->n ? v->n : 1) * sizeof *c->cal->holidays);
+    for (size_t i = 0; i < v->n; i++) {
+        const cp_node *h = v->vals[i];
+        if (!cp_schema_map(c->d, h, "a holiday", keys))
+            continue;
+        cp_holiday hol;
+        memset(&hol, 0, sizeof hol);
+        hol.pos = h->pos;
+        cp_pos dpos;
+        bool ok = cp_schema_date(c->d, h, "date", true, &hol.date, &dpos);
+        ok = cp_schema_str(c->a, c->d, h, "name", true, &hol.name) && ok;
+        int k;
+        if (cp_schema_enum(c->d, h, "kind", kinds, &k))
+            hol.kind = (cp_holiday_kind)k;
+        if (ok && c->cal->year && hol.date.year != c->cal->year) {
+            cp_error(c->d, dpos, "holiday %s is not in the calendar's year %d",
+                     cp_node_lookup(h, "date")->str, c->cal->year);
+            cp_note(c->d, c->cal->year_pos, "the year is set here");
+            ok = false;
+        }
+        if (ok)
+            c->cal->holidays[c->cal->n_holidays++] = hol;
+    }
+    qsort(c->cal->holidays, c->cal->n_holidays, sizeof *c->cal->holidays, cmp_holiday);
+}
+
+static void read_press(ctx *c, const cp_node *root)
+{
+    cp_press_release *pr = &c->cal->press;
+    const cp_node *v = cp_node_lookup(root, "press_release");
+    if (!v) {
+        cp_error(c->d, root->pos, "missing required key 'press_release'");
+        return;
+    }
+    const cp_node *m = v;
+    pr->file = c->cal->manifest;
+    const char *dir = c->cal->dir;
+    if (v->kind == CP_NODE_SCALAR) {
+        cp_str path;
+        if (!resolve_file(c, v, "press_release", c->cal->dir, &path, "press-release file"))
+            return;
+        m = cp_yaml_load_file(c->a, c->d, path.s, &v->pos);
+        if (!m)
+            return;
+        pr->file = path.s;
+        dir = cp_path_dirname(c->a, path.s);
+    }
+    (void)dir;
+    static const char *const keys[] = {"headline", "place",    "date",    "body",
+                                       "about",    "contacts", "footnote", NULL};
+    if (!cp_schema_map(c->d, m, "a press release", keys))
+        return;
+    cp_schema_str(c->a, c->d, m, "headline", true, &pr->headline);
+    cp_schema_str(c->a, c->d, m, "place", true, &pr->place);
+    cp_schema_date(c->d, m, "date", true, &pr->date, &pr->date_pos);
+    cp_schema_str(c->a, c->d, m, "body", true, &pr->body);
+    cp_schema_str(c->a, c->d, m, "footnote", false, &pr->footnote);
+    const cp_node *about = cp_node_lookup(m, "about");
+    if (about) {
+        static const char *const akeys[] = {"heading", "body", NULL};
+        if (cp_schema_map(c->d, about, "'about'", akeys)) {
+            cp_schema_str(c->a, c->d, about, "heading", true, &pr->about_heading);
+            cp_schema_str(c->a, c->d, about, "body", true, &pr->about_body);
+        }
+    }
+    const cp_node *cs = cp_node_lookup(m, "contacts");
+    if (cs && !cp_node_is_null(cs)) {
+        if (cs->kind != CP_NODE_SEQ) {
+            cp_error(c->d, cs->pos, "'contacts' must be a list of {name, role, phone, email}");
+            return;
+        }
+        static const char *const ckeys[] = {"name", "role", "phone", "email", NULL};
+        pr->contacts = cp_arena_alloc(c->a, (cs->n ? cs->n : 1) * sizeof *pr->contacts);
+        for (size_t i = 0; i < cs->n; i++) {
+            const cp_node *e = cs->vals[i];
+            if (!cp_schema_map(c->d, e, "a contact", ckeys))
+                continue;
+            cp_contact *ct = &pr->contacts[pr->n_contacts++];
+            cp_schema_str(c->a, c->d, e, "name", true, &ct->name);
+            cp_schema_str(c->a, c->d, e, "role", false, &ct->role);
+            cp_schema_str(c->a, c->d, e, "phone", false, &ct->phone);
+            cp_schema_str(c->a, c->d, e, "email", false, &ct->email);
+        }
+    }
+}
+
+static void read_output(ctx *c, const cp_node *root)
+{
+    c->cal->out_calendar.s = "calendar.pdf";
+    c->cal->out_press.s = "press-release.pdf";
+    const cp_node *v = cp_node_lookup(root, "output");
+    if (!v || cp_node_is_null(v))
+        return;
+    static const char *const keys[] = {"calendar", "press_release", NULL};
+    if (!cp_schema_map(c->d, v, "'output'", keys))
+        return;
+    cp_str *outs[] = {&c->cal->out_calendar, &c->cal->out_press};
+    for (int i = 0; i < 2; i++) {
+        cp_str s;
+        if (!cp_schema_str(c->a, c->d, v, keys[i], false, &s))
+            continue;
+        size_t n = strlen(s.s);
+        if (strchr(s.s, '/') || n < 5 || strcmp(s.s + n - 4, ".pdf") != 0 || s.s[0] == '.')
+            cp_error(c->d, s.pos, "output '%s' must be a file name ending in .pdf, without folders",
+                     s.s);
+        else
+            *outs[i] = s;
+    }
+    if (strcmp(c->cal->out_calendar.s, c->cal->out_press.s) == 0)
+        cp_error(c->d, v->pos, "the calendar and the press release must have different names");
+}
+
+static void read_layouts(ctx *c, const cp_node *root, const char *const *data_dirs)
+{
+    cp_calendar *cal = c->cal;
+    cp_layout_init(&cal->layout);
+    cp_layout_init(&cal->press_layout);
+    cal->layout_name.s = "a3-portrait";
+    cal->layout_name.pos = root->pos;
+    cp_schema_str(c->a, c->d, root, "layout", false, &cal->layout_name);
+    const char *path = cp_layout_find(c->a, cal->layout_name.s, cal->dir, data_dirs);
+    if (!path) {
+        cp_error(c->d, cal->layout_name.pos, "unknown layout '%s'", cal->layout_name.s);
+        cp_note(c->d, cal->layout_name.pos,
+                "a layout is a name in layouts/ (beside the manifest or installed with calpress) "
+                "or a path to a .yaml file");
+        return;
+    }
+    if (!cp_layout_load(&cal->layout, c->a, c->d, path, &cal->layout_name.pos))
+        return;
+    const cp_node *ov = cp_node_lookup(root, "layout_overrides");
+    if (ov && !cp_layout_apply(&cal->layout, c->a, c->d, ov, false))
+        return;
+    double bleed;
+    cp_pos bpos;
+    if (cp_schema_length(c->d, root, "bleed", 0, &bleed, &bpos)) {
+        cal->layout.bleed = bleed;
+        cal->layout.bleed_pos = bpos;
+    }
+    cp_layout_check_calendar(&cal->layout, c->d);
+
+    cp_str press = {cal->layout.press_layout ? cal->layout.press_layout : "a4-press",
+                    cal->layout.press_layout ? cal->layout.press_layout_pos : root->pos};
+    cp_schema_str(c->a, c->d, root, "press_layout", false, &press);
+    const char *ppath = cp_layout_find(c->a, press.s, cal->dir, data_dirs);
+    if (!ppath) {
+        cp_error(c->d, press.pos, "unknown press-release layout '%s'", press.s);
+        return;
+    }
+    cp_layout_init(&cal->press_layout);
+    if (cp_layout_load(&cal->press_layout, c->a, c->d, ppath, &press.pos))
+        cp_layout_check_press(&cal->press_layout, c->d);
+}
+
+bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *path,
+                      const char *const *data_dirs)
+{
+    static const char *const keys[] = {
+        "title",    "subtitle", "organisation",  "year",   "layout", "press_layout",
+        "language", "week_start", "holidays",    "cover",  "months", "back",
+        "press_release", "output", "date",       "bleed",  "layout_overrides", NULL};
+    size_t errors_before = d->n_errors;
+    cp_calendar *cal = cp_xcalloc(1, sizeof *cal);
+    ctx c = {a, d, cal};
+    cal->manifest = cp_arena_strdup(a, path);
+    cal->dir = cp_path_dirname(a, path);
+    cp_node *root = cp_yaml_load_file(a, d, path, NULL);
+    if (!root)
+        goto fail;
+    if (!cp_schema_map(d, root, "the manifest", keys))
+        goto fail;
+    cp_schema_str(a, d, root, "title", true, &cal->title);
+    cp_schema_str(a, d, root, "subtitle", false, &cal->subtitle);
+    cp_schema_str(a, d, root, "organisation", true, &cal->organisation);
+    cp_schema_int(d, root, "year", true, CP_YEAR_MIN, CP_YEAR_MAX, &cal->year, &cal->year_pos);
+    cal->language.s = "en";
+    cal->language.pos = root->pos;
+    read_language(&c, root, &cal->language);
+    if (!cal->language.s)
+        cal->language.s = "en";
+    static const char *const starts[] = {"monday", "sunday", NULL};
+    int ws = 0;
+    cp_schema_enum(d, root, "week_start", starts, &ws);
+    cal->week_start = (cp_week_start)ws;
+    cp_schema_date(d, root, "date", false, &cal->build_date, &cal->build_date_pos);
+
+    read_layouts(&c, root, data_dirs);
+    read_holidays(&c, root);
+
+    const cp_node *cover = cp_node_lookup(root, "cover");
+    static const char *const cover_keys[] = {"photo", "photo_focus", "photo_credit", "fit", NULL};
+    if (!cover)
+        cp_error(d, root->pos, "missing required key 'cover' (with the cover 'photo')");
+    else if (cp_schema_map(d, cover, "'cover'", cover_keys))
+        read_photo(&c, cover, cal->dir, &cal->cover_photo, true);
+
+    read_months(&c, root);
+
+    const cp_node *back = cp_node_lookup(root, "back");
+    static const char *const back_keys[] = {"about", "footnote", NULL};
+    if (back && cp_schema_map(d, back, "'back'", back_keys)) {
+        cp_schema_str(a, d, back, "about", false, &cal->back_about);
+        cp_schema_str(a, d, back, "footnote", false, &cal->back_footnote);
+    }
+    read_press(&c, root);
+    read_output(&c, root);
+
+    if (d->n_errors != errors_before)
+        goto fail;
+    *out = *cal;
+    free(cal);
+    return true;
+fail:
+    cp_calendar_finish(cal);
+    free(cal);
+    memset(out, 0, sizeof *out);
+    return false;
+}

@@ -1,0 +1,279 @@
+/* YAML event stream -> positioned node tree (the only code besides manifest/ that sees yaml.h). */
+#include "manifest/yamltree.h"
+#include "base/util.h"
+#include "base/utf8.h"
+
+#include <errno.h>
+#include <string.h>
+#include <yaml.h>
+
+#define MAX_DEPTH 64
+#define MAX_NODES 200000
+
+typedef struct loader {
+    cp_arena *arena;
+    cp_diags *diags;
+    const char *file;
+    yaml_parser_t parser;
+    size_t n_nodes;
+    bool failed;
+} loader;
+
+static cp_pos mark_pos(const loader *ld, yaml_mark_t m)
+{
+    cp_pos p = {ld->file, (int)m.line + 1, (int)m.column + 1};
+    return p;
+}
+
+static void parser_error(loader *ld)
+{
+    yaml_parser_t *p = &ld->parser;
+    const char *problem = p->problem ? p->problem : "invalid YAML";
+    cp_pos pos = mark_pos(ld, p->problem_mark);
+    if (p->error == YAML_READER_ERROR) {
+        pos.line = 0; /* libyaml gives only a byte offset here; our own check normally wins */
+        cp_error(ld->diags, pos, "YAML: %s", problem);
+    } else {
+        cp_error(ld->diags, pos, "YAML syntax error: %s", problem);
+        if (p->context)
+            cp_note(ld->diags, mark_pos(ld, p->context_mark), "%s", p->context);
+    }
+    ld->failed = true;
+}
+
+static bool next_event(loader *ld, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(&ld->parser, ev)) {
+        parser_error(ld);
+        return false;
+    }
+    return true;
+}
+
+static cp_node *new_node(loader *ld, cp_node_kind kind, yaml_mark_t m)
+{
+    cp_node *n = cp_arena_alloc(ld->arena, sizeof *n);
+    n->kind = kind;
+    n->pos = mark_pos(ld, m);
+    ld->n_nodes++;
+    return n;
+}
+
+static bool scalar_equal(const cp_node *a, const cp_node *b)
+{
+    return a->kind == CP_NODE_SCALAR && b->kind == CP_NODE_SCALAR && a->len == b->len &&
+           memcmp(a->str, b->str, a->len) == 0;
+}
+
+static cp_node *parse_node(loader *ld, yaml_event_t *ev, int depth);
+
+/* Reads children until the closing event; ev is the opening event (already consumed). */
+static cp_node *parse_collection(loader *ld, yaml_event_t *open, int depth)
+{
+    bool is_map = open->type == YAML_MAPPING_START_EVENT;
+    cp_node *node = new_node(ld, is_map ? CP_NODE_MAP : CP_NODE_SEQ, open->start_mark);
+    if (depth > MAX_DEPTH) {
+        cp_error(ld->diags, node->pos, "nesting deeper than %d levels", MAX_DEPTH);
+        ld->failed = true;
+        return NULL;
+    }
+    cp_node **keys = NULL, **vals = NULL;
+    size_t n = 0, cap = 0, cap2 = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!next_event(ld, &ev))
+            goto fail;
+        if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        cp_node *key = NULL;
+        if (is_map) {
+            key = parse_node(ld, &ev, depth + 1);
+            yaml_event_delete(&ev);
+            if (!key)
+                goto fail;
+            if (key->kind != CP_NODE_SCALAR) {
+                cp_error(ld->diags, key->pos, "a key must be a plain name, not a %s",
+                         key->kind == CP_NODE_MAP ? "map" : "list");
+                ld->failed = true;
+            }
+            if (!next_event(ld, &ev))
+                goto fail;
+        }
+        cp_node *val = parse_node(ld, &ev, depth + 1);
+        yaml_event_delete(&ev);
+        if (!val)
+            goto fail;
+        if (is_map) {
+            for (size_t i = 0; i < n; i++) {
+                if (scalar_equal(keys[i], key)) {
+                    cp_error(ld->diags, key->pos, "duplicate key '%s'", key->str);
+                    cp_note(ld->diags, keys[i]->pos, "'%s' first appears here", key->str);
+                    ld->failed = true;
+                    break;
+                }
+            }
+            cp_grow((void **)&keys, &cap, n + 1, sizeof *keys);
+            keys[n] = key;
+        }
+        cp_grow((void **)&vals, &cap2, n + 1, sizeof *vals);
+        vals[n++] = val;
+        if (ld->n_nodes > MAX_NODES) {
+            cp_error(ld->diags, node->pos, "document has more than %d values", MAX_NODES);
+            ld->failed = true;
+            goto fail;
+        }
+    }
+    node->n = n;
+    node->vals = cp_arena_alloc(ld->arena, (n ? n : 1) * sizeof *vals);
+    if (n)
+        memcpy(node->vals, vals, n * sizeof *vals);
+    if (is_map) {
+        node->keys = cp_arena_alloc(ld->arena, (n ? n : 1) * sizeof *keys);
+        if (n)
+            memcpy(node->keys, keys, n * sizeof *keys);
+    }
+    free(keys);
+    free(vals);
+    return node;
+fail:
+    free(keys);
+    free(vals);
+    return NULL;
+}
+
+static cp_node *parse_node(loader *ld, yaml_event_t *ev, int depth)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: {
+        cp_node *n = new_node(ld, CP_NODE_SCALAR, ev->start_mark);
+        n->str = cp_arena_strndup(ld->arena, (const char *)ev->data.scalar.value,
+                                  ev->data.scalar.length);
+        n->len = ev->data.scalar.length;
+        n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (strlen(n->str) != n->len) {
+            cp_error(ld->diags, n->pos, "text contains a NUL character");
+            ld->failed = true;
+        }
+        return n;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        return parse_collection(ld, ev, depth);
+    case YAML_ALIAS_EVENT:
+        cp_error(ld->diags, mark_pos(ld, ev->start_mark),
+                 "YAML aliases (*%s) are not supported in calpress files; write the value out",
+                 (const char *)ev->data.alias.anchor);
+        ld->failed = true;
+        return NULL;
+    default:
+        cp_error(ld->diags, mark_pos(ld, ev->start_mark), "unexpected YAML structure");
+        ld->failed = true;
+        return NULL;
+    }
+}
+
+cp_node *cp_yaml_load_string(cp_arena *a, cp_diags *d, const char *name, const char *data,
+                             size_t len)
+{
+    int line, col;
+    unsigned char byte;
+    if (!cp_utf8_check(data, len, &line, &col, &byte)) {
+        cp_pos pos = {name, line, col};
+        if (byte == 0)
+            cp_error(d, pos, "file contains a NUL byte (is it a YAML text file?)");
+        else
+            cp_error(d, pos, "invalid UTF-8 (byte 0x%02x); save the file as UTF-8", byte);
+        return NULL;
+    }
+    loader ld;
+    memset(&ld, 0, sizeof ld);
+    ld.arena = a;
+    ld.diags = d;
+    ld.file = name;
+    if (!yaml_parser_initialize(&ld.parser)) {
+        cp_error(d, cp_pos_file(name), "cannot initialise the YAML parser");
+        return NULL;
+    }
+    yaml_parser_set_input_string(&ld.parser, (const unsigned char *)data, len);
+    yaml_parser_set_encoding(&ld.parser, YAML_UTF8_ENCODING);
+    cp_node *root = NULL;
+    yaml_event_t ev;
+    bool done = false;
+    int docs = 0;
+    while (!done && next_event(&ld, &ev)) {
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            done = true;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++docs > 1) {
+                cp_error(d, mark_pos(&ld, ev.start_mark),
+                         "a calpress file holds one YAML document; remove the second '---'");
+                ld.failed = true;
+                done = true;
+            }
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SCALAR_EVENT:
+        case YAML_ALIAS_EVENT:
+            root = parse_node(&ld, &ev, 0);
+            if (!root)
+                done = true;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&ld.parser);
+    if (ld.failed)
+        return NULL;
+    if (!root || (root->kind == CP_NODE_SCALAR && cp_node_is_null(root))) {
+        root = cp_arena_alloc(a, sizeof *root);
+        root->kind = CP_NODE_MAP;
+        root->pos = (cp_pos){name, 1, 1};
+    }
+    return root;
+}
+
+cp_node *cp_yaml_load_file(cp_arena *a, cp_diags *d, const char *path, const cp_pos *from)
+{
+    size_t len = 0;
+    char *data = cp_read_file(path, &len);
+    if (!data) {
+        int err = errno;
+        if (from && from->file)
+            cp_error(d, *from, "cannot read '%s': %s", path, strerror(err));
+        else
+            cp_error(d, cp_pos_file(path), "cannot read file: %s", strerror(err));
+        return NULL;
+    }
+    const char *name = cp_arena_strdup(a, path);
+    size_t before = d->n_errors;
+    cp_node *root = cp_yaml_load_string(a, d, name, data, len);
+    if (!root && from && from->file && d->n_errors > before)
+        cp_note(d, *from, "'%s' is named here", path);
+    free(data);
+    return root;
+}
+
+const cp_node *cp_node_lookup(const cp_node *map, const char *key)
+{
+    if (!map || map->kind != CP_NODE_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++)
+        if (strcmp(map->keys[i]->str, key) == 0)
+            return map->vals[i];
+    return NULL;
+}
+
+bool cp_node_is_null(const cp_node *n)
+{
+    if (n->kind != CP_NODE_SCALAR || !n->plain)
+        return false;
+    return n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
+           strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0;
+}

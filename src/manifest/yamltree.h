@@ -1,0 +1,41 @@
+/* YAML files -> a tree of scalars, maps and sequences, each node with its source position. */
+#ifndef CP_YAMLTREE_H
+#define CP_YAMLTREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+
+typedef enum cp_node_kind { CP_NODE_SCALAR, CP_NODE_MAP, CP_NODE_SEQ } cp_node_kind;
+
+typedef struct cp_node cp_node;
+struct cp_node {
+    cp_node_kind kind;
+    cp_pos pos;
+    /* scalars */
+    const char *str;
+    size_t len;
+    bool plain; /* unquoted: may be null/bool/number */
+    /* maps: keys[i] -> vals[i]; sequences: vals[i] */
+    cp_node **keys;
+    cp_node **vals;
+    size_t n;
+};
+
+/* Loads one YAML document from path. On failure reports diagnostics (syntax errors with libyaml's
+ * context, invalid UTF-8, duplicate keys, aliases, excessive nesting) and returns NULL. `from`, if
+ * it has a file, is where the file was named and is added as a note. An empty document gives an
+ * empty map. The tree lives in the arena. */
+cp_node *cp_yaml_load_file(cp_arena *a, cp_diags *d, const char *path, const cp_pos *from);
+/* The same for a string already in memory, named `name` in messages. */
+cp_node *cp_yaml_load_string(cp_arena *a, cp_diags *d, const char *name, const char *data,
+                             size_t len);
+
+/* A map's value for key, borrowed; NULL when absent or when map is not a map. */
+const cp_node *cp_node_lookup(const cp_node *map, const char *key);
+/* True for a plain scalar spelled null, Null, NULL, ~ or empty. */
+bool cp_node_is_null(const cp_node *n);
+
+#endif

@@ -1,0 +1,194 @@
+/* CommonMark inline markup -> paragraphs of plain text with emphasis spans, through cmark. */
+#include "model/richtext.h"
+#include "base/strbuf.h"
+#include "base/util.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct builder {
+    cp_arena *arena;
+    cp_strbuf text;
+    cp_span *spans;
+    size_t n_spans, cap_spans;
+    unsigned flags;      /* active flags */
+    size_t run_start;    /* where the current flags began */
+    cp_para *paras;
+    size_t n_paras, cap_paras;
+    int para_line;
+    int list_depth;
+} builder;
+
+/* Closes the run of text written with the current flags. */
+static void flush_run(builder *b)
+{
+    if (b->flags && b->text.len > b->run_start) {
+        cp_grow((void **)&b->spans, &b->cap_spans, b->n_spans + 1, sizeof *b->spans);
+        b->spans[b->n_spans++] = (cp_span){b->run_start, b->text.len, b->flags};
+    }
+    b->run_start = b->text.len;
+}
+
+static void set_flags(builder *b, unsigned flags)
+{
+    flush_run(b);
+    b->flags = flags;
+}
+
+static void end_para(builder *b)
+{
+    flush_run(b);
+    if (b->text.len == 0)
+        return;
+    cp_grow((void **)&b->paras, &b->cap_paras, b->n_paras + 1, sizeof *b->paras);
+    cp_para *p = &b->paras[b->n_paras++];
+    p->text = cp_arena_strndup(b->arena, b->text.data, b->text.len);
+    p->n_spans = b->n_spans;
+    p->spans = cp_arena_alloc(b->arena, (b->n_spans ? b->n_spans : 1) * sizeof *p->spans);
+    if (b->n_spans)
+        memcpy(p->spans, b->spans, b->n_spans * sizeof *p->spans);
+    p->src_line = b->para_line;
+    b->text.len = 0;
+    if (b->text.data)
+        b->text.data[0] = '\0';
+    b->n_spans = 0;
+    b->run_start = 0;
+}
+
+static void add_literal(builder *b, const char *s)
+{
+    if (s)
+        cp_strbuf_puts(&b->text, s);
+}
+
+/* cmark leaves the raw text of blocks it treats as code or HTML; copy keeps it as written. */
+static void add_block_literal(builder *b, cmark_node *node)
+{
+    const char *s = cmark_node_get_literal(node);
+    if (!s)
+        return;
+    size_t n = strlen(s);
+    while (n && s[n - 1] == '\n')
+        n--;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            cp_strbuf_puts(&b->text, "\xE2\x80\xA8"); /* U+2028 line separator */
+        else
+            cp_strbuf_putc(&b->text, s[i]);
+    }
+}
+
+void cp_richtext_parse(cp_arena *a, const char *src, unsigned opts, cp_richtext *out)
+{
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.arena = a;
+    cp_strbuf_init(&b.text);
+    int cm_opts = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
+    if (opts & CP_RICH_SMART)
+        cm_opts |= CMARK_OPT_SMART;
+    cmark_node *doc = cmark_parse_document(src, strlen(src), cm_opts);
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    unsigned stack[64];
+    int depth = 0;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        cmark_node_type type = cmark_node_get_type(node);
+        bool enter = ev == CMARK_EVENT_ENTER;
+        switch (type) {
+        case CMARK_NODE_PARAGRAPH:
+        case CMARK_NODE_HEADING:
+            if (enter) {
+                b.para_line = cmark_node_get_start_line(node);
+                cmark_node *parent = cmark_node_parent(node);
+                /* A list item's first paragraph carries its marker, as written. */
+                if (parent && cmark_node_get_type(parent) == CMARK_NODE_ITEM &&
+                    cmark_node_first_child(parent) == node) {
+                    cmark_node *list = cmark_node_parent(parent);
+                    if (cmark_node_get_list_type(list) == CMARK_ORDERED_LIST) {
+                        int nth = cmark_node_get_list_start(list);
+                        for (cmark_node *s = cmark_node_first_child(list); s && s != parent;
+                             s = cmark_node_next(s))
+                            nth++;
+                        cp_strbuf_printf(&b.text, "%d.\xC2\xA0", nth);
+                    } else {
+                        cp_strbuf_puts(&b.text, "\xE2\x80\xA2\xC2\xA0"); /* bullet, nbsp */
+                    }
+                    b.run_start = b.text.len;
+                }
+            } else {
+                end_para(&b);
+            }
+            break;
+        case CMARK_NODE_CODE_BLOCK:
+        case CMARK_NODE_HTML_BLOCK:
+            b.para_line = cmark_node_get_start_line(node);
+            add_block_literal(&b, node);
+            end_para(&b);
+            break;
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_HTML_INLINE:
+            add_literal(&b, cmark_node_get_literal(node));
+            break;
+        case CMARK_NODE_CODE:
+            set_flags(&b, b.flags | CP_SPAN_CODE);
+            add_literal(&b, cmark_node_get_literal(node));
+            set_flags(&b, b.flags & ~(unsigned)CP_SPAN_CODE);
+            break;
+        case CMARK_NODE_SOFTBREAK:
+            cp_strbuf_putc(&b.text, ' ');
+            break;
+        case CMARK_NODE_LINEBREAK:
+            cp_strbuf_puts(&b.text, "\xE2\x80\xA8");
+            break;
+        case CMARK_NODE_EMPH:
+        case CMARK_NODE_STRONG: {
+            unsigned bit = type == CMARK_NODE_EMPH ? CP_SPAN_EMPH : CP_SPAN_STRONG;
+            if (enter) {
+                if (depth < (int)CP_ARRAY_LEN(stack))
+                    stack[depth] = b.flags;
+                depth++;
+                set_flags(&b, b.flags | bit);
+            } else {
+                depth--;
+                set_flags(&b, depth < (int)CP_ARRAY_LEN(stack) ? stack[depth] : b.flags);
+            }
+            break;
+        }
+        case CMARK_NODE_LINK:
+        case CMARK_NODE_IMAGE:
+            /* Link text prints; the destination is not part of the copy. */
+            break;
+        case CMARK_NODE_THEMATIC_BREAK:
+            break;
+        default:
+            break;
+        }
+    }
+    end_para(&b);
+    cmark_iter_free(it);
+    cmark_node_free(doc);
+    cp_strbuf_finish(&b.text);
+    free(b.spans);
+    out->n_paras = b.n_paras;
+    out->paras = cp_arena_alloc(a, (b.n_paras ? b.n_paras : 1) * sizeof *out->paras);
+    if (b.n_paras)
+        memcpy(out->paras, b.paras, b.n_paras * sizeof *out->paras);
+    free(b.paras);
+}
+
+char *cp_richtext_plain(cp_arena *a, const cp_richtext *rt)
+{
+    cp_strbuf s;
+    cp_strbuf_init(&s);
+    for (size_t i = 0; i < rt->n_paras; i++) {
+        if (i)
+            cp_strbuf_puts(&s, "\n\n");
+        cp_strbuf_puts(&s, rt->paras[i].text);
+    }
+    char *r = cp_arena_strdup(a, s.data ? s.data : "");
+    cp_strbuf_finish(&s);
+    return r;
+}

@@ -1,0 +1,42 @@
+/* Inline markup (CommonMark, parsed by cmark) turned into plain text with styled spans. */
+#ifndef CP_RICHTEXT_H
+#define CP_RICHTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+
+enum { CP_SPAN_EMPH = 1u << 0, CP_SPAN_STRONG = 1u << 1, CP_SPAN_CODE = 1u << 2 };
+
+/* Byte range [start, end) of a paragraph's text with the given flags. */
+typedef struct cp_span {
+    size_t start, end;
+    unsigned flags;
+} cp_span;
+
+typedef struct cp_para {
+    char *text; /* UTF-8; hard line breaks are U+2028 */
+    cp_span *spans;
+    size_t n_spans;
+    int src_line; /* 1-based line of the paragraph within the source string */
+} cp_para;
+
+typedef struct cp_richtext {
+    cp_para *paras;
+    size_t n_paras;
+} cp_richtext;
+
+enum {
+    CP_RICH_SMART = 1u << 0, /* typographic quotes, dashes, ellipses */
+};
+
+/* Parses src as CommonMark (inline markup, paragraphs separated by blank lines). Block constructs
+ * a story does not use (headings, lists, quotes, code) keep their text as plain paragraphs.
+ * Everything is allocated in the arena. */
+void cp_richtext_parse(cp_arena *a, const char *src, unsigned opts, cp_richtext *out);
+
+/* All paragraphs' text joined with "\n\n" (arena-owned), for tests and text dumps. */
+char *cp_richtext_plain(cp_arena *a, const cp_richtext *rt);
+
+#endif

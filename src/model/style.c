@@ -1,0 +1,113 @@
+/* Layout specification: defaults, lookups and the style cascade. */
+#include "model/style.h"
+#include "base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void cp_style_merge(cp_style *dst, const cp_style *src)
+{
+#define M(bit, field)                                                                              \
+    if (src->set & (bit))                                                                          \
+        dst->field = src->field;
+    M(CP_STYLE_SET_FAMILY, family)
+    M(CP_STYLE_SET_SIZE, size_pt)
+    M(CP_STYLE_SET_MIN_SIZE, min_size_pt)
+    M(CP_STYLE_SET_LEADING, leading_pt)
+    M(CP_STYLE_SET_WEIGHT, weight)
+    M(CP_STYLE_SET_ITALIC, italic)
+    M(CP_STYLE_SET_COLOR, color)
+    M(CP_STYLE_SET_TRACKING, tracking)
+    M(CP_STYLE_SET_ALIGN, align)
+    M(CP_STYLE_SET_FEATURES, features)
+    M(CP_STYLE_SET_UPPERCASE, uppercase)
+    M(CP_STYLE_SET_SPACE_BEFORE, space_before_pt)
+    M(CP_STYLE_SET_SPACE_AFTER, space_after_pt)
+    M(CP_STYLE_SET_INDENT, indent_pt)
+    M(CP_STYLE_SET_HYPHENATE, hyphenate)
+#undef M
+    dst->set |= src->set;
+}
+
+void cp_layout_init(cp_layout *l)
+{
+    memset(l, 0, sizeof *l);
+    l->path = "(built-in)";
+    l->name = "default";
+    l->trim_w = 297 * CP_PT_PER_MM;
+    l->trim_h = 420 * CP_PT_PER_MM;
+    l->bleed = 3 * CP_PT_PER_MM;
+    l->safe = 10 * CP_PT_PER_MM;
+    l->slug = 12 * CP_PT_PER_MM;
+    l->crop_marks = true;
+    l->accent = (cp_color){0.65, 0.24, 0.17};
+    l->ink = (cp_color){0, 0, 0};
+    l->grey = (cp_color){0.45, 0.43, 0.41};
+    l->muted = (cp_color){0.70, 0.69, 0.67};
+    l->paper = (cp_color){1, 1, 1};
+    l->band = (cp_color){0.12, 0.11, 0.10};
+    l->neighbours = true;
+    l->rule_pt = 0.35;
+}
+
+static cp_style default_style(const char *name)
+{
+    cp_style s;
+    memset(&s, 0, sizeof s);
+    s.name = name;
+    s.family = "EB Garamond";
+    s.size_pt = 10;
+    s.leading_pt = 13;
+    s.weight = 400;
+    s.align = CP_ALIGN_LEFT;
+    return s;
+}
+
+const cp_style *cp_layout_lookup_style(const cp_layout *l, const char *name)
+{
+    for (size_t i = 0; i < l->n_styles; i++)
+        if (strcmp(l->styles[i].name, name) == 0)
+            return &l->styles[i];
+    return NULL;
+}
+
+const cp_frame *cp_layout_lookup_frame(const cp_layout *l, const char *page, const char *name)
+{
+    for (size_t i = 0; i < l->n_frames; i++)
+        if (strcmp(l->frames[i].page, page) == 0 && strcmp(l->frames[i].name, name) == 0)
+            return &l->frames[i];
+    return NULL;
+}
+
+cp_style *cp_layout_put_style(cp_layout *l, const char *name)
+{
+    cp_style *s = (cp_style *)cp_layout_lookup_style(l, name);
+    if (s)
+        return s;
+    cp_grow((void **)&l->styles, &l->cap_styles, l->n_styles + 1, sizeof *l->styles);
+    s = &l->styles[l->n_styles++];
+    *s = default_style(name);
+    return s;
+}
+
+cp_frame *cp_layout_put_frame(cp_layout *l, const char *page, const char *name)
+{
+    cp_frame *f = (cp_frame *)cp_layout_lookup_frame(l, page, name);
+    if (f)
+        return f;
+    cp_grow((void **)&l->frames, &l->cap_frames, l->n_frames + 1, sizeof *l->frames);
+    f = &l->frames[l->n_frames++];
+    memset(f, 0, sizeof *f);
+    f->page = page;
+    f->name = name;
+    return f;
+}
+
+void cp_layout_finish(cp_layout *l)
+{
+    free(l->styles);
+    free(l->frames);
+    l->styles = NULL;
+    l->frames = NULL;
+    l->n_styles = l->n_frames = l->cap_styles = l->cap_frames = 0;
+}

@@ -1,0 +1,98 @@
+/* The layout specification: page geometry, frames and text styles, all in points. */
+#ifndef CP_STYLE_H
+#define CP_STYLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+
+#define CP_PT_PER_MM (72.0 / 25.4)
+#define CP_PT_PER_IN 72.0
+
+typedef struct cp_color {
+    double r, g, b; /* 0..1 */
+} cp_color;
+
+typedef enum cp_align { CP_ALIGN_LEFT, CP_ALIGN_CENTER, CP_ALIGN_RIGHT, CP_ALIGN_JUSTIFY } cp_align;
+
+/* A text style. Every field remembers whether it was set, so a layout file and the manifest's
+ * overrides cascade over the built-in defaults through one merge (cp_style_merge). */
+typedef struct cp_style {
+    const char *name;
+    cp_pos pos; /* where it was (last) defined */
+    const char *family; /* comma-separated: the first is the face, the rest per-script fallbacks */
+    double size_pt, min_size_pt, leading_pt;
+    int weight;       /* 100..900 */
+    bool italic;
+    cp_color color;
+    double tracking;  /* thousandths of an em */
+    cp_align align;
+    const char *features; /* OpenType features, e.g. "onum, kern" */
+    bool uppercase;
+    double space_before_pt, space_after_pt, indent_pt;
+    bool hyphenate;
+    unsigned set; /* CP_STYLE_SET_* bits */
+} cp_style;
+
+enum {
+    CP_STYLE_SET_FAMILY = 1u << 0,
+    CP_STYLE_SET_SIZE = 1u << 1,
+    CP_STYLE_SET_MIN_SIZE = 1u << 2,
+    CP_STYLE_SET_LEADING = 1u << 3,
+    CP_STYLE_SET_WEIGHT = 1u << 4,
+    CP_STYLE_SET_ITALIC = 1u << 5,
+    CP_STYLE_SET_COLOR = 1u << 6,
+    CP_STYLE_SET_TRACKING = 1u << 7,
+    CP_STYLE_SET_ALIGN = 1u << 8,
+    CP_STYLE_SET_FEATURES = 1u << 9,
+    CP_STYLE_SET_UPPERCASE = 1u << 10,
+    CP_STYLE_SET_SPACE_BEFORE = 1u << 11,
+    CP_STYLE_SET_SPACE_AFTER = 1u << 12,
+    CP_STYLE_SET_INDENT = 1u << 13,
+    CP_STYLE_SET_HYPHENATE = 1u << 14,
+};
+
+/* Copies every field that src has set onto dst and marks it set there. */
+void cp_style_merge(cp_style *dst, const cp_style *src);
+
+/* A named rectangle of a page kind ("month", "cover", "back", "press", "press_next"), in points
+ * from the trim's top-left corner. */
+typedef struct cp_frame {
+    const char *page;
+    const char *name;
+    cp_pos pos;
+    double x, y, w, h;
+} cp_frame;
+
+typedef struct cp_layout {
+    const char *path; /* the layout file, or "(built-in)" */
+    const char *name;
+    const char *press_layout; /* the layout of the press release, by name or path */
+    cp_pos press_layout_pos;
+    double trim_w, trim_h; /* pt */
+    double bleed, safe, slug;
+    cp_pos bleed_pos, safe_pos;
+    bool crop_marks;
+    cp_color accent, ink, grey, muted, paper, band;
+    bool neighbours; /* show neighbouring months' days (muted) */
+    double rule_pt;  /* grid hairlines; 0 for none */
+    cp_style *styles;
+    size_t n_styles, cap_styles;
+    cp_frame *frames;
+    size_t n_frames, cap_frames;
+} cp_layout;
+
+/* Built-in defaults: A3 portrait, 3 mm bleed, neutral palette, no frames or styles. */
+void cp_layout_init(cp_layout *l);
+/* Borrowed pointers, or NULL when the layout has no such style or frame. */
+const cp_style *cp_layout_lookup_style(const cp_layout *l, const char *name);
+const cp_frame *cp_layout_lookup_frame(const cp_layout *l, const char *page, const char *name);
+/* Adds or replaces; the returned style/frame is owned by the layout (its arrays are malloc'd:
+ * release with cp_layout_finish). */
+cp_style *cp_layout_put_style(cp_layout *l, const char *name);
+cp_frame *cp_layout_put_frame(cp_layout *l, const char *page, const char *name);
+void cp_layout_finish(cp_layout *l);
+
+#endif

@@ -1,0 +1,153 @@
+/* PDF surface drawing into memory, then an atomic hand-over to the final path. */
+#define _POSIX_C_SOURCE 200809L
+#include "pdf/pdf.h"
+#include "base/strbuf.h"
+#include "base/util.h"
+#include "render/render.h"
+
+#include <cairo-pdf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static cairo_status_t to_buffer(void *closure, const unsigned char *data, unsigned int len)
+{
+    cp_strbuf_add(closure, data, len);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static void iso_date(time_t t, char *buf, size_t n)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Draws every page with cairo into memory. */
+static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *pdf, cp_diags *d)
+{
+    if (doc->n_pages == 0) {
+        cp_error(d, (cp_pos){NULL, 0, 0}, "nothing to write: the document has no pages");
+        return false;
+    }
+    const cp_page *p0 = &doc->pages[0];
+    double m0 = 2 * (p0->bleed + p0->slug);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buffer, pdf, p0->trim_w + m0,
+                                                             p0->trim_h + m0);
+    cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
+    if (meta->title)
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, meta->title);
+    if (meta->author)
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, meta->author);
+    if (meta->creator)
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, meta->creator);
+    char date[32];
+    iso_date(meta->date, date, sizeof date);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+    cairo_t *cr = cairo_create(s);
+    cp_render_cache *rc = cp_render_cache_new();
+    cp_render_opts opts = {false, 0};
+    bool ok = true;
+    for (size_t i = 0; i < doc->n_pages && ok; i++) {
+        const cp_page *p = &doc->pages[i];
+        double m = 2 * (p->bleed + p->slug);
+        cairo_pdf_surface_set_size(s, p->trim_w + m, p->trim_h + m);
+        ok = cp_render_page(cr, p, &opts, rc, d);
+        cairo_show_page(cr);
+        if (ok && cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+            cp_error(d, (cp_pos){NULL, 0, 0}, "cairo failed on page %zu: %s", i + 1,
+                     cairo_status_to_string(cairo_status(cr)));
+            ok = false;
+        }
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_status_t st = cairo_surface_status(s);
+    if (ok && st != CAIRO_STATUS_SUCCESS) {
+        cp_error(d, (cp_pos){NULL, 0, 0}, "cairo could not finish the PDF: %s",
+                 cairo_status_to_string(st));
+        ok = false;
+    }
+    cairo_surface_destroy(s);
+    cp_render_cache_free(rc);
+    return ok;
+}
+
+bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta,
+                    cp_pdf_out *out, cp_diags *d)
+{
+    memset(out, 0, sizeof *out);
+    cp_strbuf pdf;
+    cp_strbuf_init(&pdf);
+    if (!draw(doc, meta, &pdf, d)) {
+        cp_strbuf_finish(&pdf);
+        return false;
+    }
+    /* The temporary file sits beside the target, so rename() is atomic on one file system. */
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path + 1) : 0;
+    size_t n = strlen(path) + 16;
+    char *tmp = cp_xmalloc(n);
+    snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dl, path, slash ? slash + 1 : path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        cp_error(d, cp_pos_file(path), "cannot create a temporary file beside it: %s",
+                 strerror(errno));
+        free(tmp);
+        cp_strbuf_finish(&pdf);
+        return false;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    close(fd);
+    int pages = 0;
+    bool ok = cp_pdf_postprocess(pdf.data, pdf.len, doc, meta, tmp, &pages, d);
+    cp_strbuf_finish(&pdf);
+    if (ok && pages != (int)doc->n_pages) {
+        cp_error(d, cp_pos_file(path), "the written PDF has %d pages, expected %zu", pages,
+                 doc->n_pages);
+        ok = false;
+    }
+    struct stat st;
+    if (ok && stat(tmp, &st) != 0) {
+        cp_error(d, cp_pos_file(path), "the temporary PDF vanished: %s", strerror(errno));
+        ok = false;
+    }
+    if (!ok) {
+        unlink(tmp);
+        free(tmp);
+        return false;
+    }
+    out->path = cp_xstrdup(path);
+    out->tmp_path = tmp;
+    out->pages = pages;
+    out->bytes = (size_t)st.st_size;
+    return true;
+}
+
+bool cp_pdf_commit(cp_pdf_out *out, cp_diags *d)
+{
+    if (!out->tmp_path)
+        return false;
+    if (rename(out->tmp_path, out->path) != 0) {
+        cp_error(d, cp_pos_file(out->path), "cannot replace the file: %s", strerror(errno));
+        return false;
+    }
+    free(out->tmp_path);
+    out->tmp_path = NULL;
+    return true;
+}
+
+void cp_pdf_discard(cp_pdf_out *out)
+{
+    if (out->tmp_path)
+        unlink(out->tmp_path);
+    free(out->tmp_path);
+    free(out->path);
+    memset(out, 0, sizeof *out);
+}

@@ -1,0 +1,197 @@
+/* Drawing the display list with cairo and pangocairo. */
+#include "render/render.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cache_entry {
+    const cp_image *image;
+    cairo_surface_t *surface;
+    int scale_den;
+} cache_entry;
+
+struct cp_render_cache {
+    cache_entry *entries;
+    size_t n, cap;
+};
+
+cp_render_cache *cp_render_cache_new(void)
+{
+    return cp_xcalloc(1, sizeof(cp_render_cache));
+}
+
+void cp_render_cache_free(cp_render_cache *rc)
+{
+    if (!rc)
+        return;
+    for (size_t i = 0; i < rc->n; i++)
+        cairo_surface_destroy(rc->entries[i].surface);
+    free(rc->entries);
+    free(rc);
+}
+
+/* For PDF: a surface of the photo's size whose pixels are never drawn; cairo-pdf writes the
+ * attached JPEG bytes (DCTDecode) instead, and one UNIQUE_ID makes repeats one object. */
+static cairo_surface_t *jpeg_passthrough(const cp_image *img)
+{
+    /* Opaque RGB24 whatever the JPEG's colour space: cairo-pdf reads that from the JPEG. The
+     * pixel memory is allocated lazily by the system and never touched. */
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, img->width, img->height);
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, img->data, img->len, NULL, NULL);
+    char id[64];
+    snprintf(id, sizeof id, "calpress-%p", (const void *)img);
+    unsigned char *uid = (unsigned char *)cp_xstrdup(id);
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, uid, strlen(id), free, uid);
+    return s;
+}
+
+/* For raster previews and PNG photos: decoded pixels in a cairo image surface. */
+static cairo_surface_t *decoded(const cp_image *img, int scale_den, cp_diags *d)
+{
+    int w, h;
+    unsigned char *rgb = cp_image_decode_rgb(img, scale_den, &w, &h, d, cp_pos_file(img->path));
+    if (!rgb)
+        return NULL;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_surface_flush(s);
+    unsigned char *dst = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; y < h; y++) {
+        uint32_t *row = (uint32_t *)(void *)(dst + (size_t)y * (size_t)stride);
+        const unsigned char *src = rgb + (size_t)y * (size_t)w * 3;
+        for (int x = 0; x < w; x++)
+            row[x] = 0xFF000000u | ((uint32_t)src[3 * x] << 16) | ((uint32_t)src[3 * x + 1] << 8) |
+                     src[3 * x + 2];
+    }
+    cairo_surface_mark_dirty(s);
+    free(rgb);
+    return s;
+}
+
+static cache_entry *surface_for(cp_render_cache *rc, const cp_image *img,
+                                const cp_render_opts *opts, double placed_w_pt, cp_diags *d)
+{
+    int den = 1;
+    if (opts->raster && img->format == CP_IMAGE_JPEG) {
+        /* The smallest DCT scale that still gives the raster's resolution. */
+        double need = placed_w_pt / 72.0 * opts->raster_dpi;
+        int w = img->width;
+        while (den < 8 && w / (den * 2) >= need)
+            den *= 2;
+    }
+    for (size_t i = 0; i < rc->n; i++)
+        if (rc->entries[i].image == img && rc->entries[i].scale_den == den)
+            return &rc->entries[i];
+    cairo_surface_t *s;
+    if (!opts->raster && img->format == CP_IMAGE_JPEG)
+        s = jpeg_passthrough(img);
+    else
+        s = decoded(img, den, d);
+    if (!s)
+        return NULL;
+    cp_grow((void **)&rc->entries, &rc->cap, rc->n + 1, sizeof *rc->entries);
+    cache_entry *e = &rc->entries[rc->n++];
+    e->image = img;
+    e->surface = s;
+    e->scale_den = den;
+    return e;
+}
+
+/* Maps stored pixels to the upright picture for EXIF orientation o (w, h: stored size). */
+static void orientation_matrix(int o, double w, double h, cairo_matrix_t *m)
+{
+    switch (o) {
+    case 2: cairo_matrix_init(m, -1, 0, 0, 1, w, 0); break;
+    case 3: cairo_matrix_init(m, -1, 0, 0, -1, w, h); break;
+    case 4: cairo_matrix_init(m, 1, 0, 0, -1, 0, h); break;
+    case 5: cairo_matrix_init(m, 0, 1, 1, 0, 0, 0); break;
+    case 6: cairo_matrix_init(m, 0, 1, -1, 0, h, 0); break;
+    case 7: cairo_matrix_init(m, 0, -1, -1, 0, h, w); break;
+    case 8: cairo_matrix_init(m, 0, -1, 1, 0, 0, w); break;
+    default: cairo_matrix_init_identity(m); break;
+    }
+}
+
+static bool draw_image(cairo_t *cr, const cp_item *it, const cp_render_opts *opts,
+                       cp_render_cache *rc, cp_diags *d)
+{
+    cache_entry *e = surface_for(rc, it->image, opts, it->img_w, d);
+    if (!e)
+        return false;
+    int uw, uh;
+    cp_image_upright_size(it->image, &uw, &uh);
+    cairo_save(cr);
+    cairo_rectangle(cr, it->x, it->y, it->w, it->h);
+    cairo_clip(cr);
+    cairo_translate(cr, it->img_x, it->img_y);
+    cairo_scale(cr, it->img_w / uw, it->img_h / uh);
+    cairo_matrix_t m;
+    orientation_matrix(it->image->orientation, it->image->width, it->image->height, &m);
+    cairo_transform(cr, &m);
+    /* Decoded previews may be smaller than the stored photo: scale them back up. */
+    cairo_scale(cr, (double)it->image->width / cairo_image_surface_get_width(e->surface),
+                (double)it->image->height / cairo_image_surface_get_height(e->surface));
+    cairo_set_source_surface(cr, e->surface, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    return true;
+}
+
+bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts,
+                    cp_render_cache *rc, cp_diags *d)
+{
+    cairo_save(cr);
+    cairo_translate(cr, page->slug + page->bleed, page->slug + page->bleed);
+    bool ok = true;
+    for (size_t i = 0; i < page->n; i++) {
+        const cp_item *it = &page->items[i];
+        cairo_set_source_rgb(cr, it->color.r, it->color.g, it->color.b);
+        switch (it->kind) {
+        case CP_ITEM_RECT:
+            cairo_rectangle(cr, it->x, it->y, it->w, it->h);
+            cairo_fill(cr);
+            break;
+        case CP_ITEM_LINE:
+            cairo_set_line_width(cr, it->stroke_pt);
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+            cairo_move_to(cr, it->x, it->y);
+            cairo_line_to(cr, it->x1, it->y1);
+            cairo_stroke(cr);
+            break;
+        case CP_ITEM_DOT:
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, it->x, it->y, it->ring ? it->w - it->stroke_pt / 2 : it->w, 0,
+                      2 * G_PI);
+            if (it->ring) {
+                cairo_set_line_width(cr, it->stroke_pt);
+                cairo_stroke(cr);
+            } else {
+                cairo_fill(cr);
+            }
+            break;
+        case CP_ITEM_TEXT:
+            if (it->line) {
+                cairo_move_to(cr, it->x, it->y);
+                pango_cairo_show_layout_line(cr, it->line);
+                cairo_new_path(cr);
+            }
+            break;
+        case CP_ITEM_IMAGE:
+            ok = draw_image(cr, it, opts, rc, d) && ok;
+            break;
+        }
+    }
+    cairo_restore(cr);
+    cairo_status_t st = cairo_status(cr);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        cp_error(d, (cp_pos){NULL, 0, 0}, "drawing page '%s' failed: %s", page->label,
+                 cairo_status_to_string(st));
+        return false;
+    }
+    return ok;
+}

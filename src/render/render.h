@@ -1,0 +1,30 @@
+/* Display list -> a borrowed cairo context. The same code draws PDF pages and PNG previews. */
+#ifndef CP_RENDER_H
+#define CP_RENDER_H
+
+#include <cairo.h>
+#include <stdbool.h>
+
+#include "base/diag.h"
+#include "layout/display.h"
+
+typedef struct cp_render_cache cp_render_cache;
+
+typedef struct cp_render_opts {
+    /* Raster targets decode photos (at about this resolution); vector targets embed the JPEG
+     * bytes as they are and never decode them. */
+    bool raster;
+    double raster_dpi;
+} cp_render_opts;
+
+/* Surfaces made for photos, shared by every page of one document (so a photo placed twice is
+ * stored once). Owned by the caller: cp_render_cache_free after the surface is finished. */
+cp_render_cache *cp_render_cache_new(void);
+void cp_render_cache_free(cp_render_cache *rc);
+
+/* Draws page onto cr, whose user space must be the page's media box in points (origin top-left).
+ * Returns false (with a diagnostic) if cairo reports an error. */
+bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts,
+                    cp_render_cache *rc, cp_diags *d);
+
+#endif
