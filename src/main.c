@@ -11,6 +11,7 @@
 #include "pdf/pdf.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,10 +83,16 @@ static const command *find_command(const char *name)
     return NULL;
 }
 
-static int usage_error(const command *c, const char *fmt, const char *arg)
+static int usage_error(const command *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int usage_error(const command *c, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "calpress: ");
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "\n%s", c ? c->usage : "usage: calpress COMMAND [ARGS]\n");
     return EXIT_USAGE;
 }
