@@ -34,13 +34,16 @@ void cp_render_cache_free(cp_render_cache *rc)
     free(rc);
 }
 
-/* For PDF: a surface of the photo's size whose pixels are never drawn; cairo-pdf writes the
- * attached JPEG bytes (DCTDecode) instead, and one UNIQUE_ID makes repeats one object. */
+/* For PDF: cairo-pdf writes the attached JPEG bytes (DCTDecode, with the JPEG's own size and
+ * colour space) and never reads the surface's pixels, so the surface is a small stand-in, 1/16
+ * of the photo's size; draw_image scales it back up. A full-size stand-in would cost 40 MB a
+ * photo, and cairo copies a source surface's pixels when it is destroyed after use in a PDF.
+ * One UNIQUE_ID per photo makes a photo placed twice one PDF object. */
 static cairo_surface_t *jpeg_passthrough(const cp_image *img)
 {
-    /* Opaque RGB24 whatever the JPEG's colour space: cairo-pdf reads that from the JPEG. The
-     * pixel memory is allocated lazily by the system and never touched. */
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, img->width, img->height);
+    int w = img->width / 16 > 0 ? img->width / 16 : 1;
+    int h = img->height / 16 > 0 ? img->height / 16 : 1;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, img->data, img->len, NULL, NULL);
     char id[64];
     snprintf(id, sizeof id, "calpress-%p", (const void *)img);
@@ -132,11 +135,13 @@ static bool draw_image(cairo_t *cr, const cp_item *it, const cp_render_opts *opt
     cairo_matrix_t m;
     orientation_matrix(it->image->orientation, it->image->width, it->image->height, &m);
     cairo_transform(cr, &m);
-    /* Decoded previews may be smaller than the stored photo: scale them back up. */
+    /* Stand-ins and decoded previews are smaller than the stored photo: scale them up. */
     cairo_scale(cr, (double)it->image->width / cairo_image_surface_get_width(e->surface),
                 (double)it->image->height / cairo_image_surface_get_height(e->surface));
     cairo_set_source_surface(cr, e->surface, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    /* Print wants the photo's own pixels (PDF/X forbids /Interpolate); previews want smoothness. */
+    cairo_pattern_set_filter(cairo_get_source(cr),
+                             opts->raster ? CAIRO_FILTER_GOOD : CAIRO_FILTER_FAST);
     cairo_paint(cr);
     cairo_restore(cr);
     return true;
