@@ -101,7 +101,11 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
         n += cal->holidays[i].date.month == month;
     if (!n)
         return;
-    int per_col = (int)floor((hframe->h - hs->size_pt) / hs->leading_pt) + 1;
+    /* The list follows the month's last row (a five-week month leaves no gap), never lower than
+     * the frame's top, and ends where the frame does. */
+    double list_top = fmin(hframe->y, bottom + 5 * CP_PT_PER_MM);
+    double list_h = hframe->y + hframe->h - list_top;
+    int per_col = (int)floor((list_h - hs->size_pt) / hs->leading_pt) + 1;
     if (per_col < 1)
         per_col = 1;
     int cols_needed = (int)((n + (size_t)per_col - 1) / (size_t)per_col);
@@ -118,7 +122,7 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
         if (h->date.month != month)
             continue;
         double x = hframe->x + (double)(k / (size_t)per_col) * colw;
-        double top = hframe->y + (double)(k % (size_t)per_col) * hs->leading_pt;
+        double top = list_top + (double)(k % (size_t)per_col) * hs->leading_pt;
         k++;
         bool obs = h->kind == CP_OBSERVANCE;
         dot(page, "holiday-mark", x + 1.8, top + ascent_of(hs) * 0.5, 1.8, l->accent, obs);
