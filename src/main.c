@@ -26,6 +26,9 @@ typedef struct options {
     const char *manifest;
     const char *out_dir;
     bool quiet;
+    bool press;   /* --press: clean pages, preflight findings are errors */
+    bool overlay; /* --overlay: trim, bleed and safe lines on proofs */
+    const char *icc, *condition;
     const char *dump_layout; /* check: write the display list here ("-" for stdout) */
 } options;
 
@@ -42,21 +45,29 @@ static int cmd_help(int argc, char **argv);
 
 static const command commands[] = {
     {"render", "lay out a manifest and write the calendar and press-release PDFs",
-     "usage: calpress render MANIFEST [-o DIR] [--quiet]\n"
+     "usage: calpress render MANIFEST [-o DIR] [--proof | --press] [--overlay]\n"
+     "                       [--icc PROFILE.icc [--condition NAME]] [--quiet]\n"
      "\n"
      "Writes DIR/calendar.pdf and DIR/press-release.pdf (DIR defaults to 'out'; the manifest's\n"
      "output: section may rename the files). Each PDF is written to a temporary file and renamed\n"
      "over the old one only when complete: a failed run leaves earlier output untouched.\n"
      "\n"
-     "  -o, --output DIR   folder for the PDFs (created if missing)\n"
-     "  -q, --quiet        print nothing but diagnostics\n",
+     "  -o, --output DIR    folder for the PDFs (created if missing)\n"
+     "  --proof             proof pages (the default): a light PROOF watermark\n"
+     "  --press             pages for the printer: no watermark, and every preflight\n"
+     "                      finding (photo resolution, colour) is an error\n"
+     "  --overlay           with --proof: draw the trim, bleed and safe area\n"
+     "  --icc FILE          the printer's ICC profile for the output intent (default sRGB)\n"
+     "  --condition NAME    its printing condition identifier, e.g. FOGRA39\n"
+     "  -q, --quiet         print nothing but diagnostics\n",
      cmd_render},
     {"check", "load, validate and lay out a manifest; write nothing; print a copy-fit report",
-     "usage: calpress check MANIFEST [--dump-layout FILE]\n"
+     "usage: calpress check MANIFEST [--press] [--dump-layout FILE]\n"
      "\n"
      "Reports every problem in the manifest and the files it names, then lays out every page\n"
      "and prints, for each text frame, the lines used of the lines available and the size set.\n"
      "\n"
+     "  --press             check as for the printer: preflight findings are errors\n"
      "  --dump-layout FILE  also write the display list as text ('-' for standard output)\n",
      cmd_check},
     {"help", "show help for a command", "usage: calpress help [COMMAND]\n", cmd_help},
@@ -115,6 +126,16 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->out_dir = a + 9;
         } else if (render && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->quiet = true;
+        } else if (strcmp(a, "--press") == 0) {
+            o->press = true;
+        } else if (render && strcmp(a, "--proof") == 0) {
+            o->press = false;
+        } else if (render && strcmp(a, "--overlay") == 0) {
+            o->overlay = true;
+        } else if (render && (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0)) {
+            if (++i >= argc)
+                return usage_error(c, "%s needs a value", a);
+            *(a[2] == 'i' ? &o->icc : &o->condition) = argv[i];
         } else if (!render && strcmp(a, "--dump-layout") == 0) {
             if (++i >= argc)
                 return usage_error(c, "%s needs a file", a);
@@ -131,6 +152,10 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         return usage_error(c, "%s needs a MANIFEST file", c->name);
     if (!o->out_dir[0])
         return usage_error(c, "%s", "the output folder is empty");
+    if (o->overlay && o->press)
+        return usage_error(c, "%s", "--overlay is for proofs; it cannot go with --press");
+    if (o->condition && !o->icc)
+        return usage_error(c, "%s", "--condition names the printing condition of --icc");
     return 0;
 }
 
@@ -186,6 +211,8 @@ typedef struct run {
     cp_layout_ctx lc;
     bool have_lc;
     cp_doc calendar, press;
+    time_t date;
+    char date_text[32];
 } run;
 
 static void run_init(run *r)
@@ -215,8 +242,10 @@ static void run_finish(run *r)
 }
 
 /* Loads and lays out everything; true when there were no errors. */
-static bool load_and_lay_out(run *r, const char *manifest)
+static bool load_and_lay_out(run *r, const options *o)
 {
+    const char *manifest = o->manifest;
+    r->diags.press = o->press;
     const char *dir = data_dir(&r->arena);
     const char *dirs[] = {dir, NULL};
     if (!cp_manifest_load(&r->cal, &r->arena, &r->diags, manifest, dirs))
@@ -227,13 +256,19 @@ static bool load_and_lay_out(run *r, const char *manifest)
         return false;
     cp_typesetter_init(&r->ts, r->fonts, CP_HYPHEN_DIR, &r->arena, &r->diags);
     r->have_ts = true;
-    cp_layout_opts lo = {true};
+    r->date = build_date(&r->cal, &r->diags);
+    struct tm tm;
+    gmtime_r(&r->date, &tm);
+    strftime(r->date_text, sizeof r->date_text, "%Y-%m-%d", &tm);
+    cp_layout_opts lo = {!o->press, o->overlay, r->date_text, "calpress " CP_VERSION};
     cp_layout_ctx_init(&r->lc, &r->ts, &r->cal, &r->photos, &lo);
     r->have_lc = true;
     if (cp_diags_failed(&r->diags))
         return false;
-    cp_layout_calendar(&r->lc, &r->calendar);
-    cp_layout_press(&r->lc, &r->press);
+    if (cp_layout_calendar(&r->lc, &r->calendar))
+        cp_layout_decorate(&r->lc, &r->calendar, &r->cal.layout, r->cal.out_calendar.s);
+    if (cp_layout_press(&r->lc, &r->press))
+        cp_layout_decorate(&r->lc, &r->press, &r->cal.press_layout, r->cal.out_press.s);
     return !cp_diags_failed(&r->diags);
 }
 
@@ -266,13 +301,19 @@ static int cmd_render(int argc, char **argv)
         return rc < 0 ? EXIT_OK : rc;
     run r;
     run_init(&r);
-    if (!load_and_lay_out(&r, o.manifest))
+    if (!load_and_lay_out(&r, &o))
         return finish_run(&r, EXIT_INPUT);
     if (!make_dir(o.out_dir, &r.diags))
         return finish_run(&r, EXIT_INPUT);
     const cp_calendar *cal = &r.cal;
     cp_pdf_meta meta = {cal->title.s, cal->organisation.s, cal->subtitle.s, NULL,
-                        "calpress " CP_VERSION, build_date(cal, &r.diags), cal->language.s};
+                        "calpress " CP_VERSION, r.date, cal->language.s,
+                        cal->icc_profile.s, cal->icc_condition.s, cal->icc_profile.pos};
+    if (o.icc) {
+        meta.icc_path = o.icc;
+        meta.icc_condition = o.condition;
+        meta.icc_pos = (cp_pos){NULL, 0, 0};
+    }
     cp_pdf_meta pmeta = meta;
     pmeta.title = cal->press.headline.s;
     pmeta.subject = "Press release";
@@ -320,7 +361,7 @@ static int cmd_check(int argc, char **argv)
         return rc < 0 ? EXIT_OK : rc;
     run r;
     run_init(&r);
-    bool ok = load_and_lay_out(&r, o.manifest);
+    bool ok = load_and_lay_out(&r, &o);
     if (ok) {
         print_fit_report(&r.lc.fits);
         printf("%s: OK: calendar %zu pages, press release %zu page%s\n", o.manifest,

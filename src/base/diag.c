@@ -68,9 +68,17 @@ CP_DIAG_FN(cp_error, CP_SEV_ERROR)
 CP_DIAG_FN(cp_warning, CP_SEV_WARNING)
 CP_DIAG_FN(cp_note, CP_SEV_NOTE)
 
+void cp_preflight(cp_diags *d, cp_pos pos, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cp_diag_add(d, d->press ? CP_SEV_ERROR : CP_SEV_WARNING, pos, fmt, ap);
+    va_end(ap);
+}
+
 bool cp_diags_failed(const cp_diags *d)
 {
-    return d->n_errors > 0 || (d->werror && d->n_warnings > 0);
+    return d->n_errors > 0;
 }
 
 bool cp_diags_full(const cp_diags *d)
@@ -84,8 +92,6 @@ void cp_diags_print(const cp_diags *d, FILE *out)
     for (size_t i = 0; i < d->n; i++) {
         const cp_diag *g = &d->items[i];
         const char *sev = names[g->sev];
-        if (g->sev == CP_SEV_WARNING && d->werror)
-            sev = "error";
         if (!g->file)
             fprintf(out, "calpress: %s: %s\n", sev, g->msg);
         else if (g->line <= 0)

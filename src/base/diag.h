@@ -31,7 +31,7 @@ typedef struct cp_diags {
     size_t n_errors, n_warnings;
     size_t max_errors;
     bool dropping; /* the last error was dropped, so its notes go too */
-    bool werror;   /* warnings count as errors (press mode) */
+    bool press;    /* press mode: preflight findings are errors */
 } cp_diags;
 
 #define CP_MAX_ERRORS 20
@@ -42,11 +42,14 @@ void cp_diags_finish(cp_diags *d);
 void cp_error(cp_diags *d, cp_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void cp_warning(cp_diags *d, cp_pos pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A preflight finding: what a printer would reject. An error in press mode, else a warning. */
+void cp_preflight(cp_diags *d, cp_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* A note adds context to the error or warning just reported. */
 void cp_note(cp_diags *d, cp_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void cp_diag_add(cp_diags *d, cp_severity sev, cp_pos pos, const char *fmt, va_list ap);
 
-/* True once errors were reported (or, with werror, warnings). */
+/* True once errors were reported. */
 bool cp_diags_failed(const cp_diags *d);
 /* True when the error cap was reached: callers may stop early. */
 bool cp_diags_full(const cp_diags *d);

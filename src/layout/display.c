@@ -47,6 +47,7 @@ cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag)
     memset(it, 0, sizeof *it);
     it->kind = kind;
     it->tag = tag;
+    it->opacity = 1;
     return it;
 }
 
@@ -83,8 +84,8 @@ void cp_doc_dump(const cp_doc *doc, FILE *out)
 {
     for (size_t i = 0; i < doc->n_pages; i++) {
         const cp_page *p = &doc->pages[i];
-        fprintf(out, "page %zu %s trim %.2f x %.2f bleed %.2f slug %.2f\n", i + 1, p->label,
-                p->trim_w, p->trim_h, p->bleed, p->slug);
+        fprintf(out, "page %zu %s trim %.2f x %.2f bleed %.2f slug %.2f%s\n", i + 1, p->label,
+                p->trim_w, p->trim_h, p->bleed, p->slug, p->crop_marks ? " marks" : "");
         for (size_t j = 0; j < p->n; j++) {
             const cp_item *it = &p->items[j];
             fprintf(out, "  %s ", it->tag ? it->tag : "-");
@@ -94,8 +95,8 @@ void cp_doc_dump(const cp_doc *doc, FILE *out)
                 hex(out, it->color);
                 break;
             case CP_ITEM_LINE:
-                fprintf(out, "line %.2f %.2f %.2f %.2f w %.2f%s ", it->x, it->y, it->x1, it->y1,
-                        it->stroke_pt, it->registration ? " registration" : "");
+                fprintf(out, "line %.2f %.2f %.2f %.2f w %.2f ", it->x, it->y, it->x1, it->y1,
+                        it->stroke_pt);
                 hex(out, it->color);
                 break;
             case CP_ITEM_DOT:
@@ -105,6 +106,8 @@ void cp_doc_dump(const cp_doc *doc, FILE *out)
                 break;
             case CP_ITEM_TEXT:
                 fprintf(out, "text %.2f %.2f w %.2f ", it->x, it->y, it->w);
+                if (it->angle != 0)
+                    fprintf(out, "angle %.1f ", it->angle);
                 hex(out, it->color);
                 fprintf(out, " \"%s\"", it->text ? it->text : "");
                 break;
@@ -114,6 +117,8 @@ void cp_doc_dump(const cp_doc *doc, FILE *out)
                         it->img_y, it->img_w, it->img_h);
                 break;
             }
+            if (it->opacity < 1)
+                fprintf(out, " opacity %.2f", it->opacity);
             fputc('\n', out);
         }
     }

@@ -26,8 +26,9 @@ typedef struct cp_item {
     double x1, y1;     /* line end */
     double stroke_pt;  /* line width, ring width */
     cp_color color;
-    bool registration; /* printer's marks: drawn in all inks */
     bool ring;
+    double opacity; /* 1 unless set: the proof watermark is translucent */
+    double angle;   /* text: degrees, counter-clockwise about (x, y) */
     PangoLayoutLine *line; /* text: a reference owned by the item */
     PangoLayout *layout;   /* text: the line's layout, kept alive with it (owned reference) */
     const char *text;      /* text: the line's characters, for dumps and tests */
@@ -39,6 +40,7 @@ typedef struct cp_item {
 typedef struct cp_page {
     const char *label; /* "cover", "January", "press 1" ... */
     double trim_w, trim_h, bleed, slug; /* media = trim + 2 * (bleed + slug) */
+    bool crop_marks; /* the pdf step draws crop marks in the slug */
     cp_item *items;
     size_t n, cap;
 } cp_page;

@@ -22,7 +22,10 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cp_p
                                       cp_diags *d);
 
 typedef struct cp_layout_opts {
-    bool proof; /* proof mode: a PROOF watermark */
+    bool proof;             /* proof mode: a PROOF watermark */
+    bool overlay;           /* proof mode: trim, bleed and safe area drawn as thin lines */
+    const char *build_date; /* for the slug line, "2020-12-14" */
+    const char *creator;    /* "calpress 0.1.0" */
 } cp_layout_opts;
 
 /* One line per text frame, for `calpress check`: lines used of lines available, size, flags. */
@@ -59,6 +62,11 @@ void cp_layout_ctx_finish(cp_layout_ctx *lc);
 bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc);
 /* Lays out the press release, flowing onto as many A4 pages as it needs. */
 bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc);
+
+/* Adds the proof watermark, the overlay and the slug line (file name, title, page, version,
+ * build date, mode) to every page of doc. Call after the pages are laid out. */
+void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l,
+                        const char *file_name);
 
 /* Internal to the layout layer: shared helpers of pages.c, month.c and press.c. */
 const cp_style *cp_lc_style(cp_layout_ctx *lc, const cp_layout *l, const char *name);

@@ -2,6 +2,7 @@
 #include "layout/layout.h"
 #include "base/util.h"
 
+#include <glib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,31 +207,11 @@ static void place_photo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, co
     it->img_h = phh;
 }
 
-/* Crop marks: 0.25 pt lines in registration colour, from the bleed edge outward, 5 mm long. */
-static void crop_marks(cp_page *page, const cp_layout *l)
-{
-    if (!l->crop_marks || l->slug <= 0)
-        return;
-    const double len = 5 * CP_PT_PER_MM, b = l->bleed;
-    const double W = l->trim_w, H = l->trim_h;
-    cp_color black = {0, 0, 0};
-    double xs[2] = {0, W}, ys[2] = {0, H};
-    for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < 2; j++) {
-            double x = xs[i], y = ys[j];
-            double dx = i == 0 ? -1 : 1, dy = j == 0 ? -1 : 1;
-            cp_page_line(page, "marks", x + dx * b, y, x + dx * (b + len), y, 0.25, black);
-            page->items[page->n - 1].registration = true;
-            cp_page_line(page, "marks", x, y + dy * b, x, y + dy * (b + len), 0.25, black);
-            page->items[page->n - 1].registration = true;
-        }
-    }
-}
-
 static cp_page *new_page(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, const char *label)
 {
     double slug = l->crop_marks ? l->slug : 0;
     cp_page *p = cp_doc_add_page(doc, label, l->trim_w, l->trim_h, l->bleed, slug);
+    p->crop_marks = l->crop_marks && slug > 0;
     (void)lc;
     return p;
 }
@@ -284,7 +265,6 @@ static void layout_cover(cp_layout_ctx *lc, cp_doc *doc)
                 cal->subtitle.s ? cal->subtitle.pos : cal->year_pos, "subtitle", NULL);
     frame_plain(lc, page, l, "cover", "organisation", "cover_organisation", cal->organisation.s,
                 cal->organisation.pos, "organisation", NULL);
-    crop_marks(page, l);
 }
 
 /* The person's name, large, with the pseudonym asterisk as a raised accent mark. */
@@ -383,7 +363,6 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
         cp_block_finish(&b);
     }
     footer(lc, page, l, "month", running_title(lc));
-    crop_marks(page, l);
 }
 
 static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
@@ -471,7 +450,6 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         cp_block_finish(&b);
     }
     footer(lc, page, l, "back", running_title(lc));
-    crop_marks(page, l);
 }
 
 bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc)
@@ -488,4 +466,89 @@ bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc)
         layout_month(lc, doc, m);
     layout_back(lc, doc);
     return lc->diags->n_errors == before;
+}
+
+/* "PROOF" across the page, translucent, on top of everything. */
+static void watermark(cp_layout_ctx *lc, cp_page *page)
+{
+    cp_style st;
+    memset(&st, 0, sizeof st);
+    st.name = "watermark";
+    st.family = "Inter";
+    st.weight = 600;
+    st.size_pt = page->trim_w / 4.2;
+    st.leading_pt = st.size_pt;
+    st.tracking = 200;
+    cp_text_req req = {&st, "en", 1e5, NULL, lc->cal->title.pos, "watermark", true};
+    cp_block b;
+    cp_set_plain(lc->ts, &req, "PROOF", &b);
+    if (b.n) {
+        /* Rotate about the page centre: the text's middle (w/2, cap height/2) lands there. */
+        double a = atan2(page->trim_h, page->trim_w) * 180 / G_PI;
+        double r = -a * G_PI / 180, w = b.lines[0].width, h = st.size_pt * 0.72;
+        double cx = page->trim_w / 2, cy = page->trim_h / 2;
+        double x = cx - (w / 2 * cos(r) + h / 2 * sin(r));
+        double y = cy - (w / 2 * sin(r) - h / 2 * cos(r));
+        b.lines[0].baseline = 0;
+        b.lines[0].x = 0;
+        size_t first = page->n;
+        cp_block_place(&b, page, "watermark", x, y, lc->cal->layout.accent);
+        for (size_t i = first; i < page->n; i++) {
+            page->items[i].angle = a;
+            page->items[i].opacity = 0.10;
+        }
+    }
+    cp_block_finish(&b);
+}
+
+static void overlay_rect(cp_page *page, double inset, cp_color c)
+{
+    double x0 = inset, y0 = inset, x1 = page->trim_w - inset, y1 = page->trim_h - inset;
+    cp_page_line(page, "overlay", x0, y0, x1, y0, 0.3, c);
+    cp_page_line(page, "overlay", x1, y0, x1, y1, 0.3, c);
+    cp_page_line(page, "overlay", x1, y1, x0, y1, 0.3, c);
+    cp_page_line(page, "overlay", x0, y1, x0, y0, 0.3, c);
+}
+
+void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l,
+                        const char *file_name)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_style *fs = cp_layout_lookup_style(l, "footer");
+    if (!fs)
+        fs = cp_layout_lookup_style(l, "folio");
+    for (size_t i = 0; i < doc->n_pages; i++) {
+        cp_page *page = &doc->pages[i];
+        if (lc->opts.proof && lc->opts.overlay) {
+            overlay_rect(page, -page->bleed, (cp_color){0.9, 0.1, 0.1});
+            overlay_rect(page, 0, (cp_color){0.85, 0.0, 0.75});
+            overlay_rect(page, l->safe, (cp_color){0.0, 0.6, 0.9});
+        }
+        if (lc->opts.proof)
+            watermark(lc, page);
+        if (page->slug < 6 * CP_PT_PER_MM || !fs)
+            continue;
+        /* The slug line sits below the bleed, clear of the crop marks at the corners. */
+        const char *line = cp_arena_printf(
+            lc->arena, "%s \xC2\xB7 %s \xC2\xB7 page %zu of %zu \xC2\xB7 %s%s%s %s \xC2\xB7 %s", file_name,
+            cal->title.s, i + 1, doc->n_pages, cal->version.s ? "version " : "",
+            cal->version.s ? cal->version.s : "", cal->version.s ? " \xC2\xB7 built" : "built",
+            lc->opts.build_date ? lc->opts.build_date : "?",
+            lc->opts.proof ? "PROOF" : "PRESS");
+        line = cp_arena_printf(lc->arena, "%s \xC2\xB7 %s", line,
+                               lc->opts.creator ? lc->opts.creator : "calpress");
+        cp_style st = *fs;
+        st.size_pt = 6;
+        st.leading_pt = 7;
+        st.tracking = 20;
+        st.color = (cp_color){0, 0, 0};
+        cp_text_req req = {&st, "en", 1e5, NULL, cal->title.pos, "slug", true};
+        cp_block b;
+        cp_set_plain(lc->ts, &req, line, &b);
+        if (b.n)
+            b.lines[0].baseline = 0;
+        cp_block_place(&b, page, "slug", 10 * CP_PT_PER_MM,
+                       page->trim_h + page->bleed + 6 * CP_PT_PER_MM, st.color);
+        cp_block_finish(&b);
+    }
 }

@@ -278,10 +278,47 @@ bool cp_layout_load(cp_layout *l, cp_arena *a, cp_diags *d, const char *path, co
     return cp_layout_apply(l, a, d, root, true);
 }
 
+/* Frames that may run to the trim and into the bleed: photos and colour fields. */
+static bool may_bleed(const char *page, const char *frame)
+{
+    return (strcmp(page, "month") == 0 && strcmp(frame, "photo") == 0) ||
+           (strcmp(page, "cover") == 0 &&
+            (strcmp(frame, "photo") == 0 || strcmp(frame, "band") == 0));
+}
+
+/* Text, the grid and everything else that must survive the trim stays in the safe area. */
+static bool check_safe(const cp_layout *l, const cp_frame *f, cp_diags *d)
+{
+    double s = l->safe;
+    struct {
+        const char *edge;
+        double inset;
+    } edges[] = {{"left", f->x},
+                 {"top", f->y},
+                 {"right", l->trim_w - (f->x + f->w)},
+                 {"bottom", l->trim_h - (f->y + f->h)}};
+    for (size_t i = 0; i < 4; i++) {
+        if (edges[i].inset < s - 0.01) {
+            cp_error(d, f->pos,
+                     "frame '%s' of %s pages leaves the safe area: its %s edge is %.1f mm from "
+                     "the trim, the layout's safe margin is %.1f mm",
+                     f->name, f->page, edges[i].edge, edges[i].inset / CP_PT_PER_MM,
+                     s / CP_PT_PER_MM);
+            if (l->safe_pos.file)
+                cp_note(d, l->safe_pos, "the safe margin is set here");
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool check(const cp_layout *l, cp_diags *d, const char *const *pages,
                   const char *const *styles)
 {
     bool ok = true;
+    for (size_t i = 0; i < l->n_frames; i++)
+        if (!may_bleed(l->frames[i].page, l->frames[i].name))
+            ok = check_safe(l, &l->frames[i], d) && ok;
     for (const char *const *pg = pages; *pg; pg++) {
         for (const char *const *f = frames_of(*pg); *f; f++) {
             const cp_frame *fr = cp_layout_lookup_frame(l, *pg, *f);

@@ -342,7 +342,8 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
     static const char *const keys[] = {
         "title",    "subtitle", "organisation",  "year",   "layout", "press_layout",
         "language", "week_start", "holidays",    "cover",  "months", "back",
-        "press_release", "output", "date",       "bleed",  "layout_overrides", NULL};
+        "press_release", "output", "date",       "bleed",  "layout_overrides", "version",
+        "output_intent", NULL};
     size_t errors_before = d->n_errors;
     cp_calendar *cal = cp_xcalloc(1, sizeof *cal);
     ctx c = {a, d, cal};
@@ -368,6 +369,17 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
     cal->week_start = (cp_week_start)ws;
     cp_schema_date(d, root, "date", false, &cal->build_date, &cal->build_date_pos);
 
+    cp_schema_str(a, d, root, "version", false, &cal->version);
+    const cp_node *oi = cp_node_lookup(root, "output_intent");
+    static const char *const oi_keys[] = {"profile", "condition", NULL};
+    if (oi && cp_schema_map(d, oi, "'output_intent'", oi_keys)) {
+        const cp_node *pf = cp_node_lookup(oi, "profile");
+        if (!pf)
+            cp_error(d, oi->pos, "missing required key 'profile' (an .icc file)");
+        else
+            resolve_file(&c, pf, "profile", cal->dir, &cal->icc_profile, "ICC profile");
+        cp_schema_str(a, d, oi, "condition", false, &cal->icc_condition);
+    }
     read_layouts(&c, root, data_dirs);
     read_holidays(&c, root);
 

@@ -77,6 +77,9 @@ typedef struct cp_calendar {
     cp_str out_calendar, out_press; /* file names; default calendar.pdf, press-release.pdf */
     cp_date build_date;             /* manifest date:, or unset (year 0) */
     cp_pos build_date_pos;
+    cp_str version;                 /* the designer's version label, for the slug */
+    cp_str icc_profile;             /* output intent: resolved ICC profile path, or NULL */
+    cp_str icc_condition;           /* its printing condition, e.g. FOGRA39 */
     cp_layout layout;       /* the month/cover/back layout (resolved, with overrides) */
     cp_layout press_layout; /* the A4 press layout */
 } cp_calendar;

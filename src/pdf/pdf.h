@@ -14,6 +14,11 @@ typedef struct cp_pdf_meta {
     const char *creator; /* "calpress 0.1.0" */
     time_t date;         /* CreationDate and ModDate */
     const char *lang;    /* document language, e.g. "en" */
+    /* The output intent: an ICC profile file and the printing condition it stands for
+     * ("FOGRA39"); NULL for sRGB from icc-profiles-free. */
+    const char *icc_path;
+    const char *icc_condition;
+    cp_pos icc_pos; /* where the profile was named, for diagnostics */
 } cp_pdf_meta;
 
 /* A finished PDF in memory, ready to be committed to its path. */

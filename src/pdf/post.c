@@ -1,10 +1,29 @@
-/* Post-processing cairo's PDF with libqpdf: page boxes, document info, a deterministic ID. */
+/* Post-processing cairo's PDF with libqpdf into PDF/X-4 structure: page boxes, crop marks in the
+ * registration colour, Info and XMP metadata, an OutputIntent with its ICC profile, default
+ * colour spaces where the intent is CMYK, a deterministic ID and no object streams. */
 #define _POSIX_C_SOURCE 200809L
 #include "pdf/pdf.h"
+#include "base/strbuf.h"
+#include "base/path.h"
+#include "base/util.h"
+#include "config.h"
 
+#include <errno.h>
+#include <glib.h>
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define MARK_LEN (5 * 72.0 / 25.4)
+#define MARK_WIDTH 0.25
+
+typedef struct icc {
+    char *data;
+    size_t len;
+    int n;            /* components: 1, 3 or 4 */
+    const char *name; /* for OutputConditionIdentifier */
+} icc;
 
 static qpdf_oh box(qpdf_data q, double x0, double y0, double x1, double y1)
 {
@@ -13,13 +32,6 @@ static qpdf_oh box(qpdf_data q, double x0, double y0, double x1, double y1)
     for (int i = 0; i < 4; i++)
         qpdf_oh_append_item(q, a, qpdf_oh_new_real_from_double(q, v[i], 4));
     return a;
-}
-
-static void pdf_date(time_t t, char *buf, size_t n)
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, n, "D:%Y%m%d%H%M%S+00'00'", &tm);
 }
 
 static bool report(qpdf_data q, cp_diags *d, const char *what)
@@ -31,9 +43,296 @@ static bool report(qpdf_data q, cp_diags *d, const char *what)
     return false;
 }
 
+/* Reads an ICC profile and checks its header: 'acsp' signature, a colour space PDF can use. */
+static bool load_icc(const cp_pdf_meta *meta, icc *out, cp_diags *d)
+{
+    const char *path = meta->icc_path ? meta->icc_path : CP_ICC_DIR "/sRGB.icc";
+    cp_pos at = meta->icc_path ? meta->icc_pos : cp_pos_file(path);
+    out->data = cp_read_file(path, &out->len);
+    if (!out->data) {
+        cp_error(d, at, "cannot read ICC profile '%s': %s", path, strerror(errno));
+        return false;
+    }
+    const unsigned char *h = (const unsigned char *)out->data;
+    if (out->len < 132 || memcmp(h + 36, "acsp", 4) != 0) {
+        cp_error(d, at, "'%s' is not an ICC profile", path);
+        goto fail;
+    }
+    if (memcmp(h + 16, "RGB ", 4) == 0)
+        out->n = 3;
+    else if (memcmp(h + 16, "CMYK", 4) == 0)
+        out->n = 4;
+    else if (memcmp(h + 16, "GRAY", 4) == 0)
+        out->n = 1;
+    else {
+        cp_error(d, at, "ICC profile '%s' is for colour space '%.4s'; calpress needs RGB, CMYK or grey",
+                 path, (const char *)h + 16);
+        goto fail;
+    }
+    out->name = meta->icc_condition ? meta->icc_condition
+                : meta->icc_path     ? cp_path_basename(path)
+                                     : "sRGB IEC61966-2.1";
+    return true;
+fail:
+    free(out->data);
+    out->data = NULL;
+    return false;
+}
+
+static qpdf_oh icc_stream(qpdf_data q, const icc *p)
+{
+    qpdf_oh s = qpdf_oh_new_stream(q);
+    qpdf_oh_replace_stream_data(q, s, (const unsigned char *)p->data, p->len, qpdf_oh_new_null(q),
+                                qpdf_oh_new_null(q));
+    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, s), "/N", qpdf_oh_new_integer(q, p->n));
+    return s;
+}
+
+static qpdf_oh new_stream(qpdf_data q, const char *data, size_t len)
+{
+    qpdf_oh s = qpdf_oh_new_stream(q);
+    qpdf_oh_replace_stream_data(q, s, (const unsigned char *)data, len, qpdf_oh_new_null(q),
+                                qpdf_oh_new_null(q));
+    return s;
+}
+
+/* A page or form's /Resources /ColorSpace dictionary, created if missing. */
+static qpdf_oh colorspaces(qpdf_data q, qpdf_oh holder)
+{
+    qpdf_oh res = qpdf_oh_get_key(q, holder, "/Resources");
+    if (!qpdf_oh_is_dictionary(q, res)) {
+        res = qpdf_oh_new_dictionary(q);
+        qpdf_oh_replace_key(q, holder, "/Resources", res);
+        res = qpdf_oh_get_key(q, holder, "/Resources");
+    }
+    qpdf_oh cs = qpdf_oh_get_key(q, res, "/ColorSpace");
+    if (!qpdf_oh_is_dictionary(q, cs)) {
+        qpdf_oh_replace_key(q, res, "/ColorSpace", qpdf_oh_new_dictionary(q));
+        cs = qpdf_oh_get_key(q, res, "/ColorSpace");
+    }
+    return cs;
+}
+
+/* With a CMYK (or grey) intent, cairo's DeviceRGB must be characterised: /DefaultRGB maps it to
+ * sRGB in every page and every form XObject it paints. */
+static void default_rgb(qpdf_data q, qpdf_oh holder, qpdf_oh srgb, int depth)
+{
+    if (depth > 16)
+        return;
+    qpdf_oh_replace_key(q, colorspaces(q, holder), "/DefaultRGB", srgb);
+    qpdf_oh res = qpdf_oh_get_key(q, holder, "/Resources");
+    qpdf_oh xo = qpdf_oh_get_key(q, res, "/XObject");
+    if (!qpdf_oh_is_dictionary(q, xo))
+        return;
+    qpdf_oh_begin_dict_key_iter(q, xo);
+    /* Collect first: the iteration must not see the dictionaries being edited. */
+    qpdf_oh forms[256];
+    int n = 0;
+    while (qpdf_oh_dict_more_keys(q) && n < 256) {
+        const char *k = qpdf_oh_dict_next_key(q);
+        qpdf_oh x = qpdf_oh_get_key(q, xo, k);
+        if (qpdf_oh_is_stream(q, x)) {
+            qpdf_oh dict = qpdf_oh_get_dict(q, x);
+            if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/Subtype"), "/Form"))
+                forms[n++] = dict;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        default_rgb(q, forms[i], srgb, depth + 1);
+}
+
+/* Crop marks: 0.25 pt lines in /Separation /All, from the bleed edge outward, in the slug. */
+static void crop_marks(qpdf_data q, qpdf_oh page, const cp_page *p, qpdf_oh all)
+{
+    double o = p->slug + p->bleed, b = p->bleed;
+    double mw = p->trim_w + 2 * o, mh = p->trim_h + 2 * o;
+    double len = MARK_LEN < p->slug - 1 ? MARK_LEN : p->slug - 1;
+    if (len <= 0)
+        return;
+    cp_strbuf s;
+    cp_strbuf_init(&s);
+    cp_strbuf_printf(&s, "Q\nq\n/CalpressAll CS 1 SCN %.2f w 0 J [] 0 d\n", MARK_WIDTH);
+    double xs[2] = {o, mw - o}, ys[2] = {o, mh - o};
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+            double x = xs[i], y = ys[j], dx = i ? 1 : -1, dy = j ? 1 : -1;
+            cp_strbuf_printf(&s, "%.3f %.3f m %.3f %.3f l S\n", x + dx * b, y, x + dx * (b + len),
+                             y);
+            cp_strbuf_printf(&s, "%.3f %.3f m %.3f %.3f l S\n", x, y + dy * b, x,
+                             y + dy * (b + len));
+        }
+    }
+    cp_strbuf_puts(&s, "Q\n");
+    qpdf_oh_replace_key(q, colorspaces(q, page), "/CalpressAll", all);
+    /* cairo's content may leave its graphics state changed: wrap it in q ... Q first. */
+    qpdf_oh pre = new_stream(q, "q\n", 2);
+    qpdf_oh post = new_stream(q, s.data, s.len);
+    cp_strbuf_finish(&s);
+    qpdf_oh contents = qpdf_oh_get_key(q, page, "/Contents");
+    qpdf_oh arr = qpdf_oh_new_array(q);
+    qpdf_oh_append_item(q, arr, pre);
+    if (qpdf_oh_is_array(q, contents)) {
+        int n = qpdf_oh_get_array_n_items(q, contents);
+        for (int i = 0; i < n; i++)
+            qpdf_oh_append_item(q, arr, qpdf_oh_get_array_item(q, contents, i));
+    } else {
+        qpdf_oh_append_item(q, arr, contents);
+    }
+    qpdf_oh_append_item(q, arr, post);
+    qpdf_oh_replace_key(q, page, "/Contents", arr);
+}
+
+/* [/Separation /All /DeviceCMYK {tint -> all four inks}]: the printer's registration colour. */
+static qpdf_oh registration_colour(qpdf_data q)
+{
+    qpdf_oh fn = qpdf_oh_new_dictionary(q);
+    qpdf_oh_replace_key(q, fn, "/FunctionType", qpdf_oh_new_integer(q, 2));
+    qpdf_oh dom = qpdf_oh_new_array(q), c0 = qpdf_oh_new_array(q), c1 = qpdf_oh_new_array(q);
+    qpdf_oh_append_item(q, dom, qpdf_oh_new_integer(q, 0));
+    qpdf_oh_append_item(q, dom, qpdf_oh_new_integer(q, 1));
+    for (int i = 0; i < 4; i++) {
+        qpdf_oh_append_item(q, c0, qpdf_oh_new_integer(q, 0));
+        qpdf_oh_append_item(q, c1, qpdf_oh_new_integer(q, 1));
+    }
+    qpdf_oh_replace_key(q, fn, "/Domain", dom);
+    qpdf_oh_replace_key(q, fn, "/C0", c0);
+    qpdf_oh_replace_key(q, fn, "/C1", c1);
+    qpdf_oh_replace_key(q, fn, "/N", qpdf_oh_new_integer(q, 1));
+    qpdf_oh cs = qpdf_oh_new_array(q);
+    qpdf_oh_append_item(q, cs, qpdf_oh_new_name(q, "/Separation"));
+    qpdf_oh_append_item(q, cs, qpdf_oh_new_name(q, "/All"));
+    qpdf_oh_append_item(q, cs, qpdf_oh_new_name(q, "/DeviceCMYK"));
+    qpdf_oh_append_item(q, cs, qpdf_make_indirect_object(q, fn));
+    return qpdf_make_indirect_object(q, cs);
+}
+
+static void xml_escape(cp_strbuf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': cp_strbuf_puts(b, "&amp;"); break;
+        case '<': cp_strbuf_puts(b, "&lt;"); break;
+        case '>': cp_strbuf_puts(b, "&gt;"); break;
+        case '"': cp_strbuf_puts(b, "&quot;"); break;
+        default: cp_strbuf_putc(b, *s);
+        }
+    }
+}
+
+/* A UUID from a SHA-256 of the given bytes: deterministic IDs for deterministic output. */
+static void uuid_of(const char *a, size_t alen, const char *b, char out[37])
+{
+    GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(ck, (const guchar *)a, (gssize)alen);
+    if (b)
+        g_checksum_update(ck, (const guchar *)b, (gssize)strlen(b));
+    const char *hex = g_checksum_get_string(ck);
+    snprintf(out, 37, "%.8s-%.4s-4%.3s-a%.3s-%.12s", hex, hex + 8, hex + 13, hex + 17, hex + 20);
+    g_checksum_free(ck);
+}
+
+static char *xmp_packet(const cp_pdf_meta *meta, const char *iso, const char *doc_id,
+                        const char *inst_id)
+{
+    cp_strbuf b;
+    cp_strbuf_init(&b);
+    cp_strbuf_puts(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                       "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                       " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                       "  <rdf:Description rdf:about=\"\"\n"
+                       "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                       "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+                       "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+                       "    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n"
+                       "    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\">\n"
+                       "   <dc:format>application/pdf</dc:format>\n");
+    if (meta->title) {
+        cp_strbuf_puts(&b, "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        xml_escape(&b, meta->title);
+        cp_strbuf_puts(&b, "</rdf:li></rdf:Alt></dc:title>\n");
+    }
+    if (meta->author) {
+        cp_strbuf_puts(&b, "   <dc:creator><rdf:Seq><rdf:li>");
+        xml_escape(&b, meta->author);
+        cp_strbuf_puts(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
+    }
+    if (meta->subject) {
+        cp_strbuf_puts(&b, "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        xml_escape(&b, meta->subject);
+        cp_strbuf_puts(&b, "</rdf:li></rdf:Alt></dc:description>\n");
+    }
+    cp_strbuf_printf(&b,
+                     "   <xmp:CreateDate>%s</xmp:CreateDate>\n"
+                     "   <xmp:ModifyDate>%s</xmp:ModifyDate>\n"
+                     "   <xmp:MetadataDate>%s</xmp:MetadataDate>\n",
+                     iso, iso, iso);
+    cp_strbuf_puts(&b, "   <xmp:CreatorTool>");
+    xml_escape(&b, meta->creator);
+    cp_strbuf_puts(&b, "</xmp:CreatorTool>\n   <pdf:Producer>");
+    xml_escape(&b, meta->creator);
+    cp_strbuf_printf(&b,
+                     "</pdf:Producer>\n"
+                     "   <pdf:Trapped>False</pdf:Trapped>\n"
+                     "   <xmpMM:DocumentID>uuid:%s</xmpMM:DocumentID>\n"
+                     "   <xmpMM:InstanceID>uuid:%s</xmpMM:InstanceID>\n"
+                     "   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>\n"
+                     "   <xmpMM:VersionID>1</xmpMM:VersionID>\n"
+                     "   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>\n"
+                     "  </rdf:Description>\n"
+                     " </rdf:RDF>\n"
+                     "</x:xmpmeta>\n",
+                     doc_id, inst_id);
+    /* Padding lets an editor update the packet in place, as XMP recommends. */
+    for (int i = 0; i < 20; i++)
+        cp_strbuf_puts(&b, "                                                                    \n");
+    cp_strbuf_puts(&b, "<?xpacket end=\"w\"?>");
+    return cp_strbuf_steal(&b);
+}
+
+static void info_dict(qpdf_data q, const cp_pdf_meta *meta, const char *pdfdate)
+{
+    qpdf_oh info = qpdf_oh_new_dictionary(q);
+    struct {
+        const char *key, *val;
+    } text[] = {{"/Title", meta->title},
+                {"/Author", meta->author},
+                {"/Subject", meta->subject},
+                {"/Keywords", meta->keywords},
+                {"/Creator", meta->creator},
+                {"/Producer", meta->creator}};
+    for (size_t i = 0; i < CP_ARRAY_LEN(text); i++)
+        if (text[i].val)
+            qpdf_oh_replace_key(q, info, text[i].key, qpdf_oh_new_unicode_string(q, text[i].val));
+    qpdf_oh_replace_key(q, info, "/CreationDate", qpdf_oh_new_string(q, pdfdate));
+    qpdf_oh_replace_key(q, info, "/ModDate", qpdf_oh_new_string(q, pdfdate));
+    qpdf_oh_replace_key(q, info, "/Trapped", qpdf_oh_new_name(q, "/False"));
+    qpdf_oh_replace_key(q, info, "/GTS_PDFXVersion", qpdf_oh_new_string(q, "PDF/X-4"));
+    qpdf_oh_replace_key(q, qpdf_get_trailer(q), "/Info", qpdf_make_indirect_object(q, info));
+}
+
+static void output_intent(qpdf_data q, const icc *profile)
+{
+    qpdf_oh oi = qpdf_oh_new_dictionary(q);
+    qpdf_oh_replace_key(q, oi, "/Type", qpdf_oh_new_name(q, "/OutputIntent"));
+    qpdf_oh_replace_key(q, oi, "/S", qpdf_oh_new_name(q, "/GTS_PDFX"));
+    qpdf_oh_replace_key(q, oi, "/OutputConditionIdentifier",
+                        qpdf_oh_new_unicode_string(q, profile->name));
+    qpdf_oh_replace_key(q, oi, "/OutputCondition", qpdf_oh_new_unicode_string(q, profile->name));
+    qpdf_oh_replace_key(q, oi, "/Info", qpdf_oh_new_unicode_string(q, profile->name));
+    qpdf_oh_replace_key(q, oi, "/RegistryName",
+                        qpdf_oh_new_string(q, "http://www.color.org"));
+    qpdf_oh_replace_key(q, oi, "/DestOutputProfile", icc_stream(q, profile));
+    qpdf_oh arr = qpdf_oh_new_array(q);
+    qpdf_oh_append_item(q, arr, qpdf_make_indirect_object(q, oi));
+    qpdf_oh_replace_key(q, qpdf_get_root(q), "/OutputIntents", arr);
+}
+
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
                         const char *tmp_path, int *pages, cp_diags *d)
 {
+    icc profile = {0};
+    if (!load_icc(meta, &profile, d))
+        return false;
     qpdf_data q = qpdf_init();
     qpdf_silence_errors(q);
     bool ok = false;
@@ -46,6 +345,19 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
         cp_error(d, (cp_pos){NULL, 0, 0}, "cairo wrote %d pages, expected %zu", n, doc->n_pages);
         goto done;
     }
+    qpdf_oh all = registration_colour(q);
+    qpdf_oh srgb = qpdf_oh_new_null(q);
+    if (profile.n != 3) {
+        icc s = {0};
+        cp_pdf_meta m = {0};
+        if (!load_icc(&m, &s, d))
+            goto done;
+        qpdf_oh arr = qpdf_oh_new_array(q);
+        qpdf_oh_append_item(q, arr, qpdf_oh_new_name(q, "/ICCBased"));
+        qpdf_oh_append_item(q, arr, icc_stream(q, &s));
+        srgb = qpdf_make_indirect_object(q, arr);
+        free(s.data);
+    }
     /* Boxes: MediaBox = trim + bleed + slug; BleedBox = trim + bleed; TrimBox = the trim. */
     for (int i = 0; i < n; i++) {
         const cp_page *p = &doc->pages[i];
@@ -56,27 +368,30 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
         qpdf_oh_remove_key(q, page, "/CropBox");
         qpdf_oh_replace_key(q, page, "/BleedBox", box(q, b, b, mw - b, mh - b));
         qpdf_oh_replace_key(q, page, "/TrimBox", box(q, o, o, mw - o, mh - o));
+        if (p->crop_marks)
+            crop_marks(q, page, p, all);
+        if (profile.n != 3)
+            default_rgb(q, page, srgb, 0);
     }
-    char date[40];
-    pdf_date(meta->date, date, sizeof date);
-    qpdf_oh info = qpdf_oh_new_dictionary(q);
-    if (meta->title)
-        qpdf_oh_replace_key(q, info, "/Title", qpdf_oh_new_unicode_string(q, meta->title));
-    if (meta->author)
-        qpdf_oh_replace_key(q, info, "/Author", qpdf_oh_new_unicode_string(q, meta->author));
-    if (meta->subject)
-        qpdf_oh_replace_key(q, info, "/Subject", qpdf_oh_new_unicode_string(q, meta->subject));
-    if (meta->keywords)
-        qpdf_oh_replace_key(q, info, "/Keywords", qpdf_oh_new_unicode_string(q, meta->keywords));
-    if (meta->creator) {
-        qpdf_oh_replace_key(q, info, "/Creator", qpdf_oh_new_unicode_string(q, meta->creator));
-        qpdf_oh_replace_key(q, info, "/Producer", qpdf_oh_new_unicode_string(q, meta->creator));
-    }
-    qpdf_oh_replace_key(q, info, "/CreationDate", qpdf_oh_new_string(q, date));
-    qpdf_oh_replace_key(q, info, "/ModDate", qpdf_oh_new_string(q, date));
-    qpdf_oh_replace_key(q, info, "/Trapped", qpdf_oh_new_name(q, "/False"));
-    qpdf_oh_replace_key(q, qpdf_get_trailer(q), "/Info", qpdf_make_indirect_object(q, info));
+    char pdfdate[40], iso[40];
+    struct tm tm;
+    gmtime_r(&meta->date, &tm);
+    strftime(pdfdate, sizeof pdfdate, "D:%Y%m%d%H%M%S+00'00'", &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+    info_dict(q, meta, pdfdate);
+    char doc_id[37], inst_id[37];
+    uuid_of(meta->title ? meta->title : "", meta->title ? strlen(meta->title) : 0, meta->author,
+            doc_id);
+    uuid_of(pdf, len, iso, inst_id);
+    char *xmp = xmp_packet(meta, iso, doc_id, inst_id);
+    qpdf_oh md = new_stream(q, xmp, strlen(xmp));
+    free(xmp);
+    qpdf_oh mdd = qpdf_oh_get_dict(q, md);
+    qpdf_oh_replace_key(q, mdd, "/Type", qpdf_oh_new_name(q, "/Metadata"));
+    qpdf_oh_replace_key(q, mdd, "/Subtype", qpdf_oh_new_name(q, "/XML"));
     qpdf_oh root = qpdf_get_root(q);
+    qpdf_oh_replace_key(q, root, "/Metadata", md);
+    output_intent(q, &profile);
     if (meta->lang)
         qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_string(q, meta->lang));
     if (!report(q, d, "cannot edit the PDF"))
@@ -98,5 +413,6 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
     ok = true;
 done:
     qpdf_cleanup(&q);
+    free(profile.data);
     return ok;
 }

@@ -155,7 +155,7 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
     bool ok = true;
     for (size_t i = 0; i < page->n; i++) {
         const cp_item *it = &page->items[i];
-        cairo_set_source_rgb(cr, it->color.r, it->color.g, it->color.b);
+        cairo_set_source_rgba(cr, it->color.r, it->color.g, it->color.b, it->opacity);
         switch (it->kind) {
         case CP_ITEM_RECT:
             cairo_rectangle(cr, it->x, it->y, it->w, it->h);
@@ -181,9 +181,14 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
             break;
         case CP_ITEM_TEXT:
             if (it->line) {
-                cairo_move_to(cr, it->x, it->y);
+                cairo_save(cr);
+                cairo_translate(cr, it->x, it->y);
+                if (it->angle != 0)
+                    cairo_rotate(cr, -it->angle * G_PI / 180);
+                cairo_move_to(cr, 0, 0);
                 pango_cairo_show_layout_line(cr, it->line);
                 cairo_new_path(cr);
+                cairo_restore(cr);
             }
             break;
         case CP_ITEM_IMAGE:
