@@ -28,6 +28,7 @@ typedef struct options {
     bool quiet;
     bool press;   /* --press: clean pages, preflight findings are errors */
     bool overlay; /* --overlay: trim, bleed and safe lines on proofs */
+    bool placeholders; /* --placeholders: missing photos drawn as labelled boxes on proofs */
     const char *icc, *condition;
     const char *dump_layout; /* check: write the display list here ("-" for stdout) */
 } options;
@@ -45,7 +46,7 @@ static int cmd_help(int argc, char **argv);
 
 static const command commands[] = {
     {"render", "lay out a manifest and write the calendar and press-release PDFs",
-     "usage: calpress render MANIFEST [-o DIR] [--proof | --press] [--overlay]\n"
+     "usage: calpress render MANIFEST [-o DIR] [--proof | --press] [--overlay] [--placeholders]\n"
      "                       [--icc PROFILE.icc [--condition NAME]] [--quiet]\n"
      "\n"
      "Writes DIR/calendar.pdf and DIR/press-release.pdf (DIR defaults to 'out'; the manifest's\n"
@@ -57,17 +58,20 @@ static const command commands[] = {
      "  --press             pages for the printer: no watermark, and every preflight\n"
      "                      finding (photo resolution, colour) is an error\n"
      "  --overlay           with --proof: draw the trim, bleed and safe area\n"
+     "  --placeholders      with --proof: draw a missing or unreadable photo as a\n"
+     "                      labelled box (the proof is marked incomplete)\n"
      "  --icc FILE          the printer's ICC profile for the output intent (default sRGB)\n"
      "  --condition NAME    its printing condition identifier, e.g. FOGRA39\n"
      "  -q, --quiet         print nothing but diagnostics\n",
      cmd_render},
     {"check", "load, validate and lay out a manifest; write nothing; print a copy-fit report",
-     "usage: calpress check MANIFEST [--press] [--dump-layout FILE]\n"
+     "usage: calpress check MANIFEST [--press | --placeholders] [--dump-layout FILE]\n"
      "\n"
      "Reports every problem in the manifest and the files it names, then lays out every page\n"
      "and prints, for each text frame, the lines used of the lines available and the size set.\n"
      "\n"
      "  --press             check as for the printer: preflight findings are errors\n"
+     "  --placeholders      accept missing photos (as render --placeholders does)\n"
      "  --dump-layout FILE  also write the display list as text ('-' for standard output)\n",
      cmd_check},
     {"help", "show help for a command", "usage: calpress help [COMMAND]\n", cmd_help},
@@ -132,6 +136,8 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->press = false;
         } else if (render && strcmp(a, "--overlay") == 0) {
             o->overlay = true;
+        } else if (strcmp(a, "--placeholders") == 0) {
+            o->placeholders = true;
         } else if (render && (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0)) {
             if (++i >= argc)
                 return usage_error(c, "%s needs a value", a);
@@ -154,6 +160,8 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         return usage_error(c, "%s", "the output folder is empty");
     if (o->overlay && o->press)
         return usage_error(c, "%s", "--overlay is for proofs; it cannot go with --press");
+    if (o->placeholders && o->press)
+        return usage_error(c, "%s", "--placeholders is for proofs; the printer needs every photo");
     if (o->condition && !o->icc)
         return usage_error(c, "%s", "--condition names the printing condition of --icc");
     return 0;
@@ -248,7 +256,8 @@ static bool load_and_lay_out(run *r, const options *o)
     r->diags.press = o->press;
     const char *dir = data_dir(&r->arena);
     const char *dirs[] = {dir, NULL};
-    if (!cp_manifest_load(&r->cal, &r->arena, &r->diags, manifest, dirs))
+    cp_manifest_opts mo = {dirs, o->placeholders};
+    if (!cp_manifest_load(&r->cal, &r->arena, &r->diags, manifest, &mo))
         return false;
     r->have_cal = true;
     r->fonts = cp_fonts_new(cp_arena_printf(&r->arena, "%s/fonts", dir), &r->diags);
@@ -260,7 +269,8 @@ static bool load_and_lay_out(run *r, const options *o)
     struct tm tm;
     gmtime_r(&r->date, &tm);
     strftime(r->date_text, sizeof r->date_text, "%Y-%m-%d", &tm);
-    cp_layout_opts lo = {!o->press, o->overlay, r->date_text, "calpress " CP_VERSION};
+    cp_layout_opts lo = {!o->press, o->overlay, o->placeholders, r->date_text,
+                         "calpress " CP_VERSION};
     cp_layout_ctx_init(&r->lc, &r->ts, &r->cal, &r->photos, &lo);
     r->have_lc = true;
     if (cp_diags_failed(&r->diags))
@@ -326,10 +336,14 @@ static int cmd_render(int argc, char **argv)
               cp_pdf_prepare(&r.press, paths[1], &pmeta, &outs[1], &r.diags);
     for (int i = 0; i < 2 && ok; i++)
         ok = cp_pdf_commit(&outs[i], &r.diags);
-    if (ok && !o.quiet)
+    if (ok && !o.quiet) {
         for (int i = 0; i < 2; i++)
             printf("wrote %s (%d page%s, %.1f MB)\n", outs[i].path, outs[i].pages,
                    outs[i].pages == 1 ? "" : "s", outs[i].bytes / 1e6);
+        if (r.lc.placeholders)
+            printf("INCOMPLETE PROOF: %d photo%s drawn as placeholders\n", r.lc.placeholders,
+                   r.lc.placeholders == 1 ? " is" : "s are");
+    }
     for (int i = 0; i < 2; i++)
         cp_pdf_discard(&outs[i]);
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);

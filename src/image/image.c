@@ -16,6 +16,7 @@ void cp_image_free(cp_image *img)
         return;
     free(img->data);
     free(img->path);
+    free(img->key);
     free(img);
 }
 
@@ -43,7 +44,7 @@ static int exif_orientation(const unsigned char *data, size_t len)
 }
 
 /* Walks the JPEG markers up to the first scan: an Adobe APP14 segment marks inverted CMYK. */
-static bool jpeg_has_adobe(const unsigned char *p, size_t len)
+bool cp_image_jpeg_is_adobe(const unsigned char *p, size_t len)
 {
     size_t i = 2;
     while (i + 4 <= len && p[i] == 0xFF) {
@@ -94,7 +95,7 @@ static bool probe_jpeg(cp_image *img, cp_pos at, cp_diags *d)
     img->bit_depth = 8;
     img->components = cs == TJCS_GRAY ? 1 : (cs == TJCS_CMYK || cs == TJCS_YCCK) ? 4 : 3;
     img->cmyk = img->components == 4;
-    img->adobe = jpeg_has_adobe(img->data, img->len);
+    img->adobe = cp_image_jpeg_is_adobe(img->data, img->len);
     img->orientation = exif_orientation(img->data, img->len);
     return true;
 }
@@ -165,9 +166,10 @@ static unsigned char *decode_jpeg(const cp_image *img, int scale_den, int *w, in
         return NULL;
     int sw = (img->width + scale_den - 1) / scale_den;
     int sh = (img->height + scale_den - 1) / scale_den;
-    unsigned char *buf = cp_xmalloc((size_t)sw * (size_t)sh * 3);
-    int rc = tjDecompress2(tj, img->data, (unsigned long)img->len, buf, sw, 0, sh, TJPF_RGB,
-                           TJFLAG_FASTDCT | TJFLAG_FASTUPSAMPLE);
+    int bpp = img->cmyk ? 4 : 3;
+    unsigned char *buf = cp_xmalloc((size_t)sw * (size_t)sh * (size_t)bpp);
+    int rc = tjDecompress2(tj, img->data, (unsigned long)img->len, buf, sw, 0, sh,
+                           img->cmyk ? TJPF_CMYK : TJPF_RGB, TJFLAG_FASTDCT | TJFLAG_FASTUPSAMPLE);
     if (rc != 0 && tjGetErrorCode(tj) == TJERR_FATAL) {
         cp_error(d, at, "cannot decode photo '%s': %s", img->path, tjGetErrorStr2(tj));
         free(buf);
@@ -175,6 +177,19 @@ static unsigned char *decode_jpeg(const cp_image *img, int scale_den, int *w, in
         return NULL;
     }
     tjDestroy(tj);
+    if (img->cmyk) {
+        /* A naive separation is enough for previews: RGB = (1 - C)(1 - K) ...; Adobe's files
+         * store the values inverted (255 = no ink). */
+        for (size_t i = 0, n = (size_t)sw * (size_t)sh; i < n; i++) {
+            unsigned c = buf[4 * i], m = buf[4 * i + 1], y = buf[4 * i + 2], k = buf[4 * i + 3];
+            if (!img->adobe) {
+                c = 255 - c, m = 255 - m, y = 255 - y, k = 255 - k;
+            }
+            buf[3 * i] = (unsigned char)(c * k / 255);
+            buf[3 * i + 1] = (unsigned char)(m * k / 255);
+            buf[3 * i + 2] = (unsigned char)(y * k / 255);
+        }
+    }
     *w = sw;
     *h = sh;
     return buf;

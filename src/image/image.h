@@ -11,6 +11,7 @@ typedef enum cp_image_format { CP_IMAGE_JPEG, CP_IMAGE_PNG } cp_image_format;
 
 typedef struct cp_image {
     char *path;
+    char *key; /* owned; the file's real path, for de-duplication (set by the caller) */
     cp_image_format format;
     int width, height; /* as stored, before orientation */
     int orientation;   /* EXIF 1..8; 1 = upright */
@@ -26,6 +27,9 @@ typedef struct cp_image {
  * named it) and returns NULL. The image is owned by the caller: cp_image_free. */
 cp_image *cp_image_open(const char *path, cp_pos at, cp_diags *d);
 void cp_image_free(cp_image *img);
+
+/* True if a JPEG stream carries an Adobe APP14 marker: its CMYK values are stored inverted. */
+bool cp_image_jpeg_is_adobe(const unsigned char *data, size_t len);
 
 /* Width and height after orientation (swapped for 90 degree turns). */
 void cp_image_upright_size(const cp_image *img, int *w, int *h);

@@ -24,6 +24,7 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cp_p
 typedef struct cp_layout_opts {
     bool proof;             /* proof mode: a PROOF watermark */
     bool overlay;           /* proof mode: trim, bleed and safe area drawn as thin lines */
+    bool placeholders;      /* proof mode: unreadable photos become labelled boxes */
     const char *build_date; /* for the slug line, "2020-12-14" */
     const char *creator;    /* "calpress 0.1.0" */
 } cp_layout_opts;
@@ -49,6 +50,7 @@ typedef struct cp_layout_ctx {
     cp_locale locale;
     cp_layout_opts opts;
     cp_fit_reports fits;
+    int placeholders; /* photos drawn as placeholders: the proof is incomplete */
     cp_arena *arena;
     cp_diags *diags;
 } cp_layout_ctx;

@@ -1,4 +1,5 @@
 /* Calendar pages: the cover, twelve month pages and the back, composed from layout frames. */
+#define _DEFAULT_SOURCE
 #include "layout/layout.h"
 #include "base/util.h"
 
@@ -23,12 +24,21 @@ void cp_photo_cache_finish(cp_photo_cache *pc)
 const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cp_pos at,
                                       cp_diags *d)
 {
-    for (size_t i = 0; i < pc->n; i++)
-        if (strcmp(pc->images[i]->path, path) == 0)
+    /* One image per file, however it is spelled: a photo used twice is stored once. */
+    char *real = realpath(path, NULL);
+    const char *key = real ? real : path;
+    for (size_t i = 0; i < pc->n; i++) {
+        if (strcmp(pc->images[i]->key, key) == 0) {
+            free(real);
             return pc->images[i];
+        }
+    }
     cp_image *img = cp_image_open(path, at, d);
-    if (!img)
+    if (!img) {
+        free(real);
         return NULL;
+    }
+    img->key = real ? real : cp_xstrdup(path);
     cp_grow((void **)&pc->images, &pc->cap, pc->n + 1, sizeof *pc->images);
     pc->images[pc->n++] = img;
     return img;
@@ -168,17 +178,98 @@ static void bleed_frame(const cp_layout *l, const cp_frame *f, double *x, double
     *h = y1 - y0;
 }
 
+/* A grey box with a cross and a label where a photo will go: proofs before the photos arrive. */
+static void placeholder(cp_layout_ctx *lc, cp_page *page, const cp_photo *ph, double x, double y,
+                        double w, double h)
+{
+    const cp_layout *l = &lc->cal->layout;
+    cp_page_rect(page, "placeholder", x, y, w, h, (cp_color){0.91, 0.90, 0.88});
+    cp_page_line(page, "placeholder", x, y, x + w, y + h, 0.5, l->muted);
+    cp_page_line(page, "placeholder", x, y + h, x + w, y, 0.5, l->muted);
+    const cp_style *fs = cp_layout_lookup_style(l, "footer");
+    if (!fs)
+        return;
+    cp_style st = *fs;
+    st.size_pt = 14;
+    st.leading_pt = 18;
+    st.color = l->ink;
+    const char *label = cp_arena_printf(lc->arena, "PHOTO MISSING \xE2\x80\x94 %s \xE2\x80\x94 %.0f \xC3\x97 %.0f mm",
+                                        ph->given ? ph->given : ph->path.s, w / CP_PT_PER_MM,
+                                        h / CP_PT_PER_MM);
+    cp_text_req req = {&st, "en", 1e5, NULL, ph->path.pos, "placeholder", true};
+    cp_block b;
+    cp_set_plain(lc->ts, &req, label, &b);
+    double lw = b.n ? b.lines[0].width : 0;
+    cp_page_rect(page, "placeholder", x + w / 2 - lw / 2 - 8, y + h / 2 - 14, lw + 16, 24,
+                 l->paper);
+    cp_block_place(&b, page, "placeholder", x + w / 2 - lw / 2, y + h / 2 - 12, st.color);
+    cp_block_finish(&b);
+    lc->placeholders++;
+}
+
+/* Preflight of a placed photo: effective resolution over the placed size (bleed included), and
+ * colour a printer cannot use as it is. */
+static void preflight_photo(cp_layout_ctx *lc, const cp_image *img, const cp_photo *ph,
+                            const char *frame, double fw, double fh, double pw, double phh)
+{
+    int uw, uh;
+    cp_image_upright_size(img, &uw, &uh);
+    double ppi = fmin(uw / (pw / 72.0), uh / (phh / 72.0));
+    const char *name = ph->given ? ph->given : ph->path.s;
+    if (ppi < 200) {
+        cp_preflight(lc->diags, ph->path.pos,
+                     "photo '%s' (%d x %d px) reaches only %.0f ppi in frame '%s' (%.1f x %.1f mm "
+                     "with bleed); print needs 300 ppi and 200 is the least a printer accepts",
+                     name, img->width, img->height, ppi, frame, fw / CP_PT_PER_MM,
+                     fh / CP_PT_PER_MM);
+    } else if (ppi < 300) {
+        cp_warning(lc->diags, ph->path.pos,
+                   "photo '%s' (%d x %d px) reaches %.0f ppi in frame '%s' (%.1f x %.1f mm with "
+                   "bleed); 300 ppi is recommended for print",
+                   name, img->width, img->height, ppi, frame, fw / CP_PT_PER_MM,
+                   fh / CP_PT_PER_MM);
+    }
+    if (img->format == CP_IMAGE_PNG && img->alpha)
+        cp_preflight(lc->diags, ph->path.pos,
+                     "photo '%s' has an alpha channel; transparency is flattened onto white paper "
+                     "here, but a printer wants an opaque photo: flatten it first",
+                     name);
+    if (img->format == CP_IMAGE_PNG && img->bit_depth == 16)
+        cp_preflight(lc->diags, ph->path.pos,
+                     "photo '%s' has 16 bits per channel; it is printed as 8-bit: convert it first",
+                     name);
+    if (img->components == 1)
+        cp_warning(lc->diags, ph->path.pos,
+                   "photo '%s' is greyscale; the calendar's other photos are in colour", name);
+}
+
 /* Places a photo in a frame: fill crops around the focal point, contain letterboxes. */
 static void place_photo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_frame *f,
                         const cp_photo *ph)
 {
     if (!ph->path.s)
         return;
-    const cp_image *img = cp_photo_cache_lookup(lc->photos, ph->path.s, ph->path.pos, lc->diags);
-    if (!img)
-        return;
     double x, y, w, h;
     bleed_frame(l, f, &x, &y, &w, &h);
+    const cp_image *img = NULL;
+    if (!ph->missing && lc->opts.placeholders) {
+        /* A damaged photo is a warning on a proof with placeholders, an error otherwise. */
+        cp_diags tmp;
+        cp_diags_init(&tmp);
+        img = cp_photo_cache_lookup(lc->photos, ph->path.s, ph->path.pos, &tmp);
+        for (size_t i = 0; i < tmp.n; i++) {
+            cp_pos pos = {tmp.items[i].file, tmp.items[i].line, tmp.items[i].col};
+            cp_warning(lc->diags, pos, "%s: the proof shows a placeholder", tmp.items[i].msg);
+        }
+        cp_diags_finish(&tmp);
+    } else if (!ph->missing) {
+        img = cp_photo_cache_lookup(lc->photos, ph->path.s, ph->path.pos, lc->diags);
+    }
+    if (!img) {
+        if (lc->opts.placeholders)
+            placeholder(lc, page, ph, x, y, w, h);
+        return;
+    }
     int iw, ih;
     cp_image_upright_size(img, &iw, &ih);
     double sx = w / iw, sy = h / ih;
@@ -195,6 +286,7 @@ static void place_photo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, co
         px = fmin(x, fmax(x + w - pw, px));
         py = fmin(y, fmax(y + h - phh, py));
     }
+    preflight_photo(lc, img, ph, f->name, w, h, pw, phh);
     cp_item *it = cp_page_add(page, CP_ITEM_IMAGE, "photo");
     it->x = x;
     it->y = y;
@@ -534,7 +626,7 @@ void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l,
             cal->title.s, i + 1, doc->n_pages, cal->version.s ? "version " : "",
             cal->version.s ? cal->version.s : "", cal->version.s ? " \xC2\xB7 built" : "built",
             lc->opts.build_date ? lc->opts.build_date : "?",
-            lc->opts.proof ? "PROOF" : "PRESS");
+            !lc->opts.proof ? "PRESS" : lc->placeholders ? "INCOMPLETE PROOF" : "PROOF");
         line = cp_arena_printf(lc->arena, "%s \xC2\xB7 %s", line,
                                lc->opts.creator ? lc->opts.creator : "calpress");
         cp_style st = *fs;

@@ -17,6 +17,7 @@ typedef struct ctx {
     cp_arena *a;
     cp_diags *d;
     cp_calendar *cal;
+    bool placeholders;
 } ctx;
 
 static const char *const story_keys[] = {"month",       "name",         "pseudonym", "headline",
@@ -59,6 +60,16 @@ static void read_photo(ctx *c, const cp_node *m, const char *dir, cp_photo *ph, 
     if (!v || cp_node_is_null(v)) {
         if (required)
             cp_error(c->d, v ? v->pos : m->pos, "missing required key 'photo'");
+    } else if (c->placeholders && v->kind == CP_NODE_SCALAR && v->str[0]) {
+        /* Proofs before the last photos arrive: say what is missing, draw a placeholder. */
+        ph->path.s = cp_path_join(c->a, dir, v->str);
+        ph->path.pos = v->pos;
+        ph->given = v->str;
+        if (access(ph->path.s, R_OK) != 0 || cp_path_is_dir(ph->path.s)) {
+            cp_warning(c->d, v->pos, "photo '%s' is missing: the proof shows a placeholder",
+                       v->str);
+            ph->missing = true;
+        }
     } else if (resolve_file(c, v, "photo", dir, &ph->path, "photo")) {
         ph->given = v->str;
     }
@@ -337,8 +348,9 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
 }
 
 bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *path,
-                      const char *const *data_dirs)
+                      const cp_manifest_opts *opts)
 {
+    const char *const *data_dirs = opts ? opts->data_dirs : NULL;
     static const char *const keys[] = {
         "title",    "subtitle", "organisation",  "year",   "layout", "press_layout",
         "language", "week_start", "holidays",    "cover",  "months", "back",
@@ -346,7 +358,7 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
         "output_intent", NULL};
     size_t errors_before = d->n_errors;
     cp_calendar *cal = cp_xcalloc(1, sizeof *cal);
-    ctx c = {a, d, cal};
+    ctx c = {a, d, cal, opts && opts->placeholders};
     cal->manifest = cp_arena_strdup(a, path);
     cal->dir = cp_path_dirname(a, path);
     cp_node *root = cp_yaml_load_file(a, d, path, NULL);

@@ -9,11 +9,15 @@
 #include "base/diag.h"
 #include "model/calendar.h"
 
+typedef struct cp_manifest_opts {
+    const char *const *data_dirs; /* NULL-terminated: where installed layouts live */
+    bool placeholders; /* a missing photo is a warning (drawn as a placeholder), not an error */
+} cp_manifest_opts;
+
 /* Loads path and everything it names into *cal, all-or-nothing: on any error, *cal is left
- * zeroed (nothing to finish) and false is returned with the errors in d. data_dirs
- * (NULL-terminated) are where installed layouts live. Strings live in the arena, which must
- * outlive cal; release the layouts with cp_calendar_finish. */
+ * zeroed (nothing to finish) and false is returned with the errors in d. Strings live in the
+ * arena, which must outlive cal; release the layouts with cp_calendar_finish. */
 bool cp_manifest_load(cp_calendar *cal, cp_arena *a, cp_diags *d, const char *path,
-                      const char *const *data_dirs);
+                      const cp_manifest_opts *opts);
 
 #endif

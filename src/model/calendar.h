@@ -25,6 +25,7 @@ typedef struct cp_photo {
     double focus_x, focus_y; /* 0..1, default 0.5 */
     cp_fit fit;
     cp_str credit;
+    bool missing; /* could not be read; a placeholder is drawn (proofs with --placeholders) */
 } cp_photo;
 
 typedef struct cp_story {

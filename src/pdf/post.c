@@ -7,6 +7,7 @@
 #include "base/path.h"
 #include "base/util.h"
 #include "config.h"
+#include "image/image.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -113,32 +114,77 @@ static qpdf_oh colorspaces(qpdf_data q, qpdf_oh holder)
     return cs;
 }
 
-/* With a CMYK (or grey) intent, cairo's DeviceRGB must be characterised: /DefaultRGB maps it to
- * sRGB in every page and every form XObject it paints. */
-static void default_rgb(qpdf_data q, qpdf_oh holder, qpdf_oh srgb, int depth)
+typedef void (*holder_fn)(qpdf_data q, qpdf_oh holder, void *ctx);
+typedef void (*image_fn)(qpdf_data q, qpdf_oh image, void *ctx);
+
+/* Calls on_holder for a page and every form XObject it paints, and on_image for every image
+ * XObject, however deep (cairo nests forms for groups and patterns). */
+static void walk_xobjects(qpdf_data q, qpdf_oh holder, holder_fn on_holder, image_fn on_image,
+                          void *ctx, int depth)
 {
     if (depth > 16)
         return;
-    qpdf_oh_replace_key(q, colorspaces(q, holder), "/DefaultRGB", srgb);
+    if (on_holder)
+        on_holder(q, holder, ctx);
     qpdf_oh res = qpdf_oh_get_key(q, holder, "/Resources");
     qpdf_oh xo = qpdf_oh_get_key(q, res, "/XObject");
     if (!qpdf_oh_is_dictionary(q, xo))
         return;
-    qpdf_oh_begin_dict_key_iter(q, xo);
-    /* Collect first: the iteration must not see the dictionaries being edited. */
-    qpdf_oh forms[256];
+    /* Collect first: the key iteration must not see dictionaries being edited. */
+    qpdf_oh found[256];
+    bool form[256];
     int n = 0;
+    qpdf_oh_begin_dict_key_iter(q, xo);
     while (qpdf_oh_dict_more_keys(q) && n < 256) {
-        const char *k = qpdf_oh_dict_next_key(q);
-        qpdf_oh x = qpdf_oh_get_key(q, xo, k);
-        if (qpdf_oh_is_stream(q, x)) {
-            qpdf_oh dict = qpdf_oh_get_dict(q, x);
-            if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/Subtype"), "/Form"))
-                forms[n++] = dict;
+        qpdf_oh x = qpdf_oh_get_key(q, xo, qpdf_oh_dict_next_key(q));
+        if (!qpdf_oh_is_stream(q, x))
+            continue;
+        qpdf_oh sub = qpdf_oh_get_key(q, qpdf_oh_get_dict(q, x), "/Subtype");
+        if (qpdf_oh_is_name_and_equals(q, sub, "/Form") ||
+            qpdf_oh_is_name_and_equals(q, sub, "/Image")) {
+            form[n] = qpdf_oh_is_name_and_equals(q, sub, "/Form");
+            found[n++] = x;
         }
     }
-    for (int i = 0; i < n; i++)
-        default_rgb(q, forms[i], srgb, depth + 1);
+    for (int i = 0; i < n; i++) {
+        if (form[i])
+            walk_xobjects(q, qpdf_oh_get_dict(q, found[i]), on_holder, on_image, ctx, depth + 1);
+        else if (on_image)
+            on_image(q, found[i], ctx);
+    }
+}
+
+/* With a CMYK (or grey) intent, cairo's DeviceRGB must be characterised: /DefaultRGB maps it to
+ * sRGB in every page and every form XObject it paints. */
+static void add_default_rgb(qpdf_data q, qpdf_oh holder, void *ctx)
+{
+    qpdf_oh_replace_key(q, colorspaces(q, holder), "/DefaultRGB", *(qpdf_oh *)ctx);
+}
+
+/* cairo embeds a CMYK JPEG as /DeviceCMYK without the /Decode [1 0 ...] that Adobe's inverted
+ * CMYK JPEGs need: without it they print as a negative. */
+static void fix_cmyk_jpeg(qpdf_data q, qpdf_oh image, void *ctx)
+{
+    (void)ctx;
+    qpdf_oh dict = qpdf_oh_get_dict(q, image);
+    if (!qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/ColorSpace"), "/DeviceCMYK") ||
+        !qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/Filter"), "/DCTDecode") ||
+        qpdf_oh_has_key(q, dict, "/Decode"))
+        return;
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    QPDF_BOOL filtered = QPDF_FALSE;
+    if (qpdf_oh_get_stream_data(q, image, qpdf_dl_none, &filtered, &buf, &len) & QPDF_ERRORS)
+        return;
+    if (cp_image_jpeg_is_adobe(buf, len)) {
+        qpdf_oh dec = qpdf_oh_new_array(q);
+        for (int i = 0; i < 4; i++) {
+            qpdf_oh_append_item(q, dec, qpdf_oh_new_integer(q, 1));
+            qpdf_oh_append_item(q, dec, qpdf_oh_new_integer(q, 0));
+        }
+        qpdf_oh_replace_key(q, dict, "/Decode", dec);
+    }
+    free(buf);
 }
 
 /* Crop marks: 0.25 pt lines in /Separation /All, from the bleed edge outward, in the slug. */
@@ -370,8 +416,7 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
         qpdf_oh_replace_key(q, page, "/TrimBox", box(q, o, o, mw - o, mh - o));
         if (p->crop_marks)
             crop_marks(q, page, p, all);
-        if (profile.n != 3)
-            default_rgb(q, page, srgb, 0);
+        walk_xobjects(q, page, profile.n != 3 ? add_default_rgb : NULL, fix_cmyk_jpeg, &srgb, 0);
     }
     char pdfdate[40], iso[40];
     struct tm tm;
