@@ -363,6 +363,8 @@ static void print_fit_report(const cp_fit_reports *fits)
         if (f->runts)
             snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%d runt%s ", f->runts,
                      f->runts == 1 ? "" : "s");
+        if (f->loose)
+            snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%d loose ", f->loose);
         printf("%-10s %-10s %9s %10s  %s\n", f->page, f->frame, lines, size, notes);
     }
 }

@@ -35,7 +35,7 @@ typedef struct cp_fit_report {
     int lines_used, lines_available;
     double size_pt, nominal_pt;
     bool shrunk;
-    int runts;
+    int runts, loose;
 } cp_fit_report;
 
 typedef struct cp_fit_reports {
@@ -71,6 +71,7 @@ void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l,
                         const char *file_name);
 
 /* Internal to the layout layer: shared helpers of pages.c, month.c and press.c. */
+unsigned cp_lc_rich_opts(const cp_layout *l);
 const cp_style *cp_lc_style(cp_layout_ctx *lc, const cp_layout *l, const char *name);
 const cp_frame *cp_lc_frame(cp_layout_ctx *lc, const cp_layout *l, const char *page,
                             const char *name);

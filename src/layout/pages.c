@@ -83,6 +83,11 @@ const cp_style *cp_lc_style(cp_layout_ctx *lc, const cp_layout *l, const char *n
     return st;
 }
 
+unsigned cp_lc_rich_opts(const cp_layout *l)
+{
+    return l->smart_punctuation ? CP_RICH_SMART : 0;
+}
+
 const cp_frame *cp_lc_frame(cp_layout_ctx *lc, const cp_layout *l, const char *page,
                             const char *name)
 {
@@ -113,6 +118,7 @@ void cp_lc_report(cp_layout_ctx *lc, const char *page, const char *frame, const 
     r->nominal_pt = st->size_pt;
     r->shrunk = b->shrunk;
     r->runts = b->runts;
+    r->loose = b->loose;
 }
 
 /* Sets text into a frame, copy-fitting within the style's size range; nothing is ever clipped. */
@@ -125,7 +131,8 @@ static void frame_text(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, con
     const cp_style *st = cp_lc_style(lc, l, style);
     cp_text_req req = {st, lang, f->w, keep, src, what, false};
     cp_block b;
-    cp_set_fit(lc->ts, &req, rt, f->h, frame, &f->pos, &b);
+    if (cp_set_fit(lc->ts, &req, rt, f->h, frame, &f->pos, &b))
+        cp_block_warn(lc->ts, &req, &b);
     cp_lc_report(lc, page->label, frame, &b, st, f->h);
     if (used_w) {
         *used_w = 0;
@@ -154,7 +161,7 @@ static void frame_markup(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, c
                          const char *lang, const char *const *keep)
 {
     cp_richtext rt;
-    cp_richtext_parse(lc->arena, s->s, CP_RICH_SMART, &rt);
+    cp_richtext_parse(lc->arena, s->s, cp_lc_rich_opts(l), &rt);
     frame_text(lc, page, l, kind, frame, style, &rt, s->pos, what, lang, keep, NULL, NULL);
 }
 
@@ -475,7 +482,7 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         cp_block_finish(&b);
         const cp_style *bs = cp_lc_style(lc, l, "back_body");
         cp_richtext rt;
-        cp_richtext_parse(lc->arena, cal->back_about.s, CP_RICH_SMART, &rt);
+        cp_richtext_parse(lc->arena, cal->back_about.s, cp_lc_rich_opts(l), &rt);
         cp_text_req breq = {bs, cal->language.s, f->w, NULL, cal->back_about.pos, "about text",
                             false};
         cp_frame sub = *f;

@@ -109,6 +109,7 @@ static void set_rich(cp_layout_ctx *lc, const cp_style *st, double width, const 
 {
     cp_text_req req = {st, lc->cal->language.s, width, NULL, src, what, false};
     cp_set_rich(lc->ts, &req, rt, st->size_pt, b);
+    cp_block_warn(lc->ts, &req, b);
 }
 
 static void set_plain(cp_layout_ctx *lc, const cp_style *st, double width, const char *text,
@@ -285,7 +286,7 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
         const cp_frame *hf = cp_lc_frame(lc, l, "press", "headline");
         const cp_style *hs = cp_lc_style(lc, l, "headline");
         cp_richtext rt;
-        cp_richtext_parse(lc->arena, pr->headline.s, CP_RICH_SMART, &rt);
+        cp_richtext_parse(lc->arena, pr->headline.s, cp_lc_rich_opts(l), &rt);
         cp_text_req req = {hs, cal->language.s, hf->w, NULL, pr->headline.pos, "headline", false};
         cp_block b;
         cp_set_fit(lc->ts, &req, &rt, hf->h, "headline", &hf->pos, &b);
@@ -295,7 +296,7 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
     }
     const cp_style *bs = cp_lc_style(lc, l, "body");
     cp_richtext body;
-    cp_richtext_parse(lc->arena, pr->body.s, CP_RICH_SMART, &body);
+    cp_richtext_parse(lc->arena, pr->body.s, cp_lc_rich_opts(l), &body);
     add_dateline(lc, &body);
     flow_paragraphs(&f, bs, &body, pr->body.pos, "press-release body", "body", 0);
     if (pr->about_heading.s) {
@@ -304,7 +305,7 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
         cp_block hb, first_para;
         set_plain(lc, hs, f.frame->w, pr->about_heading.s, pr->about_heading.pos, "about", &hb);
         cp_richtext about;
-        cp_richtext_parse(lc->arena, pr->about_body.s, CP_RICH_SMART, &about);
+        cp_richtext_parse(lc->arena, pr->about_body.s, cp_lc_rich_opts(l), &about);
         /* The heading keeps with the about text's first lines: break before it if need be. */
         cp_richtext one = {about.paras, about.n_paras ? 1 : 0};
         set_rich(lc, as, f.frame->w, &one, pr->about_body.pos, "about", &first_para);

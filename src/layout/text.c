@@ -86,13 +86,16 @@ static PangoFontDescription *style_font(const cp_style *st, double size_pt)
     return fd;
 }
 
-static PangoAttrList *style_attrs(const cp_style *st, const char *lang, double size_pt)
+/* The style's attributes; extra_tracking (thousandths of an em) is the justification's own. */
+static PangoAttrList *style_attrs(const cp_style *st, const char *lang, double size_pt,
+                                  double extra_tracking)
 {
     PangoAttrList *al = pango_attr_list_new();
     pango_attr_list_insert(al, pango_attr_language_new(pango_language_from_string(lang)));
-    if (st->tracking != 0)
+    double tracking = st->tracking + extra_tracking;
+    if (tracking != 0)
         pango_attr_list_insert(
-            al, pango_attr_letter_spacing_new((int)lround(st->tracking / 1000.0 * size_pt *
+            al, pango_attr_letter_spacing_new((int)lround(tracking / 1000.0 * size_pt *
                                                            PANGO_SCALE)));
     if (st->features && st->features[0])
         pango_attr_list_insert(al, pango_attr_font_features_new(st->features));
@@ -190,17 +193,214 @@ static void check_line_fonts(cp_typesetter *ts, const cp_text_req *req, const ch
     }
 }
 
+/* A paragraph's last line holding one short word (under 6 letters) is a runt. */
 static bool is_runt(const char *text, PangoLayoutLine *line, int n_lines)
 {
-    if (n_lines < 2)
+    if (n_lines < 2 || !line)
         return false;
     const char *s = text + line->start_index;
     int n = line->length;
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
         n--;
-    if (memchr(s, ' ', (size_t)n))
+    if (memchr(s, ' ', (size_t)n) || g_utf8_strlen(s, n) >= 6)
         return false;
-    return g_utf8_strlen(s, n) < 6;
+    /* A no-break space (U+00A0) already ties words: not a single word then. */
+    for (int i = 0; i + 1 < n; i++)
+        if ((unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0)
+            return false;
+    return true;
+}
+
+/* One way of setting a paragraph: a justified (or aligned) Pango layout, and its scores. */
+typedef struct cand {
+    PangoLayout *layout;
+    char *text;
+    size_t *map;
+    int lines;
+    bool runt;
+    double max_loose; /* widest word space of a non-final line, % of normal; 0 if not justified */
+    double *loose;    /* per line, the same measure (malloc'd, lines entries) */
+} cand;
+
+static void cand_free(cand *c)
+{
+    if (c->layout)
+        g_object_unref(c->layout);
+    free(c->text);
+    free(c->map);
+    free(c->loose);
+    memset(c, 0, sizeof *c);
+}
+
+static PangoLayout *make_layout(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
+                                const char *text, const cp_para *para, const size_t *map,
+                                double size_pt, bool first, bool justify, double extra_tracking)
+{
+    const cp_style *st = req->style;
+    double scale = size_pt / st->size_pt;
+    PangoLayout *layout = pango_layout_new(ts->ctx);
+    pango_layout_set_font_description(layout, fd);
+    pango_layout_set_text(layout, text, -1);
+    PangoAttrList *al = style_attrs(st, req->lang, size_pt, extra_tracking);
+    for (size_t s = 0; s < para->n_spans; s++) {
+        const cp_span *sp = &para->spans[s];
+        add_span_attrs(al, st, sp, map ? map[sp->start] : sp->start, map ? map[sp->end] : sp->end);
+    }
+    pango_layout_set_attributes(layout, al);
+    pango_attr_list_unref(al);
+    if (!req->no_wrap) {
+        pango_layout_set_width(layout, (int)lround(req->width * PANGO_SCALE));
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    }
+    PangoAlignment pa = PANGO_ALIGN_LEFT;
+    if (st->align == CP_ALIGN_CENTER)
+        pa = PANGO_ALIGN_CENTER;
+    else if (st->align == CP_ALIGN_RIGHT)
+        pa = PANGO_ALIGN_RIGHT;
+    pango_layout_set_alignment(layout, pa);
+    pango_layout_set_justify(layout, justify);
+    if (!first && st->indent_pt > 0)
+        pango_layout_set_indent(layout, (int)lround(st->indent_pt * scale * PANGO_SCALE));
+    return layout;
+}
+
+/* The width of a word space in the style's font at this size. */
+static double space_width(cp_typesetter *ts, PangoFontDescription *fd, double size_pt)
+{
+    PangoLayout *sp = pango_layout_new(ts->ctx);
+    pango_layout_set_font_description(sp, fd);
+    int w1, w2;
+    pango_layout_set_text(sp, "n n", -1);
+    pango_layout_get_size(sp, &w1, NULL);
+    pango_layout_set_text(sp, "nn", -1);
+    pango_layout_get_size(sp, &w2, NULL);
+    g_object_unref(sp);
+    return w1 > w2 ? (w1 - w2) / (double)PANGO_SCALE : size_pt * 0.25;
+}
+
+/* Sets a candidate and scores it: line count, a runt last line, and how far justification
+ * stretches each line's word spaces. The unjustified twin of the layout gives each line's
+ * natural width (Pango breaks both the same way). */
+static void build(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
+                  const cp_para *para, double size_pt, bool first, char *text, size_t *map,
+                  double extra_tracking, double space, cand *c)
+{
+    const cp_style *st = req->style;
+    bool justify = st->align == CP_ALIGN_JUSTIFY && !req->no_wrap;
+    c->text = text;
+    c->map = map;
+    c->layout = make_layout(ts, req, fd, text, para, map, size_pt, first, justify, extra_tracking);
+    c->lines = pango_layout_get_line_count(c->layout);
+    c->runt = !req->no_wrap &&
+              is_runt(text, pango_layout_get_line_readonly(c->layout, c->lines - 1), c->lines);
+    c->loose = cp_xcalloc((size_t)c->lines, sizeof *c->loose);
+    c->max_loose = 0;
+    if (!justify)
+        return;
+    PangoLayout *nat = make_layout(ts, req, fd, text, para, map, size_pt, first, false,
+                                   extra_tracking);
+    int n = pango_layout_get_line_count(nat);
+    for (int i = 0; i + 1 < n && i < c->lines; i++) {
+        PangoLayoutLine *line = pango_layout_get_line_readonly(nat, i);
+        PangoRectangle logical;
+        pango_layout_line_get_extents(line, NULL, &logical);
+        double natural = logical.width / (double)PANGO_SCALE;
+        double avail = req->width - (i == 0 && !first ? st->indent_pt * size_pt / st->size_pt : 0);
+        const char *s = text + line->start_index;
+        int len = line->length, spaces = 0;
+        while (len > 0 && s[len - 1] == ' ')
+            len--;
+        for (int k = 0; k < len; k++)
+            spaces += s[k] == ' ';
+        if (spaces == 0)
+            continue;
+        double pct = (space * spaces + (avail - natural)) / spaces / space * 100;
+        c->loose[i] = pct;
+        if (pct > c->max_loose)
+            c->max_loose = pct;
+    }
+    g_object_unref(nat);
+}
+
+/* Lower is better: a loose line costs what it overshoots, a runt a fixed 60. */
+static double badness(const cand *c, double limit)
+{
+    return (c->max_loose > limit ? c->max_loose - limit + 20 : 0) + (c->runt ? 60 : 0);
+}
+
+/* Text with its last word space made a no-break space (U+00A0, two bytes), and its map. */
+static bool tie_last(const char *text, const size_t *map, size_t len, char **out_text,
+                     size_t **out_map)
+{
+    const char *space = strrchr(text, ' ');
+    if (!space)
+        return false;
+    size_t at = (size_t)(space - text), tlen = strlen(text);
+    char *tied = cp_xmalloc(tlen + 2);
+    memcpy(tied, text, at);
+    memcpy(tied + at, "\xC2\xA0", 2);
+    memcpy(tied + at + 2, text + at + 1, tlen - at);
+    size_t *m = cp_xmalloc((len + 1) * sizeof *m);
+    for (size_t i = 0; i <= len; i++) {
+        size_t o = map ? map[i] : i;
+        m[i] = o > at ? o + 1 : o;
+    }
+    *out_text = tied;
+    *out_map = m;
+    return true;
+}
+
+/* Sets one paragraph as well as a greedy line breaker allows: when the plain setting leaves a
+ * runt or a loose line, it tries tying the last two words and tracking the paragraph by up to
+ * 1 % of an em either way, and keeps the best that does not add a line. */
+static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
+                     const cp_para *para, double size_pt, bool first, cand *best)
+{
+    const cp_style *st = req->style;
+    size_t len = strlen(para->text);
+    size_t *map = NULL;
+    char *text;
+    if (st->hyphenate && !req->no_wrap) {
+        cp_hyph_rules rules = {st->hyph_min_word, st->hyph_before, st->hyph_after, req->keep};
+        map = cp_xmalloc((len + 1) * sizeof *map);
+        text = cp_hyph_apply(ts->hyph, req->lang, para->text, &rules, map);
+    } else {
+        text = cp_xstrdup(para->text);
+    }
+    double space = space_width(ts, fd, size_pt);
+    double limit = st->max_word_space > 0 ? st->max_word_space : 1e9;
+    build(ts, req, fd, para, size_pt, first, text, map, 0, space, best);
+    if (req->no_wrap || badness(best, limit) == 0)
+        return;
+    static const double deltas[] = {-5, 5, -10, 10};
+    for (int tie = 0; tie < 2 && badness(best, limit) > 0; tie++) {
+        for (size_t k = 0; k < (tie ? CP_ARRAY_LEN(deltas) + 1 : CP_ARRAY_LEN(deltas)); k++) {
+            double delta = tie ? (k == 0 ? 0 : deltas[k - 1]) : deltas[k];
+            char *t2;
+            size_t *m2;
+            if (tie) {
+                if (!tie_last(best->text, best->map, len, &t2, &m2))
+                    break;
+            } else {
+                t2 = cp_xstrdup(text);
+                m2 = NULL;
+                if (map) {
+                    m2 = cp_xmalloc((len + 1) * sizeof *m2);
+                    memcpy(m2, map, (len + 1) * sizeof *m2);
+                }
+            }
+            cand c = {0};
+            build(ts, req, fd, para, size_pt, first, t2, m2, delta, space, &c);
+            if (c.lines <= best->lines && badness(&c, limit) < badness(best, limit)) {
+                cand_free(best);
+                *best = c;
+            } else {
+                cand_free(&c);
+            }
+            if (badness(best, limit) == 0)
+                break;
+        }
+    }
 }
 
 void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double size_pt,
@@ -213,49 +413,16 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
     out->size_pt = size_pt;
     out->leading_pt = leading;
     PangoFontDescription *fd = style_font(st, size_pt);
-    cp_hyph_rules rules = {6, 2, 3, req->keep};
     double y = 0; /* baseline of the previous line; 0 before the first */
     double last_descent = 0;
     bool first_line = true;
     for (size_t pi = 0; pi < rt->n_paras; pi++) {
         const cp_para *para = &rt->paras[pi];
-        size_t len = strlen(para->text);
-        size_t *map = NULL;
-        char *text;
-        if (st->hyphenate && !req->no_wrap) {
-            map = cp_xmalloc((len + 1) * sizeof *map);
-            text = cp_hyph_apply(ts->hyph, req->lang, para->text, &rules, map);
-        } else {
-            text = cp_xstrdup(para->text);
-        }
-        PangoLayout *layout = pango_layout_new(ts->ctx);
-        pango_layout_set_font_description(layout, fd);
-        pango_layout_set_text(layout, text, -1);
-        PangoAttrList *al = style_attrs(st, req->lang, size_pt);
-        for (size_t s = 0; s < para->n_spans; s++) {
-            const cp_span *sp = &para->spans[s];
-            add_span_attrs(al, st, sp, map ? map[sp->start] : sp->start,
-                           map ? map[sp->end] : sp->end);
-        }
-        pango_layout_set_attributes(layout, al);
-        pango_attr_list_unref(al);
-        if (!req->no_wrap) {
-            pango_layout_set_width(layout, (int)lround(req->width * PANGO_SCALE));
-            pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-        }
-        PangoAlignment pa = PANGO_ALIGN_LEFT;
-        if (st->align == CP_ALIGN_CENTER)
-            pa = PANGO_ALIGN_CENTER;
-        else if (st->align == CP_ALIGN_RIGHT)
-            pa = PANGO_ALIGN_RIGHT;
-        pango_layout_set_alignment(layout, pa);
-        pango_layout_set_justify(layout, st->align == CP_ALIGN_JUSTIFY);
-        if (pi > 0 && st->indent_pt > 0)
-            pango_layout_set_indent(layout, (int)lround(st->indent_pt * scale * PANGO_SCALE));
+        cand pl = {0};
+        set_para(ts, req, fd, para, size_pt, pi == 0, &pl);
         if (pi > 0)
             y += (st->space_after_pt + st->space_before_pt) * scale;
-        int n_lines = pango_layout_get_line_count(layout);
-        PangoLayoutIter *it = pango_layout_get_iter(layout);
+        PangoLayoutIter *it = pango_layout_get_iter(pl.layout);
         int li = 0;
         do {
             PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
@@ -269,28 +436,50 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
             } else {
                 y += leading;
             }
-            check_line_fonts(ts, req, text, line);
+            check_line_fonts(ts, req, pl.text, line);
             cp_grow((void **)&out->lines, &out->cap, out->n + 1, sizeof *out->lines);
             cp_set_line *sl = &out->lines[out->n++];
+            memset(sl, 0, sizeof *sl);
             sl->line = pango_layout_line_ref(line);
-            sl->layout = g_object_ref(layout);
+            sl->layout = g_object_ref(pl.layout);
             sl->x = logical.x / (double)PANGO_SCALE;
             sl->width = logical.width / (double)PANGO_SCALE;
             sl->baseline = y;
-            sl->text = line_text(ts->arena, text, line);
-            sl->para_end = li == n_lines - 1;
-            if (sl->para_end && is_runt(text, line, n_lines))
+            sl->text = line_text(ts->arena, pl.text, line);
+            sl->para_end = li == pl.lines - 1;
+            if (sl->para_end && pl.runt) {
+                sl->runt = true;
                 out->runts++;
+            }
+            if (li < pl.lines && req->style->max_word_space > 0 &&
+                pl.loose[li] > req->style->max_word_space)
+                sl->loose = pl.loose[li];
             last_descent = height - ascent;
             li++;
         } while (pango_layout_iter_next_line(it));
         pango_layout_iter_free(it);
-        g_object_unref(layout);
-        free(text);
-        free(map);
+        cand_free(&pl);
     }
+    for (size_t i = 0; i < out->n; i++)
+        out->loose += out->lines[i].loose > 0;
     out->height = out->n ? y + last_descent : 0;
     pango_font_description_free(fd);
+}
+
+void cp_block_warn(cp_typesetter *ts, const cp_text_req *req, const cp_block *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const cp_set_line *sl = &b->lines[i];
+        if (sl->loose > 0)
+            cp_warning(ts->diags, req->src,
+                       "%s: line %zu is loose (word spaces at %.0f%% of normal, the style allows "
+                       "%.0f%%): \"%s\"",
+                       req->what, i + 1, sl->loose, req->style->max_word_space, sl->text);
+        if (sl->runt)
+            cp_warning(ts->diags, req->src,
+                       "%s: line %zu is a runt (one short word ends the paragraph): \"%s\"",
+                       req->what, i + 1, sl->text);
+    }
 }
 
 void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, cp_block *out)
@@ -391,7 +580,7 @@ double cp_measure(cp_typesetter *ts, const cp_style *st, const char *lang, const
     PangoLayout *layout = pango_layout_new(ts->ctx);
     PangoFontDescription *fd = style_font(st, st->size_pt);
     pango_layout_set_font_description(layout, fd);
-    PangoAttrList *al = style_attrs(st, lang, st->size_pt);
+    PangoAttrList *al = style_attrs(st, lang, st->size_pt, 0);
     pango_layout_set_attributes(layout, al);
     pango_attr_list_unref(al);
     pango_layout_set_text(layout, text, -1);

@@ -37,6 +37,8 @@ typedef struct cp_set_line {
     double width;          /* logical width */
     const char *text;      /* arena-owned */
     bool para_end;
+    bool runt;    /* the paragraph's last line, one short word */
+    double loose; /* > 0: word spaces stretched to this percentage of normal */
 } cp_set_line;
 
 typedef struct cp_block {
@@ -47,6 +49,7 @@ typedef struct cp_block {
     double leading_pt;
     bool shrunk;
     int runts; /* paragraphs ending in one short word */
+    int loose; /* justified lines stretched past the style's limit */
 } cp_block;
 
 /* What to set: rich text (paragraphs with spans) in a style, for a language. */
@@ -74,6 +77,9 @@ void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, c
  * if it fits. */
 bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
                 double max_height, const char *frame, const cp_pos *frame_pos, cp_block *out);
+
+/* Reports the block's loose lines and runts as warnings at req->src. */
+void cp_block_warn(cp_typesetter *ts, const cp_text_req *req, const cp_block *b);
 
 /* Moves the block's lines onto the page at (x, y) as text items (the page takes the refs). */
 void cp_block_place(cp_block *b, cp_page *page, const char *tag, double x, double y,

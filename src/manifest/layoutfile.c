@@ -129,7 +129,8 @@ static void apply_style(cp_layout *l, cp_arena *a, cp_diags *d, const char *name
     static const char *const keys[] = {
         "based_on", "family", "size", "min_size", "leading", "weight", "italic", "color",
         "tracking", "align", "features", "uppercase", "space_before", "space_after", "indent",
-        "hyphenate", NULL};
+        "hyphenate", "hyphenate_min_word", "hyphenate_before", "hyphenate_after",
+        "max_word_space", NULL};
     static const char *const aligns[] = {"left", "center", "right", "justify", NULL};
     if (!cp_schema_map(d, m, "a style", keys))
         return;
@@ -176,6 +177,15 @@ static void apply_style(cp_layout *l, cp_arena *a, cp_diags *d, const char *name
         s.set |= CP_STYLE_SET_INDENT;
     if (cp_schema_bool(d, m, "hyphenate", &s.hyphenate))
         s.set |= CP_STYLE_SET_HYPHENATE;
+    double v2;
+    if (cp_schema_number(d, m, "hyphenate_min_word", 2, 40, &v2))
+        s.hyph_min_word = (int)v2, s.set |= CP_STYLE_SET_HYPH_MIN_WORD;
+    if (cp_schema_number(d, m, "hyphenate_before", 1, 10, &v2))
+        s.hyph_before = (int)v2, s.set |= CP_STYLE_SET_HYPH_BEFORE;
+    if (cp_schema_number(d, m, "hyphenate_after", 1, 10, &v2))
+        s.hyph_after = (int)v2, s.set |= CP_STYLE_SET_HYPH_AFTER;
+    if (cp_schema_number(d, m, "max_word_space", 100, 1000, &v2))
+        s.max_word_space = v2, s.set |= CP_STYLE_SET_MAX_WORD_SPACE;
     cp_style *dst = cp_layout_put_style(l, name);
     cp_style_merge(dst, &s);
     dst->pos = m->pos;
@@ -222,8 +232,9 @@ static void apply_frames(cp_layout *l, cp_diags *d, const cp_node *m)
 
 bool cp_layout_apply(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *root, bool is_file)
 {
-    static const char *const keys[] = {"name",   "page",   "colors", "grid",
-                                       "styles", "frames", "press_layout", NULL};
+    static const char *const keys[] = {"name",   "page",   "colors",       "grid",
+                                       "styles", "frames", "press_layout", "smart_punctuation",
+                                       NULL};
     size_t before = d->n_errors;
     if (!cp_schema_map(d, root, is_file ? "a layout file" : "layout_overrides", keys))
         return false;
@@ -235,6 +246,7 @@ bool cp_layout_apply(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *root
         l->press_layout = s.s, l->press_layout_pos = s.pos;
     if ((v = cp_node_lookup(root, "page")))
         apply_page(l, d, v);
+    cp_schema_bool(d, root, "smart_punctuation", &l->smart_punctuation);
     /* The palette first: styles refer to it by name. */
     if ((v = cp_node_lookup(root, "colors")))
         apply_colors(l, d, v);

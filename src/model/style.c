@@ -25,6 +25,10 @@ void cp_style_merge(cp_style *dst, const cp_style *src)
     M(CP_STYLE_SET_SPACE_AFTER, space_after_pt)
     M(CP_STYLE_SET_INDENT, indent_pt)
     M(CP_STYLE_SET_HYPHENATE, hyphenate)
+    M(CP_STYLE_SET_HYPH_MIN_WORD, hyph_min_word)
+    M(CP_STYLE_SET_HYPH_BEFORE, hyph_before)
+    M(CP_STYLE_SET_HYPH_AFTER, hyph_after)
+    M(CP_STYLE_SET_MAX_WORD_SPACE, max_word_space)
 #undef M
     dst->set |= src->set;
 }
@@ -47,6 +51,7 @@ void cp_layout_init(cp_layout *l)
     l->paper = (cp_color){1, 1, 1};
     l->band = (cp_color){0.12, 0.11, 0.10};
     l->neighbours = true;
+    l->smart_punctuation = true;
     l->rule_pt = 0.35;
 }
 
@@ -60,6 +65,10 @@ static cp_style default_style(const char *name)
     s.leading_pt = 13;
     s.weight = 400;
     s.align = CP_ALIGN_LEFT;
+    s.hyph_min_word = 6;
+    s.hyph_before = 2;
+    s.hyph_after = 3;
+    s.max_word_space = 200;
     return s;
 }
 

@@ -33,6 +33,8 @@ typedef struct cp_style {
     bool uppercase;
     double space_before_pt, space_after_pt, indent_pt;
     bool hyphenate;
+    int hyph_min_word, hyph_before, hyph_after; /* letters: shortest word, before, after a break */
+    double max_word_space; /* justified: % of a normal word space before a line is loose */
     unsigned set; /* CP_STYLE_SET_* bits */
 } cp_style;
 
@@ -52,6 +54,10 @@ enum {
     CP_STYLE_SET_SPACE_AFTER = 1u << 12,
     CP_STYLE_SET_INDENT = 1u << 13,
     CP_STYLE_SET_HYPHENATE = 1u << 14,
+    CP_STYLE_SET_HYPH_MIN_WORD = 1u << 15,
+    CP_STYLE_SET_HYPH_BEFORE = 1u << 16,
+    CP_STYLE_SET_HYPH_AFTER = 1u << 17,
+    CP_STYLE_SET_MAX_WORD_SPACE = 1u << 18,
 };
 
 /* Copies every field that src has set onto dst and marks it set there. */
@@ -77,6 +83,7 @@ typedef struct cp_layout {
     bool crop_marks;
     cp_color accent, ink, grey, muted, paper, band;
     bool neighbours; /* show neighbouring months' days (muted) */
+    bool smart_punctuation; /* straight quotes, -- and ... become typographic */
     double rule_pt;  /* grid hairlines; 0 for none */
     cp_style *styles;
     size_t n_styles, cap_styles;
