@@ -154,6 +154,17 @@ static const char *line_text(cp_arena *a, const char *text, PangoLayoutLine *lin
     return r;
 }
 
+/* The byte length of at most max_bytes of s[0..len), cut at a character boundary. */
+static int utf8_prefix(const char *s, int len, int max_bytes)
+{
+    if (len <= max_bytes)
+        return len;
+    int n = max_bytes;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 /* Every glyph must exist and come from a family the style declares. */
 static void check_line_fonts(cp_typesetter *ts, const cp_text_req *req, const char *text,
                              PangoLayoutLine *line)
@@ -177,14 +188,14 @@ static void check_line_fonts(cp_typesetter *ts, const cp_text_req *req, const ch
                 cp_error(ts->diags, req->src,
                          "%s: no font of style '%s' (%s) has a glyph for U+%04X in \"%.*s\"",
                          req->what, req->style->name, req->style->family, (unsigned)c,
-                         len > 60 ? 60 : len, s);
+                         utf8_prefix(s, len, 60), s);
                 break;
             }
         }
         if (!missing && fam && !cp_fonts_font_in(run->item->analysis.font, req->style->family)) {
             cp_error(ts->diags, req->src,
                      "%s: \"%.*s\" would be set in '%s', which style '%s' does not list (%s)",
-                     req->what, len > 60 ? 60 : len, s, fam, req->style->name,
+                     req->what, utf8_prefix(s, len, 60), s, fam, req->style->name,
                      req->style->family);
             cp_note(ts->diags, req->style->pos,
                     "add a family for this script to the style, e.g. 'family: %s, %s'",
@@ -413,8 +424,25 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
     out->size_pt = size_pt;
     out->leading_pt = leading;
     PangoFontDescription *fd = style_font(st, size_pt);
+    /* Baselines follow the style's first family, whatever script a line holds: a Bengali word
+     * in an English frame must not push the frame's first baseline down. */
+    double ascent = size_pt * 0.8, descent = size_pt * 0.25;
+    {
+        PangoFontDescription *pfd = pango_font_description_copy(fd);
+        const char *comma = strchr(st->family, ',');
+        char *first_family = comma ? g_strndup(st->family, (gsize)(comma - st->family))
+                                   : g_strdup(st->family);
+        pango_font_description_set_family(pfd, first_family);
+        PangoFontMetrics *m = pango_context_get_metrics(ts->ctx, pfd, NULL);
+        if (m) {
+            ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
+            descent = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
+            pango_font_metrics_unref(m);
+        }
+        g_free(first_family);
+        pango_font_description_free(pfd);
+    }
     double y = 0; /* baseline of the previous line; 0 before the first */
-    double last_descent = 0;
     bool first_line = true;
     for (size_t pi = 0; pi < rt->n_paras; pi++) {
         const cp_para *para = &rt->paras[pi];
@@ -428,8 +456,6 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
             PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
             PangoRectangle logical;
             pango_layout_iter_get_line_extents(it, NULL, &logical);
-            double ascent = (pango_layout_iter_get_baseline(it) - logical.y) / (double)PANGO_SCALE;
-            double height = logical.height / (double)PANGO_SCALE;
             if (first_line) {
                 y = ascent;
                 first_line = false;
@@ -454,7 +480,6 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
             if (li < pl.lines && req->style->max_word_space > 0 &&
                 pl.loose[li] > req->style->max_word_space)
                 sl->loose = pl.loose[li];
-            last_descent = height - ascent;
             li++;
         } while (pango_layout_iter_next_line(it));
         pango_layout_iter_free(it);
@@ -462,7 +487,7 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
     }
     for (size_t i = 0; i < out->n; i++)
         out->loose += out->lines[i].loose > 0;
-    out->height = out->n ? y + last_descent : 0;
+    out->height = out->n ? y + descent : 0;
     pango_font_description_free(fd);
 }
 
