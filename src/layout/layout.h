@@ -48,6 +48,8 @@ typedef struct cp_layout_ctx {
     const cp_calendar *cal;
     cp_photo_cache *photos;
     cp_locale locale;
+    cp_locale locale2; /* the grid's second language, when the layout names one */
+    bool have_locale2;
     cp_layout_opts opts;
     cp_fit_reports fits;
     int placeholders; /* photos drawn as placeholders: the proof is incomplete */

@@ -58,6 +58,13 @@ void cp_layout_ctx_init(cp_layout_ctx *lc, cp_typesetter *ts, const cp_calendar 
     if (!cp_locale_load(&lc->locale, lc->arena, cal->language.s))
         cp_error(lc->diags, cal->language.pos, "ICU has no calendar names for language '%s'",
                  cal->language.s);
+    const char *second = cal->layout.second_language;
+    if (second && strcmp(second, cal->language.s) != 0) {
+        lc->have_locale2 = cp_locale_load(&lc->locale2, lc->arena, second);
+        if (!lc->have_locale2)
+            cp_error(lc->diags, cal->layout.second_language_pos,
+                     "ICU has no calendar names for language '%s'", second);
+    }
 }
 
 void cp_layout_ctx_finish(cp_layout_ctx *lc)
@@ -447,6 +454,21 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
         cp_block_place(&b, page, "month", mf->x + w + ms->size_pt * 0.25, mf->y + base,
                        ys->color);
         cp_block_finish(&b);
+        if (lc->have_locale2) {
+            /* The bilingual heading: the month's name in the second language beneath. */
+            const cp_style *ss = cp_lc_style(lc, l, "month_second");
+            cp_text_req sreq = {ss, lc->locale2.lang, mf->w, NULL, l->second_language_pos,
+                                "second month name", true};
+            cp_set_plain(lc->ts, &sreq, lc->locale2.months[month - 1], &b);
+            double top = mf->y + base + ms->size_pt * 0.3;
+            if (top + b.height > mf->y + mf->h + 0.01)
+                cp_error(lc->diags, mf->pos,
+                         "frame 'month' is too short for the month name in two languages: it "
+                         "needs %.1f mm",
+                         (top + b.height - mf->y) / CP_PT_PER_MM);
+            cp_block_place(&b, page, "month", mf->x, top, ss->color);
+            cp_block_finish(&b);
+        }
     }
     cp_layout_month_grid(lc, page, month, cp_lc_frame(lc, l, "month", "grid"),
                          cp_lc_frame(lc, l, "month", "holidays"));

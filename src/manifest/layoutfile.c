@@ -2,6 +2,7 @@
 #include "manifest/layoutfile.h"
 #include "base/path.h"
 #include "manifest/schema.h"
+#include "model/locale.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static const char *const calendar_styles[] = {
     "name", "pseudonym_mark", "headline", "quote", "body", "month_name", "month_year",
     "weekday", "day", "holiday_item", "footer", "photo_credit", "cover_title", "cover_subtitle",
     "cover_organisation", "back_heading", "back_body", "credits", "footnote", "mini_month",
-    "mini_day", NULL};
+    "mini_day", "month_second", NULL};
 static const char *const press_styles[] = {
     "letterhead_org", "letterhead_label", "letterhead_date", "headline", "body",
     "about_heading", "about_body", "contact_name", "contact_detail", "footnote", "folio", NULL};
@@ -114,10 +115,18 @@ static void apply_colors(cp_layout *l, cp_diags *d, const cp_node *m)
 
 static void apply_grid(cp_layout *l, cp_diags *d, const cp_node *m)
 {
-    static const char *const keys[] = {"neighbours", "rules", NULL};
+    static const char *const keys[] = {"neighbours", "rules", "second_language", NULL};
     static const char *const modes[] = {"muted", "hidden", NULL};
     if (!cp_schema_map(d, m, "grid", keys))
         return;
+    const cp_node *sl = cp_node_lookup(m, "second_language");
+    if (sl && !cp_node_is_null(sl)) {
+        if (sl->kind != CP_NODE_SCALAR || !cp_locale_supported(sl->str))
+            cp_error(d, sl->pos, "'second_language' must be one of %s",
+                     cp_locale_supported_list());
+        else
+            l->second_language = sl->str, l->second_language_pos = sl->pos;
+    }
     int mode;
     if (cp_schema_enum(d, m, "neighbours", modes, &mode))
         l->neighbours = mode == 0;

@@ -84,6 +84,8 @@ typedef struct cp_layout {
     cp_color accent, ink, grey, muted, paper, band;
     bool neighbours; /* show neighbouring months' days (muted) */
     bool smart_punctuation; /* straight quotes, -- and ... become typographic */
+    const char *second_language; /* month names also in this language, beneath; or NULL */
+    cp_pos second_language_pos;
     double rule_pt;  /* grid hairlines; 0 for none */
     cp_style *styles;
     size_t n_styles, cap_styles;
