@@ -19,6 +19,7 @@ char *cp_arena_strdup(cp_arena *a, const char *s);
 char *cp_arena_strndup(cp_arena *a, const char *s, size_t n);
 char *cp_arena_printf(cp_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-char *cp_arena_vprintf(cp_arena *a, const char *fmt, va_list ap);
+char *cp_arena_vprintf(cp_arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 #endif

@@ -35,6 +35,7 @@ void cp_diag_add(cp_diags *d, cp_severity sev, cp_pos pos, const char *fmt, va_l
     } else if (sev == CP_SEV_WARNING) {
         d->n_warnings++;
         d->dropping = d->n_errors >= d->max_errors;
+        d->dropped_warnings += d->dropping;
     }
     if (d->dropping)
         return;
@@ -103,4 +104,7 @@ void cp_diags_print(const cp_diags *d, FILE *out)
     if (d->n_errors > d->max_errors)
         fprintf(out, "calpress: note: %zu more errors not shown (the limit is %zu)\n",
                 d->n_errors - d->max_errors, d->max_errors);
+    if (d->dropped_warnings)
+        fprintf(out, "calpress: note: %zu warning%s after the error limit not shown\n",
+                d->dropped_warnings, d->dropped_warnings == 1 ? "" : "s");
 }

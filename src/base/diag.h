@@ -29,6 +29,7 @@ typedef struct cp_diags {
     cp_diag *items;
     size_t n, cap;
     size_t n_errors, n_warnings;
+    size_t dropped_warnings; /* warnings after the error cap, counted but not kept */
     size_t max_errors;
     bool dropping; /* the last error was dropped, so its notes go too */
     bool press;    /* press mode: preflight findings are errors */
@@ -47,7 +48,8 @@ void cp_preflight(cp_diags *d, cp_pos pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A note adds context to the error or warning just reported. */
 void cp_note(cp_diags *d, cp_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void cp_diag_add(cp_diags *d, cp_severity sev, cp_pos pos, const char *fmt, va_list ap);
+void cp_diag_add(cp_diags *d, cp_severity sev, cp_pos pos, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 /* True once errors were reported. */
 bool cp_diags_failed(const cp_diags *d);

@@ -5,6 +5,8 @@ bool cp_utf8_check(const char *s, size_t len, int *line, int *col, unsigned char
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     int ln = 1, cl = 1;
+    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        p += 3; /* a byte-order mark opens the text; it is not a column */
     while (p < end) {
         unsigned c = *p;
         size_t n;

@@ -120,12 +120,14 @@ char *cp_hyph_apply(cp_hyph *h, const char *lang, const char *text, const cp_hyp
 {
     size_t len = strlen(text);
     HyphenDict *dict = dict_for(h, lang);
+    if (!g_utf8_validate(text, (gssize)len, NULL))
+        dict = NULL; /* never happens after the loaders' checks; copy it through untouched */
     cp_strbuf out;
     cp_strbuf_init(&out);
     const char *p = text, *end = text + len;
     while (p < end) {
         gunichar c = g_utf8_get_char(p);
-        if (!is_word_char(c) || !dict) {
+        if (!dict || !is_word_char(c)) {
             const char *next = g_utf8_next_char(p);
             for (const char *q = p; q < next; q++) {
                 if (map)

@@ -74,6 +74,9 @@ void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l,
 
 /* Internal to the layout layer: shared helpers of pages.c, month.c and press.c. */
 unsigned cp_lc_rich_opts(const cp_layout *l);
+/* Every word of two names (the person's, the organisation's), arena-owned, NULL-terminated:
+ * the words hyphenation leaves whole. */
+const char *const *cp_lc_name_words(cp_layout_ctx *lc, const char *a, const char *b);
 const cp_style *cp_lc_style(cp_layout_ctx *lc, const cp_layout *l, const char *name);
 const cp_frame *cp_lc_frame(cp_layout_ctx *lc, const cp_layout *l, const char *page,
                             const char *name);

@@ -90,6 +90,32 @@ const cp_style *cp_lc_style(cp_layout_ctx *lc, const cp_layout *l, const char *n
     return st;
 }
 
+const char *const *cp_lc_name_words(cp_layout_ctx *lc, const char *a, const char *b)
+{
+    const char *src[2] = {a, b};
+    size_t cap = 2;
+    for (int i = 0; i < 2; i++)
+        for (const char *p = src[i]; p && *p; p++)
+            cap += *p == ' ' || *p == ',';
+    const char **words = cp_arena_alloc(lc->arena, (cap + 1) * sizeof *words);
+    size_t n = 0;
+    for (int i = 0; i < 2; i++) {
+        const char *p = src[i];
+        while (p && *p) {
+            while (*p == ' ' || *p == ',' || *p == '*')
+                p++;
+            const char *e = p;
+            while (*e && *e != ' ' && *e != ',')
+                e++;
+            if (e > p && n < cap)
+                words[n++] = cp_arena_strndup(lc->arena, p, (size_t)(e - p));
+            p = e;
+        }
+    }
+    words[n] = NULL;
+    return words;
+}
+
 unsigned cp_lc_rich_opts(const cp_layout *l)
 {
     return l->smart_punctuation ? CP_RICH_SMART : 0;
@@ -419,8 +445,8 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
                  l->trim_h + 2 * l->bleed, l->paper);
     place_photo(lc, page, l, cp_lc_frame(lc, l, "month", "photo"), &st->photo);
     const char *lang = st->language.s ? st->language.s : cal->language.s;
-    /* Names are never hyphenated: the person's and each word of the organisation's. */
-    const char *keep[8] = {st->name.s, NULL};
+    /* Names are never hyphenated: each word of the person's and of the organisation's. */
+    const char *const *keep = cp_lc_name_words(lc, st->name.s, cal->organisation.s);
     story_name(lc, page, l, st, lang);
     frame_markup(lc, page, l, "month", "headline", "headline", &st->headline, "headline", lang,
                  keep);

@@ -215,9 +215,20 @@ static void contacts(flow *f)
             cp_strbuf sb;
             cp_strbuf_init(&sb);
             const cp_str *parts[] = {&c->role, &c->phone, &c->email};
-            for (size_t p = 0; p < 3; p++)
-                if (parts[p]->s)
-                    cp_strbuf_printf(&sb, "%s%s", sb.len ? "\n" : "", parts[p]->s);
+            for (size_t p = 0; p < 3; p++) {
+                if (!parts[p]->s)
+                    continue;
+                if (sb.len)
+                    cp_strbuf_putc(&sb, '\n');
+                /* Addresses may break after '@' and before a '.', nowhere else (U+200B). */
+                for (const char *q = parts[p]->s; *q; q++) {
+                    if (p == 2 && *q == '.' && q != parts[p]->s)
+                        cp_strbuf_puts(&sb, "\xE2\x80\x8B");
+                    cp_strbuf_putc(&sb, *q);
+                    if (p == 2 && *q == '@')
+                        cp_strbuf_puts(&sb, "\xE2\x80\x8B");
+                }
+            }
             set_plain(lc, ds, cw, sb.data ? sb.data : "", c->name.pos, "contact", &details[k]);
             cp_strbuf_finish(&sb);
             double h = names[k].height + ds->leading_pt * 0.15 + details[k].height;

@@ -101,6 +101,10 @@ static PangoAttrList *style_attrs(const cp_style *st, const char *lang, double s
         pango_attr_list_insert(al, pango_attr_font_features_new(st->features));
     if (st->uppercase)
         pango_attr_list_insert(al, pango_attr_text_transform_new(PANGO_TEXT_TRANSFORM_UPPERCASE));
+    /* Only dictionary hyphenation draws hyphens: a word forced apart for want of room (an
+     * e-mail address in a narrow column) must not gain a hyphen that reads as part of it. */
+    if (!st->hyphenate)
+        pango_attr_list_insert(al, pango_attr_insert_hyphens_new(FALSE));
     return al;
 }
 

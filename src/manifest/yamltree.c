@@ -14,6 +14,8 @@ typedef struct loader {
     cp_arena *arena;
     cp_diags *diags;
     const char *file;
+    const char *data; /* the input, for turning byte offsets into line:col */
+    size_t len;
     yaml_parser_t parser;
     size_t n_nodes;
     bool failed;
@@ -31,8 +33,27 @@ static void parser_error(loader *ld)
     const char *problem = p->problem ? p->problem : "invalid YAML";
     cp_pos pos = mark_pos(ld, p->problem_mark);
     if (p->error == YAML_READER_ERROR) {
-        pos.line = 0; /* libyaml gives only a byte offset here; our own check normally wins */
-        cp_error(ld->diags, pos, "YAML: %s", problem);
+        /* libyaml gives only a byte offset here (a control character, say): count it out. */
+        pos.line = 1;
+        pos.col = 1;
+        size_t off = p->problem_offset < ld->len ? p->problem_offset : ld->len;
+        size_t i = 0;
+        if (off >= 3 && memcmp(ld->data, "\xEF\xBB\xBF", 3) == 0)
+            i = 3; /* a byte-order mark is not a column */
+        for (; i < off; i++) {
+            unsigned char c = (unsigned char)ld->data[i];
+            if (c == '\n') {
+                pos.line++;
+                pos.col = 1;
+            } else if ((c & 0xC0) != 0x80) {
+                pos.col++;
+            }
+        }
+        if (p->problem_value >= 0 && p->problem_value < 0x20)
+            cp_error(ld->diags, pos, "YAML: %s (U+%04X; a pasted line break or tab?)", problem,
+                     (unsigned)p->problem_value);
+        else
+            cp_error(ld->diags, pos, "YAML: %s", problem);
     } else {
         cp_error(ld->diags, pos, "YAML syntax error: %s", problem);
         if (p->context)
@@ -72,7 +93,7 @@ static cp_node *parse_collection(loader *ld, yaml_event_t *open, int depth)
 {
     bool is_map = open->type == YAML_MAPPING_START_EVENT;
     cp_node *node = new_node(ld, is_map ? CP_NODE_MAP : CP_NODE_SEQ, open->start_mark);
-    if (depth > MAX_DEPTH) {
+    if (depth >= MAX_DEPTH) {
         cp_error(ld->diags, node->pos, "nesting deeper than %d levels", MAX_DEPTH);
         ld->failed = true;
         return NULL;
@@ -196,8 +217,10 @@ cp_node *cp_yaml_load_string(cp_arena *a, cp_diags *d, const char *name, const c
         cp_error(d, cp_pos_file(name), "cannot initialise the YAML parser");
         return NULL;
     }
+    ld.data = data;
+    ld.len = len;
+    /* libyaml detects the encoding itself and skips a byte-order mark ("UTF-8 with BOM"). */
     yaml_parser_set_input_string(&ld.parser, (const unsigned char *)data, len);
-    yaml_parser_set_encoding(&ld.parser, YAML_UTF8_ENCODING);
     cp_node *root = NULL;
     yaml_event_t ev;
     bool done = false;
