@@ -51,4 +51,5 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCALPRESS_WERROR=ON \
   -DCALPRESS_SANITIZE=address,undefined >/dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp":print_suppressions=0 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"

@@ -16,6 +16,7 @@ void cp_image_free(cp_image *img)
         return;
     free(img->data);
     free(img->path);
+    free(img->name);
     free(img->key);
     free(img);
 }
@@ -78,15 +79,14 @@ static bool probe_jpeg(cp_image *img, cp_pos at, cp_diags *d)
     int w, h, sub, cs;
     int rc = tjDecompressHeader3(tj, img->data, (unsigned long)img->len, &w, &h, &sub, &cs);
     if (rc != 0) {
-        cp_error(d, at, "photo '%s' is not a readable JPEG: %s", img->path,
+        cp_error(d, at, "photo '%s' is not a readable JPEG: %s", img->name,
                  tjGetErrorStr2(tj));
         tjDestroy(tj);
         return false;
     }
     tjDestroy(tj);
     if (!jpeg_complete(img->data, img->len)) {
-        cp_error(d, at, "photo '%s' is truncated (the JPEG data stops before its end marker)",
-                 img->path);
+        cp_error(d, at, "photo '%s' is truncated (the JPEG data stops before its end marker)", img->name);
         return false;
     }
     img->format = CP_IMAGE_JPEG;
@@ -106,7 +106,7 @@ static bool probe_png(cp_image *img, cp_pos at, cp_diags *d)
     memset(&pi, 0, sizeof pi);
     pi.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_memory(&pi, img->data, img->len)) {
-        cp_error(d, at, "photo '%s' is not a readable PNG: %s", img->path, pi.message);
+        cp_error(d, at, "photo '%s' is not a readable PNG: %s", img->name, pi.message);
         png_image_free(&pi);
         return false;
     }
@@ -127,28 +127,31 @@ static bool probe_png(cp_image *img, cp_pos at, cp_diags *d)
     return true;
 }
 
-cp_image *cp_image_open(const char *path, cp_pos at, cp_diags *d)
+cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags *d)
 {
     size_t len = 0;
+    if (!name)
+        name = path;
     unsigned char *data = (unsigned char *)cp_read_file(path, &len);
     if (!data) {
-        cp_error(d, at, "cannot read photo '%s': %s", path, strerror(errno));
+        cp_error(d, at, "cannot read photo '%s': %s", name, strerror(errno));
         return NULL;
     }
     cp_image *img = cp_xcalloc(1, sizeof *img);
     img->path = cp_xstrdup(path);
+    img->name = cp_xstrdup(name);
     img->data = data;
     img->len = len;
     bool ok;
     if (len == 0) {
-        cp_error(d, at, "photo '%s' is empty (0 bytes)", path);
+        cp_error(d, at, "photo '%s' is empty (0 bytes)", name);
         ok = false;
     } else if (len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) {
         ok = probe_jpeg(img, at, d);
     } else if (len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0) {
         ok = probe_png(img, at, d);
     } else {
-        cp_error(d, at, "photo '%s' is neither a JPEG nor a PNG file", path);
+        cp_error(d, at, "photo '%s' is neither a JPEG nor a PNG file", name);
         ok = false;
     }
     if (!ok) {
@@ -171,7 +174,7 @@ static unsigned char *decode_jpeg(const cp_image *img, int scale_den, int *w, in
     int rc = tjDecompress2(tj, img->data, (unsigned long)img->len, buf, sw, 0, sh,
                            img->cmyk ? TJPF_CMYK : TJPF_RGB, TJFLAG_FASTDCT | TJFLAG_FASTUPSAMPLE);
     if (rc != 0 && tjGetErrorCode(tj) == TJERR_FATAL) {
-        cp_error(d, at, "cannot decode photo '%s': %s", img->path, tjGetErrorStr2(tj));
+        cp_error(d, at, "cannot decode photo '%s': %s", img->name, tjGetErrorStr2(tj));
         free(buf);
         tjDestroy(tj);
         return NULL;
@@ -230,7 +233,7 @@ static unsigned char *decode_png(const cp_image *img, int scale_den, int *w, int
     *h = sh;
     return out;
 fail:
-    cp_error(d, at, "cannot decode photo '%s': %s", img->path, pi.message);
+    cp_error(d, at, "cannot decode photo '%s': %s", img->name, pi.message);
     png_image_free(&pi);
     return NULL;
 }

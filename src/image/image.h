@@ -11,6 +11,7 @@ typedef enum cp_image_format { CP_IMAGE_JPEG, CP_IMAGE_PNG } cp_image_format;
 
 typedef struct cp_image {
     char *path;
+    char *name; /* as the manifest wrote it, for messages */
     char *key; /* owned; the file's real path, for de-duplication (set by the caller) */
     cp_image_format format;
     int width, height; /* as stored, before orientation */
@@ -24,8 +25,9 @@ typedef struct cp_image {
 } cp_image;
 
 /* Reads the file and probes it. On failure reports an error at `at` (the manifest value that
- * named it) and returns NULL. The image is owned by the caller: cp_image_free. */
-cp_image *cp_image_open(const char *path, cp_pos at, cp_diags *d);
+ * named it), calling the photo `name` (as the designer wrote it), and returns NULL. The image is
+ * owned by the caller: cp_image_free. */
+cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags *d);
 void cp_image_free(cp_image *img);
 
 /* True if a JPEG stream carries an Adobe APP14 marker: its CMYK values are stored inverted. */

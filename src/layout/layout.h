@@ -18,8 +18,8 @@ typedef struct cp_photo_cache {
 void cp_photo_cache_init(cp_photo_cache *pc);
 void cp_photo_cache_finish(cp_photo_cache *pc);
 /* The image at path (opened on first use, errors at `at`); borrowed from the cache. */
-const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cp_pos at,
-                                      cp_diags *d);
+const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, const char *name,
+                                      cp_pos at, cp_diags *d);
 
 typedef struct cp_layout_opts {
     bool proof;             /* proof mode: a PROOF watermark */

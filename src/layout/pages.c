@@ -21,8 +21,8 @@ void cp_photo_cache_finish(cp_photo_cache *pc)
     memset(pc, 0, sizeof *pc);
 }
 
-const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cp_pos at,
-                                      cp_diags *d)
+const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, const char *name,
+                                      cp_pos at, cp_diags *d)
 {
     /* One image per file, however it is spelled: a photo used twice is stored once. */
     char *real = realpath(path, NULL);
@@ -33,7 +33,7 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cp_p
             return pc->images[i];
         }
     }
-    cp_image *img = cp_image_open(path, at, d);
+    cp_image *img = cp_image_open(path, name, at, d);
     if (!img) {
         free(real);
         return NULL;
@@ -296,14 +296,14 @@ static void place_photo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, co
         /* A damaged photo is a warning on a proof with placeholders, an error otherwise. */
         cp_diags tmp;
         cp_diags_init(&tmp);
-        img = cp_photo_cache_lookup(lc->photos, ph->path.s, ph->path.pos, &tmp);
+        img = cp_photo_cache_lookup(lc->photos, ph->path.s, ph->given, ph->path.pos, &tmp);
         for (size_t i = 0; i < tmp.n; i++) {
             cp_pos pos = {tmp.items[i].file, tmp.items[i].line, tmp.items[i].col};
             cp_warning(lc->diags, pos, "%s: the proof shows a placeholder", tmp.items[i].msg);
         }
         cp_diags_finish(&tmp);
     } else if (!ph->missing) {
-        img = cp_photo_cache_lookup(lc->photos, ph->path.s, ph->path.pos, lc->diags);
+        img = cp_photo_cache_lookup(lc->photos, ph->path.s, ph->given, ph->path.pos, lc->diags);
     }
     if (!img) {
         if (lc->opts.placeholders)

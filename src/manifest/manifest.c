@@ -29,6 +29,10 @@ static bool resolve_file(ctx *c, const cp_node *v, const char *key, const char *
                          const char *what)
 {
     cp_str given;
+    if (cp_node_is_null(v)) {
+        cp_error(c->d, v->pos, "'%s' has no value", key);
+        return false;
+    }
     if (!cp_value_str(c->a, c->d, v, key, &given))
         return false;
     if (!given.s[0]) {
@@ -57,9 +61,12 @@ static void read_photo(ctx *c, const cp_node *m, const char *dir, cp_photo *ph, 
     static const char *const fits[] = {"fill", "contain", NULL};
     ph->focus_x = ph->focus_y = 0.5;
     const cp_node *v = cp_node_lookup(m, "photo");
-    if (!v || cp_node_is_null(v)) {
+    if (!v) {
         if (required)
-            cp_error(c->d, v ? v->pos : m->pos, "missing required key 'photo'");
+            cp_error(c->d, m->pos, "missing required key 'photo'");
+    } else if (cp_node_is_null(v)) {
+        if (required)
+            cp_error(c->d, v->pos, "'photo' has no value");
     } else if (c->placeholders && v->kind == CP_NODE_SCALAR && v->str[0]) {
         /* Proofs before the last photos arrive: say what is missing, draw a placeholder. */
         ph->path.s = cp_path_join(c->a, dir, v->str);
@@ -329,8 +336,12 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
     double bleed;
     cp_pos bpos;
     if (cp_schema_length(c->d, root, "bleed", 0, &bleed, &bpos)) {
-        cal->layout.bleed = bleed;
-        cal->layout.bleed_pos = bpos;
+        if (bleed > 25 * CP_PT_PER_MM) {
+            cp_error(c->d, bpos, "'bleed' must be at most 25mm");
+        } else {
+            cal->layout.bleed = bleed;
+            cal->layout.bleed_pos = bpos;
+        }
     }
     cp_layout_check_calendar(&cal->layout, c->d);
 

@@ -257,9 +257,10 @@ bool cp_schema_date(cp_diags *d, const cp_node *map, const char *key, bool requi
         return false;
     int y, m, dd;
     char tail;
-    if (v->kind != CP_NODE_SCALAR || strlen(v->str) != 10 ||
-        sscanf(v->str, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) != 3 || v->str[4] != '-' ||
-        v->str[7] != '-') {
+    bool shape = v->kind == CP_NODE_SCALAR && strlen(v->str) == 10;
+    for (int i = 0; shape && i < 10; i++)
+        shape = (i == 4 || i == 7) ? v->str[i] == '-' : (v->str[i] >= '0' && v->str[i] <= '9');
+    if (!shape || sscanf(v->str, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) != 3) {
         cp_error(d, v->pos, "'%s' must be a date written YYYY-MM-DD (got %s%s%s)", key,
                  v->kind == CP_NODE_SCALAR ? "'" : "",
                  v->kind == CP_NODE_SCALAR ? v->str : cp_node_kind_name(v),
