@@ -9,6 +9,7 @@
 #include "layout/layout.h"
 #include "manifest/manifest.h"
 #include "pdf/pdf.h"
+#include "render/render.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -31,6 +32,7 @@ typedef struct options {
     bool placeholders; /* --placeholders: missing photos drawn as labelled boxes on proofs */
     const char *icc, *condition;
     const char *dump_layout; /* check: write the display list here ("-" for stdout) */
+    double dpi;              /* preview */
 } options;
 
 typedef struct command {
@@ -42,6 +44,7 @@ typedef struct command {
 
 static int cmd_render(int argc, char **argv);
 static int cmd_check(int argc, char **argv);
+static int cmd_preview(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const command commands[] = {
@@ -74,6 +77,15 @@ static const command commands[] = {
      "  --placeholders      accept missing photos (as render --placeholders does)\n"
      "  --dump-layout FILE  also write the display list as text ('-' for standard output)\n",
      cmd_check},
+    {"preview", "draw the pages as PNG images (quick looks, no PDF)",
+     "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--press] [--placeholders]\n"
+     "\n"
+     "Lays the manifest out as render does and draws every page, bleed and slug included, as\n"
+     "DIR/calendar-NN.png and DIR/press-release-N.png (DIR defaults to 'out/preview').\n"
+     "\n"
+     "  -o, --output DIR   folder for the images (created if missing)\n"
+     "  --dpi N            resolution, 10..600 (default 40)\n",
+     cmd_preview},
     {"help", "show help for a command", "usage: calpress help [COMMAND]\n", cmd_help},
 };
 
@@ -115,18 +127,28 @@ static int usage_error(const command *c, const char *fmt, ...)
 static int parse_options(const command *c, int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
-    o->out_dir = "out";
+    bool preview = strcmp(c->name, "preview") == 0;
+    o->out_dir = preview ? "out/preview" : "out";
+    o->dpi = 40;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool render = strcmp(c->name, "render") == 0;
+        bool writes = render || preview;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(c->usage, stdout);
             return -1;
-        } else if (render && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
+        } else if (writes && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
             if (++i >= argc)
                 return usage_error(c, "%s needs a folder", a);
             o->out_dir = argv[i];
-        } else if (render && strncmp(a, "--output=", 9) == 0) {
+        } else if (preview && strcmp(a, "--dpi") == 0) {
+            char *end;
+            if (++i >= argc)
+                return usage_error(c, "%s needs a number", a);
+            o->dpi = strtod(argv[i], &end);
+            if (*end || o->dpi < 10 || o->dpi > 600)
+                return usage_error(c, "--dpi must be 10..600 (got '%s')", argv[i]);
+        } else if (writes && strncmp(a, "--output=", 9) == 0) {
             o->out_dir = a + 9;
         } else if (render && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->quiet = true;
@@ -142,7 +164,7 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             if (++i >= argc)
                 return usage_error(c, "%s needs a value", a);
             *(a[2] == 'i' ? &o->icc : &o->condition) = argv[i];
-        } else if (!render && strcmp(a, "--dump-layout") == 0) {
+        } else if (strcmp(c->name, "check") == 0 && strcmp(a, "--dump-layout") == 0) {
             if (++i >= argc)
                 return usage_error(c, "%s needs a file", a);
             o->dump_layout = argv[i];
@@ -395,6 +417,39 @@ static int cmd_check(int argc, char **argv)
                 fclose(f);
         }
     }
+    return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
+}
+
+static int cmd_preview(int argc, char **argv)
+{
+    options o;
+    int rc = parse_options(find_command("preview"), argc, argv, &o);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    run r;
+    run_init(&r);
+    if (!load_and_lay_out(&r, &o))
+        return finish_run(&r, EXIT_INPUT);
+    /* "out/preview": the parent first. */
+    char *parent = cp_path_dirname(&r.arena, o.out_dir);
+    if ((strcmp(parent, ".") != 0 && !make_dir(parent, &r.diags)) || !make_dir(o.out_dir, &r.diags))
+        return finish_run(&r, EXIT_INPUT);
+    const cp_doc *docs[2] = {&r.calendar, &r.press};
+    const char *stems[2] = {"calendar", "press-release"};
+    cp_render_cache *cache = cp_render_cache_new();
+    bool ok = true;
+    int written = 0;
+    for (int k = 0; k < 2 && ok; k++) {
+        for (size_t i = 0; i < docs[k]->n_pages && ok; i++) {
+            const char *path = cp_arena_printf(&r.arena, "%s/%s-%0*zu.png", o.out_dir, stems[k],
+                                               docs[k]->n_pages > 9 ? 2 : 1, i + 1);
+            ok = cp_render_png(&docs[k]->pages[i], o.dpi, path, cache, &r.diags);
+            written += ok;
+        }
+    }
+    cp_render_cache_free(cache);
+    if (ok)
+        printf("wrote %d images to %s (%.0f dpi)\n", written, o.out_dir, o.dpi);
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
 }
 

@@ -1,7 +1,9 @@
 /* Drawing the display list with cairo and pangocairo. */
+#define _POSIX_C_SOURCE 200809L
 #include "render/render.h"
 #include "base/util.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
@@ -203,5 +205,36 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
                  cairo_status_to_string(st));
         return false;
     }
+    return ok;
+}
+
+bool cp_render_png(const cp_page *page, double dpi, const char *path, cp_render_cache *rc,
+                   cp_diags *d)
+{
+    double m = 2 * (page->bleed + page->slug);
+    double k = dpi / 72.0;
+    int w = (int)ceil((page->trim_w + m) * k), h = (int)ceil((page->trim_h + m) * k);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, k, k);
+    cp_render_opts opts = {true, dpi};
+    bool ok = cp_render_page(cr, page, &opts, rc, d);
+    cairo_destroy(cr);
+    if (ok) {
+        size_t n = strlen(path) + 8;
+        char *tmp = cp_xmalloc(n);
+        snprintf(tmp, n, "%s.tmp", path);
+        cairo_status_t st = cairo_surface_write_to_png(s, tmp);
+        if (st != CAIRO_STATUS_SUCCESS || rename(tmp, path) != 0) {
+            cp_error(d, cp_pos_file(path), "cannot write the preview: %s",
+                     st != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(st) : strerror(errno));
+            remove(tmp);
+            ok = false;
+        }
+        free(tmp);
+    }
+    cairo_surface_destroy(s);
     return ok;
 }
