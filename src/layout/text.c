@@ -343,6 +343,15 @@ static double badness(const cand *c, double limit)
     return (c->max_loose > limit ? c->max_loose - limit + 20 : 0) + (c->runt ? 60 : 0);
 }
 
+static size_t *dup_map(const size_t *map, size_t len)
+{
+    if (!map)
+        return NULL;
+    size_t *m = cp_xmalloc((len + 1) * sizeof *m);
+    memcpy(m, map, (len + 1) * sizeof *m);
+    return m;
+}
+
 /* Text with its last word space made a no-break space (U+00A0, two bytes), and its map. */
 static bool tie_last(const char *text, const size_t *map, size_t len, char **out_text,
                      size_t **out_map)
@@ -384,38 +393,35 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     }
     double space = space_width(ts, fd, size_pt);
     double limit = st->max_word_space > 0 ? st->max_word_space : 1e9;
-    build(ts, req, fd, para, size_pt, first, text, map, 0, space, best);
-    if (req->no_wrap || badness(best, limit) == 0)
-        return;
-    static const double deltas[] = {-5, 5, -10, 10};
-    for (int tie = 0; tie < 2 && badness(best, limit) > 0; tie++) {
-        for (size_t k = 0; k < (tie ? CP_ARRAY_LEN(deltas) + 1 : CP_ARRAY_LEN(deltas)); k++) {
-            double delta = tie ? (k == 0 ? 0 : deltas[k - 1]) : deltas[k];
-            char *t2;
-            size_t *m2;
-            if (tie) {
-                if (!tie_last(best->text, best->map, len, &t2, &m2))
+    /* Each candidate owns copies: `text` and `map` stay this function's until the end. */
+    build(ts, req, fd, para, size_pt, first, cp_xstrdup(text), dup_map(map, len), 0, space, best);
+    if (!req->no_wrap && badness(best, limit) > 0) {
+        static const double deltas[] = {-5, 5, -10, 10};
+        for (int tie = 0; tie < 2 && badness(best, limit) > 0; tie++) {
+            size_t tries = tie ? CP_ARRAY_LEN(deltas) + 1 : CP_ARRAY_LEN(deltas);
+            for (size_t k = 0; k < tries && badness(best, limit) > 0; k++) {
+                double delta = tie ? (k == 0 ? 0 : deltas[k - 1]) : deltas[k];
+                char *t2;
+                size_t *m2;
+                if (!tie) {
+                    t2 = cp_xstrdup(text);
+                    m2 = dup_map(map, len);
+                } else if (!tie_last(text, map, len, &t2, &m2)) {
                     break;
-            } else {
-                t2 = cp_xstrdup(text);
-                m2 = NULL;
-                if (map) {
-                    m2 = cp_xmalloc((len + 1) * sizeof *m2);
-                    memcpy(m2, map, (len + 1) * sizeof *m2);
+                }
+                cand c = {0};
+                build(ts, req, fd, para, size_pt, first, t2, m2, delta, space, &c);
+                if (c.lines <= best->lines && badness(&c, limit) < badness(best, limit)) {
+                    cand_free(best);
+                    *best = c;
+                } else {
+                    cand_free(&c);
                 }
             }
-            cand c = {0};
-            build(ts, req, fd, para, size_pt, first, t2, m2, delta, space, &c);
-            if (c.lines <= best->lines && badness(&c, limit) < badness(best, limit)) {
-                cand_free(best);
-                *best = c;
-            } else {
-                cand_free(&c);
-            }
-            if (badness(best, limit) == 0)
-                break;
         }
     }
+    free(text);
+    free(map);
 }
 
 void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double size_pt,
