@@ -346,6 +346,11 @@ static int cmd_render(int argc, char **argv)
         meta.icc_condition = o.condition;
         meta.icc_pos = (cp_pos){NULL, 0, 0};
     }
+    if (o.press && !meta.icc_path)
+        cp_warning(&r.diags, (cp_pos){NULL, 0, 0},
+                   "the output intent is sRGB, a monitor profile; ask the printer for the "
+                   "profile of their press and paper (e.g. FOGRA39, FOGRA51) and give it with "
+                   "--icc or the manifest's output_intent");
     cp_pdf_meta pmeta = meta;
     pmeta.title = cal->press.headline.s;
     pmeta.subject = "Press release";

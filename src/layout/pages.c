@@ -498,7 +498,7 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
     }
     cp_layout_month_grid(lc, page, month, cp_lc_frame(lc, l, "month", "grid"),
                          cp_lc_frame(lc, l, "month", "holidays"));
-    if (st->photo.credit.s) {
+    if (st->photo.credit.s && l->credits_on_page) {
         const cp_frame *pf = cp_lc_frame(lc, l, "month", "photo");
         const cp_style *cs = cp_lc_style(lc, l, "photo_credit");
         const cp_frame *body = cp_lc_frame(lc, l, "month", "grid");
@@ -542,7 +542,7 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         cp_block_finish(&b);
     }
     /* Photo credits, one line a month. */
-    {
+    if (l->credits_on_back) {
         const cp_frame *f = cp_lc_frame(lc, l, "back", "credits");
         const cp_style *cs = cp_lc_style(lc, l, "credits");
         const cp_style *hs = cp_lc_style(lc, l, "back_heading");

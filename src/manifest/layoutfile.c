@@ -243,7 +243,7 @@ bool cp_layout_apply(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *root
 {
     static const char *const keys[] = {"name",   "page",   "colors",       "grid",
                                        "styles", "frames", "press_layout", "smart_punctuation",
-                                       NULL};
+                                       "photo_credits", NULL};
     size_t before = d->n_errors;
     if (!cp_schema_map(d, root, is_file ? "a layout file" : "layout_overrides", keys))
         return false;
@@ -256,6 +256,12 @@ bool cp_layout_apply(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *root
     if ((v = cp_node_lookup(root, "page")))
         apply_page(l, d, v);
     cp_schema_bool(d, root, "smart_punctuation", &l->smart_punctuation);
+    static const char *const credit_modes[] = {"both", "edge", "back", NULL};
+    int cm;
+    if (cp_schema_enum(d, root, "photo_credits", credit_modes, &cm)) {
+        l->credits_on_page = cm != 2;
+        l->credits_on_back = cm != 1;
+    }
     /* The palette first: styles refer to it by name. */
     if ((v = cp_node_lookup(root, "colors")))
         apply_colors(l, d, v);

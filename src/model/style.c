@@ -52,6 +52,7 @@ void cp_layout_init(cp_layout *l)
     l->band = (cp_color){0.12, 0.11, 0.10};
     l->neighbours = true;
     l->smart_punctuation = true;
+    l->credits_on_page = l->credits_on_back = true;
     l->rule_pt = 0.35;
 }
 

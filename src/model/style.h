@@ -85,6 +85,7 @@ typedef struct cp_layout {
     bool neighbours; /* show neighbouring months' days (muted) */
     bool smart_punctuation; /* straight quotes, -- and ... become typographic */
     const char *second_language; /* month names also in this language, beneath; or NULL */
+    bool credits_on_page, credits_on_back; /* photo credits: along the photo, on the back */
     cp_pos second_language_pos;
     double rule_pt;  /* grid hairlines; 0 for none */
     cp_style *styles;
