@@ -27,8 +27,8 @@ typedef struct options {
     const char *manifest;
     const char *out_dir;
     bool quiet;
-    bool press;   /* --press: clean pages, preflight findings are errors */
-    bool overlay; /* --overlay: trim, bleed and safe lines on proofs */
+    bool press;        /* --press: clean pages, preflight findings are errors */
+    bool overlay;      /* --overlay: trim, bleed and safe lines on proofs */
     bool placeholders; /* --placeholders: missing photos drawn as labelled boxes on proofs */
     const char *icc, *condition;
     const char *dump_layout; /* check: write the display list here ("-" for stdout) */
@@ -221,8 +221,7 @@ static time_t build_date(const cp_calendar *cal, cp_diags *d)
         long long v = strtoll(sde, &end, 10);
         if (!errno && !*end && v >= 0)
             return (time_t)v;
-        cp_warning(d, (cp_pos){NULL, 0, 0}, "ignoring SOURCE_DATE_EPOCH='%s' (not a number)",
-                   sde);
+        cp_warning(d, (cp_pos){NULL, 0, 0}, "ignoring SOURCE_DATE_EPOCH='%s' (not a number)", sde);
     }
     if (cal->build_date.year)
         return (time_t)cp_date_to_days(cal->build_date) * 86400;
@@ -338,9 +337,11 @@ static int cmd_render(int argc, char **argv)
     if (!make_dir(o.out_dir, &r.diags))
         return finish_run(&r, EXIT_INPUT);
     const cp_calendar *cal = &r.cal;
-    cp_pdf_meta meta = {cal->title.s, cal->organisation.s, cal->subtitle.s, NULL,
-                        "calpress " CP_VERSION, r.date, cal->language.s,
-                        cal->icc_profile.s, cal->icc_condition.s, cal->icc_profile.pos};
+    cp_pdf_meta meta = {cal->title.s,           cal->organisation.s,
+                        cal->subtitle.s,        NULL,
+                        "calpress " CP_VERSION, r.date,
+                        cal->language.s,        cal->icc_profile.s,
+                        cal->icc_condition.s,   cal->icc_profile.pos};
     if (o.icc) {
         meta.icc_path = o.icc;
         meta.icc_condition = o.condition;

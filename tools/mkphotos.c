@@ -4,7 +4,20 @@
 /*
  * Usage:
  *   mkphotos OUTDIR                             cover.jpg + twelve month photos
- *   mkphotos --one W H SEED PALETTE OUT.jpg     one image, PALETTE 0..12
+ *   mkphotos --one W H SEED PALETTE OUT.jpg [OPTIONS]
+ *                                               one image, PALETTE 0..12
+ *
+ * Options of --one, for test images (none of them changes the default output):
+ *   --cmyk            an Adobe-style CMYK JPEG (Adobe APP14 marker, values stored
+ *                     inverted as Photoshop does: 255 = no ink) of two flat patches:
+ *                     the left half pure cyan ink (C 100 %), the right half pure
+ *                     magenta (M 100 %); SEED and PALETTE are ignored
+ *   --orientation N   add an EXIF APP1 segment whose Orientation tag is N (1..8)
+ *   --mark X Y        a flat mid-grey (128,128,128) image with one pure green
+ *                     (0,255,0) disc of radius 1.5 % of the width centred at the
+ *                     normalised position (X, Y), 0..1, of the stored pixels;
+ *                     SEED and PALETTE are ignored (cannot go with --cmyk)
+ * --mark and --cmyk images are stored without chroma subsampling (4:4:4).
  *
  * Palette 0 is the cover, palettes 1..12 are January..December.  Every image
  * is a soft, out-of-focus "photograph": layered gradients, large washes of
@@ -792,9 +805,69 @@ static void on_jpeg_message(j_common_ptr cinfo)
     fprintf(stderr, PROG ": %s: libjpeg: %s\n", e->path, msg);
 }
 
+/* The --one options for test images; all zero for an ordinary photo. */
+typedef struct {
+    int cmyk;        /* --cmyk: inverted CMYK patches with an Adobe marker */
+    int orientation; /* --orientation N: EXIF Orientation tag, 0 = no EXIF segment */
+    int mark;        /* --mark X Y: grey image with a green disc */
+    double mark_x, mark_y;
+} Extras;
+
+static const Extras no_extras = {0, 0, 0, 0.0, 0.0};
+
+/* A row of a --mark image: mid-grey with a pure green disc (hard edge). */
+static void mark_row(int w, int h, int y, const Extras *ex, unsigned char *out)
+{
+    double cx = ex->mark_x * w, cy = ex->mark_y * h, r = 0.015 * w;
+    double dy = (double)y + 0.5 - cy;
+    for (int x = 0; x < w; x++) {
+        double dx = (double)x + 0.5 - cx;
+        int in = dx * dx + dy * dy <= r * r;
+        out[3 * x + 0] = in ? 0 : 128;
+        out[3 * x + 1] = in ? 255 : 128;
+        out[3 * x + 2] = in ? 0 : 128;
+    }
+}
+
+/* A row of a --cmyk image, stored inverted (Photoshop's convention, 255 = no
+ * ink): the left half cyan ink only, the right half magenta ink only. */
+static void cmyk_row(int w, unsigned char *out)
+{
+    for (int x = 0; x < w; x++) {
+        int left = x < w / 2;
+        out[4 * x + 0] = left ? 0 : 255;   /* C */
+        out[4 * x + 1] = left ? 255 : 0;   /* M */
+        out[4 * x + 2] = 255;              /* Y */
+        out[4 * x + 3] = 255;              /* K */
+    }
+}
+
+/* Writes an EXIF APP1 segment holding only IFD0 with one Orientation entry. */
+static void write_exif_orientation(j_compress_ptr cinfo, int orientation)
+{
+    static const unsigned char head[] = {
+        'E', 'x', 'i', 'f', 0, 0,     /* APP1 identifier */
+        'M', 'M', 0x00, 0x2A,         /* TIFF header, big-endian */
+        0x00, 0x00, 0x00, 0x08,       /* offset of IFD0 */
+        0x00, 0x01,                   /* one entry */
+        0x01, 0x12,                   /* tag 0x0112 Orientation */
+        0x00, 0x03,                   /* type SHORT */
+        0x00, 0x00, 0x00, 0x01,       /* count 1 */
+    };
+    unsigned char seg[sizeof head + 8];
+    memcpy(seg, head, sizeof head);
+    seg[sizeof head + 0] = (unsigned char)(orientation >> 8); /* value, left-justified */
+    seg[sizeof head + 1] = (unsigned char)(orientation & 0xff);
+    seg[sizeof head + 2] = 0;
+    seg[sizeof head + 3] = 0;
+    memset(seg + sizeof head + 4, 0, 4); /* no next IFD */
+    jpeg_write_marker(cinfo, JPEG_APP0 + 1, seg, (unsigned int)sizeof seg);
+}
+
 /* Renders one image and writes it to path via a temporary file and rename,
  * so a half-written JPEG never sits under the final name. Returns 0 or -1. */
-static int write_photo(const char *path, int w, int h, uint32_t seed, int palette)
+static int write_photo(const char *path, int w, int h, uint32_t seed, int palette,
+                       const Extras *ex)
 {
     Scene *scene = malloc(sizeof *scene);
     if (!scene) {
@@ -812,7 +885,7 @@ static int write_photo(const char *path, int w, int h, uint32_t seed, int palett
      * never overlap, which keeps the row loops vectorised after inlining */
     size_t plane = (size_t)scene->nblk * 8 * sizeof(float);
     float *R = malloc(plane), *G = malloc(plane), *B = malloc(plane);
-    unsigned char *row = malloc((size_t)w * 3);
+    unsigned char *row = malloc((size_t)w * (ex->cmyk ? 4 : 3));
     if (!tmp || !R || !G || !B || !row) {
         fprintf(stderr, PROG ": %s: out of memory\n", path);
         free(tmp);
@@ -858,25 +931,49 @@ static int write_photo(const char *path, int w, int h, uint32_t seed, int palett
     jpeg_stdio_dest(&cinfo, fp);
     cinfo.image_width = (JDIMENSION)w;
     cinfo.image_height = (JDIMENSION)h;
-    cinfo.input_components = 3;
-    cinfo.in_color_space = JCS_RGB;
+    cinfo.input_components = ex->cmyk ? 4 : 3;
+    cinfo.in_color_space = ex->cmyk ? JCS_CMYK : JCS_RGB;
     jpeg_set_defaults(&cinfo);
     jpeg_set_quality(&cinfo, JPEG_QUALITY, TRUE);
-    cinfo.comp_info[0].h_samp_factor = 2; /* 4:2:0 */
-    cinfo.comp_info[0].v_samp_factor = 2;
-    cinfo.comp_info[1].h_samp_factor = 1;
-    cinfo.comp_info[1].v_samp_factor = 1;
-    cinfo.comp_info[2].h_samp_factor = 1;
-    cinfo.comp_info[2].v_samp_factor = 1;
-    cinfo.write_JFIF_header = TRUE;
-    cinfo.density_unit = 1; /* dots per inch */
-    cinfo.X_density = DPI;
-    cinfo.Y_density = DPI;
+    if (ex->cmyk) {
+        /* plain CMYK components (Adobe transform 0); jpeg_set_colorspace turns
+         * the Adobe APP14 marker on and JFIF off, as for Photoshop's files */
+        jpeg_set_colorspace(&cinfo, JCS_CMYK);
+        for (int c = 0; c < 4; c++) {
+            cinfo.comp_info[c].h_samp_factor = 1;
+            cinfo.comp_info[c].v_samp_factor = 1;
+        }
+    } else if (ex->mark) {
+        for (int c = 0; c < 3; c++) { /* 4:4:4 keeps the disc's colour crisp */
+            cinfo.comp_info[c].h_samp_factor = 1;
+            cinfo.comp_info[c].v_samp_factor = 1;
+        }
+    } else {
+        cinfo.comp_info[0].h_samp_factor = 2; /* 4:2:0 */
+        cinfo.comp_info[0].v_samp_factor = 2;
+        cinfo.comp_info[1].h_samp_factor = 1;
+        cinfo.comp_info[1].v_samp_factor = 1;
+        cinfo.comp_info[2].h_samp_factor = 1;
+        cinfo.comp_info[2].v_samp_factor = 1;
+    }
+    if (!ex->cmyk) {
+        cinfo.write_JFIF_header = TRUE;
+        cinfo.density_unit = 1; /* dots per inch */
+        cinfo.X_density = DPI;
+        cinfo.Y_density = DPI;
+    }
     jpeg_start_compress(&cinfo, TRUE);
+    if (ex->orientation)
+        write_exif_orientation(&cinfo, ex->orientation);
     {
         JSAMPROW rp[1] = {row};
         for (int y = 0; y < h; y++) {
-            render_row(scene, y, R, G, B, row);
+            if (ex->cmyk)
+                cmyk_row(w, row);
+            else if (ex->mark)
+                mark_row(w, h, y, ex, row);
+            else
+                render_row(scene, y, R, G, B, row);
             jpeg_write_scanlines(&cinfo, rp, 1);
         }
     }
@@ -935,7 +1032,14 @@ static void print_focus(const char *name, int w, int h, int palette)
 static void usage(void)
 {
     fprintf(stderr, "usage: " PROG " OUTDIR\n"
-                    "       " PROG " --one W H SEED PALETTE OUT.jpg   (PALETTE 0..12)\n");
+                    "       " PROG " --one W H SEED PALETTE OUT.jpg [OPTIONS]   (PALETTE 0..12)\n"
+                    "options of --one (test images):\n"
+                    "  --cmyk            Adobe CMYK JPEG, stored inverted: left half cyan ink,\n"
+                    "                    right half magenta ink (SEED, PALETTE ignored)\n"
+                    "  --orientation N   add an EXIF segment with Orientation N (1..8)\n"
+                    "  --mark X Y        mid-grey image with a pure green disc (radius 1.5 %%\n"
+                    "                    of the width) at normalised X, Y in 0..1 (SEED,\n"
+                    "                    PALETTE ignored; not with --cmyk)\n");
 }
 
 /* Strict integer parsing: the whole argument must be a number in range. */
@@ -949,6 +1053,58 @@ static int parse_num(const char *what, const char *s, long long lo, long long hi
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+/* Strict parsing of a number in [lo, hi]. */
+static int parse_real(const char *what, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end != '\0' || !(v >= lo && v <= hi)) {
+        fprintf(stderr, PROG ": bad %s '%s' (expected %g..%g)\n", what, s, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The options after --one's five arguments. Returns 0, or -1 after a message. */
+static int parse_extras(int argc, char **argv, Extras *ex)
+{
+    *ex = no_extras;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--cmyk") == 0) {
+            ex->cmyk = 1;
+        } else if (strcmp(argv[i], "--orientation") == 0) {
+            long long v;
+            if (i + 1 >= argc) {
+                fprintf(stderr, PROG ": --orientation needs a value 1..8\n");
+                return -1;
+            }
+            if (parse_num("orientation", argv[++i], 1, 8, &v) != 0)
+                return -1;
+            ex->orientation = (int)v;
+        } else if (strcmp(argv[i], "--mark") == 0) {
+            if (i + 2 >= argc) {
+                fprintf(stderr, PROG ": --mark needs X and Y (0..1)\n");
+                return -1;
+            }
+            if (parse_real("mark x", argv[i + 1], 0.0, 1.0, &ex->mark_x) != 0 ||
+                parse_real("mark y", argv[i + 2], 0.0, 1.0, &ex->mark_y) != 0)
+                return -1;
+            ex->mark = 1;
+            i += 2;
+        } else {
+            fprintf(stderr, PROG ": unknown option '%s'\n", argv[i]);
+            return -1;
+        }
+    }
+    if (ex->cmyk && ex->mark) {
+        fprintf(stderr, PROG ": --mark and --cmyk cannot be combined\n");
+        return -1;
+    }
     return 0;
 }
 
@@ -986,11 +1142,11 @@ static int run_jobs(char *const *paths, const Job *jobs, int njobs, int nwork)
             const Job *j = &jobs[next];
             pid_t pid = fork();
             if (pid == 0) {
-                int r = write_photo(paths[next], j->w, j->h, j->seed, j->palette);
+                int r = write_photo(paths[next], j->w, j->h, j->seed, j->palette, &no_extras);
                 _exit(r == 0 ? 0 : 1);
             }
             if (pid < 0) {
-                if (write_photo(paths[next], j->w, j->h, j->seed, j->palette) != 0)
+                if (write_photo(paths[next], j->w, j->h, j->seed, j->palette, &no_extras) != 0)
                     failed++;
                 next++;
                 continue;
@@ -1119,17 +1275,26 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && argv[1][0] != '-')
         return make_set(argv[1]);
-    if (argc == 7 && strcmp(argv[1], "--one") == 0) {
+    if (argc >= 7 && strcmp(argv[1], "--one") == 0) {
         long long w, h, seed, pal;
+        Extras ex;
         if (parse_num("width", argv[2], 16, MAX_SIDE, &w) != 0 ||
             parse_num("height", argv[3], 16, MAX_SIDE, &h) != 0 ||
             parse_num("seed", argv[4], 0, 0xFFFFFFFFLL, &seed) != 0 ||
-            parse_num("palette", argv[5], 0, NPALETTES - 1, &pal) != 0)
+            parse_num("palette", argv[5], 0, NPALETTES - 1, &pal) != 0 ||
+            parse_extras(argc - 7, argv + 7, &ex) != 0) {
+            if (argc > 7)
+                usage();
             return 1;
-        if (write_photo(argv[6], (int)w, (int)h, (uint32_t)seed, (int)pal) != 0)
+        }
+        if (write_photo(argv[6], (int)w, (int)h, (uint32_t)seed, (int)pal, &ex) != 0)
             return 1;
         const char *base = strrchr(argv[6], '/');
-        print_focus(base ? base + 1 : argv[6], (int)w, (int)h, (int)pal);
+        if (ex.mark)
+            printf("%s %dx%d focus %.4f %.4f\n", base ? base + 1 : argv[6], (int)w, (int)h,
+                   ex.mark_x, ex.mark_y);
+        else
+            print_focus(base ? base + 1 : argv[6], (int)w, (int)h, (int)pal);
         if (fflush(stdout) != 0) {
             fprintf(stderr, PROG ": cannot write to stdout: %s\n", strerror(errno));
             return 1;

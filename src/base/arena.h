@@ -17,8 +17,7 @@ void cp_arena_finish(cp_arena *a);
 void *cp_arena_alloc(cp_arena *a, size_t n);
 char *cp_arena_strdup(cp_arena *a, const char *s);
 char *cp_arena_strndup(cp_arena *a, const char *s, size_t n);
-char *cp_arena_printf(cp_arena *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+char *cp_arena_printf(cp_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *cp_arena_vprintf(cp_arena *a, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 

@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* A place in an input file, 1-based. line == 0 means "the whole file"; file == NULL means no file. */
+/* A place in an input file, 1-based. line == 0 means "the whole file"; file == NULL means no file.
+ */
 typedef struct cp_pos {
     const char *file;
     int line;

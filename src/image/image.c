@@ -79,14 +79,14 @@ static bool probe_jpeg(cp_image *img, cp_pos at, cp_diags *d)
     int w, h, sub, cs;
     int rc = tjDecompressHeader3(tj, img->data, (unsigned long)img->len, &w, &h, &sub, &cs);
     if (rc != 0) {
-        cp_error(d, at, "photo '%s' is not a readable JPEG: %s", img->name,
-                 tjGetErrorStr2(tj));
+        cp_error(d, at, "photo '%s' is not a readable JPEG: %s", img->name, tjGetErrorStr2(tj));
         tjDestroy(tj);
         return false;
     }
     tjDestroy(tj);
     if (!jpeg_complete(img->data, img->len)) {
-        cp_error(d, at, "photo '%s' is truncated (the JPEG data stops before its end marker)", img->name);
+        cp_error(d, at, "photo '%s' is truncated (the JPEG data stops before its end marker)",
+                 img->name);
         return false;
     }
     img->format = CP_IMAGE_JPEG;
@@ -161,8 +161,8 @@ cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags 
     return img;
 }
 
-static unsigned char *decode_jpeg(const cp_image *img, int scale_den, int *w, int *h,
-                                  cp_diags *d, cp_pos at)
+static unsigned char *decode_jpeg(const cp_image *img, int scale_den, int *w, int *h, cp_diags *d,
+                                  cp_pos at)
 {
     tjhandle tj = tjInitDecompress();
     if (!tj)
@@ -238,8 +238,8 @@ fail:
     return NULL;
 }
 
-unsigned char *cp_image_decode_rgb(const cp_image *img, int scale_den, int *w, int *h,
-                                   cp_diags *d, cp_pos at)
+unsigned char *cp_image_decode_rgb(const cp_image *img, int scale_den, int *w, int *h, cp_diags *d,
+                                   cp_pos at)
 {
     if (scale_den != 1 && scale_den != 2 && scale_den != 4 && scale_den != 8)
         scale_den = 1;

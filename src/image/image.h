@@ -12,7 +12,7 @@ typedef enum cp_image_format { CP_IMAGE_JPEG, CP_IMAGE_PNG } cp_image_format;
 typedef struct cp_image {
     char *path;
     char *name; /* as the manifest wrote it, for messages */
-    char *key; /* owned; the file's real path, for de-duplication (set by the caller) */
+    char *key;  /* owned; the file's real path, for de-duplication (set by the caller) */
     cp_image_format format;
     int width, height; /* as stored, before orientation */
     int orientation;   /* EXIF 1..8; 1 = upright */
@@ -39,7 +39,7 @@ void cp_image_upright_size(const cp_image *img, int *w, int *h);
 /* Decodes to 8-bit RGB (3 bytes a pixel, rows of width*3) at about 1/scale_den of its size
  * (1, 2, 4 or 8; JPEG scales in the DCT domain, which is fast). Returns a malloc'd buffer, or NULL
  * with an error. Orientation is not applied. */
-unsigned char *cp_image_decode_rgb(const cp_image *img, int scale_den, int *w, int *h,
-                                   cp_diags *d, cp_pos at);
+unsigned char *cp_image_decode_rgb(const cp_image *img, int scale_den, int *w, int *h, cp_diags *d,
+                                   cp_pos at);
 
 #endif

@@ -26,8 +26,8 @@ void cp_doc_finish(cp_doc *doc)
     memset(doc, 0, sizeof *doc);
 }
 
-cp_page *cp_doc_add_page(cp_doc *doc, const char *label, double trim_w, double trim_h,
-                         double bleed, double slug)
+cp_page *cp_doc_add_page(cp_doc *doc, const char *label, double trim_w, double trim_h, double bleed,
+                         double slug)
 {
     cp_grow((void **)&doc->pages, &doc->cap_pages, doc->n_pages + 1, sizeof *doc->pages);
     cp_page *p = &doc->pages[doc->n_pages++];
@@ -51,8 +51,7 @@ cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag)
     return it;
 }
 
-void cp_page_rect(cp_page *p, const char *tag, double x, double y, double w, double h,
-                  cp_color c)
+void cp_page_rect(cp_page *p, const char *tag, double x, double y, double w, double h, cp_color c)
 {
     cp_item *it = cp_page_add(p, CP_ITEM_RECT, tag);
     it->x = x;

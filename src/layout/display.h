@@ -21,14 +21,14 @@ typedef enum cp_item_kind {
 
 typedef struct cp_item {
     cp_item_kind kind;
-    const char *tag; /* which frame it belongs to, e.g. "body" */
+    const char *tag;   /* which frame it belongs to, e.g. "body" */
     double x, y, w, h; /* rect; image clip frame; text origin (x, baseline y); dot centre+radius */
     double x1, y1;     /* line end */
     double stroke_pt;  /* line width, ring width */
     cp_color color;
     bool ring;
-    double opacity; /* 1 unless set: the proof watermark is translucent */
-    double angle;   /* text: degrees, counter-clockwise about (x, y) */
+    double opacity;        /* 1 unless set: the proof watermark is translucent */
+    double angle;          /* text: degrees, counter-clockwise about (x, y) */
     PangoLayoutLine *line; /* text: a reference owned by the item */
     PangoLayout *layout;   /* text: the line's layout, kept alive with it (owned reference) */
     const char *text;      /* text: the line's characters, for dumps and tests */
@@ -38,9 +38,9 @@ typedef struct cp_item {
 } cp_item;
 
 typedef struct cp_page {
-    const char *label; /* "cover", "January", "press 1" ... */
+    const char *label;                  /* "cover", "January", "press 1" ... */
     double trim_w, trim_h, bleed, slug; /* media = trim + 2 * (bleed + slug) */
-    bool crop_marks; /* the pdf step draws crop marks in the slug */
+    bool crop_marks;                    /* the pdf step draws crop marks in the slug */
     cp_item *items;
     size_t n, cap;
 } cp_page;
@@ -55,13 +55,12 @@ void cp_doc_init(cp_doc *doc);
 /* Releases the pages and the text lines they hold. */
 void cp_doc_finish(cp_doc *doc);
 /* A new empty page, owned by doc (the pointer is valid until the next cp_doc_add_page). */
-cp_page *cp_doc_add_page(cp_doc *doc, const char *label, double trim_w, double trim_h,
-                         double bleed, double slug);
+cp_page *cp_doc_add_page(cp_doc *doc, const char *label, double trim_w, double trim_h, double bleed,
+                         double slug);
 
 /* Appends an item and returns it for the caller to fill; owned by the page. */
 cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag);
-void cp_page_rect(cp_page *p, const char *tag, double x, double y, double w, double h,
-                  cp_color c);
+void cp_page_rect(cp_page *p, const char *tag, double x, double y, double w, double h, cp_color c);
 void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, double y1,
                   double width, cp_color c);
 

@@ -8,9 +8,9 @@
 typedef struct cp_hyph cp_hyph;
 
 typedef struct cp_hyph_rules {
-    int min_word;  /* shortest word (in letters) that may be hyphenated */
-    int min_left;  /* letters before a break */
-    int min_right; /* letters after a break */
+    int min_word;            /* shortest word (in letters) that may be hyphenated */
+    int min_left;            /* letters before a break */
+    int min_right;           /* letters after a break */
     const char *const *keep; /* words never hyphenated (names), NULL-terminated, or NULL */
 } cp_hyph_rules;
 

@@ -69,8 +69,7 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc);
 
 /* Adds the proof watermark, the overlay and the slug line (file name, title, page, version,
  * build date, mode) to every page of doc. Call after the pages are laid out. */
-void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l,
-                        const char *file_name);
+void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, const char *file_name);
 
 /* Internal to the layout layer: shared helpers of pages.c, month.c and press.c. */
 unsigned cp_lc_rich_opts(const cp_layout *l);
@@ -84,7 +83,7 @@ void cp_lc_report(cp_layout_ctx *lc, const char *page, const char *frame, const 
                   const cp_style *st, double avail_h);
 void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_frame *grid,
                           const cp_frame *holidays);
-void cp_layout_mini_month(cp_layout_ctx *lc, cp_page *page, int month, double x, double y,
-                          double w, double h);
+void cp_layout_mini_month(cp_layout_ctx *lc, cp_page *page, int month, double x, double y, double w,
+                          double h);
 
 #endif

@@ -84,8 +84,8 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
             double w = put_text(lc, page, in ? "day" : "day-other", ds, num, x, top, col, false);
             if (holiday || observance) {
                 double r0 = 1.6;
-                dot(page, "holiday-mark", x + w + r0 + 2.5, top + ascent_of(ds) * 0.35 + r0,
-                    r0, l->accent, !holiday);
+                dot(page, "holiday-mark", x + w + r0 + 2.5, top + ascent_of(ds) * 0.35 + r0, r0,
+                    l->accent, !holiday);
             }
         }
     }
@@ -129,8 +129,8 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
         const char *num = cp_locale_number(&lc->locale, lc->arena, h->date.day);
         put_text(lc, page, "holiday", hs, num, x + 8 + hs->size_pt * 1.2, top,
                  obs ? hs->color : l->accent, true);
-        const char *name = obs ? cp_arena_printf(lc->arena, "%s (observance)", h->name.s)
-                               : h->name.s;
+        const char *name =
+            obs ? cp_arena_printf(lc->arena, "%s (observance)", h->name.s) : h->name.s;
         double w = put_text(lc, page, "holiday", hs, name, x + 12 + hs->size_pt * 1.2, top,
                             obs ? l->grey : hs->color, false);
         if (w > colw - 14 - hs->size_pt * 1.2 && cols_needed > 1)
@@ -139,8 +139,8 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
     }
 }
 
-void cp_layout_mini_month(cp_layout_ctx *lc, cp_page *page, int month, double x, double y,
-                          double w, double h)
+void cp_layout_mini_month(cp_layout_ctx *lc, cp_page *page, int month, double x, double y, double w,
+                          double h)
 {
     const cp_calendar *cal = lc->cal;
     const cp_layout *l = &cal->layout;

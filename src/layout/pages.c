@@ -126,8 +126,8 @@ const cp_frame *cp_lc_frame(cp_layout_ctx *lc, const cp_layout *l, const char *p
 {
     const cp_frame *f = cp_layout_lookup_frame(l, page, name);
     if (!f) {
-        cp_error(lc->diags, cp_pos_file(l->path), "layout defines no frame '%s' for %s pages",
-                 name, page);
+        cp_error(lc->diags, cp_pos_file(l->path), "layout defines no frame '%s' for %s pages", name,
+                 page);
         static cp_frame empty;
         return &empty;
     }
@@ -157,8 +157,8 @@ void cp_lc_report(cp_layout_ctx *lc, const char *page, const char *frame, const 
 /* Sets text into a frame, copy-fitting within the style's size range; nothing is ever clipped. */
 static void frame_text(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const char *kind,
                        const char *frame, const char *style, const cp_richtext *rt, cp_pos src,
-                       const char *what, const char *lang, const char *const *keep,
-                       cp_color *color, double *used_w)
+                       const char *what, const char *lang, const char *const *keep, cp_color *color,
+                       double *used_w)
 {
     const cp_frame *f = cp_lc_frame(lc, l, kind, frame);
     const cp_style *st = cp_lc_style(lc, l, style);
@@ -233,9 +233,9 @@ static void placeholder(cp_layout_ctx *lc, cp_page *page, const cp_photo *ph, do
     st.size_pt = 14;
     st.leading_pt = 18;
     st.color = l->ink;
-    const char *label = cp_arena_printf(lc->arena, "PHOTO MISSING \xE2\x80\x94 %s \xE2\x80\x94 %.0f \xC3\x97 %.0f mm",
-                                        ph->given ? ph->given : ph->path.s, w / CP_PT_PER_MM,
-                                        h / CP_PT_PER_MM);
+    const char *label = cp_arena_printf(
+        lc->arena, "PHOTO MISSING \xE2\x80\x94 %s \xE2\x80\x94 %.0f \xC3\x97 %.0f mm",
+        ph->given ? ph->given : ph->path.s, w / CP_PT_PER_MM, h / CP_PT_PER_MM);
     cp_text_req req = {&st, "en", 1e5, NULL, ph->path.pos, "placeholder", true};
     cp_block b;
     cp_set_plain(lc->ts, &req, label, &b);
@@ -266,8 +266,7 @@ static void preflight_photo(cp_layout_ctx *lc, const cp_image *img, const cp_pho
         cp_warning(lc->diags, ph->path.pos,
                    "photo '%s' (%d x %d px) reaches %.0f ppi in frame '%s' (%.1f x %.1f mm with "
                    "bleed); 300 ppi is recommended for print",
-                   name, img->width, img->height, ppi, frame, fw / CP_PT_PER_MM,
-                   fh / CP_PT_PER_MM);
+                   name, img->width, img->height, ppi, frame, fw / CP_PT_PER_MM, fh / CP_PT_PER_MM);
     }
     if (img->format == CP_IMAGE_PNG && img->alpha)
         cp_preflight(lc->diags, ph->path.pos,
@@ -386,13 +385,13 @@ static void layout_cover(cp_layout_ctx *lc, cp_doc *doc)
     double x, y, w, h;
     bleed_frame(l, band, &x, &y, &w, &h);
     cp_page_rect(page, "band", x, y, w, h, l->band);
-    frame_plain(lc, page, l, "cover", "title", "cover_title", cal->title.s, cal->title.pos,
-                "title", NULL);
-    const char *sub = cal->subtitle.s
-                          ? cp_arena_printf(lc->arena, "%s \xE2\x80\x94 %s",
-                                            cp_locale_number(&lc->locale, lc->arena, cal->year),
-                                            cal->subtitle.s)
-                          : cp_locale_number(&lc->locale, lc->arena, cal->year);
+    frame_plain(lc, page, l, "cover", "title", "cover_title", cal->title.s, cal->title.pos, "title",
+                NULL);
+    const char *sub =
+        cal->subtitle.s
+            ? cp_arena_printf(lc->arena, "%s \xE2\x80\x94 %s",
+                              cp_locale_number(&lc->locale, lc->arena, cal->year), cal->subtitle.s)
+            : cp_locale_number(&lc->locale, lc->arena, cal->year);
     frame_plain(lc, page, l, "cover", "subtitle", "cover_subtitle", sub,
                 cal->subtitle.s ? cal->subtitle.pos : cal->year_pos, "subtitle", NULL);
     frame_plain(lc, page, l, "cover", "organisation", "cover_organisation", cal->organisation.s,
@@ -477,14 +476,14 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
         cp_set_plain(lc->ts, &yreq, cp_locale_number(&lc->locale, lc->arena, cal->year), &b);
         if (b.n)
             b.lines[0].baseline = 0;
-        cp_block_place(&b, page, "month", mf->x + w + ms->size_pt * 0.25, mf->y + base,
-                       ys->color);
+        cp_block_place(&b, page, "month", mf->x + w + ms->size_pt * 0.25, mf->y + base, ys->color);
         cp_block_finish(&b);
         if (lc->have_locale2) {
             /* The bilingual heading: the month's name in the second language beneath. */
             const cp_style *ss = cp_lc_style(lc, l, "month_second");
-            cp_text_req sreq = {ss, lc->locale2.lang, mf->w, NULL, l->second_language_pos,
-                                "second month name", true};
+            cp_text_req sreq = {ss,   lc->locale2.lang,       mf->w,
+                                NULL, l->second_language_pos, "second month name",
+                                true};
             cp_set_plain(lc->ts, &sreq, lc->locale2.months[month - 1], &b);
             double top = mf->y + base + ms->size_pt * 0.3;
             if (top + b.height > mf->y + mf->h + 0.01)
@@ -531,7 +530,7 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         const cp_style *bs = cp_lc_style(lc, l, "back_body");
         cp_richtext rt;
         cp_richtext_parse(lc->arena, cal->back_about.s, cp_lc_rich_opts(l), &rt);
-        cp_text_req breq = {bs, cal->language.s, f->w, NULL, cal->back_about.pos, "about text",
+        cp_text_req breq = {bs,   cal->language.s, f->w, NULL, cal->back_about.pos, "about text",
                             false};
         cp_frame sub = *f;
         sub.y += h;
@@ -562,8 +561,7 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
                                     lines[0] ? "\n" : "", lc->locale.months[m],
                                     st->pseudonym ? "*" : "", st->name.s, credit);
         }
-        cp_text_req req = {cs, cal->language.s, f->w, NULL, cal->title.pos, "photo credits",
-                           false};
+        cp_text_req req = {cs, cal->language.s, f->w, NULL, cal->title.pos, "photo credits", false};
         cp_set_plain(lc->ts, &req, lines, &b);
         if (b.height > f->h - h + 0.01)
             cp_error(lc->diags, f->pos, "the photo credits do not fit frame 'credits'");
@@ -586,13 +584,14 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
     if (cal->back_footnote.s) {
         const cp_frame *f = cp_lc_frame(lc, l, "back", "footnote");
         const cp_style *fs = cp_lc_style(lc, l, "footnote");
-        cp_text_req req = {fs, cal->language.s, f->w, NULL, cal->back_footnote.pos, "footnote",
+        cp_text_req req = {fs,   cal->language.s, f->w, NULL, cal->back_footnote.pos, "footnote",
                            false};
         cp_block b;
         /* The footnote is printed as written: its asterisk is the pseudonym mark, not markup. */
         cp_set_plain(lc->ts, &req, cal->back_footnote.s, &b);
         if (b.height > f->h + 0.01)
-            cp_error(lc->diags, cal->back_footnote.pos, "the footnote does not fit frame 'footnote'");
+            cp_error(lc->diags, cal->back_footnote.pos,
+                     "the footnote does not fit frame 'footnote'");
         cp_block_place(&b, page, "footnote", f->x, f->y, fs->color);
         cp_block_finish(&b);
     }
@@ -657,8 +656,7 @@ static void overlay_rect(cp_page *page, double inset, cp_color c)
     cp_page_line(page, "overlay", x0, y1, x0, y0, 0.3, c);
 }
 
-void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l,
-                        const char *file_name)
+void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, const char *file_name)
 {
     const cp_calendar *cal = lc->cal;
     const cp_style *fs = cp_layout_lookup_style(l, "footer");
@@ -677,11 +675,13 @@ void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l,
             continue;
         /* The slug line sits below the bleed, clear of the crop marks at the corners. */
         const char *line = cp_arena_printf(
-            lc->arena, "%s \xC2\xB7 %s \xC2\xB7 page %zu of %zu \xC2\xB7 %s%s%s %s \xC2\xB7 %s", file_name,
-            cal->title.s, i + 1, doc->n_pages, cal->version.s ? "version " : "",
+            lc->arena, "%s \xC2\xB7 %s \xC2\xB7 page %zu of %zu \xC2\xB7 %s%s%s %s \xC2\xB7 %s",
+            file_name, cal->title.s, i + 1, doc->n_pages, cal->version.s ? "version " : "",
             cal->version.s ? cal->version.s : "", cal->version.s ? " \xC2\xB7 built" : "built",
             lc->opts.build_date ? lc->opts.build_date : "?",
-            !lc->opts.proof ? "PRESS" : lc->placeholders ? "INCOMPLETE PROOF" : "PROOF");
+            !lc->opts.proof    ? "PRESS"
+            : lc->placeholders ? "INCOMPLETE PROOF"
+                               : "PROOF");
         line = cp_arena_printf(lc->arena, "%s \xC2\xB7 %s", line,
                                lc->opts.creator ? lc->opts.creator : "calpress");
         cp_style st = *fs;

@@ -135,8 +135,7 @@ static void letterhead(cp_layout_ctx *lc, cp_page *page, const cp_layout *l)
     const cp_style *ls = cp_lc_style(lc, l, "letterhead_label");
     const cp_style *ds = cp_lc_style(lc, l, "letterhead_date");
     cp_block b;
-    set_plain(lc, os, f->w * 0.62, cal->organisation.s, cal->organisation.pos, "organisation",
-              &b);
+    set_plain(lc, os, f->w * 0.62, cal->organisation.s, cal->organisation.pos, "organisation", &b);
     cp_block_place(&b, page, "letterhead", f->x, f->y, os->color);
     cp_block_finish(&b);
     const char *label = "Press Release";
@@ -245,8 +244,7 @@ static void contacts(flow *f)
             double x = f->frame->x + (double)i * (cw + gap);
             cp_block_place(&names[i], page, "contacts", x, f->frame->y + top, ns->color);
             cp_block_place(&details[i], page, "contacts", x,
-                           f->frame->y + top + names[i].height + ds->leading_pt * 0.15,
-                           ds->color);
+                           f->frame->y + top + names[i].height + ds->leading_pt * 0.15, ds->color);
             cp_block_finish(&names[i]);
             cp_block_finish(&details[i]);
         }
@@ -267,9 +265,10 @@ static void folios(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, size_t fi
         cp_block_place(&b, page, "footer", f->x, f->y, st->color);
         cp_block_finish(&b);
         if (total > 1) {
-            const char *folio = cp_arena_printf(
-                lc->arena, "%s / %s", cp_locale_number(&lc->locale, lc->arena, (int)(i - first + 1)),
-                cp_locale_number(&lc->locale, lc->arena, (int)total));
+            const char *folio =
+                cp_arena_printf(lc->arena, "%s / %s",
+                                cp_locale_number(&lc->locale, lc->arena, (int)(i - first + 1)),
+                                cp_locale_number(&lc->locale, lc->arena, (int)total));
             double w = cp_measure(lc->ts, st, lc->cal->language.s, folio);
             set_plain(lc, st, w + 1, folio, lc->cal->organisation.pos, "folio", &b);
             cp_block_place(&b, page, "folio", f->x + f->w - w, f->y, st->color);

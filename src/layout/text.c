@@ -94,9 +94,8 @@ static PangoAttrList *style_attrs(const cp_style *st, const char *lang, double s
     pango_attr_list_insert(al, pango_attr_language_new(pango_language_from_string(lang)));
     double tracking = st->tracking + extra_tracking;
     if (tracking != 0)
-        pango_attr_list_insert(
-            al, pango_attr_letter_spacing_new((int)lround(tracking / 1000.0 * size_pt *
-                                                           PANGO_SCALE)));
+        pango_attr_list_insert(al, pango_attr_letter_spacing_new(
+                                       (int)lround(tracking / 1000.0 * size_pt * PANGO_SCALE)));
     if (st->features && st->features[0])
         pango_attr_list_insert(al, pango_attr_font_features_new(st->features));
     if (st->uppercase)
@@ -113,15 +112,15 @@ static void add_span_attrs(PangoAttrList *al, const cp_style *st, const cp_span 
 {
     if (sp->flags & CP_SPAN_EMPH) {
         /* Emphasis inside italic text is set upright, as in print. */
-        PangoAttribute *a = pango_attr_style_new(st->italic ? PANGO_STYLE_NORMAL
-                                                            : PANGO_STYLE_ITALIC);
+        PangoAttribute *a =
+            pango_attr_style_new(st->italic ? PANGO_STYLE_NORMAL : PANGO_STYLE_ITALIC);
         a->start_index = (guint)start;
         a->end_index = (guint)end;
         pango_attr_list_insert(al, a);
     }
     if (sp->flags & CP_SPAN_STRONG) {
-        PangoAttribute *a = pango_attr_weight_new(st->weight >= 600 ? PANGO_WEIGHT_HEAVY
-                                                                    : PANGO_WEIGHT_BOLD);
+        PangoAttribute *a =
+            pango_attr_weight_new(st->weight >= 600 ? PANGO_WEIGHT_HEAVY : PANGO_WEIGHT_BOLD);
         a->start_index = (guint)start;
         a->end_index = (guint)end;
         pango_attr_list_insert(al, a);
@@ -312,8 +311,8 @@ static void build(cp_typesetter *ts, const cp_text_req *req, PangoFontDescriptio
     c->max_loose = 0;
     if (!justify)
         return;
-    PangoLayout *nat = make_layout(ts, req, fd, text, para, map, size_pt, first, false,
-                                   extra_tracking);
+    PangoLayout *nat =
+        make_layout(ts, req, fd, text, para, map, size_pt, first, false, extra_tracking);
     int n = pango_layout_get_line_count(nat);
     for (int i = 0; i + 1 < n && i < c->lines; i++) {
         PangoLayoutLine *line = pango_layout_get_line_readonly(nat, i);
@@ -440,8 +439,8 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
     {
         PangoFontDescription *pfd = pango_font_description_copy(fd);
         const char *comma = strchr(st->family, ',');
-        char *first_family = comma ? g_strndup(st->family, (gsize)(comma - st->family))
-                                   : g_strdup(st->family);
+        char *first_family =
+            comma ? g_strndup(st->family, (gsize)(comma - st->family)) : g_strdup(st->family);
         pango_font_description_set_family(pfd, first_family);
         PangoFontMetrics *m = pango_context_get_metrics(ts->ctx, pfd, NULL);
         if (m) {
@@ -555,8 +554,8 @@ static size_t count_words(const cp_richtext *rt)
     return n;
 }
 
-bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
-                double max_height, const char *frame, const cp_pos *frame_pos, cp_block *out)
+bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double max_height,
+                const char *frame, const cp_pos *frame_pos, cp_block *out)
 {
     const cp_style *st = req->style;
     double size = st->size_pt;
@@ -592,8 +591,7 @@ bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt
     return false;
 }
 
-void cp_block_place(cp_block *b, cp_page *page, const char *tag, double x, double y,
-                    cp_color color)
+void cp_block_place(cp_block *b, cp_page *page, const char *tag, double x, double y, cp_color color)
 {
     for (size_t i = 0; i < b->n; i++) {
         cp_set_line *sl = &b->lines[i];

@@ -75,8 +75,8 @@ void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, c
  * min_size. If nothing fits, reports an error at req->src naming the frame, the lines over, the
  * words to cut and the smallest size tried, and still returns the smallest setting. Returns true
  * if it fits. */
-bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
-                double max_height, const char *frame, const cp_pos *frame_pos, cp_block *out);
+bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double max_height,
+                const char *frame, const cp_pos *frame_pos, cp_block *out);
 
 /* Reports the block's loose lines and runts as warnings at req->src. */
 void cp_block_warn(cp_typesetter *ts, const cp_text_req *req, const cp_block *b);

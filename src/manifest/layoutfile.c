@@ -9,10 +9,10 @@
 #include <string.h>
 
 /* The frames each page kind draws; a layout must define all of them. */
-static const char *const month_frames[] = {"photo", "name",     "headline", "quote", "body",
-                                           "month", "grid",     "holidays", "footer", NULL};
-static const char *const cover_frames[] = {"photo", "band", "title", "subtitle", "organisation",
-                                           NULL};
+static const char *const month_frames[] = {"photo", "name", "headline", "quote",  "body",
+                                           "month", "grid", "holidays", "footer", NULL};
+static const char *const cover_frames[] = {"photo",    "band",         "title",
+                                           "subtitle", "organisation", NULL};
 static const char *const back_frames[] = {"about", "year", "credits", "footnote", "footer", NULL};
 static const char *const press_frames[] = {"letterhead", "headline", "body", "footer", NULL};
 static const char *const press_next_frames[] = {"body", "footer", NULL};
@@ -32,14 +32,32 @@ static const char *const *frames_of(const char *page)
 }
 
 /* The styles calpress looks up by name. */
-static const char *const calendar_styles[] = {
-    "name", "pseudonym_mark", "headline", "quote", "body", "month_name", "month_year",
-    "weekday", "day", "holiday_item", "footer", "photo_credit", "cover_title", "cover_subtitle",
-    "cover_organisation", "back_heading", "back_body", "credits", "footnote", "mini_month",
-    "mini_day", "month_second", NULL};
+static const char *const calendar_styles[] = {"name",
+                                              "pseudonym_mark",
+                                              "headline",
+                                              "quote",
+                                              "body",
+                                              "month_name",
+                                              "month_year",
+                                              "weekday",
+                                              "day",
+                                              "holiday_item",
+                                              "footer",
+                                              "photo_credit",
+                                              "cover_title",
+                                              "cover_subtitle",
+                                              "cover_organisation",
+                                              "back_heading",
+                                              "back_body",
+                                              "credits",
+                                              "footnote",
+                                              "mini_month",
+                                              "mini_day",
+                                              "month_second",
+                                              NULL};
 static const char *const press_styles[] = {
-    "letterhead_org", "letterhead_label", "letterhead_date", "headline", "body",
-    "about_heading", "about_body", "contact_name", "contact_detail", "footnote", "folio", NULL};
+    "letterhead_org", "letterhead_label", "letterhead_date", "headline", "body",  "about_heading",
+    "about_body",     "contact_name",     "contact_detail",  "footnote", "folio", NULL};
 
 static bool parse_hex_color(const char *s, cp_color *c)
 {
@@ -78,8 +96,8 @@ static bool read_color(cp_layout *l, cp_diags *d, const cp_node *v, const char *
 
 static bool apply_page(cp_layout *l, cp_diags *d, const cp_node *m)
 {
-    static const char *const keys[] = {"width", "height", "bleed", "safe", "slug", "crop_marks",
-                                       NULL};
+    static const char *const keys[] = {"width", "height",     "bleed", "safe",
+                                       "slug",  "crop_marks", NULL};
     if (!cp_schema_map(d, m, "page", keys))
         return false;
     cp_schema_length(d, m, "width", 36, &l->trim_w, NULL);
@@ -122,8 +140,7 @@ static void apply_grid(cp_layout *l, cp_diags *d, const cp_node *m)
     const cp_node *sl = cp_node_lookup(m, "second_language");
     if (sl && !cp_node_is_null(sl)) {
         if (sl->kind != CP_NODE_SCALAR || !cp_locale_supported(sl->str))
-            cp_error(d, sl->pos, "'second_language' must be one of %s",
-                     cp_locale_supported_list());
+            cp_error(d, sl->pos, "'second_language' must be one of %s", cp_locale_supported_list());
         else
             l->second_language = sl->str, l->second_language_pos = sl->pos;
     }
@@ -135,11 +152,27 @@ static void apply_grid(cp_layout *l, cp_diags *d, const cp_node *m)
 
 static void apply_style(cp_layout *l, cp_arena *a, cp_diags *d, const char *name, const cp_node *m)
 {
-    static const char *const keys[] = {
-        "based_on", "family", "size", "min_size", "leading", "weight", "italic", "color",
-        "tracking", "align", "features", "uppercase", "space_before", "space_after", "indent",
-        "hyphenate", "hyphenate_min_word", "hyphenate_before", "hyphenate_after",
-        "max_word_space", NULL};
+    static const char *const keys[] = {"based_on",
+                                       "family",
+                                       "size",
+                                       "min_size",
+                                       "leading",
+                                       "weight",
+                                       "italic",
+                                       "color",
+                                       "tracking",
+                                       "align",
+                                       "features",
+                                       "uppercase",
+                                       "space_before",
+                                       "space_after",
+                                       "indent",
+                                       "hyphenate",
+                                       "hyphenate_min_word",
+                                       "hyphenate_before",
+                                       "hyphenate_after",
+                                       "max_word_space",
+                                       NULL};
     static const char *const aligns[] = {"left", "center", "right", "justify", NULL};
     if (!cp_schema_map(d, m, "a style", keys))
         return;
@@ -241,9 +274,10 @@ static void apply_frames(cp_layout *l, cp_diags *d, const cp_node *m)
 
 bool cp_layout_apply(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *root, bool is_file)
 {
-    static const char *const keys[] = {"name",   "page",   "colors",       "grid",
-                                       "styles", "frames", "press_layout", "smart_punctuation",
-                                       "photo_credits", NULL};
+    static const char *const keys[] = {
+        "name",          "page",   "colors",       "grid",
+        "styles",        "frames", "press_layout", "smart_punctuation",
+        "photo_credits", NULL};
     size_t before = d->n_errors;
     if (!cp_schema_map(d, root, is_file ? "a layout file" : "layout_overrides", keys))
         return false;

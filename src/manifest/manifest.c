@@ -20,9 +20,9 @@ typedef struct ctx {
     bool placeholders;
 } ctx;
 
-static const char *const story_keys[] = {"month",       "name",         "pseudonym", "headline",
-                                         "quote",       "body",         "photo",     "photo_focus",
-                                         "photo_credit", "fit",         "language",  NULL};
+static const char *const story_keys[] = {"month",        "name", "pseudonym", "headline",
+                                         "quote",        "body", "photo",     "photo_focus",
+                                         "photo_credit", "fit",  "language",  NULL};
 
 /* Resolves a file named at v (relative to dir) and checks it can be read. */
 static bool resolve_file(ctx *c, const cp_node *v, const char *key, const char *dir, cp_str *out,
@@ -142,8 +142,7 @@ static void read_month_entry(ctx *c, const cp_node *v, int month)
         int m = 0;
         cp_pos mpos;
         if (cp_schema_int(c->d, root, "month", false, 1, 12, &m, &mpos) && m != month) {
-            cp_error(c->d, mpos, "this story says month %d but is entry %d of 'months'", m,
-                     month);
+            cp_error(c->d, mpos, "this story says month %d but is entry %d of 'months'", m, month);
             cp_note(c->d, sf->pos, "the story is listed here");
         }
         read_story_fields(c, root, cp_path_dirname(c->a, path.s), st);
@@ -248,7 +247,7 @@ static void read_press(ctx *c, const cp_node *root)
         dir = cp_path_dirname(c->a, path.s);
     }
     (void)dir;
-    static const char *const keys[] = {"headline", "place",    "date",    "body",
+    static const char *const keys[] = {"headline", "place",    "date",     "body",
                                        "about",    "contacts", "footnote", NULL};
     if (!cp_schema_map(c->d, m, "a press release", keys))
         return;
@@ -363,9 +362,9 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
 {
     const char *const *data_dirs = opts ? opts->data_dirs : NULL;
     static const char *const keys[] = {
-        "title",    "subtitle", "organisation",  "year",   "layout", "press_layout",
-        "language", "week_start", "holidays",    "cover",  "months", "back",
-        "press_release", "output", "date",       "bleed",  "layout_overrides", "version",
+        "title",         "subtitle",   "organisation", "year",  "layout",           "press_layout",
+        "language",      "week_start", "holidays",     "cover", "months",           "back",
+        "press_release", "output",     "date",         "bleed", "layout_overrides", "version",
         "output_intent", NULL};
     size_t errors_before = d->n_errors;
     cp_calendar *cal = cp_xcalloc(1, sizeof *cal);

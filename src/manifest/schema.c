@@ -276,8 +276,8 @@ bool cp_schema_date(cp_diags *d, const cp_node *map, const char *key, bool requi
         if (m < 1 || m > 12)
             cp_error(d, v->pos, "'%s': there is no month %d in %s", key, m, v->str);
         else
-            cp_error(d, v->pos, "'%s': %s is not a date (month %d of %d has %d days)", key,
-                     v->str, m, y, cp_date_days_in_month(y, m));
+            cp_error(d, v->pos, "'%s': %s is not a date (month %d of %d has %d days)", key, v->str,
+                     m, y, cp_date_days_in_month(y, m));
         return false;
     }
     *out = dt;

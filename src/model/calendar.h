@@ -20,8 +20,8 @@ typedef enum cp_fit { CP_FIT_FILL, CP_FIT_CONTAIN } cp_fit;
 
 /* A photo reference: the resolved path, where the manifest named it, and how to place it. */
 typedef struct cp_photo {
-    cp_str path;      /* resolved against the naming file's directory */
-    const char *given; /* as written in the file */
+    cp_str path;             /* resolved against the naming file's directory */
+    const char *given;       /* as written in the file */
     double focus_x, focus_y; /* 0..1, default 0.5 */
     cp_fit fit;
     cp_str credit;
@@ -78,9 +78,9 @@ typedef struct cp_calendar {
     cp_str out_calendar, out_press; /* file names; default calendar.pdf, press-release.pdf */
     cp_date build_date;             /* manifest date:, or unset (year 0) */
     cp_pos build_date_pos;
-    cp_str version;                 /* the designer's version label, for the slug */
-    cp_str icc_profile;             /* output intent: resolved ICC profile path, or NULL */
-    cp_str icc_condition;           /* its printing condition, e.g. FOGRA39 */
+    cp_str version;         /* the designer's version label, for the slug */
+    cp_str icc_profile;     /* output intent: resolved ICC profile path, or NULL */
+    cp_str icc_condition;   /* its printing condition, e.g. FOGRA39 */
     cp_layout layout;       /* the month/cover/back layout (resolved, with overrides) */
     cp_layout press_layout; /* the A4 press layout */
 } cp_calendar;

@@ -8,11 +8,11 @@
 
 typedef struct cp_locale {
     const char *lang;
-    const char *months[12];       /* standalone, "January" */
-    const char *weekdays[7];      /* standalone, ISO order (Monday first), "Monday" */
-    const char *weekdays_short[7]; /* "Mon" */
+    const char *months[12];         /* standalone, "January" */
+    const char *weekdays[7];        /* standalone, ISO order (Monday first), "Monday" */
+    const char *weekdays_short[7];  /* "Mon" */
     const char *weekdays_narrow[7]; /* "M" */
-    const char *digits[10];       /* the language's default digits, "0".."9" or native */
+    const char *digits[10];         /* the language's default digits, "0".."9" or native */
     const char *quote_open, *quote_close;
 } cp_locale;
 

@@ -12,8 +12,8 @@ typedef struct builder {
     cp_strbuf text;
     cp_span *spans;
     size_t n_spans, cap_spans;
-    unsigned flags;      /* active flags */
-    size_t run_start;    /* where the current flags began */
+    unsigned flags;   /* active flags */
+    size_t run_start; /* where the current flags began */
     cp_para *paras;
     size_t n_paras, cap_paras;
     int para_line;

@@ -21,13 +21,13 @@ typedef enum cp_align { CP_ALIGN_LEFT, CP_ALIGN_CENTER, CP_ALIGN_RIGHT, CP_ALIGN
  * overrides cascade over the built-in defaults through one merge (cp_style_merge). */
 typedef struct cp_style {
     const char *name;
-    cp_pos pos; /* where it was (last) defined */
+    cp_pos pos;         /* where it was (last) defined */
     const char *family; /* comma-separated: the first is the face, the rest per-script fallbacks */
     double size_pt, min_size_pt, leading_pt;
-    int weight;       /* 100..900 */
+    int weight; /* 100..900 */
     bool italic;
     cp_color color;
-    double tracking;  /* thousandths of an em */
+    double tracking; /* thousandths of an em */
     cp_align align;
     const char *features; /* OpenType features, e.g. "onum, kern" */
     bool uppercase;
@@ -35,7 +35,7 @@ typedef struct cp_style {
     bool hyphenate;
     int hyph_min_word, hyph_before, hyph_after; /* letters: shortest word, before, after a break */
     double max_word_space; /* justified: % of a normal word space before a line is loose */
-    unsigned set; /* CP_STYLE_SET_* bits */
+    unsigned set;          /* CP_STYLE_SET_* bits */
 } cp_style;
 
 enum {
@@ -82,12 +82,12 @@ typedef struct cp_layout {
     cp_pos bleed_pos, safe_pos;
     bool crop_marks;
     cp_color accent, ink, grey, muted, paper, band;
-    bool neighbours; /* show neighbouring months' days (muted) */
-    bool smart_punctuation; /* straight quotes, -- and ... become typographic */
-    const char *second_language; /* month names also in this language, beneath; or NULL */
+    bool neighbours;                       /* show neighbouring months' days (muted) */
+    bool smart_punctuation;                /* straight quotes, -- and ... become typographic */
+    const char *second_language;           /* month names also in this language, beneath; or NULL */
     bool credits_on_page, credits_on_back; /* photo credits: along the photo, on the back */
     cp_pos second_language_pos;
-    double rule_pt;  /* grid hairlines; 0 for none */
+    double rule_pt; /* grid hairlines; 0 for none */
     cp_style *styles;
     size_t n_styles, cap_styles;
     cp_frame *frames;

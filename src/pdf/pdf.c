@@ -35,8 +35,8 @@ static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *pdf, cp_
     }
     const cp_page *p0 = &doc->pages[0];
     double m0 = 2 * (p0->bleed + p0->slug);
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buffer, pdf, p0->trim_w + m0,
-                                                             p0->trim_h + m0);
+    cairo_surface_t *s =
+        cairo_pdf_surface_create_for_stream(to_buffer, pdf, p0->trim_w + m0, p0->trim_h + m0);
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
     if (meta->title)
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, meta->title);
@@ -77,8 +77,8 @@ static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *pdf, cp_
     return ok;
 }
 
-bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta,
-                    cp_pdf_out *out, cp_diags *d)
+bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta, cp_pdf_out *out,
+                    cp_diags *d)
 {
     memset(out, 0, sizeof *out);
     cp_strbuf pdf;

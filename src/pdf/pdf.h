@@ -32,8 +32,8 @@ typedef struct cp_pdf_out {
 /* Renders doc and post-processes it into a temporary file beside path (same folder, so the
  * rename is atomic). Nothing at path is touched. Returns false with diagnostics on failure, and
  * then leaves no temporary file. */
-bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta,
-                    cp_pdf_out *out, cp_diags *d);
+bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta, cp_pdf_out *out,
+                    cp_diags *d);
 /* Renames the temporary file over the final path. */
 bool cp_pdf_commit(cp_pdf_out *out, cp_diags *d);
 /* Removes the temporary file (if any) and releases out. Safe after commit. */

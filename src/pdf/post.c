@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MARK_LEN (5 * 72.0 / 25.4)
+#define MARK_LEN   (5 * 72.0 / 25.4)
 #define MARK_WIDTH 0.25
 
 typedef struct icc {
@@ -66,13 +66,14 @@ static bool load_icc(const cp_pdf_meta *meta, icc *out, cp_diags *d)
     else if (memcmp(h + 16, "GRAY", 4) == 0)
         out->n = 1;
     else {
-        cp_error(d, at, "ICC profile '%s' is for colour space '%.4s'; calpress needs RGB, CMYK or grey",
+        cp_error(d, at,
+                 "ICC profile '%s' is for colour space '%.4s'; calpress needs RGB, CMYK or grey",
                  path, (const char *)h + 16);
         goto fail;
     }
     out->name = meta->icc_condition ? meta->icc_condition
-                : meta->icc_path     ? cp_path_basename(path)
-                                     : "sRGB IEC61966-2.1";
+                : meta->icc_path    ? cp_path_basename(path)
+                                    : "sRGB IEC61966-2.1";
     return true;
 fail:
     free(out->data);
@@ -256,11 +257,20 @@ static void xml_escape(cp_strbuf *b, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '&': cp_strbuf_puts(b, "&amp;"); break;
-        case '<': cp_strbuf_puts(b, "&lt;"); break;
-        case '>': cp_strbuf_puts(b, "&gt;"); break;
-        case '"': cp_strbuf_puts(b, "&quot;"); break;
-        default: cp_strbuf_putc(b, *s);
+        case '&':
+            cp_strbuf_puts(b, "&amp;");
+            break;
+        case '<':
+            cp_strbuf_puts(b, "&lt;");
+            break;
+        case '>':
+            cp_strbuf_puts(b, "&gt;");
+            break;
+        case '"':
+            cp_strbuf_puts(b, "&quot;");
+            break;
+        default:
+            cp_strbuf_putc(b, *s);
         }
     }
 }
@@ -330,7 +340,8 @@ static char *xmp_packet(const cp_pdf_meta *meta, const char *iso, const char *do
                      doc_id, inst_id);
     /* Padding lets an editor update the packet in place, as XMP recommends. */
     for (int i = 0; i < 20; i++)
-        cp_strbuf_puts(&b, "                                                                    \n");
+        cp_strbuf_puts(&b,
+                       "                                                                    \n");
     cp_strbuf_puts(&b, "<?xpacket end=\"w\"?>");
     return cp_strbuf_steal(&b);
 }
@@ -340,12 +351,9 @@ static void info_dict(qpdf_data q, const cp_pdf_meta *meta, const char *pdfdate)
     qpdf_oh info = qpdf_oh_new_dictionary(q);
     struct {
         const char *key, *val;
-    } text[] = {{"/Title", meta->title},
-                {"/Author", meta->author},
-                {"/Subject", meta->subject},
-                {"/Keywords", meta->keywords},
-                {"/Creator", meta->creator},
-                {"/Producer", meta->creator}};
+    } text[] = {{"/Title", meta->title},     {"/Author", meta->author},
+                {"/Subject", meta->subject}, {"/Keywords", meta->keywords},
+                {"/Creator", meta->creator}, {"/Producer", meta->creator}};
     for (size_t i = 0; i < CP_ARRAY_LEN(text); i++)
         if (text[i].val)
             qpdf_oh_replace_key(q, info, text[i].key, qpdf_oh_new_unicode_string(q, text[i].val));
@@ -365,8 +373,7 @@ static void output_intent(qpdf_data q, const icc *profile)
                         qpdf_oh_new_unicode_string(q, profile->name));
     qpdf_oh_replace_key(q, oi, "/OutputCondition", qpdf_oh_new_unicode_string(q, profile->name));
     qpdf_oh_replace_key(q, oi, "/Info", qpdf_oh_new_unicode_string(q, profile->name));
-    qpdf_oh_replace_key(q, oi, "/RegistryName",
-                        qpdf_oh_new_string(q, "http://www.color.org"));
+    qpdf_oh_replace_key(q, oi, "/RegistryName", qpdf_oh_new_string(q, "http://www.color.org"));
     qpdf_oh_replace_key(q, oi, "/DestOutputProfile", icc_stream(q, profile));
     qpdf_oh arr = qpdf_oh_new_array(q);
     qpdf_oh_append_item(q, arr, qpdf_make_indirect_object(q, oi));

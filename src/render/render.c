@@ -110,14 +110,30 @@ static cache_entry *surface_for(cp_render_cache *rc, const cp_image *img,
 static void orientation_matrix(int o, double w, double h, cairo_matrix_t *m)
 {
     switch (o) {
-    case 2: cairo_matrix_init(m, -1, 0, 0, 1, w, 0); break;
-    case 3: cairo_matrix_init(m, -1, 0, 0, -1, w, h); break;
-    case 4: cairo_matrix_init(m, 1, 0, 0, -1, 0, h); break;
-    case 5: cairo_matrix_init(m, 0, 1, 1, 0, 0, 0); break;
-    case 6: cairo_matrix_init(m, 0, 1, -1, 0, h, 0); break;
-    case 7: cairo_matrix_init(m, 0, -1, -1, 0, h, w); break;
-    case 8: cairo_matrix_init(m, 0, -1, 1, 0, 0, w); break;
-    default: cairo_matrix_init_identity(m); break;
+    case 2:
+        cairo_matrix_init(m, -1, 0, 0, 1, w, 0);
+        break;
+    case 3:
+        cairo_matrix_init(m, -1, 0, 0, -1, w, h);
+        break;
+    case 4:
+        cairo_matrix_init(m, 1, 0, 0, -1, 0, h);
+        break;
+    case 5:
+        cairo_matrix_init(m, 0, 1, 1, 0, 0, 0);
+        break;
+    case 6:
+        cairo_matrix_init(m, 0, 1, -1, 0, h, 0);
+        break;
+    case 7:
+        cairo_matrix_init(m, 0, -1, -1, 0, h, w);
+        break;
+    case 8:
+        cairo_matrix_init(m, 0, -1, 1, 0, 0, w);
+        break;
+    default:
+        cairo_matrix_init_identity(m);
+        break;
     }
 }
 
@@ -172,8 +188,7 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
             break;
         case CP_ITEM_DOT:
             cairo_new_sub_path(cr);
-            cairo_arc(cr, it->x, it->y, it->ring ? it->w - it->stroke_pt / 2 : it->w, 0,
-                      2 * G_PI);
+            cairo_arc(cr, it->x, it->y, it->ring ? it->w - it->stroke_pt / 2 : it->w, 0, 2 * G_PI);
             if (it->ring) {
                 cairo_set_line_width(cr, it->stroke_pt);
                 cairo_stroke(cr);

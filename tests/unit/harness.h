@@ -12,7 +12,7 @@ static int cp_test_run, cp_test_failed;
         cp_test_run++;                                                                             \
         if (!(cond)) {                                                                             \
             cp_test_failed++;                                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
             fprintf(stderr, __VA_ARGS__);                                                          \
             fputc('\n', stderr);                                                                   \
         }                                                                                          \
