@@ -394,7 +394,9 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     double limit = st->max_word_space > 0 ? st->max_word_space : 1e9;
     /* Each candidate owns copies: `text` and `map` stay this function's until the end. */
     build(ts, req, fd, para, size_pt, first, cp_xstrdup(text), dup_map(map, len), 0, space, best);
-    if (!req->no_wrap && badness(best, limit) > 0) {
+    /* The search costs up to nine more settings: worth it for a paragraph of copy, not for a
+     * runaway one that cannot fit anyway. */
+    if (!req->no_wrap && badness(best, limit) > 0 && best->lines <= 40) {
         static const double deltas[] = {-5, 5, -10, 10};
         for (int tie = 0; tie < 2 && badness(best, limit) > 0; tie++) {
             size_t tries = tie ? CP_ARRAY_LEN(deltas) + 1 : CP_ARRAY_LEN(deltas);
@@ -571,8 +573,11 @@ bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt
         }
         if (size - 0.25 < min - 1e-9)
             break;
+        /* Height goes roughly with the square of the size (more lines, each taller): when even
+         * the smallest size cannot come near, go straight there to report. */
+        double best_case = out->height * (min / size) * (min / size);
         cp_block_finish(out);
-        size -= 0.25;
+        size = best_case > max_height * 1.5 ? min : size - 0.25;
     }
     double over = out->height - max_height;
     int lines_over = (int)ceil(over / out->leading_pt - 1e-9);

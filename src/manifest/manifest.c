@@ -56,6 +56,21 @@ static bool resolve_file(ctx *c, const cp_node *v, const char *key, const char *
     return true;
 }
 
+/* No frame of a calendar page holds more than a few thousand characters: far longer text is a
+ * mistake (a pasted document), reported at once rather than laid out for minutes. */
+static void limit_length(ctx *c, cp_str *s, const char *key, size_t max)
+{
+    size_t n = s->s ? strlen(s->s) : 0;
+    if (n > max) {
+        cp_error(c->d, s->pos, "'%s' is %zu bytes long; calpress sets at most %zu in one field",
+                 key, n, max);
+        s->s = NULL;
+    }
+}
+
+#define CP_MAX_STORY_TEXT 20000
+#define CP_MAX_PRESS_TEXT 200000
+
 static void read_photo(ctx *c, const cp_node *m, const char *dir, cp_photo *ph, bool required)
 {
     static const char *const fits[] = {"fill", "contain", NULL};
@@ -93,6 +108,7 @@ static void read_photo(ctx *c, const cp_node *m, const char *dir, cp_photo *ph, 
     if (cp_schema_enum(c->d, m, "fit", fits, &fit))
         ph->fit = (cp_fit)fit;
     cp_schema_str(c->a, c->d, m, "photo_credit", false, &ph->credit);
+    limit_length(c, &ph->credit, "photo_credit", 500);
 }
 
 static void read_language(ctx *c, const cp_node *m, cp_str *out)
@@ -116,6 +132,10 @@ static void read_story_fields(ctx *c, const cp_node *m, const char *dir, cp_stor
     cp_schema_str(c->a, c->d, m, "headline", true, &st->headline);
     cp_schema_str(c->a, c->d, m, "quote", false, &st->quote);
     cp_schema_str(c->a, c->d, m, "body", true, &st->body);
+    limit_length(c, &st->name, "name", 1000);
+    limit_length(c, &st->headline, "headline", 2000);
+    limit_length(c, &st->quote, "quote", CP_MAX_STORY_TEXT);
+    limit_length(c, &st->body, "body", CP_MAX_STORY_TEXT);
     read_language(c, m, &st->language);
     read_photo(c, m, dir, &st->photo, true);
 }
@@ -210,6 +230,8 @@ static void read_holidays(ctx *c, const cp_node *root)
         cp_pos dpos;
         bool ok = cp_schema_date(c->d, h, "date", true, &hol.date, &dpos);
         ok = cp_schema_str(c->a, c->d, h, "name", true, &hol.name) && ok;
+        limit_length(c, &hol.name, "name", 500);
+        ok = ok && hol.name.s;
         int k;
         if (cp_schema_enum(c->d, h, "kind", kinds, &k))
             hol.kind = (cp_holiday_kind)k;
@@ -256,12 +278,18 @@ static void read_press(ctx *c, const cp_node *root)
     cp_schema_date(c->d, m, "date", true, &pr->date, &pr->date_pos);
     cp_schema_str(c->a, c->d, m, "body", true, &pr->body);
     cp_schema_str(c->a, c->d, m, "footnote", false, &pr->footnote);
+    limit_length(c, &pr->body, "body", CP_MAX_PRESS_TEXT);
+    limit_length(c, &pr->headline, "headline", 2000);
+    limit_length(c, &pr->place, "place", 500);
+    limit_length(c, &pr->footnote, "footnote", 2000);
     const cp_node *about = cp_node_lookup(m, "about");
     if (about) {
         static const char *const akeys[] = {"heading", "body", NULL};
         if (cp_schema_map(c->d, about, "'about'", akeys)) {
             cp_schema_str(c->a, c->d, about, "heading", true, &pr->about_heading);
             cp_schema_str(c->a, c->d, about, "body", true, &pr->about_body);
+            limit_length(c, &pr->about_heading, "heading", 2000);
+            limit_length(c, &pr->about_body, "body", CP_MAX_STORY_TEXT);
         }
     }
     const cp_node *cs = cp_node_lookup(m, "contacts");
@@ -281,6 +309,10 @@ static void read_press(ctx *c, const cp_node *root)
             cp_schema_str(c->a, c->d, e, "role", false, &ct->role);
             cp_schema_str(c->a, c->d, e, "phone", false, &ct->phone);
             cp_schema_str(c->a, c->d, e, "email", false, &ct->email);
+            limit_length(c, &ct->name, "name", 500);
+            limit_length(c, &ct->role, "role", 500);
+            limit_length(c, &ct->phone, "phone", 500);
+            limit_length(c, &ct->email, "email", 500);
         }
     }
 }
@@ -379,6 +411,9 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
     cp_schema_str(a, d, root, "title", true, &cal->title);
     cp_schema_str(a, d, root, "subtitle", false, &cal->subtitle);
     cp_schema_str(a, d, root, "organisation", true, &cal->organisation);
+    limit_length(&c, &cal->title, "title", 1000);
+    limit_length(&c, &cal->subtitle, "subtitle", 1000);
+    limit_length(&c, &cal->organisation, "organisation", 1000);
     cp_schema_int(d, root, "year", true, CP_YEAR_MIN, CP_YEAR_MAX, &cal->year, &cal->year_pos);
     cal->language.s = "en";
     cal->language.pos = root->pos;
@@ -419,6 +454,8 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
     if (back && cp_schema_map(d, back, "'back'", back_keys)) {
         cp_schema_str(a, d, back, "about", false, &cal->back_about);
         cp_schema_str(a, d, back, "footnote", false, &cal->back_footnote);
+        limit_length(&c, &cal->back_about, "about", CP_MAX_STORY_TEXT);
+        limit_length(&c, &cal->back_footnote, "footnote", 2000);
     }
     read_press(&c, root);
     read_output(&c, root);

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Pathological inputs (after cmark's pathological tests): each must end quickly with exit 1 and
+a diagnostic, never hang or crash. usage: pathological.py CALPRESS SOURCE_DIR"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+LIMIT_S = 10
+
+
+def main():
+    calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
+    tmp = tempfile.mkdtemp(prefix="calpress-patho-")
+    shutil.copytree(os.path.join(src, "stories"), os.path.join(tmp, "s"),
+                    ignore=shutil.ignore_patterns("photos"))
+    os.symlink(os.path.join(src, "stories", "photos"), os.path.join(tmp, "s", "photos"))
+    base = open(os.path.join(tmp, "s", "calendar.yaml"), encoding="utf-8").read()
+    neha = open(os.path.join(tmp, "s", "neha.yaml"), encoding="utf-8").read()
+    cases = {}
+    words = " ".join(f"word{i}" for i in range(300000))
+    cases["huge-body"] = ("neha.yaml", neha.split("body: |")[0] + "body: |\n  " + words +
+                          "\nphoto: photos/neha.jpg\n", "'body' is")
+    cases["huge-scalar-key"] = ("calendar.yaml", base + "x" * 5_000_000 + ": 1\n",
+                                "could not find expected ':'")
+    cases["huge-scalar-value"] = ("calendar.yaml", base.replace(
+        "title: Champions of Hope", "title: " + "x" * 5_000_000), "bytes long")
+    cases["many-holidays"] = ("calendar.yaml", base.replace(
+        "holidays:\n", "holidays:\n" + "".join(
+            f"  - date: 2021-03-{1 + i % 28:02d}\n    name: H{i}\n" for i in range(20000))),
+        "do not fit frame 'holidays'")
+    cases["deep-flow"] = ("calendar.yaml", base + "deep: " + "[" * 100000 + "]" * 100000 + "\n",
+                          "nesting deeper than 64 levels")
+    cases["deep-block"] = ("calendar.yaml", base + "".join(
+        "  " * i + f"k{i}:\n" for i in range(5000)), "nesting deeper than 64 levels")
+    cases["alias-bomb"] = ("calendar.yaml", base + "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",
+                           "aliases")
+    passed = failed = 0
+    for name, (file, text, expect) in cases.items():
+        d = os.path.join(tmp, name)
+        shutil.copytree(os.path.join(tmp, "s"), d, symlinks=True)
+        with open(os.path.join(d, file), "w", encoding="utf-8") as f:
+            f.write(text)
+        start = time.monotonic()
+        try:
+            r = subprocess.run([calpress, "check", "calendar.yaml"], cwd=d, capture_output=True,
+                               text=True, timeout=LIMIT_S * 3)
+            took = time.monotonic() - start
+            ok = r.returncode == 1 and expect in r.stderr and took < LIMIT_S
+            why = f"exit {r.returncode}, {took:.2f} s, stderr {r.stderr[:300]!r}"
+        except subprocess.TimeoutExpired:
+            ok, why = False, "timed out"
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: {why if not ok else f'{time.monotonic() - start:.2f} s'}")
+        passed += ok
+        failed += not ok
+    if not failed:
+        shutil.rmtree(tmp)
+    print(f"manifest/pathological: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
