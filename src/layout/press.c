@@ -119,6 +119,14 @@ static void set_plain(cp_layout_ctx *lc, const cp_style *st, double width, const
     cp_set_plain(lc->ts, &req, text, b);
 }
 
+/* One unwrapped line: labels, dates, names in the letterhead and folios. */
+static void set_line(cp_layout_ctx *lc, const cp_style *st, const char *text, cp_pos src,
+                     const char *what, cp_block *b)
+{
+    cp_text_req req = {st, lc->cal->language.s, 1e5, NULL, src, what, true};
+    cp_set_plain(lc->ts, &req, text, b);
+}
+
 static const char *long_date(cp_layout_ctx *lc, cp_date d)
 {
     return cp_arena_printf(lc->arena, "%s %s %s", cp_locale_number(&lc->locale, lc->arena, d.day),
@@ -140,13 +148,13 @@ static void letterhead(cp_layout_ctx *lc, cp_page *page, const cp_layout *l)
     cp_block_finish(&b);
     const char *label = "Press Release";
     double w = cp_measure(lc->ts, ls, cal->language.s, label);
-    set_plain(lc, ls, w + 1, label, pr->date_pos, "label", &b);
+    set_line(lc, ls, label, pr->date_pos, "label", &b);
     double lh = b.height;
     cp_block_place(&b, page, "letterhead", f->x + f->w - w, f->y, ls->color);
     cp_block_finish(&b);
     const char *date = long_date(lc, pr->date);
     w = cp_measure(lc->ts, ds, cal->language.s, date);
-    set_plain(lc, ds, w + 1, date, pr->date_pos, "date", &b);
+    set_line(lc, ds, date, pr->date_pos, "date", &b);
     cp_block_place(&b, page, "letterhead", f->x + f->w - w, f->y + lh + 2, ds->color);
     cp_block_finish(&b);
     cp_page_line(page, "letterhead", f->x, f->y + f->h, f->x + f->w, f->y + f->h, 1.0, l->accent);
@@ -270,7 +278,7 @@ static void folios(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, size_t fi
                                 cp_locale_number(&lc->locale, lc->arena, (int)(i - first + 1)),
                                 cp_locale_number(&lc->locale, lc->arena, (int)total));
             double w = cp_measure(lc->ts, st, lc->cal->language.s, folio);
-            set_plain(lc, st, w + 1, folio, lc->cal->organisation.pos, "folio", &b);
+            set_line(lc, st, folio, lc->cal->organisation.pos, "folio", &b);
             cp_block_place(&b, page, "folio", f->x + f->w - w, f->y, st->color);
             cp_block_finish(&b);
         }
