@@ -41,6 +41,7 @@ typedef struct cp_page {
     const char *label;                  /* "cover", "January", "press 1" ... */
     double trim_w, trim_h, bleed, slug; /* media = trim + 2 * (bleed + slug) */
     bool crop_marks;                    /* the pdf step draws crop marks in the slug */
+    bool registration_marks;            /* ... and registration targets on each side */
     cp_item *items;
     size_t n, cap;
 } cp_page;

@@ -81,6 +81,7 @@ typedef struct cp_layout {
     double bleed, safe, slug;
     cp_pos bleed_pos, safe_pos;
     bool crop_marks;
+    bool registration_marks; /* targets centred on each side, in the slug */
     cp_color accent, ink, grey, muted, paper, band;
     bool neighbours;                       /* show neighbouring months' days (muted) */
     bool smart_punctuation;                /* straight quotes, -- and ... become typographic */

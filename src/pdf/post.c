@@ -209,6 +209,27 @@ static void crop_marks(qpdf_data q, qpdf_oh page, const cp_page *p, qpdf_oh all)
                              y + dy * (b + len));
         }
     }
+    if (p->registration_marks) {
+        /* A target centred on each side, in the slug: a circle and a cross, 0.25 pt. */
+        double r = 2.5 * 72 / 25.4, arm = 4.0 * 72 / 25.4, k = 0.5523 * r;
+        double away = b + arm + 2 * 72 / 25.4; /* the inner arm ends 2 mm outside the bleed */
+        double cx[4] = {mw / 2, mw / 2, o - away, mw - o + away};
+        double cy[4] = {o - away, mh - o + away, mh / 2, mh / 2};
+        for (int t = 0; t < 4; t++) {
+            double x = cx[t], y = cy[t];
+            if (x - arm < 0 || y - arm < 0 || x + arm > mw || y + arm > mh)
+                continue; /* no room in this slug */
+            cp_strbuf_printf(&s, "%.3f %.3f m %.3f %.3f l S %.3f %.3f m %.3f %.3f l S\n", x - arm,
+                             y, x + arm, y, x, y - arm, x, y + arm);
+            cp_strbuf_printf(&s,
+                             "%.3f %.3f m %.3f %.3f %.3f %.3f %.3f %.3f c %.3f %.3f %.3f %.3f "
+                             "%.3f %.3f c %.3f %.3f %.3f %.3f %.3f %.3f c %.3f %.3f %.3f %.3f "
+                             "%.3f %.3f c S\n",
+                             x + r, y, x + r, y + k, x + k, y + r, x, y + r, x - k, y + r, x - r,
+                             y + k, x - r, y, x - r, y - k, x - k, y - r, x, y - r, x + k, y - r,
+                             x + r, y - k, x + r, y);
+        }
+    }
     cp_strbuf_puts(&s, "Q\n");
     qpdf_oh_replace_key(q, colorspaces(q, page), "/CalpressAll", all);
     /* cairo's content may leave its graphics state changed: wrap it in q ... Q first. */
