@@ -96,12 +96,10 @@ const char *cp_fonts_font_family(PangoFont *font)
     return (const char *)fam;
 }
 
-/* Is name one of the comma-separated families (trimmed, case-insensitive)? */
-static bool listed(const char *families, const char *name)
+bool cp_fonts_family_next(const char **cursor, const char **name, size_t *len)
 {
-    size_t n = strlen(name);
-    const char *p = families;
-    while (*p) {
+    const char *p = *cursor;
+    while (p && *p) {
         while (*p == ' ' || *p == ',')
             p++;
         const char *e = p;
@@ -110,10 +108,25 @@ static bool listed(const char *families, const char *name)
         const char *t = e;
         while (t > p && t[-1] == ' ')
             t--;
-        if ((size_t)(t - p) == n && strncasecmp(p, name, n) == 0)
+        *cursor = e;
+        if (t > p) {
+            *name = p;
+            *len = (size_t)(t - p);
             return true;
+        }
         p = e;
     }
+    return false;
+}
+
+/* Is name one of the comma-separated families (case-insensitive)? */
+static bool listed(const char *families, const char *name)
+{
+    size_t n = strlen(name), len;
+    const char *cursor = families, *f;
+    while (cp_fonts_family_next(&cursor, &f, &len))
+        if (len == n && strncasecmp(f, name, n) == 0)
+            return true;
     return false;
 }
 

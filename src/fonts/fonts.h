@@ -22,6 +22,10 @@ PangoFontMap *cp_fonts_lookup_map(cp_fonts *f);
 /* True if fontconfig knows a font whose family is exactly `family` (case-insensitive). */
 bool cp_fonts_has_family(cp_fonts *f, const char *family);
 
+/* Steps through a comma-separated family list: sets *name and *len to the next family, trimmed,
+ * and advances *cursor. Returns false at the end. */
+bool cp_fonts_family_next(const char **cursor, const char **name, size_t *len);
+
 /* The (first) family name of the font file behind a Pango font; borrowed from font. */
 const char *cp_fonts_font_family(PangoFont *font);
 /* True if any of the font file's family names (a face may have several, e.g. "EB Garamond" and

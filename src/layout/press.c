@@ -40,25 +40,6 @@ static void flow_new_page(flow *f)
     f->at_top = true;
 }
 
-static void place_range(flow *f, cp_block *b, size_t from, size_t to, double shift, double x,
-                        const char *tag, cp_color color)
-{
-    cp_page *page = flow_page(f);
-    for (size_t i = from; i < to; i++) {
-        cp_set_line *sl = &b->lines[i];
-        cp_item *it = cp_page_add(page, CP_ITEM_TEXT, tag);
-        it->x = f->frame->x + x + sl->x;
-        it->y = f->frame->y + shift + sl->baseline;
-        it->w = sl->width;
-        it->color = color;
-        it->line = sl->line;
-        it->layout = sl->layout;
-        it->text = sl->text;
-        sl->line = NULL;
-        sl->layout = NULL;
-    }
-}
-
 /* Flows a block's lines into the frame, breaking across pages between lines but never leaving
  * a single line of it alone at a page's foot or head. keep = the block may not break at all. */
 static void flow_block(flow *f, cp_block *b, double space_before, bool keep, const char *tag,
@@ -96,7 +77,8 @@ static void flow_block(flow *f, cp_block *b, double space_before, bool keep, con
                 continue;
             }
         }
-        place_range(f, b, i, i + n_fit, shift, x, tag, color);
+        cp_block_place_range(b, i, i + n_fit, flow_page(f), tag, f->frame->x + x,
+                             f->frame->y + shift, color);
         f->y = shift + b->lines[i + n_fit - 1].baseline + (b->height - b->lines[b->n - 1].baseline);
         f->at_top = false;
         i += n_fit;

@@ -38,28 +38,17 @@ void cp_typesetter_finish(cp_typesetter *ts)
 bool cp_typesetter_check_style(cp_typesetter *ts, const cp_style *st)
 {
     bool ok = true;
-    const char *p = st->family;
-    while (p && *p) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        const char *e = p;
-        while (*e && *e != ',')
-            e++;
-        const char *t = e;
-        while (t > p && t[-1] == ' ')
-            t--;
-        if (t > p) {
-            char *fam = cp_arena_strndup(ts->arena, p, (size_t)(t - p));
-            if (!cp_fonts_has_family(ts->fonts, fam)) {
-                cp_error(ts->diags, st->pos,
-                         "style '%s' asks for font family '%s', which is not installed", st->name,
-                         fam);
-                cp_note(ts->diags, st->pos,
-                        "install it, or put its font files in calpress's fonts/ folder");
-                ok = false;
-            }
+    const char *cursor = st->family, *f;
+    size_t len;
+    while (cp_fonts_family_next(&cursor, &f, &len)) {
+        char *fam = cp_arena_strndup(ts->arena, f, len);
+        if (!cp_fonts_has_family(ts->fonts, fam)) {
+            cp_error(ts->diags, st->pos,
+                     "style '%s' asks for font family '%s', which is not installed", st->name, fam);
+            cp_note(ts->diags, st->pos,
+                    "install it, or put its font files in calpress's fonts/ folder");
+            ok = false;
         }
-        p = e;
     }
     return ok;
 }
@@ -596,9 +585,10 @@ bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt
     return false;
 }
 
-void cp_block_place(cp_block *b, cp_page *page, const char *tag, double x, double y, cp_color color)
+void cp_block_place_range(cp_block *b, size_t from, size_t to, cp_page *page, const char *tag,
+                          double x, double y, cp_color color)
 {
-    for (size_t i = 0; i < b->n; i++) {
+    for (size_t i = from; i < to && i < b->n; i++) {
         cp_set_line *sl = &b->lines[i];
         cp_item *it = cp_page_add(page, CP_ITEM_TEXT, tag);
         it->x = x + sl->x;
@@ -611,6 +601,11 @@ void cp_block_place(cp_block *b, cp_page *page, const char *tag, double x, doubl
         sl->line = NULL;
         sl->layout = NULL;
     }
+}
+
+void cp_block_place(cp_block *b, cp_page *page, const char *tag, double x, double y, cp_color color)
+{
+    cp_block_place_range(b, 0, b->n, page, tag, x, y, color);
 }
 
 double cp_measure(cp_typesetter *ts, const cp_style *st, const char *lang, const char *text)

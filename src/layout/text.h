@@ -84,6 +84,9 @@ void cp_block_warn(cp_typesetter *ts, const cp_text_req *req, const cp_block *b)
 /* Moves the block's lines onto the page at (x, y) as text items (the page takes the refs). */
 void cp_block_place(cp_block *b, cp_page *page, const char *tag, double x, double y,
                     cp_color color);
+/* The same for lines [from, to) only. */
+void cp_block_place_range(cp_block *b, size_t from, size_t to, cp_page *page, const char *tag,
+                          double x, double y, cp_color color);
 
 /* Width of a single line of plain text in a style at its size. */
 double cp_measure(cp_typesetter *ts, const cp_style *st, const char *lang, const char *text);
