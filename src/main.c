@@ -71,7 +71,8 @@ static const command commands[] = {
      "usage: calpress check MANIFEST [--press | --placeholders] [--dump-layout FILE]\n"
      "\n"
      "Reports every problem in the manifest and the files it names, then lays out every page\n"
-     "and prints, for each text frame, the lines used of the lines available and the size set.\n"
+     "and prints, for each text frame, the lines used of the lines available, the size set,\n"
+     "about how many more words fit, and notes (shrunk to fit, runts, loose lines).\n"
      "\n"
      "  --press             check as for the printer: preflight findings are errors\n"
      "  --placeholders      accept missing photos (as render --placeholders does)\n"
@@ -379,12 +380,14 @@ static int cmd_render(int argc, char **argv)
 
 static void print_fit_report(const cp_fit_reports *fits)
 {
-    printf("%-10s %-10s %9s %10s  %s\n", "page", "frame", "lines", "size", "notes");
+    printf("%-10s %-12s %9s %10s %10s  %s\n", "page", "frame", "lines", "size", "room",
+           "notes");
     for (size_t i = 0; i < fits->n; i++) {
         const cp_fit_report *f = &fits->items[i];
-        char lines[32], size[32], notes[64] = "";
+        char lines[32], size[32], room[32], notes[64] = "";
         snprintf(lines, sizeof lines, "%d/%d", f->lines_used, f->lines_available);
         snprintf(size, sizeof size, "%.2fpt", f->size_pt);
+        snprintf(room, sizeof room, "~%d words", f->words_left);
         if (f->shrunk)
             snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "shrunk from %.2fpt ",
                      f->nominal_pt);
@@ -393,7 +396,8 @@ static void print_fit_report(const cp_fit_reports *fits)
                      f->runts == 1 ? "" : "s");
         if (f->loose)
             snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%d loose ", f->loose);
-        printf("%-10s %-10s %9s %10s  %s\n", f->page, f->frame, lines, size, notes);
+        printf("%-10s %-12s %9s %10s %10s  %s\n", f->page, f->frame, lines, size,
+               f->lines_used < f->lines_available ? room : "full", notes);
     }
 }
 

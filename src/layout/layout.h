@@ -36,6 +36,7 @@ typedef struct cp_fit_report {
     double size_pt, nominal_pt;
     bool shrunk;
     int runts, loose;
+    int words_left; /* about how many more words the free lines hold; 0 when full */
 } cp_fit_report;
 
 typedef struct cp_fit_reports {

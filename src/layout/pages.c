@@ -152,6 +152,18 @@ void cp_lc_report(cp_layout_ctx *lc, const char *page, const char *frame, const 
     r->shrunk = b->shrunk;
     r->runts = b->runts;
     r->loose = b->loose;
+    /* Room left, in the words of this frame's own lines: what an editor can still add. */
+    size_t words = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        bool in = false;
+        for (const char *p = b->lines[i].text; p && *p; p++) {
+            bool sp = *p == ' ';
+            words += !sp && !in;
+            in = !sp;
+        }
+    }
+    int free_lines = r->lines_available - r->lines_used;
+    r->words_left = b->n && free_lines > 0 ? (int)(words * (size_t)free_lines / b->n) : 0;
 }
 
 /* Sets text into a frame, copy-fitting within the style's size range; nothing is ever clipped. */
