@@ -25,7 +25,8 @@
  * head-and-shoulders shape (the focal element), a vignette and film grain.
  * For each file written one line goes to stdout:
  *   neha.jpg 3600x2790 focus 0.38 0.33
- * giving the normalised centre of the focal element for the layout manifest.
+ * giving the normalised centre of the focal element for the layout manifest
+ * (for a --mark image, the mark's centre, to four decimals).
  *
  * Everything is computed row by row with precomputed separable tables, so
  * there is no full-frame buffer and no convolution.  All randomness comes from
@@ -835,10 +836,10 @@ static void cmyk_row(int w, unsigned char *out)
 {
     for (int x = 0; x < w; x++) {
         int left = x < w / 2;
-        out[4 * x + 0] = left ? 0 : 255;   /* C */
-        out[4 * x + 1] = left ? 255 : 0;   /* M */
-        out[4 * x + 2] = 255;              /* Y */
-        out[4 * x + 3] = 255;              /* K */
+        out[4 * x + 0] = left ? 0 : 255; /* C */
+        out[4 * x + 1] = left ? 255 : 0; /* M */
+        out[4 * x + 2] = 255;            /* Y */
+        out[4 * x + 3] = 255;            /* K */
     }
 }
 
@@ -846,8 +847,8 @@ static void cmyk_row(int w, unsigned char *out)
 static void write_exif_orientation(j_compress_ptr cinfo, int orientation)
 {
     static const unsigned char head[] = {
-        'E', 'x', 'i', 'f', 0, 0,     /* APP1 identifier */
-        'M', 'M', 0x00, 0x2A,         /* TIFF header, big-endian */
+        'E',  'x',  'i',  'f',  0, 0, /* APP1 identifier */
+        'M',  'M',  0x00, 0x2A,       /* TIFF header, big-endian */
         0x00, 0x00, 0x00, 0x08,       /* offset of IFD0 */
         0x00, 0x01,                   /* one entry */
         0x01, 0x12,                   /* tag 0x0112 Orientation */
@@ -866,8 +867,7 @@ static void write_exif_orientation(j_compress_ptr cinfo, int orientation)
 
 /* Renders one image and writes it to path via a temporary file and rename,
  * so a half-written JPEG never sits under the final name. Returns 0 or -1. */
-static int write_photo(const char *path, int w, int h, uint32_t seed, int palette,
-                       const Extras *ex)
+static int write_photo(const char *path, int w, int h, uint32_t seed, int palette, const Extras *ex)
 {
     Scene *scene = malloc(sizeof *scene);
     if (!scene) {

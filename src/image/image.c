@@ -60,13 +60,26 @@ bool cp_image_jpeg_is_adobe(const unsigned char *p, size_t len)
     return false;
 }
 
-/* A complete JPEG ends with EOI (FF D9), perhaps followed by padding. */
+/* A complete JPEG has an end-of-image marker (FF D9) after its first scan. Inside scan data an
+ * FF byte is always followed by 00 or a restart marker, so the first FF D9 after the SOS is the
+ * end. What follows it (a phone's motion-photo video, vendor trailers) is not our concern. */
 static bool jpeg_complete(const unsigned char *p, size_t len)
 {
-    size_t n = len;
-    while (n > 2 && (p[n - 1] == 0x00 || p[n - 1] == 0x0A || p[n - 1] == 0x0D || p[n - 1] == 0x20))
-        n--;
-    return n >= 4 && p[n - 2] == 0xFF && p[n - 1] == 0xD9;
+    size_t i = 2;
+    while (i + 4 <= len && p[i] == 0xFF) {
+        unsigned m = p[i + 1];
+        if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) {
+            i += 2;
+            continue;
+        }
+        if (m == 0xDA)
+            break;
+        i += 2 + (((size_t)p[i + 2] << 8) | p[i + 3]);
+    }
+    for (; i + 1 < len; i++)
+        if (p[i] == 0xFF && p[i + 1] == 0xD9)
+            return true;
+    return false;
 }
 
 static bool probe_jpeg(cp_image *img, cp_pos at, cp_diags *d)

@@ -43,7 +43,7 @@ bool cp_typesetter_check_style(cp_typesetter *ts, const cp_style *st)
     while (cp_fonts_family_next(&cursor, &f, &len)) {
         char *fam = cp_arena_strndup(ts->arena, f, len);
         if (!cp_fonts_has_family(ts->fonts, fam)) {
-            cp_error(ts->diags, st->pos,
+            cp_error(ts->diags, st->family_pos.file ? st->family_pos : st->pos,
                      "style '%s' asks for font family '%s', which is not installed", st->name, fam);
             cp_note(ts->diags, st->pos,
                     "install it, or put its font files in calpress's fonts/ folder");

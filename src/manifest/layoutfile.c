@@ -189,7 +189,7 @@ static void apply_style(cp_layout *l, cp_arena *a, cp_diags *d, const char *name
             s = *base;
     }
     if (cp_schema_str(a, d, m, "family", false, &str))
-        s.family = str.s, s.set |= CP_STYLE_SET_FAMILY;
+        s.family = str.s, s.family_pos = str.pos, s.set |= CP_STYLE_SET_FAMILY;
     if (cp_schema_length(d, m, "size", 1, &s.size_pt, NULL))
         s.set |= CP_STYLE_SET_SIZE;
     if (cp_schema_length(d, m, "min_size", 1, &s.min_size_pt, NULL))

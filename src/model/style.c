@@ -11,6 +11,7 @@ void cp_style_merge(cp_style *dst, const cp_style *src)
     if (src->set & (bit))                                                                          \
         dst->field = src->field;
     M(CP_STYLE_SET_FAMILY, family)
+    M(CP_STYLE_SET_FAMILY, family_pos)
     M(CP_STYLE_SET_SIZE, size_pt)
     M(CP_STYLE_SET_MIN_SIZE, min_size_pt)
     M(CP_STYLE_SET_LEADING, leading_pt)

@@ -23,6 +23,7 @@ typedef struct cp_style {
     const char *name;
     cp_pos pos;         /* where it was (last) defined */
     const char *family; /* comma-separated: the first is the face, the rest per-script fallbacks */
+    cp_pos family_pos;  /* where family was set, for font errors */
     double size_pt, min_size_pt, leading_pt;
     int weight; /* 100..900 */
     bool italic;
