@@ -125,7 +125,8 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
         double top = list_top + (double)(k % (size_t)per_col) * hs->leading_pt;
         k++;
         bool obs = h->kind == CP_OBSERVANCE;
-        dot(page, "holiday-mark", x + 1.8, top + ascent_of(hs) * 0.5, 1.8, l->accent, obs);
+        /* Centred on the lowercase letters: the baseline less half an x-height. */
+        dot(page, "holiday-mark", x + 1.8, top + hs->size_pt * 0.70, 1.8, l->accent, obs);
         const char *num = cp_locale_number(&lc->locale, lc->arena, h->date.day);
         put_text(lc, page, "holiday", hs, num, x + 8 + hs->size_pt * 1.2, top,
                  obs ? hs->color : l->accent, true);

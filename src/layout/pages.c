@@ -411,38 +411,33 @@ static void layout_cover(cp_layout_ctx *lc, cp_doc *doc)
                 cal->organisation.pos, "organisation", NULL);
 }
 
-/* The person's name, large, with the pseudonym asterisk as a raised accent mark. */
+/* The person's name, large. A pseudonym gets the copy's own mark, an asterisk before the name
+ * ("*Neha"), raised and in the accent colour, hanging in the margin so the name itself stays
+ * on the column's edge. */
 static void story_name(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_story *st,
                        const char *lang)
 {
-    double used = 0;
     cp_richtext rt;
     cp_para para = {cp_arena_strdup(lc->arena, st->name.s), NULL, 0, 1};
     rt.paras = &para;
     rt.n_paras = 1;
+    size_t first = page->n;
     frame_text(lc, page, l, "month", "name", "name", &rt, st->name.pos, "name", lang, NULL, NULL,
-               &used);
-    if (!st->pseudonym)
+               NULL);
+    if (!st->pseudonym || page->n == first)
         return;
-    const cp_frame *f = cp_lc_frame(lc, l, "month", "name");
     const cp_style *ns = cp_lc_style(lc, l, "name");
     const cp_style *ms = cp_lc_style(lc, l, "pseudonym_mark");
     cp_text_req req = {ms, lang, 100, NULL, st->name.pos, "pseudonym mark", true};
     cp_block b;
     cp_set_plain(lc->ts, &req, "*", &b);
-    /* The name's first baseline: the last text item placed for the name frame. */
-    double base = f->y;
-    for (size_t i = page->n; i-- > 0;)
-        if (page->items[i].kind == CP_ITEM_TEXT && strcmp(page->items[i].tag, "name") == 0) {
-            base = page->items[i].y;
-            used = page->items[i].x - f->x + page->items[i].w;
-            break;
-        }
-    double raise = ns->size_pt * 0.42;
-    if (b.n)
+    const cp_item *name = &page->items[first]; /* the name's first line */
+    if (b.n) {
         b.lines[0].baseline = 0;
-    cp_block_place(&b, page, "pseudonym", f->x + used + ns->size_pt * 0.04, base - raise,
-                   ms->color);
+        double w = b.lines[0].width;
+        cp_block_place(&b, page, "pseudonym", name->x - w - ns->size_pt * 0.03,
+                       name->y - ns->size_pt * 0.38, ms->color);
+    }
     cp_block_finish(&b);
 }
 

@@ -547,10 +547,12 @@ def check_text(ctx, chk, tmp):
 
     # Contacts: names, roles and phone numbers in order; an e-mail address may only be broken
     # after its '@' or before a '.', and never with a hyphen (the reader would type it).
+    # Contacts are set in columns side by side, so a text extractor may read them row by row:
+    # each contact's own words must be there in order, whatever the columns' interleaving.
     contacts = s.press.get("contacts") or []
-    check_words(chk, "press release: contacts (name, role, phone)",
-                "\n".join(f"{c.get('name', '')} {c.get('role', '')} {c.get('phone', '')}"
-                          for c in contacts), text)
+    for c in contacts:
+        check_words(chk, f"press release: contact {c.get('name', '')} (name, role, phone)",
+                    f"{c.get('name', '')} {c.get('role', '')} {c.get('phone', '')}", text)
     lines = [ln.strip() for ln in unicodedata.normalize("NFKC", text).split("\n")]
     for c in contacts:
         email = c.get("email")
