@@ -33,6 +33,9 @@ void cp_typesetter_finish(cp_typesetter *ts)
     if (ts->ctx)
         g_object_unref(ts->ctx);
     cp_hyph_free(ts->hyph);
+    free(ts->metrics);
+    if (ts->lines_cache)
+        g_hash_table_destroy(ts->lines_cache);
     memset(ts, 0, sizeof *ts);
 }
 
@@ -354,11 +357,34 @@ typedef struct kp_node {
     bool active;
 } kp_node;
 
-static double x_at(PangoLayout *l, size_t index)
+/* The x position of every byte of a one-line layout, in one pass over its runs (asking Pango
+ * for each index separately walks the line from its start every time). LTR text only, as
+ * calpress's languages are. */
+static double *x_positions(PangoLayout *one, const char *text, size_t len)
 {
-    PangoRectangle r;
-    pango_layout_index_to_pos(l, (int)index, &r);
-    return r.x / (double)PANGO_SCALE;
+    double *x = cp_xcalloc(len + 1, sizeof *x);
+    PangoLayoutLine *line = pango_layout_get_line_readonly(one, 0);
+    double pos = 0;
+    size_t filled = 0;
+    for (GSList *r = line ? line->runs : NULL; r; r = r->next) {
+        PangoGlyphItem *run = r->data;
+        int n = run->item->num_chars;
+        int *widths = cp_xmalloc((size_t)(n > 0 ? n : 1) * sizeof *widths);
+        pango_glyph_item_get_logical_widths(run, text, widths);
+        const char *p = text + run->item->offset;
+        for (int k = 0; k < n; k++) {
+            const char *next = g_utf8_next_char(p);
+            for (const char *q = p; q < next && (size_t)(q - text) <= len; q++)
+                x[q - text] = pos;
+            pos += widths[k] / (double)PANGO_SCALE;
+            p = next;
+        }
+        filled = (size_t)(p - text);
+        free(widths);
+    }
+    for (size_t i = filled; i <= len; i++)
+        x[i] = pos;
+    return x;
 }
 
 /* Turns text into boxes, glue and penalties measured from a one-line setting. */
@@ -366,9 +392,8 @@ static size_t kp_items(PangoLayout *one, const char *text, double hyphen_w, kp_i
 {
     size_t len = strlen(text), n = 0, cap = 64;
     kp_item *it = cp_xmalloc(cap * sizeof *it);
-    PangoRectangle logical;
-    pango_layout_get_extents(one, NULL, &logical);
-    double total = logical.width / (double)PANGO_SCALE;
+    double *xs = x_positions(one, text, len);
+    double total = xs[len];
 #define KP_PUSH(...)                                                                               \
     do {                                                                                           \
         cp_grow((void **)&it, &cap, n + 1, sizeof *it);                                            \
@@ -385,11 +410,11 @@ static size_t kp_items(PangoLayout *one, const char *text, double hyphen_w, kp_i
             c == 0xE2 && (unsigned char)text[i + 1] == 0x80 && (unsigned char)text[i + 2] == 0xA8;
         bool end = i == len;
         if (space || soft || hard || end) {
-            double x0 = x_at(one, box_start), x1 = end ? total : x_at(one, i);
+            double x0 = xs[box_start], x1 = end ? total : xs[i];
             if (i > box_start)
                 KP_PUSH(KP_BOX, x1 - x0, 0, 0, false, box_start, i - box_start, letters);
             if (space) {
-                double w = (i + 1 <= len ? x_at(one, i + 1) : total) - x1;
+                double w = (i + 1 <= len ? xs[i + 1] : total) - x1;
                 KP_PUSH(KP_GLUE, w, w * 0.6, 0, false, i, 1, 0);
                 i += 1;
             } else if (soft) {
@@ -412,7 +437,7 @@ static size_t kp_items(PangoLayout *one, const char *text, double hyphen_w, kp_i
         size_t step = (size_t)(g_utf8_next_char(text + i) - (text + i));
         letters++;
         if (dash && i > box_start && i + step < len && text[i + step] != ' ') {
-            double x0 = x_at(one, box_start), x1 = x_at(one, i + step);
+            double x0 = xs[box_start], x1 = xs[i + step];
             KP_PUSH(KP_BOX, x1 - x0, 0, 0, false, box_start, i + step - box_start, letters);
             KP_PUSH(KP_PENALTY, 0, 0, 50, c == '-', i + step, 0, 0);
             box_start = i + step;
@@ -421,6 +446,7 @@ static size_t kp_items(PangoLayout *one, const char *text, double hyphen_w, kp_i
         i += step;
     }
 #undef KP_PUSH
+    free(xs);
     *out = it;
     return n;
 }
@@ -683,7 +709,8 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     } else {
         text = cp_xstrdup(para->text);
     }
-    double space = space_width(ts, fd, size_pt);
+    bool measure_spaces = st->align == CP_ALIGN_JUSTIFY && !req->no_wrap;
+    double space = measure_spaces ? space_width(ts, fd, size_pt) : size_pt * 0.25;
     double limit = st->max_word_space > 0 ? st->max_word_space : 1e9;
     /* Candidates, best kept: Pango's greedy breaks; for justified copy the whole-paragraph
      * breaker; then, while any line is stretched past 130 % or the paragraph ends in a runt, both
@@ -694,8 +721,8 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     bool justify = st->align == CP_ALIGN_JUSTIFY && !req->no_wrap && base_lines > 1;
     static const double deltas[] = {0, -5, 5, -10, 10};
     for (size_t k = 0; k < CP_ARRAY_LEN(deltas) && !req->no_wrap; k++) {
-        if (k > 0 && best->max_loose <= 130 && !best->runt)
-            break;
+        if (best->max_loose <= (k == 0 ? 125 : 130) && !best->runt)
+            break; /* good enough: the search is for paragraphs that need it */
         for (int kind = 0; kind < 3; kind++) {
             char *t2 = NULL;
             size_t *m2 = NULL;
@@ -726,6 +753,42 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     free(map);
 }
 
+/* Ascent and descent of a font description's first family, cached per description: a month
+ * page sets hundreds of small texts in a handful of fonts. */
+static void font_metrics(cp_typesetter *ts, const PangoFontDescription *fd, double *ascent,
+                         double *descent)
+{
+    char *key = pango_font_description_to_string(fd);
+    for (size_t i = 0; i < ts->n_metrics; i++) {
+        if (strcmp(ts->metrics[i].key, key) == 0) {
+            *ascent = ts->metrics[i].ascent;
+            *descent = ts->metrics[i].descent;
+            g_free(key);
+            return;
+        }
+    }
+    double size_pt = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
+    *ascent = size_pt * 0.8;
+    *descent = size_pt * 0.25;
+    PangoFontDescription *pfd = pango_font_description_copy(fd);
+    const char *family = pango_font_description_get_family(fd);
+    const char *comma = family ? strchr(family, ',') : NULL;
+    char *first = comma ? g_strndup(family, (gsize)(comma - family)) : g_strdup(family);
+    pango_font_description_set_family(pfd, first);
+    PangoFontMetrics *m = pango_context_get_metrics(ts->ctx, pfd, NULL);
+    if (m) {
+        *ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
+        *descent = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
+        pango_font_metrics_unref(m);
+    }
+    g_free(first);
+    pango_font_description_free(pfd);
+    cp_grow((void **)&ts->metrics, &ts->cap_metrics, ts->n_metrics + 1, sizeof *ts->metrics);
+    ts->metrics[ts->n_metrics++] =
+        (cp_font_metrics){cp_arena_strdup(ts->arena, key), *ascent, *descent};
+    g_free(key);
+}
+
 void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double size_pt,
                  cp_block *out)
 {
@@ -738,22 +801,8 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
     PangoFontDescription *fd = style_font(st, size_pt);
     /* Baselines follow the style's first family, whatever script a line holds: a Bengali word
      * in an English frame must not push the frame's first baseline down. */
-    double ascent = size_pt * 0.8, descent = size_pt * 0.25;
-    {
-        PangoFontDescription *pfd = pango_font_description_copy(fd);
-        const char *comma = strchr(st->family, ',');
-        char *first_family =
-            comma ? g_strndup(st->family, (gsize)(comma - st->family)) : g_strdup(st->family);
-        pango_font_description_set_family(pfd, first_family);
-        PangoFontMetrics *m = pango_context_get_metrics(ts->ctx, pfd, NULL);
-        if (m) {
-            ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
-            descent = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
-            pango_font_metrics_unref(m);
-        }
-        g_free(first_family);
-        pango_font_description_free(pfd);
-    }
+    double ascent, descent;
+    font_metrics(ts, fd, &ascent, &descent);
     double y = 0; /* baseline of the previous line; 0 before the first */
     bool first_line = true;
     for (size_t pi = 0; pi < rt->n_paras; pi++) {
@@ -819,8 +868,47 @@ void cp_block_warn(cp_typesetter *ts, const cp_text_req *req, const cp_block *b)
     }
 }
 
+/* Copies a block, taking new references to its lines. */
+static void block_copy(const cp_block *src, cp_block *dst)
+{
+    *dst = *src;
+    dst->cap = dst->n;
+    dst->lines = cp_xmalloc((src->n ? src->n : 1) * sizeof *dst->lines);
+    for (size_t i = 0; i < src->n; i++) {
+        dst->lines[i] = src->lines[i];
+        pango_layout_line_ref(dst->lines[i].line);
+        g_object_ref(dst->lines[i].layout);
+    }
+}
+
+static void cached_block_free(gpointer p)
+{
+    cp_block_finish(p);
+    free(p);
+}
+
 void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, cp_block *out)
 {
+    /* Single unwrapped lines (day numbers, labels) repeat hundreds of times: set each once. */
+    char *key = NULL;
+    if (req->no_wrap && !strchr(text, '\n')) {
+        const cp_style *st = req->style;
+        PangoFontDescription *fd = style_font(st, st->size_pt);
+        char *desc = pango_font_description_to_string(fd);
+        pango_font_description_free(fd);
+        key = g_strdup_printf("%s|%g|%s|%d|%s|%s", desc, st->tracking,
+                              st->features ? st->features : "", st->uppercase, req->lang, text);
+        g_free(desc);
+        if (!ts->lines_cache)
+            ts->lines_cache =
+                g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_block_free);
+        cp_block *hit = g_hash_table_lookup(ts->lines_cache, key);
+        if (hit) {
+            block_copy(hit, out);
+            g_free(key);
+            return;
+        }
+    }
     cp_richtext rt;
     size_t n = 1;
     for (const char *p = text; *p; p++)
@@ -839,7 +927,15 @@ void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, c
             break;
         p = e + 1;
     }
+    size_t errors = ts->diags->n_errors;
     cp_set_rich(ts, req, &rt, req->style->size_pt, out);
+    if (key && ts->diags->n_errors == errors) {
+        cp_block *keep = cp_xmalloc(sizeof *keep);
+        block_copy(out, keep);
+        g_hash_table_insert(ts->lines_cache, key, keep);
+    } else {
+        g_free(key);
+    }
 }
 
 static size_t count_words(const cp_richtext *rt)

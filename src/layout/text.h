@@ -14,10 +14,18 @@
 #include "model/richtext.h"
 #include "model/style.h"
 
+typedef struct cp_font_metrics {
+    const char *key; /* the font description, as Pango writes it */
+    double ascent, descent;
+} cp_font_metrics;
+
 typedef struct cp_typesetter {
     cp_fonts *fonts;
-    PangoContext *ctx; /* owned */
-    cp_hyph *hyph;     /* owned */
+    cp_font_metrics *metrics; /* cache; owned */
+    size_t n_metrics, cap_metrics;
+    GHashTable *lines_cache; /* single lines already set: key -> cp_block (owned) */
+    PangoContext *ctx;       /* owned */
+    cp_hyph *hyph;           /* owned */
     cp_arena *arena;
     cp_diags *diags;
 } cp_typesetter;
