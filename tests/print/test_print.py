@@ -605,9 +605,14 @@ def xmp_prop(root, name):
     return None
 
 
-def find_cmyk_profile(tmp):
-    """A CMYK output profile: one installed in /usr/share/color/icc, else a minimal made-up one
-    (a 128-byte header with 'acsp' and colour space 'CMYK', and an empty tag table)."""
+def find_cmyk_profile(tmp, calpress=None):
+    """A CMYK output profile: the FOGRA39 profile the build makes with ArgyllCMS (beside the
+    calpress binary), one installed in /usr/share/color/icc, else a minimal made-up one (a
+    128-byte header with 'acsp' and colour space 'CMYK', and an empty tag table)."""
+    if calpress:
+        built = os.path.join(os.path.dirname(os.path.abspath(calpress)), "FOGRA39L.icc")
+        if os.path.exists(built):
+            return built, False
     d = "/usr/share/color/icc"
     for root, _, files in os.walk(d):
         for fn in sorted(files):
@@ -776,7 +781,7 @@ def check_pdfx(ctx, chk, tmp):
     press_headline = yaml_top_scalar(os.path.join(ctx.src, "stories", "press-release.yaml"),
                                      "headline")
     cal, pr = render_sample(ctx, chk, os.path.join(tmp, "srgb"))
-    icc, made = find_cmyk_profile(tmp)
+    icc, made = find_cmyk_profile(tmp, ctx.calpress)
     chk.note(("made a minimal CMYK profile header " if made else "using the CMYK profile ") + icc)
     cmyk_cal, cmyk_pr = render_sample(ctx, chk, os.path.join(tmp, "cmyk"),
                                       ["--icc", icc, "--condition", "FOGRA39"])
