@@ -304,29 +304,33 @@ static void build(cp_typesetter *ts, const cp_text_req *req, PangoFontDescriptio
     c->max_loose = 0;
     if (!justify)
         return;
-    PangoLayout *nat =
-        make_layout(ts, req, fd, text, para, map, size_pt, first, false, extra_tracking);
-    int n = pango_layout_get_line_count(nat);
-    for (int i = 0; i + 1 < n && i < c->lines; i++) {
-        PangoLayoutLine *line = pango_layout_get_line_readonly(nat, i);
-        PangoRectangle logical;
-        pango_layout_line_get_extents(line, NULL, &logical);
-        double natural = logical.width / (double)PANGO_SCALE;
-        double avail = req->width - (i == 0 && !first ? st->indent_pt * size_pt / st->size_pt : 0);
-        const char *s = text + line->start_index;
-        int len = line->length, spaces = 0;
-        while (len > 0 && s[len - 1] == ' ')
-            len--;
-        for (int k = 0; k < len; k++)
-            spaces += s[k] == ' ';
-        if (spaces == 0)
+    /* Pango justifies by widening the space glyphs: their width over a natural word space is
+     * the line's looseness, read straight off the justified layout. */
+    double natural = space + (st->tracking + extra_tracking) / 1000.0 * size_pt;
+    for (int i = 0; i + 1 < c->lines; i++) {
+        PangoLayoutLine *line = pango_layout_get_line_readonly(c->layout, i);
+        int end = line->start_index + line->length;
+        while (end > line->start_index && text[end - 1] == ' ')
+            end--;
+        double sum = 0;
+        int spaces = 0;
+        for (GSList *r = line->runs; r; r = r->next) {
+            PangoGlyphItem *run = r->data;
+            for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+                int at = run->item->offset + run->glyphs->log_clusters[g];
+                if (at < end && text[at] == ' ') {
+                    sum += run->glyphs->glyphs[g].geometry.width / (double)PANGO_SCALE;
+                    spaces++;
+                }
+            }
+        }
+        if (spaces == 0 || natural <= 0)
             continue;
-        double pct = (space * spaces + (avail - natural)) / spaces / space * 100;
+        double pct = sum / spaces / natural * 100;
         c->loose[i] = pct;
         if (pct > c->max_loose)
             c->max_loose = pct;
     }
-    g_object_unref(nat);
 }
 
 /* ---- Optimal line breaking (Knuth and Plass, "Breaking paragraphs into lines", 1981) ----
