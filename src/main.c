@@ -380,8 +380,7 @@ static int cmd_render(int argc, char **argv)
 
 static void print_fit_report(const cp_fit_reports *fits)
 {
-    printf("%-10s %-12s %9s %10s %10s  %s\n", "page", "frame", "lines", "size", "room",
-           "notes");
+    printf("%-10s %-12s %9s %10s %10s  %s\n", "page", "frame", "lines", "size", "room", "notes");
     for (size_t i = 0; i < fits->n; i++) {
         const cp_fit_report *f = &fits->items[i];
         char lines[32], size[32], room[32], notes[64] = "";
@@ -391,6 +390,9 @@ static void print_fit_report(const cp_fit_reports *fits)
         if (f->shrunk)
             snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "shrunk from %.2fpt ",
                      f->nominal_pt);
+        if (f->tightened)
+            snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
+                     "leading %.2fpt (from %.2fpt) ", f->leading_pt, f->nominal_leading_pt);
         if (f->runts)
             snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%d runt%s ", f->runts,
                      f->runts == 1 ? "" : "s");

@@ -34,7 +34,8 @@ typedef struct cp_fit_report {
     const char *page, *frame;
     int lines_used, lines_available;
     double size_pt, nominal_pt;
-    bool shrunk;
+    double leading_pt, nominal_leading_pt;
+    bool shrunk, tightened;
     int runts, loose;
     int words_left; /* about how many more words the free lines hold; 0 when full */
 } cp_fit_report;

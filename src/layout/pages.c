@@ -150,6 +150,9 @@ void cp_lc_report(cp_layout_ctx *lc, const char *page, const char *frame, const 
     r->size_pt = b->size_pt;
     r->nominal_pt = st->size_pt;
     r->shrunk = b->shrunk;
+    r->tightened = b->tightened;
+    r->leading_pt = b->leading_pt;
+    r->nominal_leading_pt = st->leading_pt;
     r->runts = b->runts;
     r->loose = b->loose;
     /* Room left, in the words of this frame's own lines: what an editor can still add. */

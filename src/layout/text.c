@@ -972,6 +972,23 @@ bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt
             out->shrunk = size < st->size_pt - 1e-9;
             return true;
         }
+        /* At the full size, a leading range comes first: tighter leading keeps every line
+         * break (only baselines move), so the block is adjusted, not set again. */
+        double min_lead = st->min_leading_pt > 0 ? st->min_leading_pt : st->leading_pt;
+        if (size == st->size_pt && min_lead < out->leading_pt && out->n > 1) {
+            double cut = (out->height - max_height) / (double)(out->n - 1);
+            double lead = floor((out->leading_pt - cut) * 4 + 1e-9) / 4; /* 0.25 pt steps */
+            if (lead >= min_lead - 1e-9 && lead < out->leading_pt) {
+                double d = out->leading_pt - lead;
+                for (size_t i = 0; i < out->n; i++)
+                    out->lines[i].baseline -= (double)i * d;
+                out->height -= (double)(out->n - 1) * d;
+                out->leading_pt = lead;
+                out->tightened = true;
+                if (out->height <= max_height + 0.01)
+                    return true;
+            }
+        }
         if (size - 0.25 < min - 1e-9)
             break;
         /* Height goes roughly with the square of the size (more lines, each taller): when even

@@ -56,7 +56,8 @@ typedef struct cp_block {
     double size_pt; /* the size used */
     double leading_pt;
     bool shrunk;
-    int runts; /* paragraphs ending in one short word */
+    bool tightened; /* leading reduced within the style's min_leading to fit */
+    int runts;      /* paragraphs ending in one short word */
     int loose; /* justified lines stretched past the style's limit */
 } cp_block;
 

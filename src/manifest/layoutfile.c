@@ -158,6 +158,7 @@ static void apply_style(cp_layout *l, cp_arena *a, cp_diags *d, const char *name
                                        "size",
                                        "min_size",
                                        "leading",
+                                       "min_leading",
                                        "weight",
                                        "italic",
                                        "color",
@@ -196,6 +197,8 @@ static void apply_style(cp_layout *l, cp_arena *a, cp_diags *d, const char *name
         s.set |= CP_STYLE_SET_MIN_SIZE;
     if (cp_schema_length(d, m, "leading", 1, &s.leading_pt, NULL))
         s.set |= CP_STYLE_SET_LEADING;
+    if (cp_schema_length(d, m, "min_leading", 1, &s.min_leading_pt, NULL))
+        s.set |= CP_STYLE_SET_MIN_LEADING;
     double w;
     if (cp_schema_number(d, m, "weight", 100, 900, &w))
         s.weight = (int)w, s.set |= CP_STYLE_SET_WEIGHT;

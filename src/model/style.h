@@ -24,7 +24,7 @@ typedef struct cp_style {
     cp_pos pos;         /* where it was (last) defined */
     const char *family; /* comma-separated: the first is the face, the rest per-script fallbacks */
     cp_pos family_pos;  /* where family was set, for font errors */
-    double size_pt, min_size_pt, leading_pt;
+    double size_pt, min_size_pt, leading_pt, min_leading_pt;
     int weight; /* 100..900 */
     bool italic;
     cp_color color;
@@ -59,6 +59,7 @@ enum {
     CP_STYLE_SET_HYPH_BEFORE = 1u << 16,
     CP_STYLE_SET_HYPH_AFTER = 1u << 17,
     CP_STYLE_SET_MAX_WORD_SPACE = 1u << 18,
+    CP_STYLE_SET_MIN_LEADING = 1u << 19,
 };
 
 /* Copies every field that src has set onto dst and marks it set there. */
