@@ -8,6 +8,7 @@
 #include "fonts/fonts.h"
 #include "layout/layout.h"
 #include "manifest/manifest.h"
+#include "model/richtext.h"
 #include "pdf/pdf.h"
 #include "render/render.h"
 
@@ -133,24 +134,35 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
     o->dpi = 40;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        /* --name=value is the same as --name value. */
+        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+        char name[64];
+        const char *inline_value = NULL;
+        if (eq && (size_t)(eq - a) < sizeof name) {
+            memcpy(name, a, (size_t)(eq - a));
+            name[eq - a] = '\0';
+            a = name;
+            inline_value = eq + 1;
+        }
+#define NEXT_VALUE() (inline_value ? inline_value : (++i < argc ? argv[i] : NULL))
         bool render = strcmp(c->name, "render") == 0;
         bool writes = render || preview;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(c->usage, stdout);
             return -1;
         } else if (writes && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
-            if (++i >= argc)
+            const char *v = NEXT_VALUE();
+            if (!v)
                 return usage_error(c, "%s needs a folder", a);
-            o->out_dir = argv[i];
+            o->out_dir = v;
         } else if (preview && strcmp(a, "--dpi") == 0) {
             char *end;
-            if (++i >= argc)
+            const char *v = NEXT_VALUE();
+            if (!v)
                 return usage_error(c, "%s needs a number", a);
-            o->dpi = strtod(argv[i], &end);
+            o->dpi = strtod(v, &end);
             if (*end || o->dpi < 10 || o->dpi > 600)
-                return usage_error(c, "--dpi must be 10..600 (got '%s')", argv[i]);
-        } else if (writes && strncmp(a, "--output=", 9) == 0) {
-            o->out_dir = a + 9;
+                return usage_error(c, "--dpi must be 10..600 (got '%s')", v);
         } else if (render && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->quiet = true;
         } else if (strcmp(a, "--press") == 0) {
@@ -162,13 +174,17 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         } else if (strcmp(a, "--placeholders") == 0) {
             o->placeholders = true;
         } else if (render && (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0)) {
-            if (++i >= argc)
+            const char *v = NEXT_VALUE();
+            if (!v)
                 return usage_error(c, "%s needs a value", a);
-            *(a[2] == 'i' ? &o->icc : &o->condition) = argv[i];
+            *(a[2] == 'i' ? &o->icc : &o->condition) = v;
         } else if (strcmp(c->name, "check") == 0 && strcmp(a, "--dump-layout") == 0) {
-            if (++i >= argc)
+            const char *v = NEXT_VALUE();
+            if (!v)
                 return usage_error(c, "%s needs a file", a);
-            o->dump_layout = argv[i];
+            o->dump_layout = v;
+        } else if (inline_value) {
+            return usage_error(c, "option '%s' takes no value", a);
         } else if (a[0] == '-' && a[1]) {
             return usage_error(c, "unknown option '%s'", a);
         } else if (!o->manifest) {
@@ -177,6 +193,7 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             return usage_error(c, "unexpected argument '%s'", a);
         }
     }
+#undef NEXT_VALUE
     if (!o->manifest)
         return usage_error(c, "%s needs a MANIFEST file", c->name);
     if (!o->out_dir[0])
@@ -314,15 +331,29 @@ static int finish_run(run *r, int status)
     return status;
 }
 
+/* mkdir -p: every missing folder on the way. */
 static bool make_dir(const char *dir, cp_diags *d)
 {
     if (cp_path_is_dir(dir))
         return true;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        cp_error(d, cp_pos_file(dir), "cannot create the output folder: %s", strerror(errno));
-        return false;
+    char *path = cp_xstrdup(dir);
+    bool ok = true;
+    for (char *p = path + 1; ok; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (!cp_path_is_dir(path) && mkdir(path, 0777) != 0 && errno != EEXIST) {
+            cp_error(d, cp_pos_file(dir), "cannot create the output folder '%s': %s", path,
+                     strerror(errno));
+            ok = false;
+        }
+        *p = c;
+        if (c == '\0')
+            break;
     }
-    return true;
+    free(path);
+    return ok;
 }
 
 static int cmd_render(int argc, char **argv)
@@ -354,7 +385,10 @@ static int cmd_render(int argc, char **argv)
                    "profile of their press and paper (e.g. FOGRA39, FOGRA51) and give it with "
                    "--icc or the manifest's output_intent");
     cp_pdf_meta pmeta = meta;
-    pmeta.title = cal->press.headline.s;
+    /* The document title is the headline as a reader sees it: markup gone, quotes curly. */
+    cp_richtext hl;
+    cp_richtext_parse(&r.arena, cal->press.headline.s, CP_RICH_SMART, &hl);
+    pmeta.title = cp_richtext_plain(&r.arena, &hl);
     pmeta.subject = "Press release";
     cp_pdf_out outs[2];
     memset(outs, 0, sizeof outs);
@@ -367,11 +401,13 @@ static int cmd_render(int argc, char **argv)
         ok = cp_pdf_commit(&outs[i], &r.diags);
     if (ok && !o.quiet) {
         for (int i = 0; i < 2; i++)
-            printf("wrote %s (%d page%s, %.1f MB)\n", outs[i].path, outs[i].pages,
-                   outs[i].pages == 1 ? "" : "s", outs[i].bytes / 1e6);
+            printf("wrote %s (%d page%s, %.*f %s)\n", outs[i].path, outs[i].pages,
+                   outs[i].pages == 1 ? "" : "s", outs[i].bytes >= 1000000 ? 1 : 0,
+                   outs[i].bytes >= 1000000 ? outs[i].bytes / 1e6 : outs[i].bytes / 1e3,
+                   outs[i].bytes >= 1000000 ? "MB" : "kB");
         if (r.lc.placeholders)
-            printf("INCOMPLETE PROOF: %d photo%s drawn as placeholders\n", r.lc.placeholders,
-                   r.lc.placeholders == 1 ? " is" : "s are");
+            printf("INCOMPLETE PROOF: %d photo%s drawn as placeholder%s\n", r.lc.placeholders,
+                   r.lc.placeholders == 1 ? " is" : "s are", r.lc.placeholders == 1 ? "" : "s");
     }
     for (int i = 0; i < 2; i++)
         cp_pdf_discard(&outs[i]);
@@ -398,8 +434,11 @@ static void print_fit_report(const cp_fit_reports *fits)
                      f->runts == 1 ? "" : "s");
         if (f->loose)
             snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%d loose ", f->loose);
-        printf("%-10s %-12s %9s %10s %10s  %s\n", f->page, f->frame, lines, size,
-               f->lines_used < f->lines_available ? room : "full", notes);
+        size_t nl = strlen(notes);
+        while (nl && notes[nl - 1] == ' ')
+            notes[--nl] = '\0';
+        printf("%-10s %-12s %9s %10s %10s%s%s\n", f->page, f->frame, lines, size,
+               f->lines_used < f->lines_available ? room : "full", nl ? "  " : "", notes);
     }
 }
 
@@ -442,9 +481,7 @@ static int cmd_preview(int argc, char **argv)
     run_init(&r);
     if (!load_and_lay_out(&r, &o))
         return finish_run(&r, EXIT_INPUT);
-    /* "out/preview": the parent first. */
-    char *parent = cp_path_dirname(&r.arena, o.out_dir);
-    if ((strcmp(parent, ".") != 0 && !make_dir(parent, &r.diags)) || !make_dir(o.out_dir, &r.diags))
+    if (!make_dir(o.out_dir, &r.diags))
         return finish_run(&r, EXIT_INPUT);
     const cp_doc *docs[2] = {&r.calendar, &r.press};
     const char *stems[2] = {"calendar", "press-release"};

@@ -2,6 +2,7 @@
 #include "layout/display.h"
 #include "base/util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,12 @@ static void hex(FILE *out, cp_color c)
             (int)(c.b * 255 + 0.5));
 }
 
+/* -0.00 and 0.00 are one number in a dump that tests compare as text. */
+static double z(double v)
+{
+    return fabs(v) < 0.005 ? 0.0 : v;
+}
+
 void cp_doc_dump(const cp_doc *doc, FILE *out)
 {
     for (size_t i = 0; i < doc->n_pages; i++) {
@@ -90,21 +97,21 @@ void cp_doc_dump(const cp_doc *doc, FILE *out)
             fprintf(out, "  %s ", it->tag ? it->tag : "-");
             switch (it->kind) {
             case CP_ITEM_RECT:
-                fprintf(out, "rect %.2f %.2f %.2f %.2f ", it->x, it->y, it->w, it->h);
+                fprintf(out, "rect %.2f %.2f %.2f %.2f ", z(it->x), z(it->y), z(it->w), z(it->h));
                 hex(out, it->color);
                 break;
             case CP_ITEM_LINE:
-                fprintf(out, "line %.2f %.2f %.2f %.2f w %.2f ", it->x, it->y, it->x1, it->y1,
-                        it->stroke_pt);
+                fprintf(out, "line %.2f %.2f %.2f %.2f w %.2f ", z(it->x), z(it->y), z(it->x1),
+                        z(it->y1), it->stroke_pt);
                 hex(out, it->color);
                 break;
             case CP_ITEM_DOT:
-                fprintf(out, "%s %.2f %.2f r %.2f ", it->ring ? "ring" : "dot", it->x, it->y,
-                        it->w);
+                fprintf(out, "%s %.2f %.2f r %.2f ", it->ring ? "ring" : "dot", z(it->x), z(it->y),
+                        z(it->w));
                 hex(out, it->color);
                 break;
             case CP_ITEM_TEXT:
-                fprintf(out, "text %.2f %.2f w %.2f ", it->x, it->y, it->w);
+                fprintf(out, "text %.2f %.2f w %.2f ", z(it->x), z(it->y), z(it->w));
                 if (it->angle != 0)
                     fprintf(out, "angle %.1f ", it->angle);
                 hex(out, it->color);
@@ -112,8 +119,8 @@ void cp_doc_dump(const cp_doc *doc, FILE *out)
                 break;
             case CP_ITEM_IMAGE:
                 fprintf(out, "image %s clip %.2f %.2f %.2f %.2f at %.2f %.2f %.2f %.2f",
-                        it->image ? it->image->path : "?", it->x, it->y, it->w, it->h, it->img_x,
-                        it->img_y, it->img_w, it->img_h);
+                        it->image ? it->image->path : "?", z(it->x), z(it->y), z(it->w), z(it->h),
+                        z(it->img_x), z(it->img_y), z(it->img_w), z(it->img_h));
                 break;
             }
             if (it->opacity < 1)

@@ -75,6 +75,8 @@ void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, cons
 
 /* Internal to the layout layer: shared helpers of pages.c, month.c and press.c. */
 unsigned cp_lc_rich_opts(const cp_layout *l);
+/* Plain text with typographic punctuation when the layout wants it; arena-owned or text. */
+const char *cp_lc_smart(cp_layout_ctx *lc, const cp_layout *l, const char *text);
 /* Every word of two names (the person's, the organisation's), arena-owned, NULL-terminated:
  * the words hyphenation leaves whole. */
 const char *const *cp_lc_name_words(cp_layout_ctx *lc, const char *a, const char *b);

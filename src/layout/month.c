@@ -131,7 +131,9 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
         put_text(lc, page, "holiday", hs, num, x + 8 + hs->size_pt * 1.2, top,
                  obs ? hs->color : l->accent, true);
         const char *name =
-            obs ? cp_arena_printf(lc->arena, "%s (observance)", h->name.s) : h->name.s;
+            obs ? cp_arena_printf(lc->arena, "%s (%s)", cp_lc_smart(lc, l, h->name.s),
+                                  l->labels.observance)
+                : cp_lc_smart(lc, l, h->name.s);
         double w = put_text(lc, page, "holiday", hs, name, x + 12 + hs->size_pt * 1.2, top,
                             obs ? l->grey : hs->color, false);
         if (w > colw - 14 - hs->size_pt * 1.2 && cols_needed > 1)

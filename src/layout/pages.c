@@ -116,6 +116,13 @@ const char *const *cp_lc_name_words(cp_layout_ctx *lc, const char *a, const char
     return words;
 }
 
+const char *cp_lc_smart(cp_layout_ctx *lc, const cp_layout *l, const char *text)
+{
+    if (!text || !l->smart_punctuation)
+        return text;
+    return cp_richtext_smart_plain(lc->arena, text);
+}
+
 unsigned cp_lc_rich_opts(const cp_layout *l)
 {
     return l->smart_punctuation ? CP_RICH_SMART : 0;
@@ -249,7 +256,7 @@ static void placeholder(cp_layout_ctx *lc, cp_page *page, const cp_photo *ph, do
     st.leading_pt = 18;
     st.color = l->ink;
     const char *label = cp_arena_printf(
-        lc->arena, "PHOTO MISSING \xE2\x80\x94 %s \xE2\x80\x94 %.0f \xC3\x97 %.0f mm",
+        lc->arena, "%s \xE2\x80\x94 %s \xE2\x80\x94 %.0f \xC3\x97 %.0f mm", l->labels.photo_missing,
         ph->given ? ph->given : ph->path.s, w / CP_PT_PER_MM, h / CP_PT_PER_MM);
     cp_text_req req = {&st, "en", 1e5, NULL, ph->path.pos, "placeholder", true};
     cp_block b;
@@ -371,7 +378,7 @@ static void footer(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const c
     const cp_style *st = cp_lc_style(lc, l, "footer");
     cp_text_req req = {st, cal->language.s, f->w, NULL, cal->organisation.pos, "footer", true};
     cp_block b;
-    cp_set_plain(lc->ts, &req, cal->organisation.s, &b);
+    cp_set_plain(lc->ts, &req, cp_lc_smart(lc, l, cal->organisation.s), &b);
     cp_block_place(&b, page, "footer", f->x, f->y, st->color);
     cp_block_finish(&b);
     if (right) {
@@ -410,8 +417,23 @@ static void layout_cover(cp_layout_ctx *lc, cp_doc *doc)
             : cp_locale_number(&lc->locale, lc->arena, cal->year);
     frame_plain(lc, page, l, "cover", "subtitle", "cover_subtitle", sub,
                 cal->subtitle.s ? cal->subtitle.pos : cal->year_pos, "subtitle", NULL);
-    frame_plain(lc, page, l, "cover", "organisation", "cover_organisation", cal->organisation.s,
-                cal->organisation.pos, "organisation", NULL);
+    if (cal->cover_photo.credit.s && l->credits_on_page) {
+        /* The cover photo's credit, small, at the band's foot on the right. */
+        const cp_frame *of = cp_lc_frame(lc, l, "cover", "organisation");
+        const cp_style *cs = cp_lc_style(lc, l, "photo_credit");
+        const char *credit = cp_lc_smart(lc, l, cal->cover_photo.credit.s);
+        double cw = cp_measure(lc->ts, cs, cal->language.s, credit);
+        cp_text_req req = {
+            cs, cal->language.s, cw + 1, NULL, cal->cover_photo.credit.pos, "photo credit", true};
+        cp_block b;
+        cp_set_plain(lc->ts, &req, credit, &b);
+        const cp_style *os = cp_lc_style(lc, l, "cover_organisation");
+        cp_block_place(&b, page, "credit", of->x + of->w - cw, of->y, os->color);
+        cp_block_finish(&b);
+    }
+    frame_plain(lc, page, l, "cover", "organisation", "cover_organisation",
+                cp_lc_smart(lc, l, cal->organisation.s), cal->organisation.pos, "organisation",
+                NULL);
 }
 
 /* The person's name, large. A pseudonym gets the copy's own mark, an asterisk before the name
@@ -421,7 +443,7 @@ static void story_name(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, con
                        const char *lang)
 {
     cp_richtext rt;
-    cp_para para = {cp_arena_strdup(lc->arena, st->name.s), NULL, 0, 1};
+    cp_para para = {cp_arena_strdup(lc->arena, cp_lc_smart(lc, l, st->name.s)), NULL, 0, 1};
     rt.paras = &para;
     rt.n_paras = 1;
     size_t first = page->n;
@@ -497,7 +519,7 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
                                 true};
             cp_set_plain(lc->ts, &sreq, lc->locale2.months[month - 1], &b);
             double top = mf->y + base + ms->size_pt * 0.3;
-            if (top + b.height > mf->y + mf->h + 0.01)
+            if (top + b.height > mf->y + mf->h + 0.01 && month == 1)
                 cp_error(lc->diags, mf->pos,
                          "frame 'month' is too short for the month name in two languages: it "
                          "needs %.1f mm",
@@ -534,7 +556,7 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         const cp_style *hs = cp_lc_style(lc, l, "back_heading");
         cp_text_req req = {hs, cal->language.s, f->w, NULL, cal->back_about.pos, "heading", true};
         cp_block b;
-        cp_set_plain(lc->ts, &req, cal->title.s, &b);
+        cp_set_plain(lc->ts, &req, cp_lc_smart(lc, l, cal->title.s), &b);
         double h = b.height + hs->space_after_pt;
         cp_block_place(&b, page, "about", f->x, f->y, hs->color);
         cp_block_finish(&b);
@@ -546,7 +568,8 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         cp_frame sub = *f;
         sub.y += h;
         sub.h -= h;
-        cp_set_fit(lc->ts, &breq, &rt, sub.h, "about", &f->pos, &b);
+        if (cp_set_fit(lc->ts, &breq, &rt, sub.h, "about", &f->pos, &b))
+            cp_block_warn(lc->ts, &breq, &b);
         cp_lc_report(lc, page->label, "about", &b, bs, sub.h);
         cp_block_place(&b, page, "about", sub.x, sub.y, bs->color);
         cp_block_finish(&b);
@@ -558,19 +581,22 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         const cp_style *hs = cp_lc_style(lc, l, "back_heading");
         cp_text_req hreq = {hs, cal->language.s, f->w, NULL, cal->title.pos, "heading", true};
         cp_block b;
-        cp_set_plain(lc->ts, &hreq, "Photographs", &b);
+        cp_set_plain(lc->ts, &hreq, l->labels.photographs, &b);
         double h = b.height + hs->space_after_pt;
         cp_block_place(&b, page, "credits", f->x, f->y, hs->color);
         cp_block_finish(&b);
         char *lines = cp_arena_strdup(lc->arena, "");
         if (cal->cover_photo.credit.s)
-            lines = cp_arena_printf(lc->arena, "Cover \xE2\x80\x94 %s", cal->cover_photo.credit.s);
+            lines = cp_arena_printf(lc->arena, "%s \xE2\x80\x94 %s", l->labels.cover,
+                                    cp_lc_smart(lc, l, cal->cover_photo.credit.s));
         for (int m = 0; m < 12; m++) {
             const cp_story *st = &cal->months[m];
-            const char *credit = st->photo.credit.s ? st->photo.credit.s : "\xE2\x80\x94";
-            lines = cp_arena_printf(lc->arena, "%s%s%s \xE2\x80\x94 %s%s: %s", lines,
-                                    lines[0] ? "\n" : "", lc->locale.months[m],
-                                    st->pseudonym ? "*" : "", st->name.s, credit);
+            const char *credit =
+                st->photo.credit.s ? cp_lc_smart(lc, l, st->photo.credit.s) : "\xE2\x80\x94";
+            lines =
+                cp_arena_printf(lc->arena, "%s%s%s \xE2\x80\x94 %s%s: %s", lines,
+                                lines[0] ? "\n" : "", lc->locale.months[m],
+                                st->pseudonym ? "*" : "", cp_lc_smart(lc, l, st->name.s), credit);
         }
         cp_text_req req = {cs, cal->language.s, f->w, NULL, cal->title.pos, "photo credits", false};
         cp_set_plain(lc->ts, &req, lines, &b);
@@ -599,7 +625,7 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
                            false};
         cp_block b;
         /* The footnote is printed as written: its asterisk is the pseudonym mark, not markup. */
-        cp_set_plain(lc->ts, &req, cal->back_footnote.s, &b);
+        cp_set_plain(lc->ts, &req, cp_lc_smart(lc, l, cal->back_footnote.s), &b);
         if (b.height > f->h + 0.01)
             cp_error(lc->diags, cal->back_footnote.pos,
                      "the footnote does not fit frame 'footnote'");

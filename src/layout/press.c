@@ -129,7 +129,7 @@ static void letterhead(cp_layout_ctx *lc, cp_page *page, const cp_layout *l)
     set_plain(lc, os, f->w * 0.62, cal->organisation.s, cal->organisation.pos, "organisation", &b);
     cp_block_place(&b, page, "letterhead", f->x, f->y, os->color);
     cp_block_finish(&b);
-    const char *label = "Press Release";
+    const char *label = l->labels.press_release;
     double w = cp_measure(lc->ts, ls, cal->language.s, label);
     set_line(lc, ls, label, pr->date_pos, "label", &b);
     double lh = b.height;
@@ -201,7 +201,8 @@ static void contacts(flow *f)
         size_t k = 0;
         for (; k < cols && row * cols + k < pr->n_contacts; k++) {
             const cp_contact *c = &pr->contacts[row * cols + k];
-            set_plain(lc, ns, cw, c->name.s, c->name.pos, "contact", &names[k]);
+            set_plain(lc, ns, cw, cp_lc_smart(lc, f->l, c->name.s), c->name.pos, "contact",
+                      &names[k]);
             cp_strbuf sb;
             cp_strbuf_init(&sb);
             const cp_str *parts[] = {&c->role, &c->phone, &c->email};
@@ -252,7 +253,8 @@ static void folios(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, size_t fi
         cp_page *page = &doc->pages[i];
         const cp_frame *f = cp_lc_frame(lc, l, i == first ? "press" : "press_next", "footer");
         cp_block b;
-        set_plain(lc, st, f->w, lc->cal->organisation.s, lc->cal->organisation.pos, "footer", &b);
+        set_plain(lc, st, f->w, cp_lc_smart(lc, l, lc->cal->organisation.s),
+                  lc->cal->organisation.pos, "footer", &b);
         cp_block_place(&b, page, "footer", f->x, f->y, st->color);
         cp_block_finish(&b);
         if (total > 1) {
@@ -290,7 +292,8 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
         cp_richtext_parse(lc->arena, pr->headline.s, cp_lc_rich_opts(l), &rt);
         cp_text_req req = {hs, cal->language.s, hf->w, NULL, pr->headline.pos, "headline", false};
         cp_block b;
-        cp_set_fit(lc->ts, &req, &rt, hf->h, "headline", &hf->pos, &b);
+        if (cp_set_fit(lc->ts, &req, &rt, hf->h, "headline", &hf->pos, &b))
+            cp_block_warn(lc->ts, &req, &b);
         cp_lc_report(lc, "press 1", "headline", &b, hs, hf->h);
         cp_block_place(&b, flow_page(&f), "headline", hf->x, hf->y, hs->color);
         cp_block_finish(&b);
@@ -304,7 +307,8 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
         const cp_style *hs = cp_lc_style(lc, l, "about_heading");
         const cp_style *as = cp_lc_style(lc, l, "about_body");
         cp_block hb, first_para;
-        set_plain(lc, hs, f.frame->w, pr->about_heading.s, pr->about_heading.pos, "about", &hb);
+        set_plain(lc, hs, f.frame->w, cp_lc_smart(lc, l, pr->about_heading.s),
+                  pr->about_heading.pos, "about", &hb);
         cp_richtext about;
         cp_richtext_parse(lc->arena, pr->about_body.s, cp_lc_rich_opts(l), &about);
         /* The heading keeps with the about text's first lines: break before it if need be. */
@@ -327,7 +331,8 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
     if (pr->footnote.s) {
         const cp_style *fs = cp_lc_style(lc, l, "footnote");
         cp_block b;
-        set_plain(lc, fs, f.frame->w, pr->footnote.s, pr->footnote.pos, "footnote", &b);
+        set_plain(lc, fs, f.frame->w, cp_lc_smart(lc, l, pr->footnote.s), pr->footnote.pos,
+                  "footnote", &b);
         flow_block(&f, &b, fs->space_before_pt, true, "footnote", fs->color, 0);
         cp_block_finish(&b);
     }

@@ -34,6 +34,7 @@ void cp_typesetter_finish(cp_typesetter *ts)
         g_object_unref(ts->ctx);
     cp_hyph_free(ts->hyph);
     free(ts->metrics);
+    g_free(ts->warned_langs);
     if (ts->lines_cache)
         g_hash_table_destroy(ts->lines_cache);
     memset(ts, 0, sizeof *ts);
@@ -48,9 +49,12 @@ bool cp_typesetter_check_style(cp_typesetter *ts, const cp_style *st)
         char *fam = cp_arena_strndup(ts->arena, f, len);
         if (!cp_fonts_has_family(ts->fonts, fam)) {
             cp_error(ts->diags, st->family_pos.file ? st->family_pos : st->pos,
-                     "style '%s' asks for font family '%s', which is not installed", st->name, fam);
+                     "style '%s' asks for font family '%s', which calpress's font set-up "
+                     "(fonts/fonts.conf) does not have",
+                     st->name, fam);
             cp_note(ts->diags, st->pos,
-                    "install it, or put its font files in calpress's fonts/ folder");
+                    "put its font files in calpress's fonts/ folder, or add its folder to "
+                    "fonts/fonts.conf");
             ok = false;
         }
     }
@@ -706,6 +710,16 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     size_t len = strlen(para->text);
     size_t *map = NULL;
     char *text;
+    if (st->hyphenate && !req->no_wrap && !cp_hyph_available(ts->hyph, req->lang) &&
+        !g_strrstr(ts->warned_langs ? ts->warned_langs : "", req->lang)) {
+        cp_warning(ts->diags, st->pos,
+                   "no hyphenation dictionary for language '%s': style '%s' is set without "
+                   "hyphenation (install Debian's hyphen-%s package)",
+                   req->lang, st->name, req->lang);
+        char *w = g_strconcat(ts->warned_langs ? ts->warned_langs : "", req->lang, " ", NULL);
+        g_free(ts->warned_langs);
+        ts->warned_langs = w;
+    }
     if (st->hyphenate && !req->no_wrap) {
         cp_hyph_rules rules = {st->hyph_min_word, st->hyph_before, st->hyph_after, req->keep};
         map = cp_xmalloc((len + 1) * sizeof *map);
@@ -842,8 +856,9 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
                 sl->runt = true;
                 out->runts++;
             }
+            /* Compared as printed (whole per cent), so a message never says 105 % > 105 %. */
             if (li < pl.lines && req->style->max_word_space > 0 &&
-                pl.loose[li] > req->style->max_word_space)
+                round(pl.loose[li]) > req->style->max_word_space)
                 sl->loose = pl.loose[li];
             li++;
         } while (pango_layout_iter_next_line(it));

@@ -24,6 +24,7 @@ typedef struct cp_typesetter {
     cp_font_metrics *metrics; /* cache; owned */
     size_t n_metrics, cap_metrics;
     GHashTable *lines_cache; /* single lines already set: key -> cp_block (owned) */
+    char *warned_langs;      /* languages already warned of having no dictionary */
     PangoContext *ctx;       /* owned */
     cp_hyph *hyph;           /* owned */
     cp_arena *arena;
@@ -58,7 +59,7 @@ typedef struct cp_block {
     bool shrunk;
     bool tightened; /* leading reduced within the style's min_leading to fit */
     int runts;      /* paragraphs ending in one short word */
-    int loose; /* justified lines stretched past the style's limit */
+    int loose;      /* justified lines stretched past the style's limit */
 } cp_block;
 
 /* What to set: rich text (paragraphs with spans) in a style, for a language. */

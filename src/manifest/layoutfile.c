@@ -80,12 +80,14 @@ static cp_color *palette_slot(cp_layout *l, int i)
 }
 
 /* A colour is a palette name or #rrggbb. */
-static bool read_color(cp_layout *l, cp_diags *d, const cp_node *v, const char *key, cp_color *out)
+static bool read_color(cp_layout *l, cp_diags *d, const cp_node *v, const char *key, cp_color *out,
+                       int *ref)
 {
+    *ref = 0;
     if (v->kind == CP_NODE_SCALAR) {
         for (int i = 0; color_names[i]; i++)
             if (strcmp(v->str, color_names[i]) == 0)
-                return *out = *palette_slot(l, i), true;
+                return *out = *palette_slot(l, i), *ref = i + 1, true;
         if (parse_hex_color(v->str, out))
             return true;
     }
@@ -204,7 +206,7 @@ static void apply_style(cp_layout *l, cp_arena *a, cp_diags *d, const char *name
         s.weight = (int)w, s.set |= CP_STYLE_SET_WEIGHT;
     if (cp_schema_bool(d, m, "italic", &s.italic))
         s.set |= CP_STYLE_SET_ITALIC;
-    if ((v = cp_node_lookup(m, "color")) && read_color(l, d, v, "color", &s.color))
+    if ((v = cp_node_lookup(m, "color")) && read_color(l, d, v, "color", &s.color, &s.color_ref))
         s.set |= CP_STYLE_SET_COLOR;
     if (cp_schema_number(d, m, "tracking", -200, 1000, &s.tracking))
         s.set |= CP_STYLE_SET_TRACKING;
@@ -242,14 +244,36 @@ static void apply_style(cp_layout *l, cp_arena *a, cp_diags *d, const char *name
         dst->min_size_pt = dst->size_pt;
 }
 
+static bool known_style(const char *name)
+{
+    for (const char *const *s = calendar_styles; *s; s++)
+        if (strcmp(*s, name) == 0)
+            return true;
+    for (const char *const *s = press_styles; *s; s++)
+        if (strcmp(*s, name) == 0)
+            return true;
+    return false;
+}
+
 static void apply_styles(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *m)
 {
     if (m->kind != CP_NODE_MAP) {
         cp_error(d, m->pos, "'styles' must be a map of style names");
         return;
     }
-    for (size_t i = 0; i < m->n; i++)
-        apply_style(l, a, d, m->keys[i]->str, m->vals[i]);
+    for (size_t i = 0; i < m->n; i++) {
+        const char *name = m->keys[i]->str;
+        /* A style calpress does not use may be a based_on parent; a near miss is a typo. */
+        if (!known_style(name)) {
+            const char *s = cp_suggest(name, calendar_styles);
+            if (!s)
+                s = cp_suggest(name, press_styles);
+            if (s)
+                cp_warning(d, m->keys[i]->pos, "calpress uses no style '%s'; did you mean '%s'?",
+                           name, s);
+        }
+        apply_style(l, a, d, name, m->vals[i]);
+    }
 }
 
 static void apply_frames(cp_layout *l, cp_diags *d, const cp_node *m)
@@ -305,6 +329,16 @@ bool cp_layout_apply(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *root
         apply_colors(l, d, v);
     if ((v = cp_node_lookup(root, "grid")))
         apply_grid(l, d, v);
+    if ((v = cp_node_lookup(root, "labels"))) {
+        static const char *const lkeys[] = {"photographs",   "cover",         "observance",
+                                            "press_release", "photo_missing", NULL};
+        const char **slots[] = {&l->labels.photographs, &l->labels.cover, &l->labels.observance,
+                                &l->labels.press_release, &l->labels.photo_missing};
+        if (cp_schema_map(d, v, "labels", lkeys))
+            for (int i = 0; lkeys[i]; i++)
+                if (cp_schema_str(a, d, v, lkeys[i], false, &s))
+                    *slots[i] = s.s;
+    }
     if ((v = cp_node_lookup(root, "styles")))
         apply_styles(l, a, d, v);
     if ((v = cp_node_lookup(root, "frames")))
@@ -396,6 +430,13 @@ static bool check(const cp_layout *l, cp_diags *d, const char *const *pages,
                 ok = false;
             }
         }
+    }
+    for (size_t i = 0; i < l->n_styles; i++) {
+        const cp_style *st = &l->styles[i];
+        if (st->leading_pt < st->size_pt * 0.95)
+            cp_warning(d, st->pos,
+                       "style '%s' has %.4gpt leading for %.4gpt type: its lines overlap", st->name,
+                       st->leading_pt, st->size_pt);
     }
     for (const char *const *s = styles; *s; s++) {
         if (!cp_layout_lookup_style(l, *s)) {

@@ -374,6 +374,7 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
             cal->layout.bleed_pos = bpos;
         }
     }
+    cp_layout_resolve_colors(&cal->layout);
     cp_layout_check_calendar(&cal->layout, c->d);
 
     cp_str press = {cal->layout.press_layout ? cal->layout.press_layout : "a4-press",
@@ -385,8 +386,10 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
         return;
     }
     cp_layout_init(&cal->press_layout);
-    if (cp_layout_load(&cal->press_layout, c->a, c->d, ppath, &press.pos))
+    if (cp_layout_load(&cal->press_layout, c->a, c->d, ppath, &press.pos)) {
+        cp_layout_resolve_colors(&cal->press_layout);
         cp_layout_check_press(&cal->press_layout, c->d);
+    }
 }
 
 bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *path,

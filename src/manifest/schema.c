@@ -92,12 +92,16 @@ bool cp_schema_str(cp_arena *a, cp_diags *d, const cp_node *map, const char *key
     const cp_node *v = want(d, map, key, required);
     if (!v)
         return false;
-    if (!cp_value_str(a, d, v, key, out))
+    cp_str got;
+    if (!cp_value_str(a, d, v, key, &got))
         return false;
-    if (required && out->s[strspn(out->s, " \t\r\n")] == '\0') {
-        cp_error(d, v->pos, "'%s' is empty", key);
+    if (got.s[strspn(got.s, " \t\r\n")] == '\0') {
+        /* An empty optional text is no text: `subtitle: ""` prints nothing, not a dash. */
+        if (required)
+            cp_error(d, v->pos, "'%s' is empty", key);
         return false;
     }
+    *out = got;
     return true;
 }
 

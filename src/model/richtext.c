@@ -192,3 +192,49 @@ char *cp_richtext_plain(cp_arena *a, const cp_richtext *rt)
     cp_strbuf_finish(&s);
     return r;
 }
+
+char *cp_richtext_smart_plain(cp_arena *a, const char *text)
+{
+    cp_strbuf b;
+    cp_strbuf_init(&b);
+    const char *p = text;
+    while (*p == ' ' || *p == '\t')
+        p++; /* indentation would make a code block */
+    bool line_start = true;
+    for (; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        /* cmark's smart punctuation works on ' " - and .; the rest of ASCII punctuation is
+         * escaped so it prints as itself, as are a list's "- " and "1." at a line's start. */
+        bool punct = c < 0x80 && strchr("!#$%&()*+,/:;<=>?@[\\]^_`{|}~", c) && c != '\0';
+        bool list_dash = line_start && c == '-' && (p[1] == ' ' || p[1] == '\0');
+        bool list_num = line_start && c >= '0' && c <= '9';
+        if (list_num) {
+            const char *q = p;
+            while (*q >= '0' && *q <= '9')
+                q++;
+            cp_strbuf_add(&b, p, (size_t)(q - p));
+            if (*q == '.' || *q == ')')
+                cp_strbuf_putc(&b, '\\');
+            p = q - 1;
+            line_start = false;
+            continue;
+        }
+        if (punct || list_dash)
+            cp_strbuf_putc(&b, '\\');
+        cp_strbuf_putc(&b, (char)c);
+        line_start = c == '\n';
+    }
+    cp_richtext rt;
+    cp_richtext_parse(a, b.data ? b.data : "", CP_RICH_SMART, &rt);
+    cp_strbuf_finish(&b);
+    cp_strbuf out;
+    cp_strbuf_init(&out);
+    for (size_t i = 0; i < rt.n_paras; i++) {
+        if (i)
+            cp_strbuf_putc(&out, ' ');
+        cp_strbuf_puts(&out, rt.paras[i].text);
+    }
+    char *r = cp_arena_strdup(a, out.data ? out.data : "");
+    cp_strbuf_finish(&out);
+    return r;
+}

@@ -36,6 +36,11 @@ enum {
  * Everything is allocated in the arena. */
 void cp_richtext_parse(cp_arena *a, const char *src, unsigned opts, cp_richtext *out);
 
+/* A plain (not markup) text with typographic punctuation only: quotes, apostrophes, dashes and
+ * ellipses as cmark's smart punctuation sets them, every other character as written (markup
+ * characters are escaped before cmark sees them). Arena-owned. */
+char *cp_richtext_smart_plain(cp_arena *a, const char *text);
+
 /* All paragraphs' text joined with "\n\n" (arena-owned), for tests and text dumps. */
 char *cp_richtext_plain(cp_arena *a, const cp_richtext *rt);
 

@@ -19,6 +19,7 @@ void cp_style_merge(cp_style *dst, const cp_style *src)
     M(CP_STYLE_SET_WEIGHT, weight)
     M(CP_STYLE_SET_ITALIC, italic)
     M(CP_STYLE_SET_COLOR, color)
+    M(CP_STYLE_SET_COLOR, color_ref)
     M(CP_STYLE_SET_TRACKING, tracking)
     M(CP_STYLE_SET_ALIGN, align)
     M(CP_STYLE_SET_FEATURES, features)
@@ -55,6 +56,11 @@ void cp_layout_init(cp_layout *l)
     l->neighbours = true;
     l->smart_punctuation = true;
     l->credits_on_page = l->credits_on_back = true;
+    l->labels.photographs = "Photographs";
+    l->labels.cover = "Cover";
+    l->labels.observance = "observance";
+    l->labels.press_release = "Press Release";
+    l->labels.photo_missing = "PHOTO MISSING";
     l->rule_pt = 0.35;
 }
 
@@ -73,6 +79,18 @@ static cp_style default_style(const char *name)
     s.hyph_after = 3;
     s.max_word_space = 200;
     return s;
+}
+
+void cp_layout_resolve_colors(cp_layout *l)
+{
+    const cp_color palette[] = {l->accent, l->ink, l->grey, l->muted, l->paper, l->band};
+    for (size_t i = 0; i < l->n_styles; i++) {
+        cp_style *st = &l->styles[i];
+        if (!(st->set & CP_STYLE_SET_COLOR))
+            st->color = l->ink;
+        else if (st->color_ref > 0 && st->color_ref <= (int)(sizeof palette / sizeof *palette))
+            st->color = palette[st->color_ref - 1];
+    }
 }
 
 const cp_style *cp_layout_lookup_style(const cp_layout *l, const char *name)

@@ -28,6 +28,7 @@ typedef struct cp_style {
     int weight; /* 100..900 */
     bool italic;
     cp_color color;
+    int color_ref;   /* 1 + palette index when the colour was given by name, else 0 */
     double tracking; /* thousandths of an em */
     cp_align align;
     const char *features; /* OpenType features, e.g. "onum, kern" */
@@ -89,6 +90,10 @@ typedef struct cp_layout {
     bool smart_punctuation;                /* straight quotes, -- and ... become typographic */
     const char *second_language;           /* month names also in this language, beneath; or NULL */
     bool credits_on_page, credits_on_back; /* photo credits: along the photo, on the back */
+    /* Words calpress prints itself, so a layout in another language can say them. */
+    struct {
+        const char *photographs, *cover, *observance, *press_release, *photo_missing;
+    } labels;
     cp_pos second_language_pos;
     double rule_pt; /* grid hairlines; 0 for none */
     cp_style *styles;
@@ -99,6 +104,9 @@ typedef struct cp_layout {
 
 /* Built-in defaults: A3 portrait, 3 mm bleed, neutral palette, no frames or styles. */
 void cp_layout_init(cp_layout *l);
+/* Gives every style that names a palette colour (or none: ink) that colour: call after the
+ * layout file and the manifest's overrides are merged, so a changed palette reaches them. */
+void cp_layout_resolve_colors(cp_layout *l);
 /* Borrowed pointers, or NULL when the layout has no such style or frame. */
 const cp_style *cp_layout_lookup_style(const cp_layout *l, const char *name);
 const cp_frame *cp_layout_lookup_frame(const cp_layout *l, const char *page, const char *name);
