@@ -176,6 +176,26 @@ void cp_lc_report(cp_layout_ctx *lc, const char *page, const char *frame, const 
     r->words_left = b->n && free_lines > 0 ? (int)(words * (size_t)free_lines / b->n) : 0;
 }
 
+/* A frame that follows another starts closer after that frame's text when the text is short
+ * (a two-line pull quote): moved up by whole lines of its own leading, so its baselines stay
+ * on the same grid, keeping one empty line between; its bottom stays where it was. */
+static void follow(cp_layout_ctx *lc, const cp_page *page, cp_frame *f, const cp_style *st)
+{
+    double last = -1;
+    for (size_t i = 0; i < page->n; i++)
+        if (page->items[i].kind == CP_ITEM_TEXT && strcmp(page->items[i].tag, f->follows) == 0)
+            last = page->items[i].y;
+    if (last < 0)
+        return;
+    double lead = st->leading_pt, first = f->y + cp_typesetter_ascent(lc->ts, st);
+    double earliest = last + 2 * lead;
+    if (first <= earliest)
+        return;
+    double k = floor((first - earliest) / lead);
+    f->y -= k * lead;
+    f->h += k * lead;
+}
+
 /* Sets text into a frame, copy-fitting within the style's size range; nothing is ever clipped. */
 static void frame_text(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const char *kind,
                        const char *frame, const char *style, const cp_richtext *rt, cp_pos src,
@@ -184,6 +204,12 @@ static void frame_text(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, con
 {
     const cp_frame *f = cp_lc_frame(lc, l, kind, frame);
     const cp_style *st = cp_lc_style(lc, l, style);
+    cp_frame moved;
+    if (f->follows) {
+        moved = *f;
+        follow(lc, page, &moved, st);
+        f = &moved;
+    }
     cp_text_req req = {st, lang, f->w, keep, src, what, false};
     cp_block b;
     if (cp_set_fit(lc->ts, &req, rt, f->h, frame, &f->pos, &b))

@@ -807,6 +807,15 @@ static void font_metrics(cp_typesetter *ts, const PangoFontDescription *fd, doub
     g_free(key);
 }
 
+double cp_typesetter_ascent(cp_typesetter *ts, const cp_style *st)
+{
+    PangoFontDescription *fd = style_font(st, st->size_pt);
+    double ascent, descent;
+    font_metrics(ts, fd, &ascent, &descent);
+    pango_font_description_free(fd);
+    return ascent;
+}
+
 void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double size_pt,
                  cp_block *out)
 {

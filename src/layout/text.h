@@ -98,6 +98,9 @@ void cp_block_place(cp_block *b, cp_page *page, const char *tag, double x, doubl
 void cp_block_place_range(cp_block *b, size_t from, size_t to, cp_page *page, const char *tag,
                           double x, double y, cp_color color);
 
+/* The distance from a frame's top to its first baseline in a style (the first family's ascent). */
+double cp_typesetter_ascent(cp_typesetter *ts, const cp_style *st);
+
 /* Width of a single line of plain text in a style at its size. */
 double cp_measure(cp_typesetter *ts, const cp_style *st, const char *lang, const char *text);
 

@@ -280,7 +280,7 @@ static void apply_frames(cp_layout *l, cp_diags *d, const cp_node *m)
 {
     if (!cp_schema_map(d, m, "frames", page_kinds))
         return;
-    static const char *const keys[] = {"x", "y", "width", "height", NULL};
+    static const char *const keys[] = {"x", "y", "width", "height", "follows", NULL};
     for (size_t i = 0; i < m->n; i++) {
         const char *page = m->keys[i]->str;
         const cp_node *fm = m->vals[i];
@@ -296,6 +296,18 @@ static void apply_frames(cp_layout *l, cp_diags *d, const cp_node *m)
             cp_schema_length(d, r, "y", -1e4, &f->y, NULL);
             cp_schema_length(d, r, "width", 0, &f->w, NULL);
             cp_schema_length(d, r, "height", 0, &f->h, NULL);
+            const cp_node *fl = cp_node_lookup(r, "follows");
+            if (fl && cp_node_is_null(fl)) {
+                f->follows = NULL; /* follows: ~ in overrides turns it off */
+            } else if (fl) {
+                bool known = false;
+                for (const char *const *n = frames_of(page); fl->kind == CP_NODE_SCALAR && *n; n++)
+                    known = known || (strcmp(*n, fl->str) == 0 && strcmp(*n, f->name) != 0);
+                if (!known)
+                    cp_error(d, fl->pos, "'follows' must name another frame of %s pages", page);
+                else
+                    f->follows = fl->str, f->follows_pos = fl->pos;
+            }
         }
     }
 }

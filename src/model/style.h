@@ -73,6 +73,9 @@ typedef struct cp_frame {
     const char *name;
     cp_pos pos;
     double x, y, w, h;
+    const char *follows; /* a frame of the same page: start closer after its text, in whole
+                            lines of this frame's leading, when that text is short; or NULL */
+    cp_pos follows_pos;
 } cp_frame;
 
 typedef struct cp_layout {

@@ -26,7 +26,8 @@ def main():
     d = os.path.join(tmp, "s")
     shutil.copytree(os.path.join(src, "stories"), d, ignore=shutil.ignore_patterns("photos"))
     os.symlink(os.path.join(src, "stories", "photos"), os.path.join(d, "photos"))
-    frame = "  frames:\n    month:\n      body: {x: 18mm, y: 310mm, width: 105.83mm, height: 61mm}\n"
+    frame = ("  frames:\n    month:\n"
+             "      body: {x: 18mm, y: 310mm, width: 105.83mm, height: 61mm, follows: ~}\n")
     passed = failed = 0
     rc, row = check(calpress, d, "layout_overrides:\n  styles:\n    body:\n      min_leading: 14pt\n"
                     + frame)
