@@ -356,18 +356,26 @@ static bool make_dir(const char *dir, cp_diags *d)
     return ok;
 }
 
+/* The common start of the commands that write: options, the manifest laid out, the output
+ * folder made. Returns -1 to go on, else the exit status (with r already finished). */
+static int begin_writing(const char *name, int argc, char **argv, options *o, run *r)
+{
+    int rc = parse_options(find_command(name), argc, argv, o);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    run_init(r);
+    if (!load_and_lay_out(r, o) || !make_dir(o->out_dir, &r->diags))
+        return finish_run(r, EXIT_INPUT);
+    return -1;
+}
+
 static int cmd_render(int argc, char **argv)
 {
     options o;
-    int rc = parse_options(find_command("render"), argc, argv, &o);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
     run r;
-    run_init(&r);
-    if (!load_and_lay_out(&r, &o))
-        return finish_run(&r, EXIT_INPUT);
-    if (!make_dir(o.out_dir, &r.diags))
-        return finish_run(&r, EXIT_INPUT);
+    int rc = begin_writing("render", argc, argv, &o, &r);
+    if (rc >= 0)
+        return rc;
     const cp_calendar *cal = &r.cal;
     cp_pdf_meta meta = {cal->title.s,           cal->organisation.s,
                         cal->subtitle.s,        NULL,
@@ -474,15 +482,10 @@ static int cmd_check(int argc, char **argv)
 static int cmd_preview(int argc, char **argv)
 {
     options o;
-    int rc = parse_options(find_command("preview"), argc, argv, &o);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
     run r;
-    run_init(&r);
-    if (!load_and_lay_out(&r, &o))
-        return finish_run(&r, EXIT_INPUT);
-    if (!make_dir(o.out_dir, &r.diags))
-        return finish_run(&r, EXIT_INPUT);
+    int rc = begin_writing("preview", argc, argv, &o, &r);
+    if (rc >= 0)
+        return rc;
     const cp_doc *docs[2] = {&r.calendar, &r.press};
     const char *stems[2] = {"calendar", "press-release"};
     cp_render_cache *cache = cp_render_cache_new();
