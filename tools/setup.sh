@@ -11,7 +11,7 @@ PACKAGES="build-essential cmake pkg-config
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libexif-dev libicu-dev
   fonts-ebgaramond fonts-inter fonts-noto-core icc-profiles-free
   hyphen-en-us hyphen-bn hyphen-hi
-  poppler-utils qpdf python3 argyll"
+  poppler-utils qpdf python3 argyll clang-format"
 
 mode=render
 case "${1:-}" in
@@ -42,6 +42,10 @@ if [ "$mode" = render ]; then
   ./build/calpress render stories/calendar.yaml -o out
   exit 0
 fi
+
+echo "== formatting (.clang-format)"
+# shellcheck disable=SC2046
+clang-format --dry-run --Werror $(git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools -name '*.[ch]')
 
 echo "== tests (release build)"
 ctest --test-dir build --output-on-failure -j"$jobs"
