@@ -2,7 +2,9 @@
 function(calpress_apply_warnings target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes
-    -Wmissing-prototypes -Wno-unused-parameter)
+    -Wmissing-prototypes -Wno-unused-parameter
+    # Request structs are filled positionally and the fields left out are meant to be zero.
+    -Wno-missing-field-initializers)
   if(CALPRESS_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -514,9 +514,20 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
         /* An accent rule above the pull quote, the width of two em. */
         cp_page_line(page, "quote-rule", qf->x, qf->y - qs->size_pt * 0.5,
                      qf->x + qs->size_pt * 2.0, qf->y - qs->size_pt * 0.5, 1.2, l->accent);
+        /* The opening quotation mark hangs in the margin: the words keep the column's edge. */
+        const char *open_q = "\xE2\x80\x9C";
         cp_str q = st->quote;
-        q.s = cp_arena_printf(lc->arena, "\xE2\x80\x9C%s\xE2\x80\x9D", st->quote.s);
-        frame_markup(lc, page, l, "month", "quote", "quote", &q, "pull quote", lang, keep);
+        q.s = cp_arena_printf(lc->arena, "%s%s\xE2\x80\x9D", open_q, st->quote.s);
+        cp_richtext rt;
+        cp_richtext_parse(lc->arena, q.s, cp_lc_rich_opts(l), &rt);
+        double hang = cp_measure(lc->ts, qs, lang, open_q);
+        cp_text_req req = {qs, lang, qf->w, keep, q.pos, "pull quote", false, hang};
+        cp_block b;
+        if (cp_set_fit(lc->ts, &req, &rt, qf->h, "quote", &qf->pos, &b))
+            cp_block_warn(lc->ts, &req, &b);
+        cp_lc_report(lc, page->label, "quote", &b, qs, qf->h);
+        cp_block_place(&b, page, "quote", qf->x - hang, qf->y, qs->color);
+        cp_block_finish(&b);
     }
     frame_markup(lc, page, l, "month", "body", "body", &st->body, "story body", lang, keep);
     const cp_frame *mf = cp_lc_frame(lc, l, "month", "month");

@@ -270,7 +270,12 @@ static PangoLayout *make_layout(cp_typesetter *ts, const cp_text_req *req, Pango
         pa = PANGO_ALIGN_RIGHT;
     pango_layout_set_alignment(layout, pa);
     pango_layout_set_justify(layout, justify);
-    if (!first && st->indent_pt > 0)
+    if (first && req->hang > 0) {
+        /* Pango's negative indent: the first line starts at 0, the rest `hang` in; the block is
+         * placed `hang` further left, so the mark hangs and the words align. */
+        pango_layout_set_width(layout, (int)lround((req->width + req->hang) * PANGO_SCALE));
+        pango_layout_set_indent(layout, -(int)lround(req->hang * PANGO_SCALE));
+    } else if (!first && st->indent_pt > 0)
         pango_layout_set_indent(layout, (int)lround(st->indent_pt * scale * PANGO_SCALE));
     return layout;
 }

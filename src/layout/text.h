@@ -71,6 +71,8 @@ typedef struct cp_text_req {
     cp_pos src;              /* where the text came from, for diagnostics */
     const char *what;        /* "story body" */
     bool no_wrap;            /* one line per paragraph, never wrapped */
+    double hang;             /* > 0: the first paragraph's first line starts this far left of
+                                the others (a hanging quotation mark); width is the others' */
 } cp_text_req;
 
 void cp_block_finish(cp_block *b);
