@@ -94,28 +94,9 @@ def load_month_frames(src):
 # Result bookkeeping
 
 
-class Checks:
-    def __init__(self, name):
-        self.name = name
-        self.passed = 0
-        self.failed = 0
-
-    def ok(self, cond, what, detail=""):
-        if cond:
-            self.passed += 1
-            print(f"  ok    {what}")
-        else:
-            self.failed += 1
-            print(f"  FAIL  {what}")
-            if detail:
-                for line in str(detail).rstrip("\n").split("\n"):
-                    print(f"        {line}")
-        sys.stdout.flush()
-        return bool(cond)
-
-    def note(self, msg):
-        print(f"  note  {msg}")
-        sys.stdout.flush()
+# Checks (ok/note/passed/failed) is shared with the other test scripts.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from checks import Checks  # noqa: E402
 
 
 class Abort(Exception):
