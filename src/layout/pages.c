@@ -492,6 +492,20 @@ static void story_name(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, con
     cp_block_finish(&b);
 }
 
+/* More than four in five letters from the Latin alphabet. */
+static bool mostly_latin(const char *text)
+{
+    size_t latin = 0, letters = 0;
+    for (const char *p = text; p && *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (!g_unichar_isalpha(c))
+            continue;
+        letters++;
+        latin += g_unichar_get_script(c) == G_UNICODE_SCRIPT_LATIN;
+    }
+    return letters > 20 && latin * 5 > letters * 4;
+}
+
 static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
 {
     const cp_calendar *cal = lc->cal;
@@ -503,6 +517,12 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
                  l->trim_h + 2 * l->bleed, l->paper);
     place_photo(lc, page, l, cp_lc_frame(lc, l, "month", "photo"), &st->photo);
     const char *lang = st->language.s ? st->language.s : cal->language.s;
+    if (!st->language.s && strcmp(lang, "en") != 0 && mostly_latin(st->body.s))
+        cp_warning(lc->diags, st->body.pos,
+                   "this story is written in Latin script but the calendar's language is '%s': "
+                   "it is hyphenated with that language's dictionary; add 'language: en' to the "
+                   "story",
+                   lang);
     /* Names are never hyphenated: each word of the person's and of the organisation's. */
     const char *const *keep = cp_lc_name_words(lc, st->name.s, cal->organisation.s);
     story_name(lc, page, l, st, lang);
