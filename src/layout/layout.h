@@ -52,6 +52,8 @@ typedef struct cp_layout_ctx {
     cp_locale locale;
     cp_locale locale2; /* the grid's second language, when the layout names one */
     bool have_locale2;
+    cp_locale press_locale; /* the press release's language, when it has its own */
+    bool have_press_locale;
     cp_layout_opts opts;
     cp_fit_reports fits;
     int placeholders; /* photos drawn as placeholders: the proof is incomplete */

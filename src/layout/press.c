@@ -8,6 +8,26 @@
 #include <math.h>
 #include <string.h>
 
+/* The press release's language: its own, or the calendar's. */
+static const char *press_lang(const cp_layout_ctx *lc)
+{
+    return lc->cal->press.language.s ? lc->cal->press.language.s : lc->cal->language.s;
+}
+
+/* Month names and digits for the press release's language. */
+static const cp_locale *press_locale(cp_layout_ctx *lc)
+{
+    if (!lc->cal->press.language.s || strcmp(lc->cal->press.language.s, lc->cal->language.s) == 0)
+        return &lc->locale;
+    if (!lc->have_press_locale) {
+        if (!cp_locale_load(&lc->press_locale, lc->arena, lc->cal->press.language.s))
+            cp_error(lc->diags, lc->cal->press.language.pos,
+                     "ICU has no calendar names for language '%s'", lc->cal->press.language.s);
+        lc->have_press_locale = true;
+    }
+    return &lc->press_locale;
+}
+
 typedef struct flow {
     cp_layout_ctx *lc;
     cp_doc *doc;
@@ -90,7 +110,7 @@ static void flow_block(flow *f, cp_block *b, double space_before, bool keep, con
 static void set_rich(cp_layout_ctx *lc, const cp_style *st, double width, const cp_richtext *rt,
                      cp_pos src, const char *what, cp_block *b)
 {
-    cp_text_req req = {st, lc->cal->language.s, width, NULL, src, what, false};
+    cp_text_req req = {st, press_lang(lc), width, NULL, src, what, false};
     cp_set_rich(lc->ts, &req, rt, st->size_pt, b);
     cp_block_warn(lc->ts, &req, b);
 }
@@ -98,7 +118,7 @@ static void set_rich(cp_layout_ctx *lc, const cp_style *st, double width, const 
 static void set_plain(cp_layout_ctx *lc, const cp_style *st, double width, const char *text,
                       cp_pos src, const char *what, cp_block *b)
 {
-    cp_text_req req = {st, lc->cal->language.s, width, NULL, src, what, false};
+    cp_text_req req = {st, press_lang(lc), width, NULL, src, what, false};
     cp_set_plain(lc->ts, &req, text, b);
 }
 
@@ -106,15 +126,16 @@ static void set_plain(cp_layout_ctx *lc, const cp_style *st, double width, const
 static void set_line(cp_layout_ctx *lc, const cp_style *st, const char *text, cp_pos src,
                      const char *what, cp_block *b)
 {
-    cp_text_req req = {st, lc->cal->language.s, 1e5, NULL, src, what, true};
+    cp_text_req req = {st, press_lang(lc), 1e5, NULL, src, what, true};
     cp_set_plain(lc->ts, &req, text, b);
 }
 
 static const char *long_date(cp_layout_ctx *lc, cp_date d)
 {
-    return cp_arena_printf(lc->arena, "%s %s %s", cp_locale_number(&lc->locale, lc->arena, d.day),
-                           lc->locale.months[d.month - 1],
-                           cp_locale_number(&lc->locale, lc->arena, d.year));
+    return cp_arena_printf(lc->arena, "%s %s %s",
+                           cp_locale_number(press_locale(lc), lc->arena, d.day),
+                           press_locale(lc)->months[d.month - 1],
+                           cp_locale_number(press_locale(lc), lc->arena, d.year));
 }
 
 static void letterhead(cp_layout_ctx *lc, cp_page *page, const cp_layout *l)
@@ -130,13 +151,13 @@ static void letterhead(cp_layout_ctx *lc, cp_page *page, const cp_layout *l)
     cp_block_place(&b, page, "letterhead", f->x, f->y, os->color);
     cp_block_finish(&b);
     const char *label = l->labels.press_release;
-    double w = cp_measure(lc->ts, ls, cal->language.s, label);
+    double w = cp_measure(lc->ts, ls, press_lang(lc), label);
     set_line(lc, ls, label, pr->date_pos, "label", &b);
     double lh = b.height;
     cp_block_place(&b, page, "letterhead", f->x + f->w - w, f->y, ls->color);
     cp_block_finish(&b);
     const char *date = long_date(lc, pr->date);
-    w = cp_measure(lc->ts, ds, cal->language.s, date);
+    w = cp_measure(lc->ts, ds, press_lang(lc), date);
     set_line(lc, ds, date, pr->date_pos, "date", &b);
     cp_block_place(&b, page, "letterhead", f->x + f->w - w, f->y + lh + 2, ds->color);
     cp_block_finish(&b);
@@ -260,9 +281,9 @@ static void folios(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, size_t fi
         if (total > 1) {
             const char *folio =
                 cp_arena_printf(lc->arena, "%s / %s",
-                                cp_locale_number(&lc->locale, lc->arena, (int)(i - first + 1)),
-                                cp_locale_number(&lc->locale, lc->arena, (int)total));
-            double w = cp_measure(lc->ts, st, lc->cal->language.s, folio);
+                                cp_locale_number(press_locale(lc), lc->arena, (int)(i - first + 1)),
+                                cp_locale_number(press_locale(lc), lc->arena, (int)total));
+            double w = cp_measure(lc->ts, st, press_lang(lc), folio);
             set_line(lc, st, folio, lc->cal->organisation.pos, "folio", &b);
             cp_block_place(&b, page, "folio", f->x + f->w - w, f->y, st->color);
             cp_block_finish(&b);
@@ -290,7 +311,7 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
         const cp_style *hs = cp_lc_style(lc, l, "headline");
         cp_richtext rt;
         cp_richtext_parse(lc->arena, pr->headline.s, cp_lc_rich_opts(l), &rt);
-        cp_text_req req = {hs, cal->language.s, hf->w, NULL, pr->headline.pos, "headline", false};
+        cp_text_req req = {hs, press_lang(lc), hf->w, NULL, pr->headline.pos, "headline", false};
         cp_block b;
         if (cp_set_fit(lc->ts, &req, &rt, hf->h, "headline", &hf->pos, &b))
             cp_block_warn(lc->ts, &req, &b);

@@ -269,8 +269,8 @@ static void read_press(ctx *c, const cp_node *root)
         dir = cp_path_dirname(c->a, path.s);
     }
     (void)dir;
-    static const char *const keys[] = {"headline", "place",    "date",     "body",
-                                       "about",    "contacts", "footnote", NULL};
+    static const char *const keys[] = {"headline", "place",    "date",     "body", "about",
+                                       "contacts", "footnote", "language", NULL};
     if (!cp_schema_map(c->d, m, "a press release", keys))
         return;
     cp_schema_str(c->a, c->d, m, "headline", true, &pr->headline);
@@ -278,6 +278,7 @@ static void read_press(ctx *c, const cp_node *root)
     cp_schema_date(c->d, m, "date", true, &pr->date, &pr->date_pos);
     cp_schema_str(c->a, c->d, m, "body", true, &pr->body);
     cp_schema_str(c->a, c->d, m, "footnote", false, &pr->footnote);
+    read_language(c, m, &pr->language);
     limit_length(c, &pr->body, "body", CP_MAX_PRESS_TEXT);
     limit_length(c, &pr->headline, "headline", 2000);
     limit_length(c, &pr->place, "place", 500);

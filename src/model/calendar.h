@@ -54,6 +54,7 @@ typedef struct cp_contact {
 
 typedef struct cp_press_release {
     const char *file;
+    cp_str language; /* NULL: the calendar's */
     cp_str headline, place, body, about_heading, about_body, footnote;
     cp_date date;
     cp_pos date_pos;
