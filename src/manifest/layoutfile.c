@@ -4,6 +4,7 @@
 #include "manifest/schema.h"
 #include "model/locale.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,6 +424,31 @@ static bool check_safe(const cp_layout *l, const cp_frame *f, cp_diags *d)
     return true;
 }
 
+/* Text frames of one page kind that overlap would set text over text. Photos and the cover's
+ * band lie under text by design. */
+static void check_overlaps(const cp_layout *l, cp_diags *d)
+{
+    for (size_t i = 0; i < l->n_frames; i++) {
+        const cp_frame *a = &l->frames[i];
+        if (may_bleed(a->page, a->name))
+            continue;
+        for (size_t j = i + 1; j < l->n_frames; j++) {
+            const cp_frame *b = &l->frames[j];
+            if (strcmp(a->page, b->page) != 0 || may_bleed(b->page, b->name))
+                continue;
+            double w = fmin(a->x + a->w, b->x + b->w) - fmax(a->x, b->x);
+            double h = fmin(a->y + a->h, b->y + b->h) - fmax(a->y, b->y);
+            if (w > 0.5 && h > 0.5) {
+                cp_warning(d, b->pos,
+                           "frames '%s' and '%s' of %s pages overlap (%.1f x %.1f mm): their text "
+                           "may collide",
+                           a->name, b->name, a->page, w / CP_PT_PER_MM, h / CP_PT_PER_MM);
+                cp_note(d, a->pos, "frame '%s' is here", a->name);
+            }
+        }
+    }
+}
+
 static bool check(const cp_layout *l, cp_diags *d, const char *const *pages,
                   const char *const *styles)
 {
@@ -430,6 +456,7 @@ static bool check(const cp_layout *l, cp_diags *d, const char *const *pages,
     for (size_t i = 0; i < l->n_frames; i++)
         if (!may_bleed(l->frames[i].page, l->frames[i].name))
             ok = check_safe(l, &l->frames[i], d) && ok;
+    check_overlaps(l, d);
     for (const char *const *pg = pages; *pg; pg++) {
         for (const char *const *f = frames_of(*pg); *f; f++) {
             const cp_frame *fr = cp_layout_lookup_frame(l, *pg, *f);
