@@ -69,7 +69,8 @@ static const command commands[] = {
      "  -q, --quiet         print nothing but diagnostics\n",
      cmd_render},
     {"check", "load, validate and lay out a manifest; write nothing; print a copy-fit report",
-     "usage: calpress check MANIFEST [--press | --placeholders] [--dump-layout FILE]\n"
+     "usage: calpress check MANIFEST [--press | --placeholders] [--icc PROFILE.icc]\n"
+     "                      [--dump-layout FILE]\n"
      "\n"
      "Reports every problem in the manifest and the files it names, then lays out every page\n"
      "and prints, for each text frame, the lines used of the lines available, the size set,\n"
@@ -77,6 +78,7 @@ static const command commands[] = {
      "\n"
      "  --press             check as for the printer: preflight findings are errors\n"
      "  --placeholders      accept missing photos (as render --placeholders does)\n"
+     "  --icc FILE          check against the printer's ICC profile, as render would\n"
      "  --dump-layout FILE  also write the display list as text ('-' for standard output)\n",
      cmd_check},
     {"preview", "draw the pages as PNG images (quick looks, no PDF)",
@@ -173,7 +175,7 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->overlay = true;
         } else if (strcmp(a, "--placeholders") == 0) {
             o->placeholders = true;
-        } else if (render && (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0)) {
+        } else if (!preview && (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0)) {
             const char *v = NEXT_VALUE();
             if (!v)
                 return usage_error(c, "%s needs a value", a);
@@ -356,6 +358,42 @@ static bool make_dir(const char *dir, cp_diags *d)
     return ok;
 }
 
+/* The calendar's PDF metadata and output intent (the manifest's, or --icc), its profile read
+ * and checked, and the preflight that depends on it. False after reporting an error. */
+static bool output_intent(run *r, const options *o, cp_pdf_meta *meta)
+{
+    const cp_calendar *cal = &r->cal;
+    *meta = (cp_pdf_meta){cal->title.s,           cal->organisation.s,
+                          cal->subtitle.s,        NULL,
+                          "calpress " CP_VERSION, r->date,
+                          cal->language.s,        cal->icc_profile.s,
+                          cal->icc_condition.s,   cal->icc_profile.pos};
+    if (o->icc) {
+        meta->icc_path = o->icc;
+        meta->icc_condition = o->condition;
+        meta->icc_pos = (cp_pos){NULL, 0, 0};
+    }
+    int n = cp_pdf_profile_components(meta, &r->diags);
+    if (!n)
+        return false;
+    if (o->press && !meta->icc_path)
+        cp_warning(&r->diags, (cp_pos){NULL, 0, 0},
+                   "the output intent is sRGB, a monitor profile; ask the printer for the "
+                   "profile of their press and paper (e.g. FOGRA39, FOGRA51) and give it with "
+                   "--icc or the manifest's output_intent");
+    /* A CMYK photo under an RGB intent holds ink values for a press nobody named. */
+    for (size_t i = 0; n != 4 && i < r->photos.n; i++) {
+        const cp_image *img = r->photos.images[i];
+        if (img->cmyk)
+            cp_preflight(&r->diags, img->at,
+                         "photo '%s' is a CMYK JPEG but the output intent is not CMYK: its inks "
+                         "were separated for an unnamed press; give the printer's profile with "
+                         "--icc, or supply the photo in RGB",
+                         img->name);
+    }
+    return !cp_diags_failed(&r->diags);
+}
+
 /* The common start of the commands that write: options, the manifest laid out, the output
  * folder made. Returns -1 to go on, else the exit status (with r already finished). */
 static int begin_writing(const char *name, int argc, char **argv, options *o, run *r)
@@ -377,21 +415,9 @@ static int cmd_render(int argc, char **argv)
     if (rc >= 0)
         return rc;
     const cp_calendar *cal = &r.cal;
-    cp_pdf_meta meta = {cal->title.s,           cal->organisation.s,
-                        cal->subtitle.s,        NULL,
-                        "calpress " CP_VERSION, r.date,
-                        cal->language.s,        cal->icc_profile.s,
-                        cal->icc_condition.s,   cal->icc_profile.pos};
-    if (o.icc) {
-        meta.icc_path = o.icc;
-        meta.icc_condition = o.condition;
-        meta.icc_pos = (cp_pos){NULL, 0, 0};
-    }
-    if (o.press && !meta.icc_path)
-        cp_warning(&r.diags, (cp_pos){NULL, 0, 0},
-                   "the output intent is sRGB, a monitor profile; ask the printer for the "
-                   "profile of their press and paper (e.g. FOGRA39, FOGRA51) and give it with "
-                   "--icc or the manifest's output_intent");
+    cp_pdf_meta meta;
+    if (!output_intent(&r, &o, &meta))
+        return finish_run(&r, EXIT_INPUT);
     cp_pdf_meta pmeta = meta;
     /* The document title is the headline as a reader sees it: markup gone, quotes curly. */
     cp_richtext hl;
@@ -459,6 +485,8 @@ static int cmd_check(int argc, char **argv)
     run r;
     run_init(&r);
     bool ok = load_and_lay_out(&r, &o);
+    cp_pdf_meta meta;
+    ok = ok && output_intent(&r, &o, &meta);
     if (ok) {
         print_fit_report(&r.lc.fits);
         printf("%s: OK: calendar %zu pages, press release %zu page%s\n", o.manifest,

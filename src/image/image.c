@@ -153,6 +153,7 @@ cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags 
     cp_image *img = cp_xcalloc(1, sizeof *img);
     img->path = cp_xstrdup(path);
     img->name = cp_xstrdup(name);
+    img->at = at;
     img->data = data;
     img->len = len;
     bool ok;

@@ -12,6 +12,7 @@ typedef enum cp_image_format { CP_IMAGE_JPEG, CP_IMAGE_PNG } cp_image_format;
 typedef struct cp_image {
     char *path;
     char *name; /* as the manifest wrote it, for messages */
+    cp_pos at;  /* the manifest value that first named it (file borrowed from the loader) */
     char *key;  /* owned; the file's real path, for de-duplication (set by the caller) */
     cp_image_format format;
     int width, height; /* as stored, before orientation */

@@ -39,6 +39,10 @@ bool cp_pdf_commit(cp_pdf_out *out, cp_diags *d);
 /* Removes the temporary file (if any) and releases out. Safe after commit. */
 void cp_pdf_discard(cp_pdf_out *out);
 
+/* Reads and checks the output intent's ICC profile (meta->icc_path, or sRGB): returns its number
+ * of components (1, 3 or 4), or 0 after reporting an error. */
+int cp_pdf_profile_components(const cp_pdf_meta *meta, cp_diags *d);
+
 /* Internal to the pdf layer: cairo's bytes -> post-processed file at tmp_path. */
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
                         const char *tmp_path, int *pages, cp_diags *d);

@@ -416,6 +416,15 @@ static void output_intent(qpdf_data q, const icc *profile)
     qpdf_oh_replace_key(q, qpdf_get_root(q), "/OutputIntents", arr);
 }
 
+int cp_pdf_profile_components(const cp_pdf_meta *meta, cp_diags *d)
+{
+    icc profile = {0};
+    if (!load_icc(meta, &profile, d))
+        return 0;
+    free(profile.data);
+    return profile.n;
+}
+
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
                         const char *tmp_path, int *pages, cp_diags *d)
 {

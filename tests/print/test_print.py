@@ -1358,6 +1358,15 @@ def check_cmyk(ctx, chk, tmp):
         c = median_rgb(r, x, y)
         chk.ok(test(c), f"the {ink} patch renders {ink} at ({x}, {y}) mm: RGB {c}",
                f"RGB {c}; a negative (missing /Decode) would be dark or red/green")
+    # A CMYK photo under the (default) sRGB intent is a preflight finding (a warning on proofs;
+    # these test photos are too small for --press anyway), and none with a CMYK profile.
+    chk.ok("is a CMYK JPEG but the output intent is not CMYK" in p.err,
+           "proof: a CMYK photo under the sRGB intent is a warning", p.err)
+    icc, _ = find_cmyk_profile(tmp, ctx.calpress)
+    p = calpress(ctx, ["render", mpath, "-o", os.path.join(tmp, "cmyk-intent"), "--icc", icc,
+                       "--condition", "FOGRA39"], cwd=tmp)
+    chk.ok(p.returncode == 0 and "CMYK JPEG" not in p.err,
+           "with a CMYK output profile: no finding", f"exit {p.returncode}\n{p.err}")
 
 
 # --------------------------------------------------------------------------------------------
