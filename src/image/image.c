@@ -8,7 +8,11 @@
 #include <png.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <tiffio.h>
 #include <turbojpeg.h>
+#include <webp/decode.h>
 
 void cp_image_free(cp_image *img)
 {
@@ -140,6 +144,9 @@ static bool probe_png(cp_image *img, cp_pos at, cp_diags *d)
     return true;
 }
 
+static bool probe_tiff(cp_image *img, cp_pos at, cp_diags *d);
+static bool probe_webp(cp_image *img, cp_pos at, cp_diags *d);
+
 cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags *d)
 {
     size_t len = 0;
@@ -164,8 +171,12 @@ cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags 
         ok = probe_jpeg(img, at, d);
     } else if (len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0) {
         ok = probe_png(img, at, d);
+    } else if (len >= 4 && (memcmp(data, "II*\0", 4) == 0 || memcmp(data, "MM\0*", 4) == 0)) {
+        ok = probe_tiff(img, at, d);
+    } else if (len >= 12 && memcmp(data, "RIFF", 4) == 0 && memcmp(data + 8, "WEBP", 4) == 0) {
+        ok = probe_webp(img, at, d);
     } else {
-        cp_error(d, at, "photo '%s' is neither a JPEG nor a PNG file", name);
+        cp_error(d, at, "photo '%s' is not a JPEG, PNG, TIFF or WebP file", name);
         ok = false;
     }
     if (!ok) {
@@ -212,6 +223,217 @@ static unsigned char *decode_jpeg(const cp_image *img, int scale_den, int *w, in
     return buf;
 }
 
+/* Keeps every scale_den-th pixel of an RGB buffer (previews only: print gets every pixel);
+ * takes ownership of full. */
+static unsigned char *downscale(unsigned char *full, int fw, int fh, int scale_den, int *w, int *h)
+{
+    if (scale_den <= 1) {
+        *w = fw;
+        *h = fh;
+        return full;
+    }
+    int sw = (fw + scale_den - 1) / scale_den, sh = (fh + scale_den - 1) / scale_den;
+    unsigned char *out = cp_xmalloc((size_t)sw * (size_t)sh * 3);
+    for (int y = 0; y < sh; y++)
+        for (int x = 0; x < sw; x++)
+            memcpy(out + ((size_t)y * sw + x) * 3,
+                   full + ((size_t)(y * scale_den) * fw + (size_t)(x * scale_den)) * 3, 3);
+    free(full);
+    *w = sw;
+    *h = sh;
+    return out;
+}
+
+/* RGBA (straight alpha) composited onto white paper, into a new RGB buffer. */
+static unsigned char *flatten_rgba(const unsigned char *rgba, int w, int h)
+{
+    unsigned char *rgb = cp_xmalloc((size_t)w * (size_t)h * 3);
+    for (size_t i = 0, n = (size_t)w * (size_t)h; i < n; i++) {
+        unsigned a = rgba[4 * i + 3];
+        for (int c = 0; c < 3; c++)
+            rgb[3 * i + c] = (unsigned char)((rgba[4 * i + c] * a + 255 * (255 - a) + 127) / 255);
+    }
+    return rgb;
+}
+
+/* ---- TIFF, read from memory through libtiff's client procedures ---- */
+typedef struct mem_tiff {
+    const unsigned char *data;
+    toff_t len, pos;
+} mem_tiff;
+
+static tmsize_t mt_read(thandle_t h, void *buf, tmsize_t n)
+{
+    mem_tiff *m = h;
+    if (m->pos >= m->len || n <= 0)
+        return 0;
+    toff_t k = m->len - m->pos < (toff_t)n ? m->len - m->pos : (toff_t)n;
+    memcpy(buf, m->data + m->pos, (size_t)k);
+    m->pos += k;
+    return (tmsize_t)k;
+}
+
+static tmsize_t mt_write(thandle_t h, void *buf, tmsize_t n)
+{
+    (void)h, (void)buf, (void)n;
+    return 0;
+}
+
+static toff_t mt_seek(thandle_t h, toff_t off, int whence)
+{
+    mem_tiff *m = h;
+    toff_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? m->len : 0;
+    m->pos = base + off;
+    return m->pos;
+}
+
+static int mt_close(thandle_t h)
+{
+    (void)h;
+    return 0;
+}
+
+static toff_t mt_size(thandle_t h)
+{
+    return ((mem_tiff *)h)->len;
+}
+
+static int mt_map(thandle_t h, void **base, toff_t *size)
+{
+    mem_tiff *m = h;
+    *base = (void *)m->data;
+    *size = m->len;
+    return 1;
+}
+
+static void mt_unmap(thandle_t h, void *base, toff_t size)
+{
+    (void)h, (void)base, (void)size;
+}
+
+static TIFF *open_tiff(const cp_image *img, mem_tiff *m)
+{
+    /* libtiff prints to stderr by default; calpress reports failures itself. */
+    TIFFSetErrorHandler(NULL);
+    TIFFSetWarningHandler(NULL);
+    *m = (mem_tiff){img->data, (toff_t)img->len, 0};
+    return TIFFClientOpen(img->name, "rm", (thandle_t)m, mt_read, mt_write, mt_seek, mt_close,
+                          mt_size, mt_map, mt_unmap);
+}
+
+static unsigned char *decode_tiff(const cp_image *img, int scale_den, int *w, int *h, cp_diags *d,
+                                  cp_pos at)
+{
+    mem_tiff m;
+    TIFF *t = open_tiff(img, &m);
+    uint32_t tw = 0, th = 0;
+    if (!t || !TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &tw) ||
+        !TIFFGetField(t, TIFFTAG_IMAGELENGTH, &th) || tw == 0 || th == 0 ||
+        (uint64_t)tw * th > 400000000u) {
+        if (t)
+            TIFFClose(t);
+        cp_error(d, at, "cannot decode photo '%s': not a readable TIFF", img->name);
+        return NULL;
+    }
+    uint32_t *raster = cp_xmalloc((size_t)tw * th * sizeof *raster);
+    int ok = TIFFReadRGBAImageOriented(t, tw, th, raster, ORIENTATION_TOPLEFT, 1);
+    TIFFClose(t);
+    if (!ok) {
+        free(raster);
+        cp_error(d, at, "cannot decode photo '%s': the TIFF data is damaged or truncated",
+                 img->name);
+        return NULL;
+    }
+    unsigned char *rgba = cp_xmalloc((size_t)tw * th * 4);
+    for (size_t i = 0, n = (size_t)tw * th; i < n; i++) {
+        rgba[4 * i] = (unsigned char)TIFFGetR(raster[i]);
+        rgba[4 * i + 1] = (unsigned char)TIFFGetG(raster[i]);
+        rgba[4 * i + 2] = (unsigned char)TIFFGetB(raster[i]);
+        rgba[4 * i + 3] = (unsigned char)TIFFGetA(raster[i]);
+    }
+    free(raster);
+    unsigned char *rgb = flatten_rgba(rgba, (int)tw, (int)th);
+    free(rgba);
+    return downscale(rgb, (int)tw, (int)th, scale_den, w, h);
+}
+
+static bool probe_tiff(cp_image *img, cp_pos at, cp_diags *d)
+{
+    mem_tiff m;
+    TIFF *t = open_tiff(img, &m);
+    uint32_t tw = 0, th = 0;
+    uint16_t spp = 3, bps = 8, photometric = PHOTOMETRIC_RGB, extra = 0;
+    uint16_t *extra_types = NULL;
+    if (!t || !TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &tw) ||
+        !TIFFGetField(t, TIFFTAG_IMAGELENGTH, &th)) {
+        if (t)
+            TIFFClose(t);
+        cp_error(d, at, "photo '%s' is not a readable TIFF", img->name);
+        return false;
+    }
+    TIFFGetFieldDefaulted(t, TIFFTAG_SAMPLESPERPIXEL, &spp);
+    TIFFGetFieldDefaulted(t, TIFFTAG_BITSPERSAMPLE, &bps);
+    TIFFGetFieldDefaulted(t, TIFFTAG_PHOTOMETRIC, &photometric);
+    TIFFGetFieldDefaulted(t, TIFFTAG_EXTRASAMPLES, &extra, &extra_types);
+    TIFFClose(t);
+    img->format = CP_IMAGE_TIFF;
+    img->width = (int)tw;
+    img->height = (int)th;
+    img->bit_depth = bps;
+    img->alpha = extra > 0;
+    img->cmyk = photometric == PHOTOMETRIC_SEPARATED;
+    img->components = photometric == PHOTOMETRIC_MINISBLACK || photometric == PHOTOMETRIC_MINISWHITE
+                          ? 1
+                      : img->cmyk ? 4
+                                  : 3;
+    img->orientation = 1; /* libtiff applies the TIFF's own orientation when it decodes */
+    /* TIFF is decoded for every use; decode once here so a damaged file fails early. */
+    int w, h;
+    unsigned char *px = decode_tiff(img, 1, &w, &h, d, at);
+    if (!px)
+        return false;
+    free(px);
+    return true;
+}
+
+/* ---- WebP ---- */
+static unsigned char *decode_webp(const cp_image *img, int scale_den, int *w, int *h, cp_diags *d,
+                                  cp_pos at)
+{
+    int ww = 0, wh = 0;
+    uint8_t *rgba = WebPDecodeRGBA(img->data, img->len, &ww, &wh);
+    if (!rgba) {
+        cp_error(d, at, "cannot decode photo '%s': the WebP data is damaged or truncated",
+                 img->name);
+        return NULL;
+    }
+    unsigned char *rgb = flatten_rgba(rgba, ww, wh);
+    WebPFree(rgba);
+    return downscale(rgb, ww, wh, scale_den, w, h);
+}
+
+static bool probe_webp(cp_image *img, cp_pos at, cp_diags *d)
+{
+    WebPBitstreamFeatures f;
+    if (WebPGetFeatures(img->data, img->len, &f) != VP8_STATUS_OK) {
+        cp_error(d, at, "photo '%s' is not a readable WebP", img->name);
+        return false;
+    }
+    img->format = CP_IMAGE_WEBP;
+    img->width = f.width;
+    img->height = f.height;
+    img->alpha = f.has_alpha;
+    img->components = 3;
+    img->bit_depth = 8;
+    img->orientation = 1;
+    int w, h;
+    unsigned char *px = decode_webp(img, 1, &w, &h, d, at);
+    if (!px)
+        return false;
+    free(px);
+    return true;
+}
+
 static unsigned char *decode_png(const cp_image *img, int scale_den, int *w, int *h, cp_diags *d,
                                  cp_pos at)
 {
@@ -231,21 +453,7 @@ static unsigned char *decode_png(const cp_image *img, int scale_den, int *w, int
     }
     int fw = (int)pi.width, fh = (int)pi.height;
     png_image_free(&pi);
-    if (scale_den <= 1) {
-        *w = fw;
-        *h = fh;
-        return full;
-    }
-    int sw = (fw + scale_den - 1) / scale_den, sh = (fh + scale_den - 1) / scale_den;
-    unsigned char *out = cp_xmalloc((size_t)sw * (size_t)sh * 3);
-    for (int y = 0; y < sh; y++)
-        for (int x = 0; x < sw; x++)
-            memcpy(out + ((size_t)y * sw + x) * 3,
-                   full + ((size_t)(y * scale_den) * fw + (size_t)(x * scale_den)) * 3, 3);
-    free(full);
-    *w = sw;
-    *h = sh;
-    return out;
+    return downscale(full, fw, fh, scale_den, w, h);
 fail:
     cp_error(d, at, "cannot decode photo '%s': %s", img->name, pi.message);
     png_image_free(&pi);
@@ -257,7 +465,14 @@ unsigned char *cp_image_decode_rgb(const cp_image *img, int scale_den, int *w, i
 {
     if (scale_den != 1 && scale_den != 2 && scale_den != 4 && scale_den != 8)
         scale_den = 1;
-    if (img->format == CP_IMAGE_JPEG)
+    switch (img->format) {
+    case CP_IMAGE_JPEG:
         return decode_jpeg(img, scale_den, w, h, d, at);
-    return decode_png(img, scale_den, w, h, d, at);
+    case CP_IMAGE_TIFF:
+        return decode_tiff(img, scale_den, w, h, d, at);
+    case CP_IMAGE_WEBP:
+        return decode_webp(img, scale_den, w, h, d, at);
+    default:
+        return decode_png(img, scale_den, w, h, d, at);
+    }
 }

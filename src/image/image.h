@@ -7,7 +7,12 @@
 
 #include "base/diag.h"
 
-typedef enum cp_image_format { CP_IMAGE_JPEG, CP_IMAGE_PNG } cp_image_format;
+typedef enum cp_image_format {
+    CP_IMAGE_JPEG,
+    CP_IMAGE_PNG,
+    CP_IMAGE_TIFF,
+    CP_IMAGE_WEBP
+} cp_image_format;
 
 typedef struct cp_image {
     char *path;
