@@ -42,6 +42,7 @@ typedef struct cp_page {
     double trim_w, trim_h, bleed, slug; /* media = trim + 2 * (bleed + slug) */
     bool crop_marks;                    /* the pdf step draws crop marks in the slug */
     bool registration_marks;            /* ... and registration targets on each side */
+    bool color_bar;                     /* ... and a CMYK colour bar in the top slug */
     cp_item *items;
     size_t n, cap;
 } cp_page;

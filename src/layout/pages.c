@@ -392,6 +392,7 @@ static cp_page *new_page(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, con
     cp_page *p = cp_doc_add_page(doc, label, l->trim_w, l->trim_h, l->bleed, slug);
     p->crop_marks = l->crop_marks && slug > 0;
     p->registration_marks = p->crop_marks && l->registration_marks;
+    p->color_bar = p->crop_marks && l->color_bar;
     (void)lc;
     return p;
 }

@@ -52,6 +52,7 @@ static void flow_new_page(flow *f)
     cp_page *p = cp_doc_add_page(f->doc, label, l->trim_w, l->trim_h, l->bleed, slug);
     p->crop_marks = l->crop_marks && slug > 0;
     p->registration_marks = p->crop_marks && l->registration_marks;
+    p->color_bar = p->crop_marks && l->color_bar;
     cp_page_rect(p, "paper", -l->bleed, -l->bleed, l->trim_w + 2 * l->bleed,
                  l->trim_h + 2 * l->bleed, l->paper);
     f->page_index = f->doc->n_pages - 1;

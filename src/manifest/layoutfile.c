@@ -100,7 +100,8 @@ static bool read_color(cp_layout *l, cp_diags *d, const cp_node *v, const char *
 static bool apply_page(cp_layout *l, cp_diags *d, const cp_node *m)
 {
     static const char *const keys[] = {
-        "width", "height", "bleed", "safe", "slug", "crop_marks", "registration_marks", NULL};
+        "width",     "height", "bleed", "safe", "slug", "crop_marks", "registration_marks",
+        "color_bar", NULL};
     if (!cp_schema_map(d, m, "page", keys))
         return false;
     cp_schema_length(d, m, "width", 36, &l->trim_w, NULL);
@@ -110,6 +111,7 @@ static bool apply_page(cp_layout *l, cp_diags *d, const cp_node *m)
     cp_schema_length(d, m, "slug", 0, &l->slug, NULL);
     cp_schema_bool(d, m, "crop_marks", &l->crop_marks);
     cp_schema_bool(d, m, "registration_marks", &l->registration_marks);
+    cp_schema_bool(d, m, "color_bar", &l->color_bar);
     if (l->bleed > 25 * CP_PT_PER_MM) {
         const cp_node *v = cp_node_lookup(m, "bleed");
         cp_error(d, v ? v->pos : m->pos, "'bleed' must be at most 25mm");

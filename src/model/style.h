@@ -88,6 +88,7 @@ typedef struct cp_layout {
     cp_pos bleed_pos, safe_pos;
     bool crop_marks;
     bool registration_marks; /* targets centred on each side, in the slug */
+    bool color_bar;          /* CMYK control patches in the top slug (CMYK intents) */
     cp_color accent, ink, grey, muted, paper, band;
     bool neighbours;                       /* show neighbouring months' days (muted) */
     bool smart_punctuation;                /* straight quotes, -- and ... become typographic */

@@ -190,7 +190,7 @@ static void fix_cmyk_jpeg(qpdf_data q, qpdf_oh image, void *ctx)
 }
 
 /* Crop marks: 0.25 pt lines in /Separation /All, from the bleed edge outward, in the slug. */
-static void crop_marks(qpdf_data q, qpdf_oh page, const cp_page *p, qpdf_oh all)
+static void crop_marks(qpdf_data q, qpdf_oh page, const cp_page *p, qpdf_oh all, bool cmyk)
 {
     double o = p->slug + p->bleed, b = p->bleed;
     double mw = p->trim_w + 2 * o, mh = p->trim_h + 2 * o;
@@ -208,6 +208,24 @@ static void crop_marks(qpdf_data q, qpdf_oh page, const cp_page *p, qpdf_oh all)
                              y);
             cp_strbuf_printf(&s, "%.3f %.3f m %.3f %.3f l S\n", x, y + dy * b, x,
                              y + dy * (b + len));
+        }
+    }
+    if (p->color_bar && cmyk) {
+        /* A colour bar in the top slug, right of centre, clear of the marks: the four inks
+         * solid and at 50 %, a three-colour grey beside a 50 % black, 5 mm patches. */
+        static const double patches[][4] = {
+            {1, 0, 0, 0},  {0, 1, 0, 0},  {0, 0, 1, 0},  {0, 0, 0, 1},    {.5, 0, 0, 0},
+            {0, .5, 0, 0}, {0, 0, .5, 0}, {0, 0, 0, .5}, {.5, .4, .4, 0}, {0, 0, 0, .5},
+            {1, 1, 0, 0},  {0, 1, 1, 0},  {1, 0, 1, 0}};
+        double side = 5 * 72 / 25.4, gap = 1 * 72 / 25.4;
+        double x = o + p->trim_w * 0.55, y = mh - o + b + (p->slug - side) / 2;
+        cp_strbuf_puts(&s, "Q\nq\n");
+        for (size_t i = 0; i < sizeof patches / sizeof *patches; i++) {
+            if (x + side > mw - o - 10 * 72 / 25.4)
+                break;
+            cp_strbuf_printf(&s, "%.2f %.2f %.2f %.2f k %.3f %.3f %.3f %.3f re f\n", patches[i][0],
+                             patches[i][1], patches[i][2], patches[i][3], x, y, side, side);
+            x += side + gap;
         }
     }
     if (p->registration_marks) {
@@ -444,6 +462,10 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
         goto done;
     }
     qpdf_oh all = registration_colour(q);
+    if (profile.n != 4 && doc->n_pages && doc->pages[0].color_bar)
+        cp_warning(d, (cp_pos){NULL, 0, 0},
+                   "the layout asks for a colour bar, which needs a CMYK output intent (--icc): "
+                   "none is drawn");
     qpdf_oh srgb = qpdf_oh_new_null(q);
     if (profile.n != 3) {
         icc s = {0};
@@ -467,7 +489,7 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
         qpdf_oh_replace_key(q, page, "/BleedBox", box(q, b, b, mw - b, mh - b));
         qpdf_oh_replace_key(q, page, "/TrimBox", box(q, o, o, mw - o, mh - o));
         if (p->crop_marks)
-            crop_marks(q, page, p, all);
+            crop_marks(q, page, p, all, profile.n == 4);
         walk_xobjects(q, page, profile.n != 3 ? add_default_rgb : NULL, fix_cmyk_jpeg, &srgb, 0);
     }
     char pdfdate[40], iso[40];
