@@ -135,12 +135,6 @@ static bool probe_png(cp_image *img, cp_pos at, cp_diags *d)
     img->bit_depth = (pi.format & PNG_FORMAT_FLAG_LINEAR) ? 16 : 8;
     img->orientation = 1;
     png_image_free(&pi);
-    /* PNG data is decoded for every use; decode once here so a damaged file fails early. */
-    int w, h;
-    unsigned char *px = cp_image_decode_rgb(img, 1, &w, &h, d, at);
-    if (!px)
-        return false;
-    free(px);
     return true;
 }
 
@@ -178,6 +172,14 @@ cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags 
     } else {
         cp_error(d, at, "photo '%s' is not a JPEG, PNG, TIFF or WebP file", name);
         ok = false;
+    }
+    if (ok && img->format != CP_IMAGE_JPEG) {
+        /* Every format but JPEG is decoded for each use: decode once now, so that a damaged
+         * file fails here, at the line that names it, and not halfway through a PDF. */
+        int w, h;
+        unsigned char *px = cp_image_decode_rgb(img, 1, &w, &h, d, at);
+        ok = px != NULL;
+        free(px);
     }
     if (!ok) {
         cp_image_free(img);
@@ -387,12 +389,6 @@ static bool probe_tiff(cp_image *img, cp_pos at, cp_diags *d)
                       : img->cmyk ? 4
                                   : 3;
     img->orientation = 1; /* libtiff applies the TIFF's own orientation when it decodes */
-    /* TIFF is decoded for every use; decode once here so a damaged file fails early. */
-    int w, h;
-    unsigned char *px = decode_tiff(img, 1, &w, &h, d, at);
-    if (!px)
-        return false;
-    free(px);
     return true;
 }
 
@@ -426,11 +422,6 @@ static bool probe_webp(cp_image *img, cp_pos at, cp_diags *d)
     img->components = 3;
     img->bit_depth = 8;
     img->orientation = 1;
-    int w, h;
-    unsigned char *px = decode_webp(img, 1, &w, &h, d, at);
-    if (!px)
-        return false;
-    free(px);
     return true;
 }
 
