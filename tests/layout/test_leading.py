@@ -7,7 +7,10 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from checks import Checks  # noqa: E402
+from sample import sample_copy  # noqa: E402
 
 
 def check(calpress, d, extra):
@@ -22,28 +25,21 @@ def check(calpress, d, extra):
 
 def main():
     calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    tmp = tempfile.mkdtemp(prefix="calpress-leading-")
-    d = os.path.join(tmp, "s")
-    shutil.copytree(os.path.join(src, "stories"), d, ignore=shutil.ignore_patterns("photos"))
-    os.symlink(os.path.join(src, "stories", "photos"), os.path.join(d, "photos"))
+    chk = Checks("layout/leading")
+    tmp, d = sample_copy(src, "calpress-leading-")
     frame = ("  frames:\n    month:\n"
              "      body: {x: 18mm, y: 310mm, width: 105.83mm, height: 61mm, follows: ~}\n")
-    passed = failed = 0
     rc, row = check(calpress, d, "layout_overrides:\n  styles:\n    body:\n      min_leading: 14pt\n"
                     + frame)
-    ok = rc == 0 and "11.00pt" in row and re.search(r"leading 14\.\d\dpt \(from 15\.00pt\)", row)
-    print(("ok   " if ok else "FAIL ") + "min_leading tightens the leading, size kept: " + row)
-    passed += bool(ok)
-    failed += not ok
+    chk.ok(rc == 0 and "11.00pt" in row and re.search(r"leading 14\.\d\dpt \(from 15\.00pt\)", row),
+           "min_leading tightens the leading, size kept: " + row)
     rc, row = check(calpress, d, "layout_overrides:\n" + frame)
-    ok = rc == 0 and "shrunk from 11.00pt" in row and "leading" not in row
-    print(("ok   " if ok else "FAIL ") + "without min_leading the size shrinks instead: " + row)
-    passed += bool(ok)
-    failed += not ok
-    if not failed:
+    chk.ok(rc == 0 and "shrunk from 11.00pt" in row and "leading" not in row,
+           "without min_leading the size shrinks instead: " + row)
+    if not chk.failed:
         shutil.rmtree(tmp)
-    print(f"layout/leading: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
+    return 1 if chk.failed else 0
 
 
 if __name__ == "__main__":

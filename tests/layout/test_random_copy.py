@@ -9,10 +9,10 @@ import random
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
+from sample import sample_copy  # noqa: E402
 
 PIECES = ["word", "supercalifragilisticexpialidocious" * 3, "*", "**", "_", "`code`", "<b>",
           "&amp;", "\\", "\n\n", "  \n", "\u2028", "\u00ad", "-", "--", "---", "...", "\"", "'",
@@ -36,10 +36,7 @@ def main():
     calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 8
     chk = Checks("layout/random-copy")
-    tmp = tempfile.mkdtemp(prefix="calpress-random-")
-    d = os.path.join(tmp, "s")
-    shutil.copytree(os.path.join(src, "stories"), d, ignore=shutil.ignore_patterns("photos"))
-    os.symlink(os.path.join(src, "stories", "photos"), os.path.join(d, "photos"))
+    tmp, d = sample_copy(src, "calpress-random-")
     press_head = open(os.path.join(d, "press-release.yaml"), encoding="utf-8").read().split(
         "body: |")[0]
     for seed in range(rounds):

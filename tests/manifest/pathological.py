@@ -5,20 +5,21 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from checks import Checks  # noqa: E402
+from sample import sample_copy  # noqa: E402
 
 LIMIT_S = 10
 
 
 def main():
     calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    tmp = tempfile.mkdtemp(prefix="calpress-patho-")
-    shutil.copytree(os.path.join(src, "stories"), os.path.join(tmp, "s"),
-                    ignore=shutil.ignore_patterns("photos"))
-    os.symlink(os.path.join(src, "stories", "photos"), os.path.join(tmp, "s", "photos"))
-    base = open(os.path.join(tmp, "s", "calendar.yaml"), encoding="utf-8").read()
-    neha = open(os.path.join(tmp, "s", "neha.yaml"), encoding="utf-8").read()
+    chk = Checks("manifest/pathological")
+    tmp, stories = sample_copy(src, "calpress-patho-")
+    base = open(os.path.join(stories, "calendar.yaml"), encoding="utf-8").read()
+    neha = open(os.path.join(stories, "neha.yaml"), encoding="utf-8").read()
     cases = {}
     words = " ".join(f"word{i}" for i in range(300000))
     cases["huge-body"] = ("neha.yaml", neha.split("body: |")[0] + "body: |\n  " + words +
@@ -37,10 +38,9 @@ def main():
         "  " * i + f"k{i}:\n" for i in range(5000)), "nesting deeper than 64 levels")
     cases["alias-bomb"] = ("calendar.yaml", base + "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",
                            "aliases")
-    passed = failed = 0
     for name, (file, text, expect) in cases.items():
         d = os.path.join(tmp, name)
-        shutil.copytree(os.path.join(tmp, "s"), d, symlinks=True)
+        shutil.copytree(stories, d, symlinks=True)
         with open(os.path.join(d, file), "w", encoding="utf-8") as f:
             f.write(text)
         start = time.monotonic()
@@ -52,13 +52,11 @@ def main():
             why = f"exit {r.returncode}, {took:.2f} s, stderr {r.stderr[:300]!r}"
         except subprocess.TimeoutExpired:
             ok, why = False, "timed out"
-        print(f"{'ok  ' if ok else 'FAIL'} {name}: {why if not ok else f'{time.monotonic() - start:.2f} s'}")
-        passed += ok
-        failed += not ok
-    if not failed:
+        chk.ok(ok, f"{name}: {time.monotonic() - start:.2f} s", why)
+    if not chk.failed:
         shutil.rmtree(tmp)
-    print(f"manifest/pathological: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
+    return 1 if chk.failed else 0
 
 
 if __name__ == "__main__":

@@ -6,10 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
+from sample import sample_copy  # noqa: E402
 
 DPI = 72  # 1 px = 1 pt
 
@@ -39,10 +39,7 @@ def first_patch(calpress, d, out, extra, tmp):
 def main():
     calpress, src, build = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
     chk = Checks("print/colorbar")
-    tmp = tempfile.mkdtemp(prefix="calpress-colorbar-")
-    d = os.path.join(tmp, "s")
-    shutil.copytree(os.path.join(src, "stories"), d, ignore=shutil.ignore_patterns("photos"))
-    os.symlink(os.path.join(src, "stories", "photos"), os.path.join(d, "photos"))
+    tmp, d = sample_copy(src, "calpress-colorbar-")
     with open(os.path.join(d, "calendar.yaml"), "a", encoding="utf-8") as f:
         f.write("layout_overrides:\n  page:\n    color_bar: true\n")
     icc = os.path.join(build, "FOGRA39L.icc")

@@ -8,11 +8,11 @@ import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
+from sample import sample_copy  # noqa: E402
 
 W, H = 3600, 2790  # 300 ppi in the A3 month frame
 LEFT, RIGHT = (200, 40, 40), (30, 60, 190)  # red-ish and blue halves
@@ -75,10 +75,7 @@ def median_rgb(ppm, x, y):
 def main():
     calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
     chk = Checks("print/formats")
-    tmp = tempfile.mkdtemp(prefix="calpress-formats-")
-    d = os.path.join(tmp, "s")
-    shutil.copytree(os.path.join(src, "stories"), d, ignore=shutil.ignore_patterns("photos"))
-    os.symlink(os.path.join(src, "stories", "photos"), os.path.join(d, "photos"))
+    tmp, d = sample_copy(src, "calpress-formats-")
     write_tiff(os.path.join(d, "neha.tif"))
     write_png(os.path.join(tmp, "rupa.png"))
     r = subprocess.run(["cwebp", "-quiet", "-q", "90", os.path.join(tmp, "rupa.png"), "-o",
