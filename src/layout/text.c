@@ -299,22 +299,28 @@ static PangoLayout *make_layout(cp_typesetter *ts, const cp_text_req *req, Pango
 }
 
 /* The width of a word space in the style's font at this size. */
+static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescription *fd);
+
+/* The width of a natural word space in this font: measured once per font and cached. */
 static double space_width(cp_typesetter *ts, PangoFontDescription *fd, double size_pt)
 {
-    PangoLayout *sp = pango_layout_new(ts->ctx);
-    pango_layout_set_font_description(sp, fd);
-    int w1, w2;
-    pango_layout_set_text(sp, "n n", -1);
-    pango_layout_get_size(sp, &w1, NULL);
-    pango_layout_set_text(sp, "nn", -1);
-    pango_layout_get_size(sp, &w2, NULL);
-    g_object_unref(sp);
-    return w1 > w2 ? (w1 - w2) / (double)PANGO_SCALE : size_pt * 0.25;
+    cp_font_metrics *fm = metrics_for(ts, fd);
+    if (fm->space < 0) {
+        PangoLayout *sp = pango_layout_new(ts->ctx);
+        pango_layout_set_font_description(sp, fd);
+        int w1, w2;
+        pango_layout_set_text(sp, "n n", -1);
+        pango_layout_get_size(sp, &w1, NULL);
+        pango_layout_set_text(sp, "nn", -1);
+        pango_layout_get_size(sp, &w2, NULL);
+        g_object_unref(sp);
+        fm->space = w1 > w2 ? (w1 - w2) / (double)PANGO_SCALE : size_pt * 0.25;
+    }
+    return fm->space;
 }
 
 /* Sets a candidate and scores it: line count, a runt last line, and how far justification
- * stretches each line's word spaces. The unjustified twin of the layout gives each line's
- * natural width (Pango breaks both the same way). */
+ * stretches each line's word spaces (read off the widened space glyphs, below). */
 static void build(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
                   const cp_para *para, double size_pt, bool first, char *text, size_t *map,
                   double extra_tracking, double space, ls_span *ls, size_t n_ls, cand *c)
@@ -846,21 +852,17 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
 
 /* Ascent and descent of a font description's first family, cached per description: a month
  * page sets hundreds of small texts in a handful of fonts. */
-static void font_metrics(cp_typesetter *ts, const PangoFontDescription *fd, double *ascent,
-                         double *descent)
+static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescription *fd)
 {
     char *key = pango_font_description_to_string(fd);
     for (size_t i = 0; i < ts->n_metrics; i++) {
         if (strcmp(ts->metrics[i].key, key) == 0) {
-            *ascent = ts->metrics[i].ascent;
-            *descent = ts->metrics[i].descent;
             g_free(key);
-            return;
+            return &ts->metrics[i];
         }
     }
     double size_pt = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
-    *ascent = size_pt * 0.8;
-    *descent = size_pt * 0.25;
+    double ascent = size_pt * 0.8, descent = size_pt * 0.25;
     PangoFontDescription *pfd = pango_font_description_copy(fd);
     const char *family = pango_font_description_get_family(fd);
     const char *comma = family ? strchr(family, ',') : NULL;
@@ -868,16 +870,25 @@ static void font_metrics(cp_typesetter *ts, const PangoFontDescription *fd, doub
     pango_font_description_set_family(pfd, first);
     PangoFontMetrics *m = pango_context_get_metrics(ts->ctx, pfd, NULL);
     if (m) {
-        *ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
-        *descent = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
+        ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
+        descent = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
         pango_font_metrics_unref(m);
     }
     g_free(first);
     pango_font_description_free(pfd);
     cp_grow((void **)&ts->metrics, &ts->cap_metrics, ts->n_metrics + 1, sizeof *ts->metrics);
-    ts->metrics[ts->n_metrics++] =
-        (cp_font_metrics){cp_arena_strdup(ts->arena, key), *ascent, *descent};
+    cp_font_metrics *fm = &ts->metrics[ts->n_metrics++];
+    *fm = (cp_font_metrics){cp_arena_strdup(ts->arena, key), ascent, descent, -1};
     g_free(key);
+    return fm;
+}
+
+static void font_metrics(cp_typesetter *ts, const PangoFontDescription *fd, double *ascent,
+                         double *descent)
+{
+    const cp_font_metrics *fm = metrics_for(ts, fd);
+    *ascent = fm->ascent;
+    *descent = fm->descent;
 }
 
 double cp_typesetter_ascent(cp_typesetter *ts, const cp_style *st)

@@ -17,6 +17,7 @@
 typedef struct cp_font_metrics {
     const char *key; /* the font description, as Pango writes it */
     double ascent, descent;
+    double space; /* a natural word space; < 0 until first measured */
 } cp_font_metrics;
 
 typedef struct cp_typesetter {
