@@ -74,10 +74,12 @@ void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, 
     it->color = c;
 }
 
+/* The colour as the layout gave it: #rrggbb or cmyk(C, M, Y, K). */
 static void hex(FILE *out, cp_color c)
 {
-    fprintf(out, "#%02x%02x%02x", (int)(c.r * 255 + 0.5), (int)(c.g * 255 + 0.5),
-            (int)(c.b * 255 + 0.5));
+    char buf[64];
+    cp_color_format(&c, buf, sizeof buf);
+    fputs(buf, out);
 }
 
 /* -0.00 and 0.00 are one number in a dump that tests compare as text. */

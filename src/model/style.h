@@ -11,9 +11,20 @@
 #define CP_PT_PER_MM (72.0 / 25.4)
 #define CP_PT_PER_IN 72.0
 
+/* A colour as the layout defines it: #rrggbb (RGB) or cmyk(C, M, Y, K) (inks). What it prints
+ * as and how it shows on screen depend on the output intent: the image layer's cp_colours makes
+ * both from this definition, in one place. */
 typedef struct cp_color {
-    double r, g, b; /* 0..1 */
+    double r, g, b;    /* 0..1, when !cmyk */
+    double c, m, y, k; /* 0..1, when cmyk */
+    bool cmyk;         /* given as cmyk(): the ink values are the definition */
+    cp_pos pos;        /* where it was defined (file NULL for built-in colours) */
 } cp_color;
+
+/* Total ink of a cmyk() colour in percent (0..400). */
+double cp_color_tac(const cp_color *c);
+/* Writes "#rrggbb" or "cmyk(C, M, Y, K)" (percent, up to two decimals) into buf (>= 48 bytes). */
+void cp_color_format(const cp_color *c, char *buf, size_t n);
 
 typedef enum cp_align { CP_ALIGN_LEFT, CP_ALIGN_CENTER, CP_ALIGN_RIGHT, CP_ALIGN_JUSTIFY } cp_align;
 
@@ -90,6 +101,8 @@ typedef struct cp_layout {
     bool registration_marks; /* targets centred on each side, in the slug */
     bool color_bar;          /* CMYK control patches in the top slug (CMYK intents) */
     cp_color accent, ink, grey, muted, paper, band;
+    double ink_limit; /* % total area coverage for CMYK output; 0: unset (300 applies) */
+    cp_pos ink_limit_pos;
     bool neighbours;                       /* show neighbouring months' days (muted) */
     bool smart_punctuation;                /* straight quotes, -- and ... become typographic */
     const char *second_language;           /* month names also in this language, beneath; or NULL */
