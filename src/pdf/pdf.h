@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "base/diag.h"
+#include "image/colour.h"
 #include "layout/display.h"
 
 typedef struct cp_pdf_meta {
@@ -19,6 +20,11 @@ typedef struct cp_pdf_meta {
     const char *icc_path;
     const char *icc_condition;
     cp_pos icc_pos; /* where the profile was named, for diagnostics */
+    /* The run's colours for the output intent (borrowed, required): its profile is embedded, and
+     * under a CMYK intent it is in key mode and the vector colours become its inks. */
+    cp_colours *colours;
+    const cp_profile *profile; /* the output intent's profile (borrowed, required) */
+    bool pdfx;                 /* claim PDF/X-4 (the profile describes a printing condition) */
 } cp_pdf_meta;
 
 /* A finished PDF in memory, ready to be committed to its path. */
@@ -38,10 +44,6 @@ bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta
 bool cp_pdf_commit(cp_pdf_out *out, cp_diags *d);
 /* Removes the temporary file (if any) and releases out. Safe after commit. */
 void cp_pdf_discard(cp_pdf_out *out);
-
-/* Reads and checks the output intent's ICC profile (meta->icc_path, or sRGB): returns its number
- * of components (1, 3 or 4), or 0 after reporting an error. */
-int cp_pdf_profile_components(const cp_pdf_meta *meta, cp_diags *d);
 
 /* Internal to the pdf layer: cairo's bytes -> post-processed file at tmp_path. */
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,

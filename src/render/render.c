@@ -173,7 +173,9 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
     bool ok = true;
     for (size_t i = 0; i < page->n; i++) {
         const cp_item *it = &page->items[i];
-        cairo_set_source_rgba(cr, it->color.r, it->color.g, it->color.b, it->opacity);
+        double rgb[3];
+        cp_colours_draw(opts->colours, &it->color, rgb);
+        cairo_set_source_rgba(cr, rgb[0], rgb[1], rgb[2], it->opacity);
         switch (it->kind) {
         case CP_ITEM_RECT:
             cairo_rectangle(cr, it->x, it->y, it->w, it->h);
@@ -224,7 +226,7 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
 }
 
 bool cp_render_png(const cp_page *page, double dpi, const char *path, cp_render_cache *rc,
-                   cp_diags *d)
+                   cp_colours *colours, cp_diags *d)
 {
     double m = 2 * (page->bleed + page->slug);
     double k = dpi / 72.0;
@@ -234,9 +236,15 @@ bool cp_render_png(const cp_page *page, double dpi, const char *path, cp_render_
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, k, k);
-    cp_render_opts opts = {true, dpi};
+    cp_render_opts opts = {.raster = true, .raster_dpi = dpi, .colours = colours};
     bool ok = cp_render_page(cr, page, &opts, rc, d);
     cairo_destroy(cr);
+    if (ok && cp_colours_cmyk(colours)) {
+        cairo_surface_flush(s);
+        cp_colours_soft_proof(colours, cairo_image_surface_get_data(s), w, h,
+                              cairo_image_surface_get_stride(s));
+        cairo_surface_mark_dirty(s);
+    }
     if (ok) {
         size_t n = strlen(path) + 8;
         char *tmp = cp_xmalloc(n);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "base/diag.h"
+#include "image/colour.h"
 #include "layout/display.h"
 
 typedef struct cp_render_cache cp_render_cache;
@@ -15,6 +16,10 @@ typedef struct cp_render_opts {
      * bytes as they are and never decode them. */
     bool raster;
     double raster_dpi;
+    /* The run's colours (borrowed, required): what cairo is told to draw for each colour of the
+     * display list, the screen colour or, for a PDF under a CMYK intent, a key the pdf layer
+     * turns into inks. */
+    cp_colours *colours;
 } cp_render_opts;
 
 /* Surfaces made for photos, shared by every page of one document (so a photo placed twice is
@@ -28,8 +33,9 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
                     cp_render_cache *rc, cp_diags *d);
 
 /* Draws page at dpi onto a white raster and writes it as a PNG at path (through a temporary file
- * beside it, renamed when complete). Photos are decoded at about the resolution needed. */
+ * beside it, renamed when complete). Photos are decoded at about the resolution needed. Under a
+ * CMYK intent the image is a soft proof: the page as it prints (cp_colours_soft_proof). */
 bool cp_render_png(const cp_page *page, double dpi, const char *path, cp_render_cache *rc,
-                   cp_diags *d);
+                   cp_colours *colours, cp_diags *d);
 
 #endif
