@@ -66,7 +66,8 @@ static const command commands[] = {
      "  --overlay           with --proof: draw the trim, bleed and safe area\n"
      "  --placeholders      with --proof: draw a missing or unreadable photo as a\n"
      "                      labelled box (the proof is marked incomplete)\n"
-     "  --icc FILE          the printer's ICC profile for the output intent (default sRGB)\n"
+     "  --icc FILE          the printer's ICC profile for the output intent (default:\n"
+     "                      sRGB for proofs, calpress's FOGRA39 profile with --press)\n"
      "  --condition NAME    its printing condition identifier, e.g. FOGRA39\n"
      "  -q, --quiet         print nothing but diagnostics\n",
      cmd_render},
@@ -85,12 +86,15 @@ static const command commands[] = {
      cmd_check},
     {"preview", "draw the pages as PNG images (quick looks, no PDF)",
      "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--press] [--placeholders]\n"
+     "                       [--icc PROFILE.icc]\n"
      "\n"
      "Lays the manifest out as render does and draws every page, bleed and slug included, as\n"
      "DIR/calendar-NN.png and DIR/press-release-N.png (DIR defaults to 'out/preview').\n"
+     "With a CMYK output intent the images are a soft proof: the pages as they will print.\n"
      "\n"
      "  -o, --output DIR   folder for the images (created if missing)\n"
-     "  --dpi N            resolution, 10..600 (default 40)\n",
+     "  --dpi N            resolution, 10..600 (default 40)\n"
+     "  --icc FILE         the output intent's ICC profile, as for render\n",
      cmd_preview},
     {"help", "show help for a command", "usage: calpress help [COMMAND]\n", cmd_help},
 };
