@@ -77,6 +77,11 @@ void cp_colours_soft_proof(const cp_colours *cv, unsigned char *data, int w, int
  * segment is missing or damaged. */
 unsigned char *cp_jpeg_icc_profile(const unsigned char *jpeg, size_t len, size_t *out_len);
 
+/* The ICC profile a photo carries, in any format calpress reads: JPEG APP2 segments, PNG iCCP,
+ * TIFF tag 34675, WebP ICCP. Malloc'd bytes owned by the caller, or NULL when there is none or it
+ * cannot be read. */
+unsigned char *cp_image_icc_profile(const cp_image *img, size_t *out_len);
+
 /* The components of an ICC profile's colour space (1, 3 or 4), or 0 when the bytes are not a
  * usable profile (no 'acsp' signature, a size beyond the data, another colour space). */
 int cp_icc_components(const unsigned char *icc, size_t len);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <turbojpeg.h>
+#include <zlib.h>
 
 #define ICC_TAG  "ICC_PROFILE"
 #define ICC_HEAD 14 /* "ICC_PROFILE\0", sequence number, count */
@@ -62,6 +63,109 @@ unsigned char *cp_jpeg_icc_profile(const unsigned char *p, size_t len, size_t *o
     }
     *out_len = total;
     return out;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static unsigned char *copy_bytes(const unsigned char *p, size_t n, size_t *out_len)
+{
+    unsigned char *out = cp_xmalloc(n ? n : 1);
+    memcpy(out, p, n);
+    *out_len = n;
+    return out;
+}
+
+/* PNG: the iCCP chunk (a name, a NUL, method 0, then the zlib-compressed profile), before the
+ * image data. */
+static unsigned char *png_icc(const unsigned char *p, size_t len, size_t *out_len)
+{
+    for (size_t i = 8; i + 12 <= len;) {
+        size_t n = be32(p + i);
+        if (n > len - i - 12)
+            return NULL;
+        const unsigned char *data = p + i + 8;
+        if (memcmp(p + i + 4, "IDAT", 4) == 0 || memcmp(p + i + 4, "IEND", 4) == 0)
+            return NULL;
+        if (memcmp(p + i + 4, "iCCP", 4) == 0) {
+            const unsigned char *nul = memchr(data, 0, n < 80 ? n : 80);
+            if (!nul || (size_t)(nul - data) + 2 > n || nul[1] != 0)
+                return NULL;
+            /* The profile's own header says how long it is; read that much, at most 4 MB. */
+            uLongf size = 4u << 20;
+            unsigned char *out = cp_xmalloc(size);
+            size_t head = (size_t)(nul - data) + 2;
+            if (uncompress(out, &size, nul + 2, (uLong)(n - head)) != Z_OK) {
+                free(out);
+                return NULL;
+            }
+            *out_len = size;
+            return out;
+        }
+        i += 12 + n;
+    }
+    return NULL;
+}
+
+static uint32_t tiff_u(const unsigned char *p, bool le, int bytes)
+{
+    uint32_t v = 0;
+    for (int k = 0; k < bytes; k++)
+        v |= (uint32_t)p[le ? k : bytes - 1 - k] << (8 * k);
+    return v;
+}
+
+/* TIFF: tag 34675 (ICC profile) of the first image directory. */
+static unsigned char *tiff_icc(const unsigned char *p, size_t len, size_t *out_len)
+{
+    if (len < 8)
+        return NULL;
+    bool le = p[0] == 'I';
+    uint32_t ifd = tiff_u(p + 4, le, 4);
+    if (ifd > len - 2)
+        return NULL;
+    uint32_t n = tiff_u(p + ifd, le, 2);
+    for (uint32_t e = 0; e < n && ifd + 2 + 12 * (e + 1) <= len; e++) {
+        const unsigned char *ent = p + ifd + 2 + 12 * e;
+        if (tiff_u(ent, le, 2) != 34675)
+            continue;
+        uint32_t count = tiff_u(ent + 4, le, 4), off = tiff_u(ent + 8, le, 4);
+        if (count <= 4 || off > len || count > len - off)
+            return NULL;
+        return copy_bytes(p + off, count, out_len);
+    }
+    return NULL;
+}
+
+/* WebP: the ICCP chunk of an extended (VP8X) file. */
+static unsigned char *webp_icc(const unsigned char *p, size_t len, size_t *out_len)
+{
+    for (size_t i = 12; i + 8 <= len;) {
+        size_t n = (size_t)p[i + 4] | (size_t)p[i + 5] << 8 | (size_t)p[i + 6] << 16 |
+                   (size_t)p[i + 7] << 24;
+        if (n > len - i - 8)
+            return NULL;
+        if (memcmp(p + i, "ICCP", 4) == 0)
+            return copy_bytes(p + i + 8, n, out_len);
+        i += 8 + n + (n & 1);
+    }
+    return NULL;
+}
+
+unsigned char *cp_image_icc_profile(const cp_image *img, size_t *out_len)
+{
+    switch (img->format) {
+    case CP_IMAGE_JPEG:
+        return cp_jpeg_icc_profile(img->data, img->len, out_len);
+    case CP_IMAGE_PNG:
+        return png_icc(img->data, img->len, out_len);
+    case CP_IMAGE_TIFF:
+        return tiff_icc(img->data, img->len, out_len);
+    default:
+        return webp_icc(img->data, img->len, out_len);
+    }
 }
 
 /* Total ink of every pixel in percent x 255 / 100 units (0..1020), as a summed-area table with a

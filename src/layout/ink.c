@@ -112,16 +112,15 @@ static double placed_ppi(const cp_doc *doc, const cp_image *img)
 }
 
 /* The photo's embedded profile: a warning when it cannot be used; true when the photo is RGB
- * without a profile calpress uses, so its colours are taken as sRGB. */
+ * without a profile calpress uses, so its colours are taken as sRGB. JPEGs are embedded as they
+ * are; the other formats are decoded to RGB, so only an RGB profile serves them. */
 static bool check_profile(cp_diags *d, const cp_image *img)
 {
-    if (img->format != CP_IMAGE_JPEG)
-        return img->components == 3; /* decoded: embedded profiles are not kept (yet) */
     size_t len = 0;
-    unsigned char *icc = cp_jpeg_icc_profile(img->data, img->len, &len);
+    unsigned char *icc = cp_image_icc_profile(img, &len);
     int n = icc ? cp_icc_components(icc, len) : 0;
     free(icc);
-    if (icc && n != img->components)
+    if (icc && n != img->components) {
         cp_warning(d, img->at,
                    "photo '%s' carries an ICC profile that does not fit its %s pixels; it is "
                    "ignored",
@@ -129,6 +128,8 @@ static bool check_profile(cp_diags *d, const cp_image *img)
                    img->cmyk              ? "CMYK"
                    : img->components == 1 ? "grey"
                                           : "RGB");
+        n = 0;
+    }
     return img->components == 3 && n != 3;
 }
 
@@ -173,13 +174,11 @@ void cp_layout_check_colours(cp_layout_ctx *lc, const cp_colours *cv, const cp_d
     if (notes && first && cp_colours_cmyk(cv)) {
         if (untagged == 1)
             cp_note(lc->diags, first->at,
-                    "photo '%s' has no ICC profile that calpress uses: its colours are taken as "
-                    "sRGB",
-                    first->name);
+                    "photo '%s' has no ICC profile: its colours are taken as sRGB", first->name);
         else
             cp_note(lc->diags, first->at,
-                    "photo '%s' and %zu more have no ICC profile that calpress uses: their "
-                    "colours are taken as sRGB",
+                    "photo '%s' and %zu more have no ICC profile: their colours are taken as "
+                    "sRGB",
                     first->name, untagged - 1);
     }
 }

@@ -23,6 +23,7 @@ typedef struct icc_obj {
 struct cp_pdf_inks {
     qpdf_data q;
     cp_colours *cv;
+    const cp_doc *doc;
     cp_diags *d;
     bool cmyk;
     qpdf_oh overprint, knockout; /* ExtGState dictionaries, made on first use */
@@ -33,10 +34,11 @@ struct cp_pdf_inks {
     size_t n_iccs, cap_iccs;
 };
 
-cp_pdf_inks *cp_pdf_inks_new(qpdf_data q, cp_colours *cv, cp_diags *d)
+cp_pdf_inks *cp_pdf_inks_new(qpdf_data q, const cp_doc *doc, cp_colours *cv, cp_diags *d)
 {
     cp_pdf_inks *k = cp_xcalloc(1, sizeof *k);
     k->q = q;
+    k->doc = doc;
     k->cv = cv;
     k->d = d;
     k->cmyk = cp_colours_cmyk(cv);
@@ -165,9 +167,58 @@ static bool recolour_form(cp_pdf_inks *k, qpdf_oh form)
     return true;
 }
 
-/* The JPEG image's embedded ICC profile as its colour space, when it matches the image's
- * components. A CMYK photo under a CMYK intent keeps DeviceCMYK: its inks go to press as they
- * are. */
+/* The ICC stream for the profile bytes icc (taken), shared by every image with those bytes. */
+static qpdf_oh icc_stream(cp_pdf_inks *k, unsigned char *icc, size_t len, int n)
+{
+    qpdf_data q = k->q;
+    for (size_t i = 0; i < k->n_iccs; i++) {
+        if (k->iccs[i].len == len && memcmp(k->iccs[i].data, icc, len) == 0) {
+            free(icc);
+            return k->iccs[i].stream;
+        }
+    }
+    qpdf_oh stream = qpdf_oh_new_stream(q);
+    qpdf_oh_replace_stream_data(q, stream, icc, len, qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, stream), "/N", qpdf_oh_new_integer(q, n));
+    cp_grow((void **)&k->iccs, &k->cap_iccs, k->n_iccs + 1, sizeof *k->iccs);
+    k->iccs[k->n_iccs++] = (icc_obj){.data = icc, .len = len, .stream = stream};
+    return stream;
+}
+
+/* The profile of the decoded (PNG, TIFF, WebP) photo that cairo embedded as a w x h RGB image:
+ * found by its size, when every such photo of that size carries the same profile. */
+static unsigned char *decoded_profile(const cp_pdf_inks *k, int w, int h, size_t *len)
+{
+    unsigned char *found = NULL;
+    for (size_t p = 0; k->doc && p < k->doc->n_pages; p++) {
+        for (size_t i = 0; i < k->doc->pages[p].n; i++) {
+            const cp_item *it = &k->doc->pages[p].items[i];
+            const cp_image *img = it->image;
+            if (it->kind != CP_ITEM_IMAGE || !img || img->format == CP_IMAGE_JPEG ||
+                img->width != w || img->height != h)
+                continue;
+            size_t n = 0;
+            unsigned char *icc = cp_image_icc_profile(img, &n);
+            bool same = found && icc && n == *len && memcmp(found, icc, n) == 0;
+            if (found && !same) {
+                free(icc);
+                free(found);
+                return NULL; /* two photos of one size, told apart by nothing here */
+            }
+            if (!found)
+                found = icc, *len = n;
+            else
+                free(icc);
+            if (!found)
+                return NULL;
+        }
+    }
+    return found;
+}
+
+/* A photo's embedded ICC profile as its colour space, when it fits the image's components: a
+ * JPEG's from its own bytes (APP2), a decoded photo's from the file it came from. A CMYK photo
+ * under a CMYK intent keeps DeviceCMYK: its inks go to press as they are. */
 static void tag_photo(cp_pdf_inks *k, qpdf_oh image)
 {
     qpdf_data q = k->q;
@@ -175,46 +226,36 @@ static void tag_photo(cp_pdf_inks *k, qpdf_oh image)
     qpdf_oh filter = qpdf_oh_get_key(q, dict, "/Filter");
     if (qpdf_oh_is_array(q, filter) && qpdf_oh_get_array_n_items(q, filter) == 1)
         filter = qpdf_oh_get_array_item(q, filter, 0);
-    if (!qpdf_oh_is_name_and_equals(q, filter, "/DCTDecode"))
-        return;
+    bool jpeg = qpdf_oh_is_name_and_equals(q, filter, "/DCTDecode");
     qpdf_oh cs = qpdf_oh_get_key(q, dict, "/ColorSpace");
     int n = qpdf_oh_is_name_and_equals(q, cs, "/DeviceRGB")    ? 3
             : qpdf_oh_is_name_and_equals(q, cs, "/DeviceGray") ? 1
             : qpdf_oh_is_name_and_equals(q, cs, "/DeviceCMYK") ? 4
                                                                : 0;
-    if (!n || (n == 4 && k->cmyk))
+    if (!n || (n == 4 && k->cmyk) || (!jpeg && n != 3))
         return;
-    unsigned char *jpeg = NULL;
-    size_t len = 0, icc_len = 0;
-    QPDF_BOOL filtered = QPDF_FALSE;
-    if (qpdf_oh_get_stream_data(q, image, qpdf_dl_none, &filtered, &jpeg, &len) & QPDF_ERRORS) {
-        free(jpeg);
-        return;
+    unsigned char *icc = NULL;
+    size_t icc_len = 0;
+    if (jpeg) {
+        unsigned char *data = NULL;
+        size_t len = 0;
+        QPDF_BOOL filtered = QPDF_FALSE;
+        if (!(qpdf_oh_get_stream_data(q, image, qpdf_dl_none, &filtered, &data, &len) &
+              QPDF_ERRORS))
+            icc = cp_jpeg_icc_profile(data, len, &icc_len);
+        free(data);
+    } else {
+        icc = decoded_profile(
+            k, qpdf_oh_get_int_value_as_int(q, qpdf_oh_get_key(q, dict, "/Width")),
+            qpdf_oh_get_int_value_as_int(q, qpdf_oh_get_key(q, dict, "/Height")), &icc_len);
     }
-    unsigned char *icc = cp_jpeg_icc_profile(jpeg, len, &icc_len);
-    free(jpeg);
     if (!icc || cp_icc_components(icc, icc_len) != n) {
         free(icc); /* none, or not for these pixels: the preflight said so */
         return;
     }
-    qpdf_oh stream = 0;
-    bool known = false;
-    for (size_t i = 0; i < k->n_iccs && !known; i++)
-        if (k->iccs[i].len == icc_len && memcmp(k->iccs[i].data, icc, icc_len) == 0)
-            stream = k->iccs[i].stream, known = true;
-    if (!known) {
-        stream = qpdf_oh_new_stream(q);
-        qpdf_oh_replace_stream_data(q, stream, icc, icc_len, qpdf_oh_new_null(q),
-                                    qpdf_oh_new_null(q));
-        qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, stream), "/N", qpdf_oh_new_integer(q, n));
-        cp_grow((void **)&k->iccs, &k->cap_iccs, k->n_iccs + 1, sizeof *k->iccs);
-        k->iccs[k->n_iccs++] = (icc_obj){.data = icc, .len = icc_len, .stream = stream};
-    } else {
-        free(icc);
-    }
     qpdf_oh arr = qpdf_oh_new_array(q);
     qpdf_oh_append_item(q, arr, qpdf_oh_new_name(q, "/ICCBased"));
-    qpdf_oh_append_item(q, arr, stream);
+    qpdf_oh_append_item(q, arr, icc_stream(k, icc, icc_len, n));
     qpdf_oh_replace_key(q, dict, "/ColorSpace", arr);
 }
 

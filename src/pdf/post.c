@@ -443,7 +443,7 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
     qpdf_data q = qpdf_init();
     qpdf_silence_errors(q);
     bool ok = false;
-    cp_pdf_inks *inks = cp_pdf_inks_new(q, meta->colours, d);
+    cp_pdf_inks *inks = cp_pdf_inks_new(q, doc, meta->colours, d);
     if (qpdf_read_memory(q, "cairo output", pdf, len, NULL) & QPDF_ERRORS) {
         report(q, d, "cannot read cairo's PDF");
         goto done;

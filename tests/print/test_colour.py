@@ -544,6 +544,44 @@ def scan_data(jpeg):
     return jpeg[i:]
 
 
+def png_with_icc(w, h, icc):
+    """An RGB PNG (a colour ramp) with an iCCP chunk holding icc."""
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body +
+                struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    rows = b"".join(b"\0" + bytes((x * 255 // w, y * 255 // h, 128) [c] for x in range(w)
+                                  for c in range(3)) for y in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"iCCP", b"AdobeRGB\0\0" + zlib.compress(icc)) +
+            chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))
+
+
+def tiff_with_icc(w, h, icc):
+    """An uncompressed RGB TIFF (little-endian) with the ICC profile in tag 34675."""
+    pixels = bytes((x * 255 // w, y * 255 // h, 60)[c] for y in range(h) for x in range(w)
+                   for c in range(3))
+    entries = [(256, 3, 1, w), (257, 3, 1, h), (258, 3, 3, None), (259, 3, 1, 1),
+               (262, 3, 1, 2), (273, 4, 1, None), (277, 3, 1, 3), (278, 3, 1, h),
+               (279, 4, 1, len(pixels)), (34675, 7, len(icc), None)]
+    ifd = 8
+    data_at = ifd + 2 + 12 * len(entries) + 4
+    bps_at, icc_at = data_at, data_at + 6
+    pix_at = icc_at + len(icc) + (len(icc) & 1)
+    out = bytearray(b"II*\0" + struct.pack("<I", ifd) + struct.pack("<H", len(entries)))
+    for tag, typ, count, val in entries:
+        if tag == 258:
+            val = bps_at
+        elif tag == 273:
+            val = pix_at
+        elif tag == 34675:
+            val = icc_at
+        packed = struct.pack("<H", val) + b"\0\0" if typ == 3 and count == 1 else \
+            struct.pack("<I", val)
+        out += struct.pack("<HHI", tag, typ, count) + packed
+    out += struct.pack("<I", 0) + struct.pack("<HHH", 8, 8, 8) + icc + b"\0" * (len(icc) & 1)
+    return bytes(out + pixels)
+
+
 def set_photo(story, photo):
     with open(story, encoding="utf-8") as f:
         text = f.read()
@@ -595,8 +633,8 @@ def check_photos(ctx, chk, tmp):
             "profile that does not fit its RGB pixels; it is ignored")
     chk.ok(want in p.err.splitlines(), "check: a profile for other pixels is a warning at the "
            "photo's line", p.err)
-    want = ("calendar.yaml:48:10: note: photo 'photos/cover.jpg' and 8 more have no ICC profile "
-            "that calpress uses: their colours are taken as sRGB")
+    want = ("calendar.yaml:48:10: note: photo 'photos/cover.jpg' and 8 more have no ICC profile: "
+            "their colours are taken as sRGB")
     chk.ok(want in p.err.splitlines(), "check --press: one note on the photos taken as sRGB",
            p.err)
 
@@ -630,6 +668,36 @@ def check_photos(ctx, chk, tmp):
     others = [r for r in q.images() if r not in img + a + b + w + c]
     chk.ok(others and all(q.get(r, "/ColorSpace") == "/DeviceRGB" for r in others),
            f"the {len(others)} untagged photos stay /DeviceRGB (sRGB through /DefaultRGB)")
+    check_decoded_profiles(ctx, chk, tmp, d, adobe)
+
+
+def check_decoded_profiles(ctx, chk, tmp, d, adobe):
+    """PNG (iCCP), TIFF (tag 34675) and WebP (ICCP) photos are decoded; the profile they carry
+    becomes the colour space of the image cairo embeds. A proof with a CMYK intent (the photos
+    are small: a resolution warning each)."""
+    sizes = {"png": (600, 465), "tiff": (640, 496), "webp": (660, 512)}
+    write(os.path.join(d, "tagged.png"), png_with_icc(*sizes["png"], adobe))
+    write(os.path.join(d, "tagged.tif"), tiff_with_icc(*sizes["tiff"], adobe))
+    write(os.path.join(d, "src.png"), png_with_icc(*sizes["webp"], adobe))
+    r = run(["cwebp", "-quiet", "-lossless", "-metadata", "icc", os.path.join(d, "src.png"),
+             "-o", os.path.join(d, "tagged.webp")])
+    chk.ok(r.returncode == 0 and b"ICCP" in read(os.path.join(d, "tagged.webp")),
+           "cwebp made a WebP photo with an ICCP chunk", r.err)
+    for story, photo in (("tania", "tagged.png"), ("saumya", "tagged.tif"),
+                         ("joya", "tagged.webp")):
+        set_photo(os.path.join(d, story + ".yaml"), photo)
+    out = os.path.join(tmp, "decoded")
+    p = calpress(ctx, ["render", "calendar.yaml", "--icc", fogra(ctx), "-o", out], d)
+    if not chk.ok(p.returncode == 0, "render (CMYK proof) with PNG, TIFF and WebP photos", p.err):
+        return
+    q = Qdf(os.path.join(out, "calendar.pdf"), tmp)
+    for kind, (w, h) in sizes.items():
+        imgs = [r for r in q.images() if q.get(r, "/Width") == w and q.get(r, "/Height") == h]
+        cs = q.get(imgs[0], "/ColorSpace") if len(imgs) == 1 else None
+        chk.ok(isinstance(cs, list) and cs[0] == "/ICCBased" and
+               q.streams[tuple(cs[1])] == adobe,
+               f"the {kind.upper()} photo ({w} x {h}, decoded) has [/ICCBased] with its "
+               f"embedded profile", f"{len(imgs)} images of that size, colour space {cs}")
 
 
 # --------------------------------------------------------------------------------------------
