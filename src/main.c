@@ -331,12 +331,12 @@ static bool load_and_lay_out(run *r, const options *o)
     struct tm tm;
     gmtime_r(&r->date, &tm);
     strftime(r->date_text, sizeof r->date_text, "%Y-%m-%d", &tm);
-    cp_layout_opts lo = {!o->press,
-                         o->overlay,
-                         o->placeholders,
-                         r->date_text,
-                         "calpress " CP_VERSION,
-                         !o->press && !r->pdfx};
+    cp_layout_opts lo = {.proof = !o->press,
+                         .overlay = o->overlay,
+                         .placeholders = o->placeholders,
+                         .build_date = r->date_text,
+                         .creator = "calpress " CP_VERSION,
+                         .screen_proof = !o->press && !r->pdfx};
     cp_layout_ctx_init(&r->lc, &r->ts, &r->cal, &r->photos, &lo);
     r->have_lc = true;
     if (cp_diags_failed(&r->diags))
