@@ -300,8 +300,16 @@ bool cp_colours_key_ink(const cp_colours *cv, const double rgb[3], double ink[4]
     return true;
 }
 
-void cp_colours_soft_proof(const cp_colours *cv, unsigned char *data, int w, int h, int stride)
+void cp_colours_soft_proof(cp_colours *cv, unsigned char *data, int w, int h, int stride)
 {
+    if (!cv->cmyk)
+        return;
+    /* Made on first use: LittleCMS precalculates it, which PDFs and check do not need. */
+    if (!cv->proof)
+        cv->proof = cmsCreateProofingTransform(
+            cv->srgb, xrgb_format(), cv->srgb, xrgb_format(), cv->intent->lcms,
+            INTENT_RELATIVE_COLORIMETRIC, INTENT_ABSOLUTE_COLORIMETRIC,
+            cmsFLAGS_SOFTPROOFING | cmsFLAGS_BLACKPOINTCOMPENSATION | cmsFLAGS_COPY_ALPHA);
     if (!cv->proof)
         return;
     for (int y = 0; y < h; y++) {

@@ -67,8 +67,9 @@ bool cp_colours_key_ink(const cp_colours *cv, const double rgb[3], double ink[4]
 
 /* Soft proof under a CMYK intent: a cairo RGB24 image (one 32-bit xRGB word a pixel) changed in
  * place to how it prints, through the output profile and back to sRGB with the paper white and
- * the ink gamut simulated (absolute colorimetric). Does nothing under other intents. */
-void cp_colours_soft_proof(const cp_colours *cv, unsigned char *data, int w, int h, int stride);
+ * the ink gamut simulated (absolute colorimetric). Does nothing under other intents, nor if
+ * LittleCMS cannot make the proofing transform (the intent's profile was checked already). */
+void cp_colours_soft_proof(cp_colours *cv, unsigned char *data, int w, int h, int stride);
 
 /* ---- Photos' colour data (ink.c) ---- */
 
