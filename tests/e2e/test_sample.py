@@ -263,7 +263,7 @@ class Sample:
         return paths
 
 
-def run(cmd, cwd=None, env=None, timeout=100):
+def run(cmd, cwd=None, env=None, timeout=400):
     t0 = time.monotonic()
     p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, timeout=timeout)
     p.seconds = time.monotonic() - t0
@@ -435,7 +435,7 @@ def check_photos(ctx, chk, tmp):
         if not ctx.mkphotos:
             chk.ok(False, "mkphotos given (--mkphotos) to generate the sample photos")
             return
-        p = run([ctx.mkphotos, os.path.join(ctx.src, "stories", "photos")], timeout=110)
+        p = run([ctx.mkphotos, os.path.join(ctx.src, "stories", "photos")], timeout=400)
         chk.ok(p.returncode == 0, "mkphotos exits 0", p.err)
     missing = [p for p in ctx.sample.photo_paths() if not os.path.isfile(p)]
     chk.ok(not missing, f"all {len(ctx.sample.photo_paths())} sample photos exist",

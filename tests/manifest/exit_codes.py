@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-TIMEOUT = 50
+TIMEOUT = 240  # a hang guard, not a speed limit
 VALID = "valid-story-files.yaml"
 
 

@@ -103,7 +103,7 @@ class Abort(Exception):
     """A check cannot go on (its failure is already counted)."""
 
 
-def run(cmd, cwd=None, env=None, timeout=150):
+def run(cmd, cwd=None, env=None, timeout=400):
     t0 = time.monotonic()
     p = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True,
                        timeout=timeout)
@@ -633,7 +633,7 @@ class QpdfCheck:
         if pdf not in self.procs:
             self.start(pdf)
         proc = self.procs.pop(pdf)
-        out, err = proc.communicate(timeout=150)
+        out, err = proc.communicate(timeout=900)
         proc.out, proc.err = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
         return proc
 
