@@ -260,6 +260,7 @@ typedef struct run {
     cp_layout_ctx lc;
     bool have_lc;
     cp_doc calendar, press;
+    cp_pdf_meta meta; /* the calendar's metadata and output intent */
     time_t date;
     char date_text[32];
 } run;
@@ -290,7 +291,10 @@ static void run_finish(run *r)
     cp_arena_finish(&r->arena);
 }
 
-/* Loads and lays out everything; true when there were no errors. */
+static bool output_intent(run *r, const options *o, cp_pdf_meta *meta);
+
+/* Loads and lays out everything, and checks the output intent; true when there were no errors.
+ * The intent is checked even when the layout failed, so that every finding comes in one run. */
 static bool load_and_lay_out(run *r, const options *o)
 {
     const char *manifest = o->manifest;
@@ -320,7 +324,7 @@ static bool load_and_lay_out(run *r, const options *o)
         cp_layout_decorate(&r->lc, &r->calendar, &r->cal.layout, r->cal.out_calendar.s);
     if (cp_layout_press(&r->lc, &r->press))
         cp_layout_decorate(&r->lc, &r->press, &r->cal.press_layout, r->cal.out_press.s);
-    return !cp_diags_failed(&r->diags);
+    return output_intent(r, o, &r->meta) && !cp_diags_failed(&r->diags);
 }
 
 static int finish_run(run *r, int status)
@@ -415,9 +419,7 @@ static int cmd_render(int argc, char **argv)
     if (rc >= 0)
         return rc;
     const cp_calendar *cal = &r.cal;
-    cp_pdf_meta meta;
-    if (!output_intent(&r, &o, &meta))
-        return finish_run(&r, EXIT_INPUT);
+    const cp_pdf_meta meta = r.meta;
     cp_pdf_meta pmeta = meta;
     /* The document title is the headline as a reader sees it: markup gone, quotes curly. */
     cp_richtext hl;
@@ -485,8 +487,6 @@ static int cmd_check(int argc, char **argv)
     run r;
     run_init(&r);
     bool ok = load_and_lay_out(&r, &o);
-    cp_pdf_meta meta;
-    ok = ok && output_intent(&r, &o, &meta);
     if (ok) {
         print_fit_report(&r.lc.fits);
         printf("%s: OK: calendar %zu pages, press release %zu page%s\n", o.manifest,

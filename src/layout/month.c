@@ -110,9 +110,17 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
         per_col = 1;
     int cols_needed = (int)((n + (size_t)per_col - 1) / (size_t)per_col);
     if (cols_needed > 2) {
-        cp_error(lc->diags, hframe->pos,
-                 "%zu holidays in %s do not fit frame 'holidays' (room for %d)", n,
-                 lc->locale.months[month - 1], per_col * 2);
+        /* Reported at the first holiday that overflows: the designer's list is what to change. */
+        const cp_holiday *first_over = NULL;
+        for (size_t i = 0, k = 0; i < cal->n_holidays && !first_over; i++)
+            if (cal->holidays[i].date.month == month && k++ == (size_t)per_col * 2)
+                first_over = &cal->holidays[i];
+        cp_error(lc->diags, first_over->pos,
+                 "%zu holidays in %s do not fit frame 'holidays' (room for %d): this one and "
+                 "the %zu after it do not fit",
+                 n, lc->locale.months[month - 1], per_col * 2, n - (size_t)per_col * 2 - 1);
+        cp_note(lc->diags, hframe->pos, "frame 'holidays' is defined here (%.1f mm high)",
+                hframe->h / CP_PT_PER_MM);
         return;
     }
     double colw = hframe->w / 2;

@@ -131,7 +131,8 @@ static cp_node *parse_collection(loader *ld, yaml_event_t *open, int depth)
                 if (scalar_equal(keys[i], key)) {
                     cp_error(ld->diags, key->pos, "duplicate key '%s'", key->str);
                     cp_note(ld->diags, keys[i]->pos, "'%s' first appears here", key->str);
-                    ld->failed = true;
+                    /* Reported, and the tree goes on (lookups find the first value), so that
+                     * the errors of the files the manifest names are not hidden behind it. */
                     break;
                 }
             }

@@ -1218,6 +1218,38 @@ def check_ppi(ctx, chk, tmp):
                        f"{list(snapshot(out))}")
 
 
+def check_findings_one_run(ctx, chk, tmp):
+    """Every preflight finding of every photo in one run (issue 8, item 11): a 150 ppi photo in
+    one month and a CMYK photo under the sRGB intent in another are both reported by one
+    `check --press`, not the second only after the first is fixed."""
+    filler, cover = fillers(ctx, tmp, press=True)
+    fw, fh = PHOTO_BLEED[2], PHOTO_BLEED[3]
+    w, h = math.ceil(150 * fw / 25.4 + 0.4), math.ceil(150 * fh / 25.4 + 0.4)
+    mkphoto(ctx, os.path.join(tmp, "low.jpg"), w, h)
+    mkphoto(ctx, os.path.join(tmp, "cmyk.jpg"), 1200, 930, "--cmyk")
+    months = [default_month(i, filler) for i in range(12)]
+    months[0]["photo"] = "low.jpg"
+    months[1]["photo"] = "cmyk.jpg"
+    man = Manifest(months, cover=cover)
+    mpath = man.write(os.path.join(tmp, "calendar.yaml"))
+    for mode, cmd in (("check --press", ["check", mpath, "--press"]),
+                      ("render --press", ["render", mpath, "--press", "-o",
+                                          os.path.join(tmp, "out")])):
+        p = calpress(ctx, cmd, cwd=tmp)
+        errs = [d for d in diag_lines(p.err) if d["sev"] == "error"]
+        chk.ok(p.returncode == 1, f"{mode}: exits 1", f"exit {p.returncode}\n{p.err}")
+        low = [d for d in errs if "low.jpg" in d["msg"] and "ppi" in d["msg"]]
+        cmyk = [d for d in errs if "cmyk.jpg" in d["msg"] and "CMYK JPEG" in d["msg"]]
+        chk.ok(len(low) == 1 and (low[0]["line"], low[0]["col"]) == man.where["m1.photo"],
+               f"{mode}: the 150 ppi photo is an error at its line", p.err)
+        # Both photos are also too small for the month frame at 1200 x 930: the CMYK finding is
+        # what this check is about.
+        chk.ok(len(cmyk) == 1 and (cmyk[0]["line"], cmyk[0]["col"]) == man.where["m2.photo"],
+               f"{mode}: the CMYK photo is an error at its line, in the same run", p.err)
+        chk.ok(not os.path.exists(os.path.join(tmp, "out", "calendar.pdf")),
+               f"{mode}: nothing written")
+
+
 # --------------------------------------------------------------------------------------------
 # bad-photos
 
@@ -1650,6 +1682,7 @@ CHECKS = {
     "fonts-missing": check_fonts_missing, "photos-once": check_photos_once, "focus": check_focus,
     "ppi": check_ppi, "bad-photos": check_bad_photos, "cmyk": check_cmyk,
     "orientation": check_orientation, "copyfit": check_copyfit, "languages": check_languages,
+    "findings-one-run": check_findings_one_run,
 }
 SAMPLE_CHECKS = ("boxes", "pdfx", "marks")
 
