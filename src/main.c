@@ -88,7 +88,10 @@ static const command commands[] = {
      "DIR/calendar-NN.png and DIR/press-release-N.png (DIR defaults to 'out/preview').\n"
      "\n"
      "  -o, --output DIR   folder for the images (created if missing)\n"
-     "  --dpi N            resolution, 10..600 (default 40)\n",
+     "  --dpi N            resolution, 10..600 (default 40)\n"
+     "  --press            pages as for the printer: no watermark, and every preflight\n"
+     "                     finding is an error\n"
+     "  --placeholders     draw a missing or unreadable photo as a labelled box\n",
      cmd_preview},
     {"help", "show help for a command", "usage: calpress help [COMMAND]\n", cmd_help},
 };

@@ -317,10 +317,17 @@ static void apply_frames(cp_layout *l, cp_diags *d, const cp_node *m)
 
 bool cp_layout_apply(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *root, bool is_file)
 {
-    static const char *const keys[] = {
-        "name",          "page",   "colors",       "grid",
-        "styles",        "frames", "press_layout", "smart_punctuation",
-        "photo_credits", NULL};
+    static const char *const keys[] = {"name",
+                                       "page",
+                                       "colors",
+                                       "grid",
+                                       "styles",
+                                       "frames",
+                                       "press_layout",
+                                       "smart_punctuation",
+                                       "photo_credits",
+                                       "labels",
+                                       NULL};
     size_t before = d->n_errors;
     if (!cp_schema_map(d, root, is_file ? "a layout file" : "layout_overrides", keys))
         return false;

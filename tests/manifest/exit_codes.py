@@ -127,6 +127,22 @@ def main():
           stdout=r"wrote out/calendar\.pdf \(14 pages, .*\)\nwrote out/press-release\.pdf .*",
           stderr=b"", after=two_pdfs)
 
+    # Every option a command's usage line names has a line of its own in `help COMMAND`
+    # (issue 8, item 12: `help preview` listed --press and --placeholders without saying what
+    # they do).
+    for cmd in ("render", "check", "preview"):
+        p = subprocess.run([calpress, "help", cmd], env=env, capture_output=True, text=True,
+                           timeout=TIMEOUT)
+        usage = p.stdout.split("\n\n")[0]
+        named = sorted(set(re.findall(r"(--[a-z-]+)", usage)))
+        described = set(re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", p.stdout, re.M))
+        missing = [o for o in named if o not in described]
+        if p.returncode == 0 and named and not missing:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL help {cmd}: options in the usage line without a description: {missing}")
+
     print(f"manifest exit-codes: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
