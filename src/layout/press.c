@@ -215,6 +215,16 @@ static void contacts(flow *f)
     const cp_style *ds = cp_lc_style(lc, f->l, "contact_detail");
     size_t cols = pr->n_contacts < 3 ? pr->n_contacts : 3;
     double gap = 4 * CP_PT_PER_MM;
+    /* The line above the contacts, in its own style or else the about heading's; it keeps with
+     * the first row. */
+    const cp_style *hs = cp_layout_lookup_style(f->l, "contacts_heading");
+    if (!hs)
+        hs = cp_lc_style(lc, f->l, "about_heading");
+    cp_block head = {0};
+    if (pr->contacts_heading.s)
+        set_plain(lc, hs, f->frame->w, cp_lc_smart(lc, f->l, pr->contacts_heading.s),
+                  pr->contacts_heading.pos, "contacts heading", &head);
+    double head_h = head.n ? head.height + hs->space_after_pt : 0;
     double cw = (f->frame->w - gap * (double)(cols - 1)) / (double)cols;
     /* Rows of up to three contacts; each row is kept together. */
     for (size_t row = 0; row * cols < pr->n_contacts; row++) {
@@ -248,12 +258,19 @@ static void contacts(flow *f)
             if (h > height)
                 height = h;
         }
+        if (row == 0)
+            height += head_h;
         double space = f->at_top ? 0 : ns->space_before_pt;
         if (!f->at_top && f->y + space + height > f->frame->h)
             flow_new_page(f);
         space = f->at_top ? 0 : ns->space_before_pt;
         double top = f->y + space;
         cp_page *page = flow_page(f);
+        if (row == 0 && head.n) {
+            cp_block_place(&head, page, "contacts", f->frame->x, f->frame->y + top, hs->color);
+            top += head_h;
+            height -= head_h;
+        }
         for (size_t i = 0; i < k; i++) {
             double x = f->frame->x + (double)i * (cw + gap);
             cp_block_place(&names[i], page, "contacts", x, f->frame->y + top, ns->color);
@@ -265,6 +282,7 @@ static void contacts(flow *f)
         f->y = top + height;
         f->at_top = false;
     }
+    cp_block_finish(&head);
 }
 
 static void folios(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, size_t first)
@@ -323,7 +341,8 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
     const cp_style *bs = cp_lc_style(lc, l, "body");
     cp_richtext body;
     cp_richtext_parse(lc->arena, pr->body.s, cp_lc_rich_opts(l), &body);
-    add_dateline(lc, &body);
+    if (pr->dateline)
+        add_dateline(lc, &body);
     flow_paragraphs(&f, bs, &body, pr->body.pos, "press-release body", "body", 0);
     if (pr->about_heading.s) {
         const cp_style *hs = cp_lc_style(lc, l, "about_heading");

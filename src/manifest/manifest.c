@@ -10,7 +10,9 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 typedef struct ctx {
@@ -247,6 +249,50 @@ static void read_holidays(ctx *c, const cp_node *root)
     qsort(c->cal->holidays, c->cal->n_holidays, sizeof *c->cal->holidays, cmp_holiday);
 }
 
+/* True if s[0..n) holds a year (four digits, 1000..2999) or an English month name. */
+static bool has_date_words(const char *s, size_t n)
+{
+    static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                         "jul", "aug", "sep", "oct", "nov", "dec"};
+    for (size_t i = 0; i + 4 <= n; i++) {
+        bool digits = (s[i] == '1' || s[i] == '2') && s[i + 1] >= '0' && s[i + 1] <= '9' &&
+                      s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9';
+        bool edge = (i == 0 || !isalnum((unsigned char)s[i - 1])) &&
+                    (i + 4 == n || !isdigit((unsigned char)s[i + 4]));
+        if (digits && edge)
+            return true;
+    }
+    for (size_t i = 0; i + 3 <= n; i++)
+        for (size_t k = 0; k < CP_ARRAY_LEN(months); k++)
+            if ((i == 0 || !isalpha((unsigned char)s[i - 1])) &&
+                strncasecmp(s + i, months[k], 3) == 0)
+                return true;
+    return false;
+}
+
+/* Real releases open with their own dateline ("Kolkata, 14th December, 2020: ..."); calpress
+ * prints one from place and date, so such a body would have two. A dateline here is a first
+ * sentence fragment, up to a colon or a dash within 80 bytes, that starts with a place (a
+ * capitalised word and a comma) and holds a date. */
+static void warn_body_dateline(ctx *c, const cp_press_release *pr)
+{
+    const char *b = pr->body.s;
+    while (*b == ' ' || *b == '\n')
+        b++;
+    size_t n = 0;
+    while (b[n] && b[n] != '\n' && n < 80 && b[n] != ':' && strncmp(b + n, " \xE2\x80\x94", 4) &&
+           strncmp(b + n, " \xE2\x80\x93", 4) && strncmp(b + n, " - ", 3))
+        n++;
+    const char *comma = memchr(b, ',', n);
+    if (n == 80 || !b[n] || b[n] == '\n' || !comma || !isupper((unsigned char)b[0]) ||
+        !has_date_words(comma, (size_t)(b + n - comma)))
+        return;
+    cp_warning(c->d, pr->body.pos,
+               "the body starts with a dateline ('%.*s'), and calpress prints its own from "
+               "'place' and 'date': remove it from the body, or set 'dateline: false'",
+               (int)n, b);
+}
+
 static void read_press(ctx *c, const cp_node *root)
 {
     cp_press_release *pr = &c->cal->press;
@@ -269,12 +315,21 @@ static void read_press(ctx *c, const cp_node *root)
         dir = cp_path_dirname(c->a, path.s);
     }
     (void)dir;
-    static const char *const keys[] = {"headline", "place",    "date",     "body", "about",
-                                       "contacts", "footnote", "language", NULL};
+    static const char *const keys[] = {
+        "headline", "place",    "date",     "body",     "about",
+        "contacts", "footnote", "language", "dateline", "contacts_heading",
+        NULL};
     if (!cp_schema_map(c->d, m, "a press release", keys))
         return;
+    pr->dateline = true;
+    cp_schema_bool(c->d, m, "dateline", &pr->dateline);
     cp_schema_str(c->a, c->d, m, "headline", true, &pr->headline);
-    cp_schema_str(c->a, c->d, m, "place", true, &pr->place);
+    /* The place is for the dateline only: without one it may be left out. */
+    if (!cp_schema_str(c->a, c->d, m, "place", pr->dateline, &pr->place) && pr->dateline &&
+        !cp_node_lookup(m, "place"))
+        cp_note(c->d, m->pos, "the place starts the dateline; 'dateline: false' leaves both out");
+    cp_schema_str(c->a, c->d, m, "contacts_heading", false, &pr->contacts_heading);
+    limit_length(c, &pr->contacts_heading, "contacts_heading", 500);
     cp_schema_date(c->d, m, "date", true, &pr->date, &pr->date_pos);
     cp_schema_str(c->a, c->d, m, "body", true, &pr->body);
     cp_schema_str(c->a, c->d, m, "footnote", false, &pr->footnote);
@@ -283,6 +338,8 @@ static void read_press(ctx *c, const cp_node *root)
     limit_length(c, &pr->headline, "headline", 2000);
     limit_length(c, &pr->place, "place", 500);
     limit_length(c, &pr->footnote, "footnote", 2000);
+    if (pr->dateline && pr->body.s)
+        warn_body_dateline(c, pr);
     const cp_node *about = cp_node_lookup(m, "about");
     if (about) {
         static const char *const akeys[] = {"heading", "body", NULL};

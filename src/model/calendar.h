@@ -56,6 +56,8 @@ typedef struct cp_press_release {
     const char *file;
     cp_str language; /* NULL: the calendar's */
     cp_str headline, place, body, about_heading, about_body, footnote;
+    cp_str contacts_heading; /* the line above the contacts; NULL: none */
+    bool dateline;           /* print "PLACE, date — " before the body (default true) */
     cp_date date;
     cp_pos date_pos;
     cp_contact *contacts;
