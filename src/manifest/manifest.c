@@ -7,6 +7,7 @@
 #include "manifest/schema.h"
 #include "manifest/yamltree.h"
 #include "model/locale.h"
+#include "model/richtext.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -127,6 +128,45 @@ static void read_language(ctx *c, const cp_node *m, cp_str *out)
     }
 }
 
+/* True if a pseudonym mark's word is one of names' first words (case-insensitive for ASCII). */
+static bool names_have(const cp_str *names, size_t n, const char *word)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *nm = names[i].s;
+        size_t k = nm ? strcspn(nm, " ") : 0;
+        if (nm && nm[0] == '*')
+            nm++, k--;
+        if (nm && strlen(word) == k && strncasecmp(nm, word, k) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The asterisks that markup leaves as text in map[key]: a stray emphasis delimiter is a warning
+ * (it prints as an asterisk, and the emphasis is wrong); so is a pseudonym mark whose name is not
+ * among names (a story's own name; the press release: any story's), as after a rename. */
+static void check_stars(ctx *c, const cp_node *map, const char *key, const cp_str *names,
+                        size_t n_names, const char *whose)
+{
+    const cp_node *v = cp_node_lookup(map, key);
+    if (!v || v->kind != CP_NODE_SCALAR || !v->str)
+        return;
+    cp_rich_star *stars;
+    size_t n = cp_richtext_stars(c->a, v->str, &stars);
+    for (size_t i = 0; i < n; i++) {
+        cp_pos at = cp_node_text_pos(v, stars[i].line, stars[i].col);
+        const char *word = stars[i].name;
+        if (!word)
+            cp_warning(c->d, at,
+                       "unbalanced emphasis: this '*' has no partner, so it prints as an "
+                       "asterisk; check the * and ** around it (a pseudonym's asterisk goes "
+                       "right before the name: *Neha)");
+        else if (n_names && strncasecmp(word, "pseudonym", 9) != 0 &&
+                 !names_have(names, n_names, word))
+            cp_warning(c->d, at, "'*%s' marks a pseudonym, but %s: was it renamed?", word, whose);
+    }
+}
+
 static void read_story_fields(ctx *c, const cp_node *m, const char *dir, cp_story *st)
 {
     cp_schema_str(c->a, c->d, m, "name", true, &st->name);
@@ -140,6 +180,12 @@ static void read_story_fields(ctx *c, const cp_node *m, const char *dir, cp_stor
     limit_length(c, &st->body, "body", CP_MAX_STORY_TEXT);
     read_language(c, m, &st->language);
     read_photo(c, m, dir, &st->photo, true);
+    if (st->name.s) {
+        const char *whose = cp_arena_printf(c->a, "this story's name is '%s'", st->name.s);
+        for (size_t i = 0; i < 3; i++)
+            check_stars(c, m, (const char *const[]){"headline", "quote", "body"}[i], &st->name, 1,
+                        whose);
+    }
 }
 
 static void read_month_entry(ctx *c, const cp_node *v, int month)
@@ -340,6 +386,11 @@ static void read_press(ctx *c, const cp_node *root)
     limit_length(c, &pr->footnote, "footnote", 2000);
     if (pr->dateline && pr->body.s)
         warn_body_dateline(c, pr);
+    cp_str names[12];
+    for (int i = 0; i < 12; i++)
+        names[i] = c->cal->months[i].name;
+    check_stars(c, m, "headline", names, 12, "no story has that name");
+    check_stars(c, m, "body", names, 12, "no story has that name");
     const cp_node *about = cp_node_lookup(m, "about");
     if (about) {
         static const char *const akeys[] = {"heading", "body", NULL};
@@ -348,6 +399,7 @@ static void read_press(ctx *c, const cp_node *root)
             cp_schema_str(c->a, c->d, about, "body", true, &pr->about_body);
             limit_length(c, &pr->about_heading, "heading", 2000);
             limit_length(c, &pr->about_body, "body", CP_MAX_STORY_TEXT);
+            check_stars(c, about, "body", NULL, 0, NULL);
         }
     }
     const cp_node *cs = cp_node_lookup(m, "contacts");
@@ -517,6 +569,7 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
         cp_schema_str(a, d, back, "footnote", false, &cal->back_footnote);
         limit_length(&c, &cal->back_about, "about", CP_MAX_STORY_TEXT);
         limit_length(&c, &cal->back_footnote, "footnote", 2000);
+        check_stars(&c, back, "about", NULL, 0, NULL);
     }
     read_press(&c, root);
     read_output(&c, root);

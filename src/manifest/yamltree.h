@@ -18,6 +18,10 @@ struct cp_node {
     const char *str;
     size_t len;
     bool plain; /* unquoted: may be null/bool/number */
+    /* Where the scalar's text starts, and whether its lines and columns are the file's (see
+     * cp_node_text_pos). */
+    int text_line, text_col;
+    bool text_exact, text_block;
     /* maps: keys[i] -> vals[i]; sequences: vals[i] */
     cp_node **keys;
     cp_node **vals;
@@ -35,6 +39,10 @@ cp_node *cp_yaml_load_string(cp_arena *a, cp_diags *d, const char *name, const c
 
 /* A map's value for key, borrowed; NULL when absent or when map is not a map. */
 const cp_node *cp_node_lookup(const cp_node *map, const char *key);
+/* The file position of line:col (1-based, columns in characters) of a scalar's text: exact for
+ * a literal block (|) or a value on one line, else the scalar's own position. */
+cp_pos cp_node_text_pos(const cp_node *n, int line, int col);
+
 /* True for a plain scalar spelled null, Null, NULL, ~ or empty. */
 bool cp_node_is_null(const cp_node *n);
 

@@ -39,7 +39,7 @@ def main():
     cases["deep-block"] = ("calendar.yaml", base + "".join(
         "  " * i + f"k{i}:\n" for i in range(5000)), "nesting deeper than 64 levels")
     cases["alias-bomb"] = ("calendar.yaml", base + "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",
-                           "aliases")
+                           "as an alias")
     # Legal but huge values (issue 8, item 9): the copy-fit search is bounded whatever the size,
     # and a word wider than the column is named as such, not counted as words to cut.
     cases["huge-size"] = ("calendar.yaml", base + "layout_overrides:\n  styles:\n"
