@@ -143,6 +143,15 @@ def main():
             failed += 1
             print(f"FAIL help {cmd}: options in the usage line without a description: {missing}")
 
+    # Paths in messages as the user would type them (issue 8, item 16): run from the source
+    # folder, the installed-layout note names layouts/a3-portrait.yaml, not an absolute path.
+    src = os.path.dirname(os.path.dirname(os.path.dirname(case_dir)))
+    check("paths relative to the current folder",
+          ["check", os.path.join("tests", "manifest", "cases", "holidays-overflow.yaml")], 1,
+          stderr=r"tests/manifest/cases/holidays-overflow\.yaml:43:5: error: .*\n"
+                 r"layouts/a3-portrait\.yaml:\d+:\d+: note: frame 'holidays' .*\n"
+                 r"calpress: 1 error; nothing was written\n", cwd=src)
+
     print(f"manifest exit-codes: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
