@@ -88,7 +88,7 @@ int main(int argc, char **argv)
         free(buf);
         n++;
     }
-    printf("fuzz/replay: %d passed, 0 failed\n", n);
+    printf("fuzz/manifest: %d passed, 0 failed\n", n);
     return 0;
 }
 #endif
