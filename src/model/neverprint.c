@@ -59,7 +59,7 @@ static bool is_word(UChar32 c)
 /* Appends the folding of c (UTF-8 bytes, white space already handled by the caller). */
 static void fold_char(folded *f, UChar32 c, size_t from)
 {
-    char out[64];
+    char out[256];
     f->space = false;
     if (c < 0x80) {
         out[0] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
@@ -240,14 +240,18 @@ static int cmp_words(const char *a, size_t an, const char *b, size_t bn)
     return c ? c : (an > bn) - (an < bn);
 }
 
-static const cp_never_print *sorting; /* qsort has no context argument in C11 */
+/* An entry in the index: its text, the length of its first word and its number. */
+struct cp_never_key {
+    const char *s;
+    size_t word, index;
+};
 
-static int cmp_entries(const void *x, const void *y)
+static int cmp_keys(const void *x, const void *y)
 {
-    size_t i = *(const size_t *)x, j = *(const size_t *)y;
-    const char *a = sorting->entries[i], *b = sorting->entries[j];
-    int c = cmp_words(a, first_word(a), b, first_word(b));
-    return c ? c : (i > j) - (i < j); /* matches at one place come in the list's order */
+    const cp_never_key *a = x, *b = y;
+    int c = cmp_words(a->s, a->word, b->s, b->word);
+    /* Matches at one place come in the list's order. */
+    return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
 static void build_index(cp_never_print *np)
@@ -257,10 +261,8 @@ static void build_index(cp_never_print *np)
     free(np->by_word);
     np->by_word = cp_xmalloc((np->n ? np->n : 1) * sizeof *np->by_word);
     for (size_t i = 0; i < np->n; i++)
-        np->by_word[i] = i;
-    sorting = np;
-    qsort(np->by_word, np->n, sizeof *np->by_word, cmp_entries);
-    sorting = NULL;
+        np->by_word[i] = (cp_never_key){np->entries[i], first_word(np->entries[i]), i};
+    qsort(np->by_word, np->n, sizeof *np->by_word, cmp_keys);
     np->n_by_word = np->n;
 }
 
@@ -304,28 +306,26 @@ static size_t record(const folded *f, size_t entry, size_t p, size_t n, cp_never
 }
 
 /* Matches of the entries that start with a word, at the word starting at byte p. */
-static size_t scan_word(cp_never_print *np, const folded *f, size_t p, cp_never_hit *hits,
+static size_t scan_word(const cp_never_print *np, const folded *f, size_t p, cp_never_hit *hits,
                         size_t max, size_t found)
 {
     const char *w = f->s.data + p;
     size_t wn = first_word(w);
-    /* The first index entry whose first word is not less than w. */
+    /* The first key whose first word is not less than w. */
     size_t lo = 0, hi = np->n;
     while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const char *e = np->entries[np->by_word[mid]];
-        if (cmp_words(e, first_word(e), w, wn) < 0)
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_words(np->by_word[mid].s, np->by_word[mid].word, w, wn) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     for (size_t k = lo; k < np->n; k++) {
-        size_t idx = np->by_word[k];
-        const char *e = np->entries[idx];
-        if (cmp_words(e, first_word(e), w, wn) != 0)
+        const cp_never_key *key = &np->by_word[k];
+        if (cmp_words(key->s, key->word, w, wn) != 0)
             break;
-        if (match_at(f, e, p))
-            found = record(f, idx, p, strlen(e), hits, max, found);
+        if (match_at(f, key->s, p))
+            found = record(f, key->index, p, strlen(key->s), hits, max, found);
     }
     return found;
 }
@@ -343,15 +343,15 @@ size_t cp_never_print_scan(cp_never_print *np, const char *text, size_t len, cp_
     /* Entries that start with punctuation sort first (an empty first word): they are tried at
      * every character, the rest only where a word starts. */
     size_t loose = 0;
-    while (loose < np->n && first_word(np->entries[np->by_word[loose]]) == 0)
+    while (loose < np->n && np->by_word[loose].word == 0)
         loose++;
     for (size_t i = 0; i < n;) {
         UChar32 c = next_char(s, n, i);
         UChar32 before = prev_char(s, i);
         for (size_t k = 0; k < loose; k++)
-            if (match_at(&f, np->entries[np->by_word[k]], i))
-                found = record(&f, np->by_word[k], i, strlen(np->entries[np->by_word[k]]), hits,
-                               max, found);
+            if (match_at(&f, np->by_word[k].s, i))
+                found =
+                    record(&f, np->by_word[k].index, i, strlen(np->by_word[k].s), hits, max, found);
         if (is_word(c) && !(before >= 0 && is_word(before)))
             found = scan_word(np, &f, i, hits, max, found);
         int32_t at = (int32_t)i, end = (int32_t)n;

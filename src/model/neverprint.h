@@ -11,10 +11,12 @@
 /* Entries folded for matching: Unicode NFKC case folding (ICU), then canonical decomposition;
  * typographic apostrophes and quotation marks as ' and "; every run of white space as one
  * space. Matching compares these foldings, so "RUPA  DAS" in a story finds "rupa das". */
+typedef struct cp_never_key cp_never_key;
+
 typedef struct cp_never_print {
     char **entries; /* folded, owned (wiped before they are freed) */
     size_t n, cap;
-    size_t *by_word; /* entry indices sorted by their first word; owned, built on first scan */
+    cp_never_key *by_word; /* the entries sorted by their first word; owned, built by a scan */
     size_t n_by_word;
 } cp_never_print;
 
