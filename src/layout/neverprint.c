@@ -71,13 +71,14 @@ static void add_field(cp_np_check *c, const cp_str *s, bool markup)
             entries[k] = hits[k].entry;
         free(hits);
         cp_grow((void **)&c->fields, &c->cap_fields, c->n_fields + 1, sizeof *c->fields);
-        c->fields[c->n_fields++] = (cp_np_field){forms[i], s->pos, entries, n};
+        c->fields[c->n_fields++] =
+            (cp_np_field){.text = forms[i], .pos = s->pos, .entries = entries, .n_entries = n};
     }
 }
 
 static void add_photo(cp_np_check *c, const cp_photo *ph)
 {
-    cp_str given = {ph->given ? ph->given : ph->path.s, ph->path.pos};
+    cp_str given = {.s = ph->given ? ph->given : ph->path.s, .pos = ph->path.pos};
     add_field(c, &given, false);
     add_field(c, &ph->credit, false);
 }
@@ -151,7 +152,7 @@ static bool first_time(cp_np_check *c, cp_pos pos, size_t entry)
         if (c->seen[i].entry == entry && same_pos(c->seen[i].pos, pos))
             return false;
     cp_grow((void **)&c->seen, &c->cap_seen, c->n_seen + 1, sizeof *c->seen);
-    c->seen[c->n_seen++] = (cp_np_seen){pos, entry};
+    c->seen[c->n_seen++] = (cp_np_seen){.pos = pos, .entry = entry};
     return true;
 }
 
@@ -248,8 +249,12 @@ void cp_np_check_doc(cp_np_check *c, const cp_doc *doc, const char *pdf_name)
             if (k == n_open || !it->layout) {
                 cp_grow((void **)&open, &cap, n_open + 1, sizeof *open);
                 k = n_open++;
-                open[k] = (open_para){
-                    it->layout, {0}, {it->tag, page->label, pi + 1, NULL, pdf_name, it->src}};
+                open[k] = (open_para){.layout = it->layout,
+                                      .w = {.frame = it->tag,
+                                            .page = page->label,
+                                            .page_no = pi + 1,
+                                            .pdf = pdf_name,
+                                            .src = it->src}};
                 cp_strbuf_init(&open[k].text);
             }
             cp_strbuf_puts(&open[k].text, it->source ? it->source : it->text ? it->text : "");
@@ -269,6 +274,6 @@ void cp_np_check_text(cp_np_check *c, const char *text, const char *what, const 
 {
     if (!text || c->np->n == 0)
         return;
-    where w = {NULL, NULL, 0, what, pdf_name, at};
+    where w = {.what = what, .pdf = pdf_name, .src = at};
     search(c, text, strlen(text), &w);
 }

@@ -261,7 +261,8 @@ static void build_index(cp_never_print *np)
     free(np->by_word);
     np->by_word = cp_xmalloc((np->n ? np->n : 1) * sizeof *np->by_word);
     for (size_t i = 0; i < np->n; i++)
-        np->by_word[i] = (cp_never_key){np->entries[i], first_word(np->entries[i]), i};
+        np->by_word[i] =
+            (cp_never_key){.s = np->entries[i], .word = first_word(np->entries[i]), .index = i};
     qsort(np->by_word, np->n, sizeof *np->by_word, cmp_keys);
     np->n_by_word = np->n;
 }
@@ -301,7 +302,7 @@ static size_t record(const folded *f, size_t entry, size_t p, size_t n, cp_never
                      size_t max, size_t found)
 {
     if (found < max)
-        hits[found] = (cp_never_hit){entry, f->map[p], f->map[p + n]};
+        hits[found] = (cp_never_hit){.entry = entry, .start = f->map[p], .end = f->map[p + n]};
     return found + 1;
 }
 
