@@ -8,6 +8,7 @@
 #include "fonts/fonts.h"
 #include "layout/layout.h"
 #include "manifest/manifest.h"
+#include "model/neverprint.h"
 #include "model/richtext.h"
 #include "pdf/pdf.h"
 #include "render/render.h"
@@ -34,6 +35,7 @@ typedef struct options {
     const char *icc, *condition;
     const char *dump_layout; /* check: write the display list here ("-" for stdout) */
     double dpi;              /* preview */
+    const char *never_print; /* --never-print: a list of words no output may carry */
 } options;
 
 typedef struct command {
@@ -51,7 +53,8 @@ static int cmd_help(int argc, char **argv);
 static const command commands[] = {
     {"render", "lay out a manifest and write the calendar and press-release PDFs",
      "usage: calpress render MANIFEST [-o DIR] [--proof | --press] [--overlay] [--placeholders]\n"
-     "                       [--icc PROFILE.icc [--condition NAME]] [--quiet]\n"
+     "                       [--icc PROFILE.icc [--condition NAME]] [--never-print FILE]\n"
+     "                       [--quiet]\n"
      "\n"
      "Writes DIR/calendar.pdf and DIR/press-release.pdf (DIR defaults to 'out'; the manifest's\n"
      "output: section may rename the files). Each PDF is written to a temporary file and renamed\n"
@@ -66,11 +69,13 @@ static const command commands[] = {
      "                      labelled box (the proof is marked incomplete)\n"
      "  --icc FILE          the printer's ICC profile for the output intent (default sRGB)\n"
      "  --condition NAME    its printing condition identifier, e.g. FOGRA39\n"
+     "  --never-print FILE  real names and places that must appear nowhere (one a line):\n"
+     "                      any found is an error (see docs/safety.md)\n"
      "  -q, --quiet         print nothing but diagnostics\n",
      cmd_render},
     {"check", "load, validate and lay out a manifest; write nothing; print a copy-fit report",
      "usage: calpress check MANIFEST [--press | --placeholders] [--icc PROFILE.icc]\n"
-     "                      [--dump-layout FILE]\n"
+     "                      [--never-print FILE] [--dump-layout FILE]\n"
      "\n"
      "Reports every problem in the manifest and the files it names, then lays out every page\n"
      "and prints, for each text frame, the lines used of the lines available, the size set,\n"
@@ -79,10 +84,12 @@ static const command commands[] = {
      "  --press             check as for the printer: preflight findings are errors\n"
      "  --placeholders      accept missing photos (as render --placeholders does)\n"
      "  --icc FILE          check against the printer's ICC profile, as render would\n"
+     "  --never-print FILE  real names and places that must appear nowhere (one a line)\n"
      "  --dump-layout FILE  also write the display list as text ('-' for standard output)\n",
      cmd_check},
     {"preview", "draw the pages as PNG images (quick looks, no PDF)",
      "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--press] [--placeholders]\n"
+     "                        [--never-print FILE]\n"
      "\n"
      "Lays the manifest out as render does and draws every page, bleed and slug included, as\n"
      "DIR/calendar-NN.png and DIR/press-release-N.png (DIR defaults to 'out/preview').\n"
@@ -91,7 +98,8 @@ static const command commands[] = {
      "  --dpi N            resolution, 10..600 (default 40)\n"
      "  --press            pages as for the printer: no watermark, and every preflight\n"
      "                     finding is an error\n"
-     "  --placeholders     draw a missing or unreadable photo as a labelled box\n",
+     "  --placeholders     draw a missing or unreadable photo as a labelled box\n"
+     "  --never-print FILE real names and places that must appear nowhere (one a line)\n",
      cmd_preview},
     {"help", "show help for a command", "usage: calpress help [COMMAND]\n", cmd_help},
 };
@@ -188,6 +196,11 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             if (!v)
                 return usage_error(c, "%s needs a file", a);
             o->dump_layout = v;
+        } else if (strcmp(a, "--never-print") == 0) {
+            const char *v = NEXT_VALUE();
+            if (!v || !v[0])
+                return usage_error(c, "%s needs a file", a);
+            o->never_print = v;
         } else if (inline_value) {
             return usage_error(c, "option '%s' takes no value", a);
         } else if (a[0] == '-' && a[1]) {
@@ -401,6 +414,48 @@ static bool output_intent(run *r, const options *o, cp_pdf_meta *meta)
     return !cp_diags_failed(&r->diags);
 }
 
+/* The press release's metadata: the calendar's, with its own title and subject. */
+static void press_meta(run *r, const cp_pdf_meta *meta, cp_pdf_meta *pmeta)
+{
+    *pmeta = *meta;
+    /* The document title is the headline as a reader sees it: markup gone, quotes curly. */
+    cp_richtext hl;
+    cp_richtext_parse(&r->arena, r->cal.press.headline.s, CP_RICH_SMART, &hl);
+    pmeta->title = cp_richtext_plain(&r->arena, &hl);
+    pmeta->subject = "Press release";
+}
+
+/* The never-print lists (--never-print and the manifest's never_print, together) searched for
+ * in both documents' set text and, when meta is given, their metadata. False after reporting
+ * a match or an unreadable list. */
+static bool never_print(run *r, const options *o, const cp_pdf_meta *meta)
+{
+    const cp_str *key = &r->cal.never_print;
+    if (!o->never_print && !key->s)
+        return true;
+    cp_never_print np;
+    cp_never_print_init(&np);
+    bool ok = !o->never_print || cp_never_print_load(&np, o->never_print, (cp_pos){NULL, 0, 0},
+                                                     "--never-print", &r->diags);
+    ok = (!key->s || cp_never_print_load(&np, key->s, key->pos, "never_print", &r->diags)) && ok;
+    if (ok) {
+        cp_np_check c;
+        cp_np_check_init(&c, &r->lc, &np);
+        cp_np_check_doc(&c, &r->calendar, r->cal.out_calendar.s);
+        cp_np_check_doc(&c, &r->press, r->cal.out_press.s);
+        if (meta) {
+            cp_pdf_meta pmeta;
+            press_meta(r, meta, &pmeta);
+            cp_pdf_never_print(&c, meta, r->cal.out_calendar.s);
+            cp_pdf_never_print(&c, &pmeta, r->cal.out_press.s);
+        }
+        ok = c.found == 0;
+        cp_np_check_finish(&c);
+    }
+    cp_never_print_finish(&np);
+    return ok;
+}
+
 /* The common start of the commands that write: options, the manifest laid out, the output
  * folder made. Returns -1 to go on, else the exit status (with r already finished). */
 static int begin_writing(const char *name, int argc, char **argv, options *o, run *r)
@@ -423,12 +478,10 @@ static int cmd_render(int argc, char **argv)
         return rc;
     const cp_calendar *cal = &r.cal;
     const cp_pdf_meta meta = r.meta;
-    cp_pdf_meta pmeta = meta;
-    /* The document title is the headline as a reader sees it: markup gone, quotes curly. */
-    cp_richtext hl;
-    cp_richtext_parse(&r.arena, cal->press.headline.s, CP_RICH_SMART, &hl);
-    pmeta.title = cp_richtext_plain(&r.arena, &hl);
-    pmeta.subject = "Press release";
+    cp_pdf_meta pmeta;
+    press_meta(&r, &meta, &pmeta);
+    if (!never_print(&r, &o, &meta))
+        return finish_run(&r, EXIT_INPUT);
     cp_pdf_out outs[2];
     memset(outs, 0, sizeof outs);
     const char *paths[2] = {cp_path_join(&r.arena, o.out_dir, cal->out_calendar.s),
@@ -490,6 +543,7 @@ static int cmd_check(int argc, char **argv)
     run r;
     run_init(&r);
     bool ok = load_and_lay_out(&r, &o);
+    ok = ok && never_print(&r, &o, &r.meta);
     if (ok) {
         print_fit_report(&r.lc.fits);
         printf("%s: OK: calendar %zu pages, press release %zu page%s\n", o.manifest,
@@ -517,6 +571,8 @@ static int cmd_preview(int argc, char **argv)
     int rc = begin_writing("preview", argc, argv, &o, &r);
     if (rc >= 0)
         return rc;
+    if (!never_print(&r, &o, NULL))
+        return finish_run(&r, EXIT_INPUT);
     const cp_doc *docs[2] = {&r.calendar, &r.press};
     const char *stems[2] = {"calendar", "press-release"};
     cp_render_cache *cache = cp_render_cache_new();

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "base/arena.h"
+#include "base/diag.h"
 #include "image/image.h"
 #include "model/style.h"
 
@@ -32,6 +33,12 @@ typedef struct cp_item {
     PangoLayoutLine *line; /* text: a reference owned by the item */
     PangoLayout *layout;   /* text: the line's layout, kept alive with it (owned reference) */
     const char *text;      /* text: the line's characters, for dumps and tests */
+    /* text: the line's characters as written, without the hyphens and breaks line breaking
+     * added (a hyphenated word's halves join up again); para_end: the last line of its
+     * paragraph; src: the input field it was set from. For the never-print check. */
+    const char *source;
+    bool para_end;
+    cp_pos src;
     /* image: the photo and where its upright, scaled picture lies (may exceed the clip frame) */
     const cp_image *image;
     double img_x, img_y, img_w, img_h;

@@ -1,6 +1,7 @@
 /* Calendar pages: the cover, twelve month pages and the back, composed from layout frames. */
 #define _DEFAULT_SOURCE
 #include "layout/layout.h"
+#include "base/path.h"
 #include "base/util.h"
 
 #include <glib.h>
@@ -281,9 +282,14 @@ static void placeholder(cp_layout_ctx *lc, cp_page *page, const cp_photo *ph, do
     st.size_pt = 14;
     st.leading_pt = 18;
     st.color = l->ink;
-    const char *label = cp_arena_printf(
-        lc->arena, "%s \xE2\x80\x94 %s \xE2\x80\x94 %.0f \xC3\x97 %.0f mm", l->labels.photo_missing,
-        ph->given ? ph->given : ph->path.s, w / CP_PT_PER_MM, h / CP_PT_PER_MM);
+    /* The photo as the manifest names it; never a folder from the machine (an absolute path
+     * names its user and its folders): then its file name only. */
+    const char *name = ph->given ? ph->given : ph->path.s;
+    if (name[0] == '/')
+        name = cp_path_basename(name);
+    const char *label =
+        cp_arena_printf(lc->arena, "%s \xE2\x80\x94 %s \xE2\x80\x94 %.0f \xC3\x97 %.0f mm",
+                        l->labels.photo_missing, name, w / CP_PT_PER_MM, h / CP_PT_PER_MM);
     cp_text_req req = {&st, "en", 1e5, NULL, ph->path.pos, "placeholder", true};
     cp_block b;
     cp_set_plain(lc->ts, &req, label, &b);

@@ -900,10 +900,42 @@ double cp_typesetter_ascent(cp_typesetter *ts, const cp_style *st)
     return ascent;
 }
 
+/* The first byte of a paragraph as written (len bytes) whose setting lies at or after byte `set`
+ * of the set text; map takes written bytes to set ones (NULL: the same text). */
+static size_t written_at(const size_t *map, size_t len, size_t set)
+{
+    if (!map)
+        return set < len ? set : len;
+    size_t lo = 0, hi = len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (map[mid] < set)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The paragraph's characters that line li of the candidate covers, as written: the hyphens
+ * and breaks line breaking inserted are not in it, so consecutive lines join into the
+ * paragraph again. Arena-owned. */
+static const char *line_source(cp_arena *a, const cp_para *para, const cand *c, int li)
+{
+    size_t len = strlen(para->text);
+    PangoLayoutLine *line = pango_layout_get_line_readonly(c->layout, li);
+    PangoLayoutLine *next =
+        li + 1 < c->lines ? pango_layout_get_line_readonly(c->layout, li + 1) : NULL;
+    size_t from = written_at(c->map, len, (size_t)line->start_index);
+    size_t to = next ? written_at(c->map, len, (size_t)next->start_index) : len;
+    return cp_arena_strndup(a, para->text + from, to > from ? to - from : 0);
+}
+
 void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double size_pt,
                  cp_block *out)
 {
     memset(out, 0, sizeof *out);
+    out->src = req->src;
     const cp_style *st = req->style;
     double scale = size_pt / st->size_pt;
     double leading = st->leading_pt * scale;
@@ -944,6 +976,7 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
             sl->width = logical.width / (double)PANGO_SCALE;
             sl->baseline = y;
             sl->text = line_text(ts->arena, pl.text, line);
+            sl->source = line_source(ts->arena, para, &pl, li);
             sl->para_end = li == pl.lines - 1;
             if (sl->para_end && pl.runt) {
                 sl->runt = true;
@@ -1017,6 +1050,7 @@ void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, c
         cp_block *hit = g_hash_table_lookup(ts->lines_cache, key);
         if (hit) {
             block_copy(hit, out);
+            out->src = req->src; /* the same words, set for another field */
             g_free(key);
             return;
         }
@@ -1267,6 +1301,9 @@ void cp_block_place_range(cp_block *b, size_t from, size_t to, cp_page *page, co
         it->line = sl->line;
         it->layout = sl->layout;
         it->text = sl->text;
+        it->source = sl->source;
+        it->para_end = sl->para_end;
+        it->src = b->src;
         sl->line = NULL;
         sl->layout = NULL;
     }

@@ -46,6 +46,8 @@ typedef struct cp_set_line {
     double x, baseline;    /* relative to the block's top-left */
     double width;          /* logical width */
     const char *text;      /* arena-owned */
+    const char *source;    /* the paragraph's characters this line covers, as written: no
+                              inserted hyphens or breaks (arena-owned) */
     bool para_end;
     bool runt;    /* the paragraph's last line, one short word */
     double loose; /* > 0: word spaces stretched to this percentage of normal */
@@ -61,6 +63,7 @@ typedef struct cp_block {
     bool tightened; /* leading reduced within the style's min_leading to fit */
     int runts;      /* paragraphs ending in one short word */
     int loose;      /* justified lines stretched past the style's limit */
+    cp_pos src;     /* the request's src: where the text came from */
 } cp_block;
 
 /* What to set: rich text (paragraphs with spans) in a style, for a language. */

@@ -506,11 +506,13 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
                       const cp_manifest_opts *opts)
 {
     const char *const *data_dirs = opts ? opts->data_dirs : NULL;
-    static const char *const keys[] = {
-        "title",         "subtitle",   "organisation", "year",  "layout",           "press_layout",
-        "language",      "week_start", "holidays",     "cover", "months",           "back",
-        "press_release", "output",     "date",         "bleed", "layout_overrides", "version",
-        "output_intent", NULL};
+    static const char *const keys[] = {"title",         "subtitle",         "organisation",
+                                       "year",          "layout",           "press_layout",
+                                       "language",      "week_start",       "holidays",
+                                       "cover",         "months",           "back",
+                                       "press_release", "output",           "date",
+                                       "bleed",         "layout_overrides", "version",
+                                       "output_intent", "never_print",      NULL};
     size_t errors_before = d->n_errors;
     cp_calendar *cal = cp_xcalloc(1, sizeof *cal);
     ctx c = {a, d, cal, opts && opts->placeholders};
@@ -550,6 +552,9 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
             resolve_file(&c, pf, "profile", cal->dir, &cal->icc_profile, "ICC profile");
         cp_schema_str(a, d, oi, "condition", false, &cal->icc_condition);
     }
+    const cp_node *np = cp_node_lookup(root, "never_print");
+    if (np)
+        resolve_file(&c, np, "never_print", cal->dir, &cal->never_print, "never-print list");
     read_layouts(&c, root, data_dirs);
     read_holidays(&c, root);
 

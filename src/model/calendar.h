@@ -84,6 +84,7 @@ typedef struct cp_calendar {
     cp_str version;         /* the designer's version label, for the slug */
     cp_str icc_profile;     /* output intent: resolved ICC profile path, or NULL */
     cp_str icc_condition;   /* its printing condition, e.g. FOGRA39 */
+    cp_str never_print;     /* the never-print list's resolved path, or NULL (never output) */
     cp_layout layout;       /* the month/cover/back layout (resolved, with overrides) */
     cp_layout press_layout; /* the A4 press layout */
 } cp_calendar;

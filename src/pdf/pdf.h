@@ -8,6 +8,7 @@
 
 #include "base/diag.h"
 #include "layout/display.h"
+#include "layout/neverprint.h"
 
 typedef struct cp_pdf_meta {
     const char *title, *author, *subject, *keywords;
@@ -42,6 +43,15 @@ void cp_pdf_discard(cp_pdf_out *out);
 /* Reads and checks the output intent's ICC profile (meta->icc_path, or sRGB): returns its number
  * of components (1, 3 or 4), or 0 after reporting an error. */
 int cp_pdf_profile_components(const cp_pdf_meta *meta, cp_diags *d);
+
+/* The name the output intent gives its printing condition (OutputConditionIdentifier,
+ * OutputCondition and Info): meta->icc_condition, else the profile's file name without its
+ * folder, else "sRGB IEC61966-2.1". Borrowed from meta or static. */
+const char *cp_pdf_condition_name(const cp_pdf_meta *meta);
+
+/* Adds the strings the PDF carries outside its pages (Info, XMP, the output intent's name and
+ * the language) to a never-print check (layout/neverprint.h). */
+void cp_pdf_never_print(cp_np_check *c, const cp_pdf_meta *meta, const char *pdf_name);
 
 /* Internal to the pdf layer: cairo's bytes -> post-processed file at tmp_path. */
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,

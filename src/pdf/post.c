@@ -45,6 +45,14 @@ static bool report(qpdf_data q, cp_diags *d, const char *what)
     return false;
 }
 
+const char *cp_pdf_condition_name(const cp_pdf_meta *meta)
+{
+    /* Never the profile's folder: it would carry a user's home and project names. */
+    return meta->icc_condition ? meta->icc_condition
+           : meta->icc_path    ? cp_path_basename(meta->icc_path)
+                               : "sRGB IEC61966-2.1";
+}
+
 /* Reads an ICC profile and checks its header: 'acsp' signature, a colour space PDF can use. */
 static bool load_icc(const cp_pdf_meta *meta, icc *out, cp_diags *d)
 {
@@ -72,9 +80,7 @@ static bool load_icc(const cp_pdf_meta *meta, icc *out, cp_diags *d)
                  path, (const char *)h + 16);
         goto fail;
     }
-    out->name = meta->icc_condition ? meta->icc_condition
-                : meta->icc_path    ? cp_path_basename(path)
-                                    : "sRGB IEC61966-2.1";
+    out->name = cp_pdf_condition_name(meta);
     return true;
 fail:
     free(out->data);
