@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void oom(size_t n)
+_Noreturn void cp_out_of_memory(size_t n)
 {
     fprintf(stderr, "calpress: fatal: out of memory (%zu bytes)\n", n);
     abort();
@@ -21,7 +21,7 @@ void *cp_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        oom(n);
+        cp_out_of_memory(n);
     return p;
 }
 
@@ -29,7 +29,7 @@ void *cp_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
-        oom(n * size);
+        cp_out_of_memory(n * size);
     return p;
 }
 
@@ -37,7 +37,7 @@ void *cp_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q)
-        oom(n);
+        cp_out_of_memory(n);
     return q;
 }
 
@@ -70,12 +70,12 @@ void cp_grow(void **items, size_t *cap, size_t need, size_t elem_size)
     size_t c = *cap ? *cap : 8;
     while (c < need) {
         if (c > SIZE_MAX / 2)
-            oom(SIZE_MAX);
+            cp_out_of_memory(SIZE_MAX);
         c *= 2;
     }
     size_t bytes;
     if (!cp_size_mul(c, elem_size, &bytes))
-        oom(SIZE_MAX);
+        cp_out_of_memory(SIZE_MAX);
     *items = cp_xrealloc(*items, bytes);
     *cap = c;
 }

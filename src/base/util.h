@@ -11,6 +11,8 @@ void *cp_xmalloc(size_t n);
 void *cp_xcalloc(size_t n, size_t size);
 void *cp_xrealloc(void *p, size_t n);
 char *cp_xstrdup(const char *s);
+/* Prints "out of memory" for a request of n bytes and aborts (for sizes that overflow). */
+_Noreturn void cp_out_of_memory(size_t n);
 
 /* Grows *items (of *cap elements of elem_size) so that it holds at least need elements. A size
  * that overflows size_t aborts, as out of memory does. */

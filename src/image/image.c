@@ -134,12 +134,38 @@ static uint32_t be32(const unsigned char *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Whether a PNG's IDAT chunks can hold its pixels: deflate packs at most 258 bytes into about
+ * 2 bits (1032:1), so a header claiming far more than its data can hold is damaged, and is
+ * refused before its pixels are allocated. */
+static bool png_plausible(const cp_image *img, uint32_t w, uint32_t h, cp_pos at, cp_diags *d)
+{
+    const unsigned char *p = img->data;
+    unsigned bits = p[24] * (p[25] == 2 ? 3u : p[25] == 4 ? 2u : p[25] == 6 ? 4u : 1u);
+    uint64_t raw = ((uint64_t)w * bits + 7) / 8 * h + h, idat = 0;
+    for (size_t i = 8; i + 12 <= img->len;) {
+        size_t n = be32(p + i);
+        if (n > img->len - i - 12)
+            break;
+        if (memcmp(p + i + 4, "IDAT", 4) == 0)
+            idat += n;
+        i += 12 + n;
+    }
+    if (idat * 1032 + 1032 >= raw)
+        return true;
+    cp_error(d, at,
+             "photo '%s' is damaged: its PNG header says %u x %u pixels, but its image data is far "
+             "too short for that",
+             img->name, w, h);
+    return false;
+}
+
 static bool probe_png(cp_image *img, cp_pos at, cp_diags *d)
 {
     /* The size from IHDR first, before libpng allocates anything for the image. */
     if (img->len >= 24 && memcmp(img->data + 12, "IHDR", 4) == 0 &&
-        !cp_image_within_limits(img->name, be32(img->data + 16), be32(img->data + 20),
-                                CP_IMAGE_MAX_SIDE_DECODED, at, d))
+        (!cp_image_within_limits(img->name, be32(img->data + 16), be32(img->data + 20),
+                                 CP_IMAGE_MAX_SIDE_DECODED, at, d) ||
+         !png_plausible(img, be32(img->data + 16), be32(img->data + 20), at, d)))
         return false;
     png_image pi;
     memset(&pi, 0, sizeof pi);

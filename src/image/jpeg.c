@@ -177,7 +177,7 @@ static cp_jpeg_status end_of_image(cp_jpeg_walk *w, const frame *f, int scans, s
             return bad(w, "is damaged: it has no image data for some of its colour channels");
     if (w->scan_bytes * 8 < w->min_scan_bits)
         return bad(w,
-                   "is damaged: its header says %d x %d pixels, but its image data is far "
+                   "is damaged: its JPEG header says %d x %d pixels, but its image data is far "
                    "too short for that",
                    w->width, w->height);
     w->extent = extent;

@@ -214,6 +214,40 @@ static void tiff_tags(TIFF *t, cp_image_found *found)
         tiff_gps(t, gps_off, found);
 }
 
+/* Whether the strips or tiles in the file can hold the pixels the header claims: all of them
+ * uncompressed, at least 1/4096 of them compressed (LZW and deflate pack no better). Bilevel fax
+ * coding packs better still and is not judged. A header far larger than its data is damaged, and
+ * is refused before its pixels are allocated. */
+static bool tiff_plausible(TIFF *t, const cp_image *img, uint32_t w, uint32_t h, cp_pos at,
+                           cp_diags *d)
+{
+    uint16_t compression = COMPRESSION_NONE, spp = 1, bps = 1;
+    TIFFGetFieldDefaulted(t, TIFFTAG_COMPRESSION, &compression);
+    TIFFGetFieldDefaulted(t, TIFFTAG_SAMPLESPERPIXEL, &spp);
+    TIFFGetFieldDefaulted(t, TIFFTAG_BITSPERSAMPLE, &bps);
+    if (compression == COMPRESSION_CCITTRLE || compression == COMPRESSION_CCITTFAX3 ||
+        compression == COMPRESSION_CCITTFAX4 || compression == COMPRESSION_CCITTRLEW)
+        return true;
+    bool tiled = TIFFIsTiled(t);
+    uint32_t n = tiled ? TIFFNumberOfTiles(t) : TIFFNumberOfStrips(t);
+    uint64_t *offsets = NULL, *counts = NULL, held = 0;
+    if (TIFFGetField(t, tiled ? TIFFTAG_TILEOFFSETS : TIFFTAG_STRIPOFFSETS, &offsets) &&
+        TIFFGetField(t, tiled ? TIFFTAG_TILEBYTECOUNTS : TIFFTAG_STRIPBYTECOUNTS, &counts) &&
+        offsets && counts)
+        for (uint32_t i = 0; i < n; i++)
+            if (offsets[i] <= img->len && counts[i] <= img->len - offsets[i])
+                held += counts[i];
+    uint64_t raw = ((uint64_t)w * spp * bps + 7) / 8 * h;
+    if (held >= (compression == COMPRESSION_NONE ? raw : raw / 4096))
+        return true;
+    cp_error(
+        d, at,
+        "photo '%s' is damaged: its TIFF header says %u x %u pixels, but its image data is far "
+        "too short for that",
+        img->name, w, h);
+    return false;
+}
+
 bool cp_tiff_probe(cp_image *img, cp_pos at, cp_diags *d)
 {
     mem_tiff m;
@@ -228,7 +262,8 @@ bool cp_tiff_probe(cp_image *img, cp_pos at, cp_diags *d)
         cp_error(d, at, "photo '%s' is not a readable TIFF", img->name);
         return false;
     }
-    if (!cp_image_within_limits(img->name, tw, th, CP_IMAGE_MAX_SIDE_DECODED, at, d)) {
+    if (!cp_image_within_limits(img->name, tw, th, CP_IMAGE_MAX_SIDE_DECODED, at, d) ||
+        !tiff_plausible(t, img, tw, th, at, d)) {
         TIFFClose(t);
         return false;
     }

@@ -12,9 +12,9 @@ CHECK is one of:
               runs; one image object for the photo used twice
   png-text    a PNG with tEXt chunks: their text is nowhere in the uncompressed PDF
   limits      photos over the size limits (a 40000 x 40 PNG, a 60000 x 60000 PNG bomb, JPEG,
-              TIFF and WebP headers claiming huge sizes, a JPEG whose scan is far too short for
-              its header, a 600 MiB PNG): check and render exit 1 with the message at the line
-              that names the photo, write nothing, and do not hang
+              TIFF and WebP headers claiming huge sizes, JPEG, PNG and TIFF headers claiming far
+              more pixels than their data can hold, a 600 MiB PNG): check and render exit 1
+              with the message at the line that names the photo, write nothing, do not hang
   tail        a JPEG followed by a 1 GiB (sparse) tail: render embeds only the JPEG, up to its
               end marker, without reading the tail
   nonregular  a FIFO, /dev/zero and /dev/urandom as photo, story, manifest and ICC profile,
@@ -332,10 +332,16 @@ def check_limits(ctx, chk, tmp, stories):
         ("huge.jpg", patch_sof(small, 60000, 60000),
          f"is 60000 x 60000 pixels (3600 megapixels); {jpeg}"),
         ("short.jpg", patch_sof(small, 12000, 12000),
-         "is damaged: its header says 12000 x 12000 pixels, but its image data is far too short "
+         "is damaged: its JPEG header says 12000 x 12000 pixels, but its image data is far too short "
          "for that"),
         ("huge.tif", tiff_header(70000, 70000),
          f"is 70000 x 70000 pixels (4900 megapixels); {decoded}"),
+        ("short.png", bomb_png(14000, 1),
+         "is damaged: its PNG header says 14000 x 14000 pixels, but its image data is far too "
+         "short for that"),
+        ("short.tif", tiff_header(14000, 14000),
+         "is damaged: its TIFF header says 14000 x 14000 pixels, but its image data is far too "
+         "short for that"),
         ("huge.webp", webp_header(16383, 16383),
          f"is 16383 x 16383 pixels (268 megapixels); {decoded}"),
     ]
