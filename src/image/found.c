@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void item(cp_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -20,6 +21,16 @@ static void item(cp_strbuf *b, const char *fmt, ...)
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     cp_strbuf_puts(b, text);
+}
+
+/* "a" or "an" before a number said aloud: an 8, an 11, an 18, an 80; a 160. */
+static const char *article(int n)
+{
+    char digits[16];
+    snprintf(digits, sizeof digits, "%d", n);
+    size_t len = strlen(digits);
+    bool eleven = digits[0] == '1' && (digits[1] == '1' || digits[1] == '8') && len % 3 == 2;
+    return digits[0] == '8' || eleven ? "an" : "a";
 }
 
 static void camera_items(cp_strbuf *b, const cp_image_found *f)
@@ -38,9 +49,10 @@ static void camera_items(cp_strbuf *b, const cp_image_found *f)
     if (f->taken[0])
         item(b, "the date taken (%s)", f->taken);
     if (f->description)
-        item(b, "a description in the EXIF data");
+        item(b, "a description");
     if (f->thumbnails == 1 && f->thumb_w > 0 && f->thumb_h > 0)
-        item(b, "a %d x %d thumbnail of the uncropped photo", f->thumb_w, f->thumb_h);
+        item(b, "%s %d x %d thumbnail of the uncropped photo", article(f->thumb_w), f->thumb_w,
+             f->thumb_h);
     else if (f->thumbnails == 1)
         item(b, "a thumbnail of the uncropped photo");
     else if (f->thumbnails > 1)
@@ -100,9 +112,12 @@ void cp_image_report_found(cp_image *const *images, size_t n, cp_diags *d)
         with++;
         located += images[i]->found.gps;
     }
+    char gps[48] = "";
+    if (located)
+        snprintf(gps, sizeof gps, " (%zu with GPS data)", located);
     if (with >= 3)
         cp_note(d, (cp_pos){NULL, 0, 0},
-                "%zu of %zu photos carried hidden metadata (%zu with GPS data); calpress leaves "
-                "all of it out of the PDFs",
-                with, n, located);
+                "%zu of %zu photos carried hidden metadata%s; calpress leaves all of it out of the "
+                "PDFs",
+                with, n, gps);
 }

@@ -37,9 +37,17 @@ bool cp_image_jpeg_is_adobe(const unsigned char *p, size_t len)
 {
     size_t i = 2;
     while (i + 4 <= len && p[i] == 0xFF) {
+        if (p[i + 1] == 0xFF) { /* a fill byte */
+            i++;
+            continue;
+        }
         unsigned m = p[i + 1];
         if (m == 0xDA)
             break;
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+            i += 2;
+            continue;
+        }
         size_t seg = ((size_t)p[i + 2] << 8) | p[i + 3];
         if (m == 0xEE && seg >= 7 && i + 9 <= len && memcmp(p + i + 4, "Adobe", 5) == 0)
             return true;
@@ -134,9 +142,10 @@ static uint32_t be32(const unsigned char *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Whether a PNG's IDAT chunks can hold its pixels: deflate packs at most 258 bytes into about
- * 2 bits (1032:1), so a header claiming far more than its data can hold is damaged, and is
- * refused before its pixels are allocated. */
+/* Whether a PNG's chunks fit in the file (libpng allocates a text chunk's length before it reads
+ * it) and its IDAT chunks can hold its pixels: deflate packs at most 258 bytes into about 2 bits
+ * (1032:1), so a header claiming far more than its data can hold is damaged. Both are refused
+ * before anything is allocated. */
 static bool png_plausible(const cp_image *img, uint32_t w, uint32_t h, cp_pos at, cp_diags *d)
 {
     const unsigned char *p = img->data;
@@ -144,10 +153,15 @@ static bool png_plausible(const cp_image *img, uint32_t w, uint32_t h, cp_pos at
     uint64_t raw = ((uint64_t)w * bits + 7) / 8 * h + h, idat = 0;
     for (size_t i = 8; i + 12 <= img->len;) {
         size_t n = be32(p + i);
-        if (n > img->len - i - 12)
-            break;
+        if (n > img->len - i - 12) {
+            cp_error(d, at, "photo '%s' is truncated (a PNG chunk runs past the end of the file)",
+                     img->name);
+            return false;
+        }
         if (memcmp(p + i + 4, "IDAT", 4) == 0)
             idat += n;
+        if (memcmp(p + i + 4, "IEND", 4) == 0)
+            break;
         i += 12 + n;
     }
     if (idat * 1032 + 1032 >= raw)
@@ -373,8 +387,11 @@ static unsigned char *decode_jpeg(const cp_image *img, int scale_den, int *w, in
     int bpp = img->cmyk ? 4 : 3;
     unsigned char *buf =
         cp_image_alloc_pixels(img->name, (size_t)sw, (size_t)sh, (size_t)bpp, d, at);
-    tjhandle tj = buf ? tjInitDecompress() : NULL;
+    if (!buf)
+        return NULL;
+    tjhandle tj = tjInitDecompress();
     if (!tj) {
+        cp_error(d, at, "cannot start the JPEG decoder");
         free(buf);
         return NULL;
     }

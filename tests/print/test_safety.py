@@ -230,6 +230,17 @@ def check_strip(ctx, chk, tmp, stories):
             cwd=stories)
     chk.ok(p.returncode == 0 and p.stderr == "" and p.stdout == "",
            "render -q prints nothing (no note)", p.stdout + p.stderr)
+    # Three photos with metadata: a note each, and a summary.
+    for k, name in ((2, "rupa"), (3, "shefali")):
+        shutil.copy(os.path.join(photo, "rani.jpg"), os.path.join(photo, f"rani{k}.jpg"))
+        set_photo(stories, name, f"photos-safety/rani{k}.jpg")
+    p = run([ctx.calpress, "check", "calendar.yaml"], cwd=stories)
+    notes = [line for line in p.stderr.splitlines() if ": note: photos-safety/rani" in line]
+    chk.ok(len(notes) == 3 and "calpress: note: 3 of 13 photos carried hidden metadata (3 with "
+           "GPS data); calpress leaves all of it out of the PDFs" in p.stderr.splitlines(),
+           "three photos with metadata: three notes and a summary", p.stderr)
+    for name in ("rupa", "shefali"):
+        set_photo(stories, name, f"photos/{name}.jpg")
     # Determinism and de-duplication: the same photo on the cover too, two runs.
     cal = os.path.join(stories, "calendar.yaml")
     text = open(cal, encoding="utf-8").read().replace("photo: photos/cover.jpg",
