@@ -175,8 +175,9 @@ static bool png_plausible(const cp_image *img, uint32_t w, uint32_t h, cp_pos at
 
 static bool probe_png(cp_image *img, cp_pos at, cp_diags *d)
 {
-    /* The size from IHDR first, before libpng allocates anything for the image. */
-    if (img->len >= 24 && memcmp(img->data + 12, "IHDR", 4) == 0 &&
+    /* The size from a whole IHDR chunk first, before libpng allocates anything for the image
+     * (a shorter file is libpng's to refuse). */
+    if (img->len >= 33 && memcmp(img->data + 12, "IHDR", 4) == 0 &&
         (!cp_image_within_limits(img->name, be32(img->data + 16), be32(img->data + 20),
                                  CP_IMAGE_MAX_SIDE_DECODED, at, d) ||
          !png_plausible(img, be32(img->data + 16), be32(img->data + 20), at, d)))

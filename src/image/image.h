@@ -27,7 +27,7 @@ typedef struct cp_image_found {
     bool gps;       /* a GPS position (EXIF or XMP) */
     bool gps_known; /* lat and lon hold it (degrees, south and west negative) */
     double lat, lon;
-    char camera[64];       /* camera make and model, if named */
+    char camera[96];       /* camera make and model, if named */
     bool serial;           /* a camera body, lens or maker-note serial number */
     bool owner;            /* an owner, artist, author or copyright name */
     char taken[48];        /* the date taken, "2020-12-14 10:31", if named */

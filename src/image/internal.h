@@ -80,6 +80,10 @@ void cp_meta_png(const unsigned char *p, size_t len, cp_image_found *found);
 void cp_meta_webp(const unsigned char *p, size_t len, cp_image_found *found);
 /* (TIFF tags are read in tiff.c, through libtiff.) */
 
+/* Sets found->camera from a make and a model ("Canon" and "Canon EOS 80D" read as "Canon EOS
+ * 80D"), unless it is set already. */
+void cp_meta_camera(cp_image_found *found, const char *make, const char *model);
+
 /* Counts a thumbnail, keeping the first one's size (0 if unknown). */
 void cp_meta_thumbnail(cp_image_found *found, int w, int h);
 

@@ -39,6 +39,15 @@ void cp_meta_copy_text(char *dst, size_t dst_size, const unsigned char *s, size_
                 dst[i] = '?';
 }
 
+void cp_meta_camera(cp_image_found *found, const char *make, const char *model)
+{
+    if (found->camera[0])
+        return;
+    bool repeats = make[0] && strncmp(model, make, strlen(make)) == 0;
+    snprintf(found->camera, sizeof found->camera, "%s%s%s", repeats ? "" : make,
+             !repeats && make[0] && model[0] ? " " : "", model);
+}
+
 void cp_meta_thumbnail(cp_image_found *found, int w, int h)
 {
     if (found->thumbnails++ == 0) {
@@ -181,15 +190,10 @@ int cp_meta_exif(const unsigned char *p, size_t len, cp_image_found *found)
             o = 1;
     }
     exif_gps(ed, bo, found);
-    if (!found->camera[0]) {
-        char make[32], model[48];
-        entry_text(entry(ed, EXIF_TAG_MAKE), make, sizeof make);
-        entry_text(entry(ed, EXIF_TAG_MODEL), model, sizeof model);
-        /* "Canon" and "Canon EOS 80D" read as "Canon EOS 80D". */
-        bool repeats = make[0] && strncmp(model, make, strlen(make)) == 0;
-        snprintf(found->camera, sizeof found->camera, "%s%s%s", repeats ? "" : make,
-                 !repeats && make[0] && model[0] ? " " : "", model);
-    }
+    char make[32], model[48];
+    entry_text(entry(ed, EXIF_TAG_MAKE), make, sizeof make);
+    entry_text(entry(ed, EXIF_TAG_MODEL), model, sizeof model);
+    cp_meta_camera(found, make, model);
     exif_people(ed, found);
     if (!found->taken[0])
         exif_date(entry(ed, EXIF_TAG_DATE_TIME_ORIGINAL), found->taken, sizeof found->taken);

@@ -180,9 +180,7 @@ static void tiff_tags(TIFF *t, cp_image_found *found)
     char make[32], model[48], v[64];
     ascii_tag(t, TIFFTAG_MAKE, make, sizeof make);
     ascii_tag(t, TIFFTAG_MODEL, model, sizeof model);
-    bool repeats = make[0] && strncmp(model, make, strlen(make)) == 0;
-    snprintf(found->camera, sizeof found->camera, "%s%s%s", repeats ? "" : make,
-             !repeats && make[0] && model[0] ? " " : "", model);
+    cp_meta_camera(found, make, model);
     found->owner |=
         ascii_tag(t, TIFFTAG_ARTIST, v, sizeof v) || ascii_tag(t, TIFFTAG_COPYRIGHT, v, sizeof v);
     found->description |= ascii_tag(t, TIFFTAG_IMAGEDESCRIPTION, v, sizeof v);
