@@ -432,6 +432,24 @@ def check_nonregular(ctx, chk, tmp, stories):
                         f"calpress: error: cannot read ICC profile '{src}': {why}")
         nonregular_case(ctx, chk, stories, f"manifest {src}", ["check", src],
                         f"{src}: error: cannot read file: {why}")
+    # /dev/zero as a story and as the manifest's output intent profile.
+    cal = os.path.join(stories, "calendar.yaml")
+    text = open(cal, encoding="utf-8").read()
+    with open(cal, "w", encoding="utf-8") as f:
+        f.write(text.replace("story: neha.yaml", "story: /dev/zero") +
+                "output_intent:\n  profile: /dev/zero\n")
+    lines = open(cal, encoding="utf-8").read().split("\n")
+    story_at = next(i + 1 for i, s in enumerate(lines) if "story: /dev/zero" in s)
+    nonregular_case(ctx, chk, stories, "story /dev/zero", ["check", "calendar.yaml"],
+                    f"calendar.yaml:{story_at}:12: error: cannot read '/dev/zero': {device}")
+    with open(cal, "w", encoding="utf-8") as f:
+        f.write(text + "output_intent:\n  profile: /dev/zero\n")
+    nonregular_case(ctx, chk, stories, "output_intent profile /dev/zero",
+                    ["check", "calendar.yaml"],
+                    f"calendar.yaml:{len(lines) - 1}:12: error: cannot read ICC profile "
+                    f"'/dev/zero': {device}")
+    with open(cal, "w", encoding="utf-8") as f:
+        f.write(text)
     # A story that is a FIFO, then one over the size limit for YAML (sparse).
     story = os.path.join(stories, "neha.yaml")
     os.rename(story, story + ".orig")
