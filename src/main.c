@@ -71,11 +71,12 @@ static const command commands[] = {
      "  --condition NAME    its printing condition identifier, e.g. FOGRA39\n"
      "  --never-print FILE  real names and places that must appear nowhere (one a line):\n"
      "                      any found is an error (see docs/safety.md)\n"
-     "  -q, --quiet         print nothing but diagnostics\n",
+     "  -q, --quiet         print nothing but errors and warnings (no notes on what was\n"
+     "                      removed from photos, no 'wrote' lines)\n",
      cmd_render},
     {"check", "load, validate and lay out a manifest; write nothing; print a copy-fit report",
      "usage: calpress check MANIFEST [--press | --placeholders] [--icc PROFILE.icc]\n"
-     "                      [--never-print FILE] [--dump-layout FILE]\n"
+     "                      [--never-print FILE] [--dump-layout FILE] [--quiet]\n"
      "\n"
      "Reports every problem in the manifest and the files it names, then lays out every page\n"
      "and prints, for each text frame, the lines used of the lines available, the size set,\n"
@@ -85,7 +86,9 @@ static const command commands[] = {
      "  --placeholders      accept missing photos (as render --placeholders does)\n"
      "  --icc FILE          check against the printer's ICC profile, as render would\n"
      "  --never-print FILE  real names and places that must appear nowhere (one a line)\n"
-     "  --dump-layout FILE  also write the display list as text ('-' for standard output)\n",
+     "  --dump-layout FILE  also write the display list as text ('-' for standard output)\n"
+     "  -q, --quiet         no notes on what is removed from photos (errors, warnings and\n"
+     "                      the report are still printed)\n",
      cmd_check},
     {"preview", "draw the pages as PNG images (quick looks, no PDF)",
      "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--press] [--placeholders]\n"
@@ -176,7 +179,7 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->dpi = strtod(v, &end);
             if (*end || o->dpi < 10 || o->dpi > 600)
                 return usage_error(c, "--dpi must be 10..600 (got '%s')", v);
-        } else if (render && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+        } else if (!preview && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->quiet = true;
         } else if (strcmp(a, "--press") == 0) {
             o->press = true;
@@ -340,6 +343,8 @@ static bool load_and_lay_out(run *r, const options *o)
         cp_layout_decorate(&r->lc, &r->calendar, &r->cal.layout, r->cal.out_calendar.s);
     if (cp_layout_press(&r->lc, &r->press))
         cp_layout_decorate(&r->lc, &r->press, &r->cal.press_layout, r->cal.out_press.s);
+    if (!o->quiet) /* what the PDFs leave out of the photos (GPS, camera serial, ...) */
+        cp_image_report_found(r->photos.images, r->photos.n, &r->diags);
     return output_intent(r, o, &r->meta) && !cp_diags_failed(&r->diags);
 }
 

@@ -58,9 +58,10 @@ static bool load_icc(const cp_pdf_meta *meta, icc *out, cp_diags *d)
 {
     const char *path = meta->icc_path ? meta->icc_path : CP_ICC_DIR "/sRGB.icc";
     cp_pos at = meta->icc_path ? meta->icc_pos : cp_pos_file(path);
-    out->data = cp_read_file(path, &out->len);
+    cp_file_error err;
+    out->data = cp_file_read(path, &cp_file_icc, &out->len, &err);
     if (!out->data) {
-        cp_error(d, at, "cannot read ICC profile '%s': %s", path, strerror(errno));
+        cp_error(d, at, "cannot read ICC profile '%s': %s", path, err.text);
         return false;
     }
     const unsigned char *h = (const unsigned char *)out->data;

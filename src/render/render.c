@@ -36,21 +36,41 @@ void cp_render_cache_free(cp_render_cache *rc)
     free(rc);
 }
 
+/* A cairo failure on a photo: an error at the line that names it. Destroys s. */
+static cairo_surface_t *surface_failed(const cp_image *img, cairo_surface_t *s, cairo_status_t st,
+                                       cp_diags *d)
+{
+    cp_error(d, img->at, "cannot draw photo '%s': %s", img->name, cairo_status_to_string(st));
+    cairo_surface_destroy(s);
+    return NULL;
+}
+
 /* For PDF: cairo-pdf writes the attached JPEG bytes (DCTDecode, with the JPEG's own size and
  * colour space) and never reads the surface's pixels, so the surface is a small stand-in, 1/16
  * of the photo's size; draw_image scales it back up. A full-size stand-in would cost 40 MB a
  * photo, and cairo copies a source surface's pixels when it is destroyed after use in a PDF.
- * One UNIQUE_ID per photo makes a photo placed twice one PDF object. */
-static cairo_surface_t *jpeg_passthrough(const cp_image *img)
+ * The bytes are the image layer's copy without metadata (EXIF, XMP, IPTC, comments): that copy,
+ * and only it, goes into the PDF. One UNIQUE_ID per photo makes a photo placed twice one PDF
+ * object. */
+static cairo_surface_t *jpeg_passthrough(const cp_image *img, cp_diags *d)
 {
     int w = img->width / 16 > 0 ? img->width / 16 : 1;
     int h = img->height / 16 > 0 ? img->height / 16 : 1;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, img->data, img->len, NULL, NULL);
+    cairo_status_t st = cairo_surface_status(s);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return surface_failed(img, s, st, d);
+    st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, img->data, img->len, NULL, NULL);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return surface_failed(img, s, st, d);
     char id[64];
     snprintf(id, sizeof id, "calpress-%p", (const void *)img);
     unsigned char *uid = (unsigned char *)cp_xstrdup(id);
-    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, uid, strlen(id), free, uid);
+    st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, uid, strlen(id), free, uid);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(uid); /* cairo calls the destroy function only once it has taken the data */
+        return surface_failed(img, s, st, d);
+    }
     return s;
 }
 
@@ -58,10 +78,15 @@ static cairo_surface_t *jpeg_passthrough(const cp_image *img)
 static cairo_surface_t *decoded(const cp_image *img, int scale_den, cp_diags *d)
 {
     int w, h;
-    unsigned char *rgb = cp_image_decode_rgb(img, scale_den, &w, &h, d, cp_pos_file(img->path));
+    unsigned char *rgb = cp_image_decode_rgb(img, scale_den, &w, &h, d, img->at);
     if (!rgb)
         return NULL;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_status_t st = cairo_surface_status(s);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(rgb);
+        return surface_failed(img, s, st, d);
+    }
     cairo_surface_flush(s);
     unsigned char *dst = cairo_image_surface_get_data(s);
     int stride = cairo_image_surface_get_stride(s);
@@ -87,13 +112,17 @@ static cache_entry *surface_for(cp_render_cache *rc, const cp_image *img,
         int w = img->width;
         while (den < 8 && w / (den * 2) >= need)
             den *= 2;
+        /* And small enough for a cairo image surface (a JPEG may be 65500 pixels a side). */
+        while (den < 8 && (img->width / den > CP_IMAGE_MAX_SIDE_DECODED ||
+                           img->height / den > CP_IMAGE_MAX_SIDE_DECODED))
+            den *= 2;
     }
     for (size_t i = 0; i < rc->n; i++)
         if (rc->entries[i].image == img && rc->entries[i].scale_den == den)
             return &rc->entries[i];
     cairo_surface_t *s;
     if (!opts->raster && img->format == CP_IMAGE_JPEG)
-        s = jpeg_passthrough(img);
+        s = jpeg_passthrough(img, d);
     else
         s = decoded(img, den, d);
     if (!s)
@@ -230,6 +259,13 @@ bool cp_render_png(const cp_page *page, double dpi, const char *path, cp_render_
     double k = dpi / 72.0;
     int w = (int)ceil((page->trim_w + m) * k), h = (int)ceil((page->trim_h + m) * k);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_status_t sst = cairo_surface_status(s);
+    if (sst != CAIRO_STATUS_SUCCESS) {
+        cp_error(d, cp_pos_file(path), "cannot draw the preview (%d x %d pixels): %s", w, h,
+                 cairo_status_to_string(sst));
+        cairo_surface_destroy(s);
+        return false;
+    }
     cairo_t *cr = cairo_create(s);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
