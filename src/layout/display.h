@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "base/arena.h"
+#include "base/diag.h"
 #include "image/image.h"
 #include "model/style.h"
 
@@ -35,6 +36,7 @@ typedef struct cp_item {
     /* image: the photo and where its upright, scaled picture lies (may exceed the clip frame) */
     const cp_image *image;
     double img_x, img_y, img_w, img_h;
+    cp_pos src; /* the input its content came from (a story's body, a photo); file NULL if none */
 } cp_item;
 
 typedef struct cp_page {
@@ -65,6 +67,11 @@ cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag);
 void cp_page_rect(cp_page *p, const char *tag, double x, double y, double w, double h, cp_color c);
 void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, double y1,
                   double width, cp_color c);
+
+/* Appends to dst a copy of every item of src, with new references to the text lines. With
+ * strings set, the copies' tags, text and source file names are copied into that arena (so they
+ * outlive src's); else they are shared with src. */
+void cp_page_copy_items(cp_page *dst, const cp_page *src, cp_arena *strings);
 
 /* Writes a stable, human-readable dump of the doc: one line per item, numbers to 0.01 pt. */
 void cp_doc_dump(const cp_doc *doc, FILE *out);

@@ -1,0 +1,292 @@
+/* calpress watch: render, then render again whenever a file the manifest read changes. The
+ * folders of those files are watched with inotify (an editor's save-by-rename replaces the file,
+ * which a watch on the file itself would lose); events settle for 150 ms before a build. */
+#define _POSIX_C_SOURCE 200809L
+#include "watch.h"
+#include "base/path.h"
+#include "base/strbuf.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEBOUNCE_MS 150
+#define EVENTS                                                                                     \
+    (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_MODIFY |            \
+     IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
+
+const char watch_usage[] =
+    "usage: calpress watch MANIFEST [-o DIR] [--proof | --press] [--overlay] [--placeholders]\n"
+    "                      [--mark-changes] [--icc PROFILE.icc [--condition NAME]]\n"
+    "\n"
+    "Renders as render does, then watches every file the manifest reads (the manifest, the\n"
+    "stories, the press release, the layouts, the photos, the ICC profile) and renders again\n"
+    "whenever one changes. Each build prints one line: the time, the files that changed and\n"
+    "the result. A build with errors prints them and leaves the last good PDFs in place.\n"
+    "Ctrl-C ends it. The options are render's.\n";
+
+void watch_state_init(watch_state *w)
+{
+    memset(w, 0, sizeof *w);
+    cp_photo_cache_init(&w->photos);
+    cp_inputs_init(&w->inputs);
+    w->pages = cp_page_cache_new();
+}
+
+void watch_state_finish(watch_state *w)
+{
+    /* Cached pages hold Pango lines of the typesetter's context: release them first. */
+    cp_page_cache_free(w->pages);
+    cp_photo_cache_finish(&w->photos);
+    if (w->have_ts)
+        cp_typesetter_finish(&w->ts);
+    cp_fonts_free(w->fonts);
+    cp_inputs_finish(&w->inputs);
+    free(w->report);
+    memset(w, 0, sizeof *w);
+}
+
+cp_typesetter *watch_state_begin(watch_state *w, const char *fonts_dir, const char *hyphen_dir,
+                                 cp_arena *a, cp_diags *d)
+{
+    if (!w->fonts && !(w->fonts = cp_fonts_new(fonts_dir, d)))
+        return NULL;
+    if (w->have_ts) {
+        cp_typesetter_rebind(&w->ts, a, d);
+    } else {
+        cp_typesetter_init(&w->ts, w->fonts, hyphen_dir, a, d);
+        w->have_ts = true;
+    }
+    cp_photo_cache_next_build(&w->photos, &w->inputs);
+    return &w->ts;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The files watched, by their folders. */
+
+typedef struct watched {
+    char *path; /* as the loader spelled it */
+    char *base; /* its last component, as inotify names it */
+    char *dir;
+    int wd; /* the folder's watch, -1 when it could not be watched (yet) */
+} watched;
+
+typedef struct watcher {
+    int fd;
+    watched *files;
+    size_t n, cap;
+    cp_inputs set; /* the paths watched */
+} watcher;
+
+static void watch_file(watcher *wt, watched *f)
+{
+    if (f->wd < 0)
+        f->wd = inotify_add_watch(wt->fd, f->dir, EVENTS);
+}
+
+/* Watches exactly the files of wt->set: new ones from now on, those gone no longer. */
+static void watcher_sync(watcher *wt)
+{
+    for (size_t i = 0; i < wt->n;) {
+        if (cp_inputs_lookup(&wt->set, wt->files[i].path)) {
+            i++;
+            continue;
+        }
+        int wd = wt->files[i].wd;
+        free(wt->files[i].path);
+        free(wt->files[i].base);
+        free(wt->files[i].dir);
+        wt->files[i] = wt->files[--wt->n];
+        bool shared = false;
+        for (size_t j = 0; j < wt->n && !shared; j++)
+            shared = wt->files[j].wd == wd;
+        if (wd >= 0 && !shared)
+            inotify_rm_watch(wt->fd, wd);
+    }
+    for (size_t i = 0; i < wt->set.n; i++) {
+        const char *path = wt->set.items[i].path;
+        size_t k = 0;
+        while (k < wt->n && strcmp(wt->files[k].path, path) != 0)
+            k++;
+        if (k == wt->n) {
+            cp_grow((void **)&wt->files, &wt->cap, wt->n + 1, sizeof *wt->files);
+            watched *f = &wt->files[wt->n++];
+            const char *slash = strrchr(path, '/');
+            f->path = cp_xstrdup(path);
+            f->base = cp_xstrdup(slash ? slash + 1 : path);
+            f->dir =
+                slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : cp_xstrdup(".");
+            f->wd = -1;
+        }
+        watch_file(wt, &wt->files[k]);
+    }
+}
+
+static void watcher_finish(watcher *wt)
+{
+    for (size_t i = 0; i < wt->n; i++) {
+        free(wt->files[i].path);
+        free(wt->files[i].base);
+        free(wt->files[i].dir);
+    }
+    free(wt->files);
+    cp_inputs_finish(&wt->set);
+    if (wt->fd >= 0)
+        close(wt->fd);
+}
+
+/* Reads the pending events; the names of the watched files they touch are added to
+ * `changed`. Returns true if any were. */
+static bool read_events(watcher *wt, cp_inputs *changed)
+{
+    _Alignas(struct inotify_event) char buf[16384];
+    bool any = false;
+    for (;;) {
+        ssize_t len = read(wt->fd, buf, sizeof buf);
+        if (len <= 0)
+            return any;
+        for (char *p = buf; p < buf + len;) {
+            const struct inotify_event *ev = (const struct inotify_event *)p;
+            p += sizeof *ev + ev->len;
+            if (ev->mask & IN_Q_OVERFLOW) {
+                cp_inputs_note(changed, "(many files)", true);
+                any = true;
+            }
+            for (size_t i = 0; i < wt->n; i++) {
+                watched *f = &wt->files[i];
+                if (f->wd != ev->wd)
+                    continue;
+                if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
+                    f->wd = -1; /* the folder went: watched again when it is back */
+                if (ev->len && strcmp(f->base, ev->name) == 0) {
+                    cp_inputs_note(changed, f->base, true);
+                    any = true;
+                }
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* One build and its line: "[14:02:03] neha.yaml: built in 84 ms (1 of 15 pages laid out):
+ * proof 8: changed since proof 7 (...): January body (reset: 1 line longer)". */
+static int build(watch_state *w, const options *o, const char *what)
+{
+    free(w->report);
+    w->report = NULL;
+    cp_inputs_clear(&w->inputs);
+    double t0 = now_ms();
+    int rc = render_with(o, w);
+    double ms = now_ms() - t0;
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char when[16];
+    strftime(when, sizeof when, "%H:%M:%S", &tm);
+    if (rc == 0 && w->report)
+        printf("[%s] %s: built in %.0f ms (%d of %d pages laid out)%s: %s\n", when, what, ms,
+               w->laid_out, w->laid_out + w->reused, w->placeholders ? ", INCOMPLETE PROOF" : "",
+               w->report);
+    else
+        printf("[%s] %s: not built (errors above); %s keeps the last good PDFs\n", when, what,
+               cli_options_out_dir(o));
+    fflush(stdout);
+    return rc;
+}
+
+/* The files to watch after a build: what it read, and after a failed build also what the last
+ * one read (a build stopped by an error in one story has not read the others). */
+static void update_set(watcher *wt, const watch_state *w, const options *o, bool ok)
+{
+    if (ok)
+        cp_inputs_clear(&wt->set);
+    cp_inputs_merge(&wt->set, &w->inputs);
+    cp_inputs_note(&wt->set, cli_options_manifest(o), true);
+    watcher_sync(wt);
+}
+
+/* Waits for a change to settle; false when a signal asks to stop. */
+static bool wait_for_change(watcher *wt, int sfd, cp_inputs *changed)
+{
+    struct pollfd fds[2] = {{wt->fd, POLLIN, 0}, {sfd, POLLIN, 0}};
+    bool seen = false;
+    for (;;) {
+        int n = poll(fds, 2, seen ? DEBOUNCE_MS : -1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || fds[1].revents)
+            return false;
+        if (n == 0)
+            return true; /* quiet for DEBOUNCE_MS after a change */
+        if (fds[0].revents && read_events(wt, changed))
+            seen = true;
+    }
+}
+
+int cmd_watch(int argc, char **argv)
+{
+    int status;
+    options *o = cli_options_new("watch", argc, argv, &status);
+    if (!o)
+        return status;
+    const char *manifest = cli_options_manifest(o);
+    if (access(manifest, R_OK) != 0) {
+        fprintf(stderr, "%s: error: cannot read the manifest: %s\n", manifest, strerror(errno));
+        cli_options_free(o);
+        return 1;
+    }
+    /* Ctrl-C and SIGTERM are taken between builds, never in one: no temporary file is left. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop, NULL);
+    int sfd = signalfd(-1, &stop, SFD_CLOEXEC);
+    watcher wt = {inotify_init1(IN_NONBLOCK | IN_CLOEXEC), NULL, 0, 0, {0}};
+    cp_inputs_init(&wt.set);
+    if (wt.fd < 0 || sfd < 0) {
+        fprintf(stderr, "calpress: error: cannot watch files: %s\n", strerror(errno));
+        watcher_finish(&wt);
+        cli_options_free(o);
+        return 1;
+    }
+    watch_state w;
+    watch_state_init(&w);
+    printf("watching %s; Ctrl-C stops\n", manifest);
+    update_set(&wt, &w, o, build(&w, o, "first build") == 0);
+    cp_inputs changed;
+    cp_inputs_init(&changed);
+    while (wait_for_change(&wt, sfd, &changed)) {
+        cp_strbuf names;
+        cp_strbuf_init(&names);
+        for (size_t i = 0; i < changed.n; i++)
+            cp_strbuf_printf(&names, "%s%s", i ? ", " : "", changed.items[i].path);
+        cp_inputs_clear(&changed);
+        int rc = build(&w, o, names.data);
+        update_set(&wt, &w, o, rc == 0);
+        cp_strbuf_finish(&names);
+    }
+    cp_inputs_finish(&changed);
+    printf("stopped\n");
+    watch_state_finish(&w);
+    watcher_finish(&wt);
+    close(sfd);
+    cli_options_free(o);
+    return 0;
+}
