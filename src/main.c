@@ -479,8 +479,10 @@ static time_t proof_time(void)
 static void begin_proof(run *r, const options *o, cp_proof *p)
 {
     const cp_calendar *cal = &r->cal;
-    cp_record_input docs[2] = {{"calendar", cal->out_calendar.s, NULL, &r->calendar},
-                               {"press release", cal->out_press.s, "press release", &r->press}};
+    cp_image_hash_fn known = r->warm ? watch_image_hash : NULL;
+    cp_record_input docs[2] = {
+        {"calendar", cal->out_calendar.s, NULL, &r->calendar, known, r->warm},
+        {"press release", cal->out_press.s, "press release", &r->press, known, r->warm}};
     cp_proof_begin(p, o->out_dir, docs, 2, proof_time(), o->press ? "press" : "proof",
                    "calpress " CP_VERSION, o->manifest, &r->diags);
     if (!o->mark_changes)
@@ -518,6 +520,16 @@ static void end_proof(run *r, const options *o, cp_proof *p, watch_state *w)
     if (!o->quiet)
         printf("%s\n", report);
     free(report);
+}
+
+/* A PDF made whole, or in watch drawn again only where the last build's differs. */
+static bool prepare_pdf(run *r, watch_state *w, int k, const char *path, const cp_pdf_meta *meta,
+                        cp_pdf_out *out)
+{
+    const cp_doc *doc = k == 0 ? &r->calendar : &r->press;
+    if (w)
+        return watch_prepare_pdf(w, k, doc, path, meta, out, &r->diags);
+    return cp_pdf_prepare(doc, path, meta, out, &r->diags);
 }
 
 options *cli_options_new(const char *name, int argc, char **argv, int *status)
@@ -581,8 +593,8 @@ int render_with(const options *opts, watch_state *w)
     cp_proof proof;
     begin_proof(&r, &o, &proof);
     /* Both PDFs are complete and checked before either replaces its predecessor. */
-    bool ok = cp_pdf_prepare(&r.calendar, paths[0], &meta, &outs[0], &r.diags) &&
-              cp_pdf_prepare(&r.press, paths[1], &pmeta, &outs[1], &r.diags);
+    bool ok = prepare_pdf(&r, w, 0, paths[0], &meta, &outs[0]) &&
+              prepare_pdf(&r, w, 1, paths[1], &pmeta, &outs[1]);
     for (int i = 0; i < 2 && ok; i++)
         ok = cp_pdf_commit(&outs[i], &r.diags);
     if (ok && !o.quiet) {
@@ -597,6 +609,8 @@ int render_with(const options *opts, watch_state *w)
     }
     if (ok)
         end_proof(&r, &o, &proof, w);
+    for (int i = 0; i < 2 && ok && w; i++)
+        watch_pdf_written(w, i, paths[i], i ? &pmeta : &meta);
     cp_proof_finish(&proof);
     for (int i = 0; i < 2; i++)
         cp_pdf_discard(&outs[i]);

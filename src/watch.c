@@ -3,6 +3,7 @@
  * which a watch on the file itself would lose); events settle for 150 ms before a build. */
 #define _POSIX_C_SOURCE 200809L
 #include "watch.h"
+#include "base/hash.h"
 #include "base/path.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,8 +43,18 @@ void watch_state_init(watch_state *w)
     w->pages = cp_page_cache_new();
 }
 
+static void pdf_forget(watch_pdf *p)
+{
+    free(p->path);
+    free(p->pages);
+    free(p->pending);
+    memset(p, 0, sizeof *p);
+}
+
 void watch_state_finish(watch_state *w)
 {
+    for (int k = 0; k < 2; k++)
+        pdf_forget(&w->pdfs[k]);
     /* Cached pages hold Pango lines of the typesetter's context: release them first. */
     cp_page_cache_free(w->pages);
     cp_photo_cache_finish(&w->photos);
@@ -67,6 +79,101 @@ cp_typesetter *watch_state_begin(watch_state *w, const char *fonts_dir, const ch
     }
     cp_photo_cache_next_build(&w->photos, &w->inputs);
     return &w->ts;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* PDFs patched page by page. */
+
+/* The metadata but its dates: a patched file takes them from the pages drawn for it (a file with
+ * no page drawn again keeps those of the build that drew it, which made the same file). */
+static uint64_t meta_hash(const cp_pdf_meta *m)
+{
+    cp_hasher h;
+    cp_hasher_init(&h);
+    const char *s[] = {m->title,   m->author, m->subject,  m->keywords,
+                       m->creator, m->lang,   m->icc_path, m->icc_condition};
+    for (size_t i = 0; i < CP_ARRAY_LEN(s); i++)
+        cp_hasher_str(&h, s[i]);
+    struct stat st;
+    if (m->icc_path && stat(m->icc_path, &st) == 0) { /* a new profile is a new output intent */
+        cp_hasher_u64(&h, (uint64_t)st.st_ino);
+        cp_hasher_u64(&h, (uint64_t)st.st_size);
+        cp_hasher_u64(&h, (uint64_t)st.st_mtim.tv_sec);
+        cp_hasher_u64(&h, (uint64_t)st.st_mtim.tv_nsec);
+    }
+    uint64_t v = cp_hasher_digest(&h);
+    cp_hasher_finish(&h);
+    return v;
+}
+
+uint64_t watch_image_hash(const cp_image *img, void *ctx)
+{
+    watch_state *w = ctx;
+    uint64_t h;
+    return cp_photo_cache_hash_of(&w->photos, img, &h) ? h : cp_hash_bytes(img->data, img->len);
+}
+
+/* True if path is still the file written last, as it was written. */
+static bool still_written(const watch_pdf *p, const char *path)
+{
+    struct stat st;
+    return p->path && strcmp(p->path, path) == 0 && stat(path, &st) == 0 &&
+           (unsigned long long)st.st_dev == p->dev && (unsigned long long)st.st_ino == p->ino &&
+           (unsigned long long)st.st_size == p->size && st.st_mtim.tv_sec == p->mtime_s &&
+           st.st_mtim.tv_nsec == p->mtime_ns;
+}
+
+bool watch_prepare_pdf(watch_state *w, int k, const cp_doc *doc, const char *path,
+                       const cp_pdf_meta *meta, cp_pdf_out *out, cp_diags *d)
+{
+    watch_pdf *p = &w->pdfs[k];
+    free(p->pending);
+    p->pending = cp_xcalloc(doc->n_pages ? doc->n_pages : 1, sizeof *p->pending);
+    p->n_pending = doc->n_pages;
+    bool *changed = cp_xcalloc(doc->n_pages ? doc->n_pages : 1, sizeof *changed);
+    size_t n_changed = 0;
+    bool same = still_written(p, path) && p->n_pages == doc->n_pages && p->meta == meta_hash(meta);
+    for (size_t i = 0; i < doc->n_pages; i++) {
+        p->pending[i] = cp_page_hash(&doc->pages[i], watch_image_hash, w);
+        changed[i] = !same || p->pending[i] != p->pages[i];
+        n_changed += changed[i];
+    }
+
+    bool ok;
+    if (same && n_changed * 2 <= doc->n_pages) {
+        ok = cp_pdf_prepare_patch(doc, changed, path, path, meta, out, d);
+    } else {
+        ok = cp_pdf_prepare(doc, path, meta, out, d);
+        n_changed = doc->n_pages;
+    }
+    free(changed);
+    if (k == 0)
+        w->drawn = w->all_pages = 0;
+    w->drawn += (int)n_changed;
+    w->all_pages += (int)doc->n_pages;
+    return ok;
+}
+
+void watch_pdf_written(watch_state *w, int k, const char *path, const cp_pdf_meta *meta)
+{
+    watch_pdf *p = &w->pdfs[k];
+    struct stat st;
+    if (!p->pending || stat(path, &st) != 0) {
+        pdf_forget(p);
+        return;
+    }
+    free(p->path);
+    free(p->pages);
+    p->path = cp_xstrdup(path);
+    p->pages = p->pending;
+    p->n_pages = p->n_pending;
+    p->pending = NULL;
+    p->meta = meta_hash(meta);
+    p->dev = (unsigned long long)st.st_dev;
+    p->ino = (unsigned long long)st.st_ino;
+    p->size = (unsigned long long)st.st_size;
+    p->mtime_s = st.st_mtim.tv_sec;
+    p->mtime_ns = st.st_mtim.tv_nsec;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -184,8 +291,8 @@ static double now_ms(void)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* One build and its line: "[14:02:03] neha.yaml: built in 84 ms (1 of 15 pages laid out):
- * proof 8: changed since proof 7 (...): January body (reset: 1 line longer)". */
+/* One build and its line: "[14:02:03] neha.yaml: built in 84 ms (1 of 15 pages laid out, 1 of
+ * 15 drawn): proof 8: changed since proof 7 (...): January body (reset: 1 line longer)". */
 static int build(watch_state *w, const options *o, const char *what)
 {
     free(w->report);
@@ -200,9 +307,9 @@ static int build(watch_state *w, const options *o, const char *what)
     char when[16];
     strftime(when, sizeof when, "%H:%M:%S", &tm);
     if (rc == 0 && w->report)
-        printf("[%s] %s: built in %.0f ms (%d of %d pages laid out)%s: %s\n", when, what, ms,
-               w->laid_out, w->laid_out + w->reused, w->placeholders ? ", INCOMPLETE PROOF" : "",
-               w->report);
+        printf("[%s] %s: built in %.0f ms (%d of %d pages laid out, %d of %d drawn)%s: %s\n", when,
+               what, ms, w->laid_out, w->laid_out + w->reused, w->drawn, w->all_pages,
+               w->placeholders ? ", INCOMPLETE PROOF" : "", w->report);
     else
         printf("[%s] %s: not built (errors above); %s keeps the last good PDFs\n", when, what,
                cli_options_out_dir(o));

@@ -5,11 +5,25 @@
 #define CP_WATCH_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "base/inputs.h"
 #include "fonts/fonts.h"
 #include "layout/layout.h"
 #include "layout/text.h"
+#include "pdf/pdf.h"
+
+/* A PDF watch wrote, and what its pages show: the next build draws only the pages that differ. */
+typedef struct watch_pdf {
+    char *path;      /* NULL until written */
+    uint64_t *pages; /* each page's cp_page_hash */
+    size_t n_pages;
+    uint64_t meta; /* its metadata and output intent, but the dates */
+    unsigned long long dev, ino, size;
+    long long mtime_s, mtime_ns; /* the file as written: anything else there is made whole */
+    uint64_t *pending;           /* the hashes of the build under way */
+    size_t n_pending;
+} watch_pdf;
 
 /* What watch keeps from one build to the next. */
 typedef struct watch_state {
@@ -18,10 +32,12 @@ typedef struct watch_state {
     bool have_ts;
     cp_photo_cache photos;
     cp_page_cache *pages;
-    cp_inputs inputs; /* the files the current build read or looked for */
+    cp_inputs inputs;  /* the files the current build read or looked for */
+    watch_pdf pdfs[2]; /* the calendar's, the press release's */
     /* What the last build did, for its one-line summary. */
     char *report; /* "proof 8: changed since proof 7 (...): ..."; NULL when it wrote nothing */
     int laid_out, reused, placeholders;
+    int drawn, all_pages; /* PDF pages drawn again, of all pages */
 } watch_state;
 
 void watch_state_init(watch_state *w);
@@ -31,6 +47,15 @@ void watch_state_finish(watch_state *w);
  * next build. Borrowed from w. */
 cp_typesetter *watch_state_begin(watch_state *w, const char *fonts_dir, const char *hyphen_dir,
                                  cp_arena *a, cp_diags *d);
+
+/* Makes document k's PDF (0 the calendar, 1 the press release) as cp_pdf_prepare does; when the
+ * last build wrote it and at most half its pages differ, by redrawing only those. */
+bool watch_prepare_pdf(watch_state *w, int k, const cp_doc *doc, const char *path,
+                       const cp_pdf_meta *meta, cp_pdf_out *out, cp_diags *d);
+/* A photo's hash from w's photo cache (ctx is w): for cp_page_hash and the build record. */
+uint64_t watch_image_hash(const cp_image *img, void *ctx);
+/* After both PDFs are in place: remembers what document k's holds. */
+void watch_pdf_written(watch_state *w, int k, const char *path, const cp_pdf_meta *meta);
 
 /* From src/main.c: the parsed command line of render (and of watch, which takes the same
  * options), opaque here. */

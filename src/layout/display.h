@@ -5,6 +5,7 @@
 
 #include <pango/pango.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "base/arena.h"
@@ -72,6 +73,23 @@ void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, 
  * strings set, the copies' tags, text and source file names are copied into that arena (so they
  * outlive src's); else they are shared with src. */
 void cp_page_copy_items(cp_page *dst, const cp_page *src, cp_arena *strings);
+
+/* Fonts described once: a PangoFont's description (family, style, weight, absolute size) as a
+ * hash, remembered for the fonts of one page or document. Zero-initialise; nothing to free. */
+typedef struct cp_font_memo {
+    PangoFont *fonts[64];
+    uint64_t hashes[64];
+    size_t n;
+} cp_font_memo;
+uint64_t cp_font_memo_hash(cp_font_memo *m, PangoFont *font);
+
+/* The hash of a photo's bytes: a caller that knows it already (a photo cache) saves reading 10 MB
+ * again; NULL means hashing the bytes. */
+typedef uint64_t (*cp_image_hash_fn)(const cp_image *img, void *ctx);
+
+/* A hash of everything the page draws (every item, decorations included, with its text, glyphs,
+ * fonts and photo bytes) and of its boxes and marks: equal hashes draw equal PDF pages. */
+uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx);
 
 /* Writes a stable, human-readable dump of the doc: one line per item, numbers to 0.01 pt. */
 void cp_doc_dump(const cp_doc *doc, FILE *out);

@@ -47,6 +47,8 @@ void cp_photo_cache_next_build(cp_photo_cache *pc, cp_inputs *inputs);
  * *hash to its bytes' hash and returns the image (borrowed); else NULL, and the photo is opened
  * again when next looked up. Never reports. */
 const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint64_t *hash);
+/* The hash of a cached image's bytes, known in a cache kept between builds; false otherwise. */
+bool cp_photo_cache_hash_of(const cp_photo_cache *pc, const cp_image *img, uint64_t *hash);
 /* True if images[i] is used by the current build (always, for a cache of one run). */
 bool cp_photo_cache_used(const cp_photo_cache *pc, size_t i);
 

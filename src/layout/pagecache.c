@@ -103,9 +103,12 @@ static bool page_key(cp_layout_ctx *lc, int which, uint64_t *key)
         else if (which <= 12)
             ok = ok && hash_file(&h, lc, cal->months[which - 1].file) &&
                  hash_photo(&h, lc, &cal->months[which - 1].photo);
-        else /* the back lists every month's name and photo credit */
-            for (int m = 0; m < 12 && ok; m++)
-                ok = hash_file(&h, lc, cal->months[m].file);
+        else /* the back lists every month's name and photo credit: those, not their files */
+            for (int m = 0; m < 12; m++) {
+                cp_hasher_str(&h, cal->months[m].name.s);
+                cp_hasher_u64(&h, cal->months[m].pseudonym);
+                cp_hasher_str(&h, cal->months[m].photo.credit.s);
+            }
     }
     *key = cp_hasher_digest(&h);
     cp_hasher_finish(&h);

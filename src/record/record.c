@@ -83,15 +83,21 @@ typedef struct acc {
     size_t n_baselines, cap_baselines;
 } acc;
 
-/* Photo bytes are hashed once per image, however often it is placed. */
+/* Photo bytes are hashed once per image, however often it is placed (or by the caller's
+ * function, which may know them); fonts are described once. */
 typedef struct photo_hashes {
     const cp_image **images;
     uint64_t *hashes;
     size_t n, cap;
+    cp_image_hash_fn fn;
+    void *ctx;
+    cp_font_memo fonts;
 } photo_hashes;
 
 static uint64_t photo_hash(photo_hashes *ph, const cp_image *img)
 {
+    if (ph->fn)
+        return ph->fn(img, ph->ctx);
     for (size_t i = 0; i < ph->n; i++)
         if (ph->images[i] == img)
             return ph->hashes[i];
@@ -110,17 +116,13 @@ static void hash_color(cp_hasher *h, cp_color c, double opacity)
 }
 
 /* The fonts, sizes and glyphs of a set line: what "restyled" means. */
-static void hash_glyphs(cp_hasher *h, PangoLayoutLine *line)
+static void hash_glyphs(cp_hasher *h, PangoLayoutLine *line, cp_font_memo *fonts)
 {
     for (GSList *r = line ? line->runs : NULL; r; r = r->next) {
         PangoGlyphItem *run = r->data;
         if (!run || !run->item || !run->glyphs)
             continue;
-        PangoFontDescription *fd = pango_font_describe_with_absolute_size(run->item->analysis.font);
-        char *desc = pango_font_description_to_string(fd);
-        cp_hasher_str(h, desc);
-        g_free(desc);
-        pango_font_description_free(fd);
+        cp_hasher_u64(h, cp_font_memo_hash(fonts, run->item->analysis.font));
         for (int g = 0; g < run->glyphs->num_glyphs; g++) {
             const PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
             cp_hasher_u64(h, gi->glyph);
@@ -154,7 +156,7 @@ static void add_item(acc *a, const cp_item *it, photo_hashes *ph)
     case CP_ITEM_TEXT:
         cp_hasher_str(&a->text, it->text);
         cp_hasher_pt(&a->style, it->angle);
-        hash_glyphs(&a->style, it->line);
+        hash_glyphs(&a->style, it->line, &ph->fonts);
         if (strcmp(it->tag ? it->tag : "", "pseudonym") != 0) {
             cp_grow((void **)&a->baselines, &a->cap_baselines, a->n_baselines + 1,
                     sizeof *a->baselines);
@@ -285,6 +287,8 @@ void cp_record_build(cp_record *r, const cp_record_input *docs, size_t n, int pr
     r->n_docs = n;
     photo_hashes ph = {0};
     for (size_t i = 0; i < n; i++) {
+        ph.fn = docs[i].image_hash;
+        ph.ctx = docs[i].image_ctx;
         cp_rec_doc *d = &r->docs[i];
         d->kind = cp_arena_strdup(&r->arena, docs[i].kind);
         d->file = cp_arena_strdup(&r->arena, docs[i].file);

@@ -69,6 +69,8 @@ typedef struct cp_record {
 typedef struct cp_record_input {
     const char *kind, *file, *prefix;
     const cp_doc *doc;
+    cp_image_hash_fn image_hash; /* photos' hashes if known (NULL: their bytes are hashed) */
+    void *image_ctx;
 } cp_record_input;
 
 void cp_record_init(cp_record *r);
