@@ -183,7 +183,8 @@ typedef struct watched {
     char *path; /* as the loader spelled it */
     char *base; /* its last component, as inotify names it */
     char *dir;
-    int wd; /* the folder's watch, -1 when it could not be watched (yet) */
+    int wd;     /* the folder's watch, -1 when it could not be watched (yet) */
+    bool fresh; /* watched since the last build: it may have changed before */
 } watched;
 
 typedef struct watcher {
@@ -232,6 +233,7 @@ static void watcher_sync(watcher *wt)
             f->dir =
                 slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : cp_xstrdup(".");
             f->wd = -1;
+            f->fresh = true;
         }
         watch_file(wt, &wt->files[k]);
     }
@@ -293,14 +295,8 @@ static double now_ms(void)
 
 /* One build and its line: "[14:02:03] neha.yaml: built in 84 ms (1 of 15 pages laid out, 1 of
  * 15 drawn): proof 8: changed since proof 7 (...): January body (reset: 1 line longer)". */
-static int build(watch_state *w, const options *o, const char *what)
+static void print_build(const watch_state *w, const options *o, const char *what, int rc, double ms)
 {
-    free(w->report);
-    w->report = NULL;
-    cp_inputs_clear(&w->inputs);
-    double t0 = now_ms();
-    int rc = render_with(o, w);
-    double ms = now_ms() - t0;
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
@@ -314,18 +310,51 @@ static int build(watch_state *w, const options *o, const char *what)
         printf("[%s] %s: not built (errors above); %s keeps the last good PDFs\n", when, what,
                cli_options_out_dir(o));
     fflush(stdout);
-    return rc;
 }
 
-/* The files to watch after a build: what it read, and after a failed build also what the last
- * one read (a build stopped by an error in one story has not read the others). */
-static void update_set(watcher *wt, const watch_state *w, const options *o, bool ok)
+/* True if a file changed between the build reading it and its folder being watched. */
+static bool changed_since_read(const watched *f, const cp_inputs *read)
 {
-    if (ok)
+    const cp_input *in = cp_inputs_lookup(read, f->path);
+    if (!in)
+        return false;
+    if (!in->read)
+        return in->exists != (access(f->path, R_OK) == 0);
+    size_t len;
+    char *data = cp_read_file(f->path, &len);
+    bool changed = !data || cp_hash_bytes(data, len) != in->hash;
+    free(data);
+    return changed;
+}
+
+/* A build, then the files to watch: what it read, and after a failed build also what the last
+ * one read (a build stopped by an error in one story has not read the others). Files watched
+ * for the first time that changed meanwhile are added to `changed`: true if there are any. */
+static bool build_and_watch(watch_state *w, watcher *wt, const options *o, const char *what,
+                            cp_inputs *changed)
+{
+    free(w->report);
+    w->report = NULL;
+    cp_inputs_clear(&w->inputs);
+    double t0 = now_ms();
+    int rc = render_with(o, w);
+    double ms = now_ms() - t0;
+    if (rc == 0)
         cp_inputs_clear(&wt->set);
     cp_inputs_merge(&wt->set, &w->inputs);
     cp_inputs_note(&wt->set, cli_options_manifest(o), true);
     watcher_sync(wt);
+    bool stale = false;
+    for (size_t i = 0; i < wt->n; i++) {
+        if (wt->files[i].fresh && changed_since_read(&wt->files[i], &w->inputs)) {
+            cp_inputs_note(changed, wt->files[i].base, true);
+            stale = true;
+        }
+        wt->files[i].fresh = false;
+    }
+    /* Printed once the files are watched: an edit after this line is seen. */
+    print_build(w, o, what, rc, ms);
+    return stale;
 }
 
 /* Waits for a change to settle; false when a signal asks to stop. */
@@ -376,17 +405,16 @@ int cmd_watch(int argc, char **argv)
     watch_state w;
     watch_state_init(&w);
     printf("watching %s; Ctrl-C stops\n", manifest);
-    update_set(&wt, &w, o, build(&w, o, "first build") == 0);
     cp_inputs changed;
     cp_inputs_init(&changed);
-    while (wait_for_change(&wt, sfd, &changed)) {
+    bool stale = build_and_watch(&w, &wt, o, "first build", &changed);
+    while (stale || wait_for_change(&wt, sfd, &changed)) {
         cp_strbuf names;
         cp_strbuf_init(&names);
         for (size_t i = 0; i < changed.n; i++)
             cp_strbuf_printf(&names, "%s%s", i ? ", " : "", changed.items[i].path);
         cp_inputs_clear(&changed);
-        int rc = build(&w, o, names.data);
-        update_set(&wt, &w, o, rc == 0);
+        stale = build_and_watch(&w, &wt, o, names.data, &changed);
         cp_strbuf_finish(&names);
     }
     cp_inputs_finish(&changed);
