@@ -330,6 +330,7 @@ static void read_record(reader *rd, json_object *root)
 
 bool cp_record_load(cp_record *r, const char *path, cp_diags *d)
 {
+    cp_record_init(r);
     reader rd = {r, path, d, false};
     size_t len = 0;
     char *data = cp_read_file(path, &len);

@@ -80,8 +80,9 @@ void cp_record_finish(cp_record *r);
 void cp_record_build(cp_record *r, const cp_record_input *docs, size_t n, int proof, time_t date,
                      const char *mode, const char *generator, const char *manifest);
 
-/* Reads a record written by any calpress up to CP_RECORD_VERSION. On failure reports an error
- * at path (what is wrong with it) and returns false with r empty (still to be finished). */
+/* Reads a record written by any calpress up to CP_RECORD_VERSION into r (initialised here; finish
+ * it in any case). On failure reports an error at path (what is wrong with it) and returns false
+ * with r empty. */
 bool cp_record_load(cp_record *r, const char *path, cp_diags *d);
 /* Writes r as JSON to path through a temporary file beside it, renamed when complete. */
 bool cp_record_save(const cp_record *r, const char *path, cp_diags *d);
