@@ -320,6 +320,8 @@ static void run_finish(run *r)
     if (r->have_cal)
         cp_calendar_finish(&r->cal);
     cp_diags_finish(&r->diags);
+    if (r->warm) /* pages kept for the next build point into this run's arena */
+        cp_page_cache_end_build(r->warm->pages, &r->arena);
     cp_arena_finish(&r->arena);
 }
 

@@ -78,6 +78,7 @@ cp_typesetter *watch_state_begin(watch_state *w, const char *fonts_dir, const ch
         w->have_ts = true;
     }
     cp_photo_cache_next_build(&w->photos, &w->inputs);
+    cp_page_cache_begin_build(w->pages);
     return &w->ts;
 }
 
@@ -405,6 +406,7 @@ int cmd_watch(int argc, char **argv)
     watch_state w;
     watch_state_init(&w);
     printf("watching %s; Ctrl-C stops\n", manifest);
+    fflush(stdout);
     cp_inputs changed;
     cp_inputs_init(&changed);
     bool stale = build_and_watch(&w, &wt, o, "first build", &changed);

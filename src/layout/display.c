@@ -75,21 +75,8 @@ void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, 
     it->color = c;
 }
 
-/* An arena copy of s, sharing the copy made for the previous string when s is that string. */
-static const char *keep_str(cp_arena *a, const char *s, const char **last_in, const char **last_out)
+void cp_page_copy_items(cp_page *dst, const cp_page *src)
 {
-    if (!s)
-        return NULL;
-    if (s != *last_in) {
-        *last_in = s;
-        *last_out = cp_arena_strdup(a, s);
-    }
-    return *last_out;
-}
-
-void cp_page_copy_items(cp_page *dst, const cp_page *src, cp_arena *strings)
-{
-    const char *tag_in = NULL, *tag_out = NULL, *file_in = NULL, *file_out = NULL;
     for (size_t i = 0; i < src->n; i++) {
         const cp_item *s = &src->items[i];
         cp_item *it = cp_page_add(dst, s->kind, s->tag);
@@ -98,11 +85,6 @@ void cp_page_copy_items(cp_page *dst, const cp_page *src, cp_arena *strings)
             pango_layout_line_ref(it->line);
         if (it->layout)
             g_object_ref(it->layout);
-        if (!strings)
-            continue;
-        it->tag = keep_str(strings, s->tag, &tag_in, &tag_out);
-        it->text = s->text ? cp_arena_strdup(strings, s->text) : NULL;
-        it->src.file = keep_str(strings, s->src.file, &file_in, &file_out);
     }
 }
 

@@ -69,10 +69,9 @@ void cp_page_rect(cp_page *p, const char *tag, double x, double y, double w, dou
 void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, double y1,
                   double width, cp_color c);
 
-/* Appends to dst a copy of every item of src, with new references to the text lines. With
- * strings set, the copies' tags, text and source file names are copied into that arena (so they
- * outlive src's); else they are shared with src. */
-void cp_page_copy_items(cp_page *dst, const cp_page *src, cp_arena *strings);
+/* Appends to dst a copy of every item of src, with new references to the text lines; strings
+ * are shared with src (they live in the arena of the run that laid src out). */
+void cp_page_copy_items(cp_page *dst, const cp_page *src);
 
 /* Fonts described once: a PangoFont's description (family, style, weight, absolute size) as a
  * hash, remembered for the fonts of one page or document. Zero-initialise; nothing to free. */

@@ -58,6 +58,11 @@ bool cp_photo_cache_used(const cp_photo_cache *pc, size_t i);
 typedef struct cp_page_cache cp_page_cache;
 cp_page_cache *cp_page_cache_new(void);
 void cp_page_cache_free(cp_page_cache *pc);
+/* A build starts: pages it lays out may be kept. */
+void cp_page_cache_begin_build(cp_page_cache *pc);
+/* The build is over and its documents released: the cache takes over the arena its pages' strings
+ * live in, a (left empty), and frees it when no kept page needs it any more. */
+void cp_page_cache_end_build(cp_page_cache *pc, cp_arena *a);
 
 typedef struct cp_layout_opts {
     bool proof;             /* proof mode: a PROOF watermark */

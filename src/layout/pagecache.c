@@ -20,11 +20,27 @@ typedef struct saved_diag {
     const char *msg;
 } saved_diag;
 
+/* The arena of a build whose pages are cached: their items' strings (text, tags, labels,
+ * sources, whatever layout points at) live there, so it is kept while any of them is. */
+typedef struct arena_ref {
+    cp_arena arena;
+    int refs;
+} arena_ref;
+
+static void arena_unref(arena_ref *a)
+{
+    if (a && --a->refs == 0) {
+        cp_arena_finish(&a->arena);
+        free(a);
+    }
+}
+
 typedef struct cache_entry {
-    int which;    /* the page: 0 cover, 1..12 a month, 13 back, 14 the press release */
-    uint64_t key; /* its inputs: files by content, photos, options */
-    cp_arena strings;
-    cp_doc doc; /* copies of the pages, their items' strings in `strings` */
+    int which;        /* the page: 0 cover, 1..12 a month, 13 back, 14 the press release */
+    uint64_t key;     /* its inputs: files by content, photos, options */
+    arena_ref *build; /* the arena of the build that laid the pages out (a reference) */
+    cp_arena strings; /* the entry's own: image paths, saved diagnostics */
+    cp_doc doc;       /* copies of the pages, sharing the build's strings */
     image_ref *images;
     size_t n_images;
     saved_diag *diags; /* the warnings its layout gave, given again on reuse */
@@ -35,6 +51,7 @@ typedef struct cache_entry {
 struct cp_page_cache {
     cache_entry *entries;
     size_t n, cap;
+    arena_ref *current; /* the build under way's arena, once it is handed over */
 };
 
 cp_page_cache *cp_page_cache_new(void)
@@ -48,6 +65,7 @@ static void entry_free(cache_entry *e)
     free(e->images);
     free(e->diags);
     cp_arena_finish(&e->strings);
+    arena_unref(e->build);
 }
 
 void cp_page_cache_free(cp_page_cache *pc)
@@ -56,8 +74,26 @@ void cp_page_cache_free(cp_page_cache *pc)
         return;
     for (size_t i = 0; i < pc->n; i++)
         entry_free(&pc->entries[i]);
+    arena_unref(pc->current);
     free(pc->entries);
     free(pc);
+}
+
+void cp_page_cache_begin_build(cp_page_cache *pc)
+{
+    arena_unref(pc->current);
+    pc->current = cp_xcalloc(1, sizeof *pc->current);
+    pc->current->refs = 1; /* the build's own, given up in cp_page_cache_end_build */
+}
+
+void cp_page_cache_end_build(cp_page_cache *pc, cp_arena *a)
+{
+    if (!pc->current)
+        return;
+    pc->current->arena = *a; /* the blocks move over; a is left empty */
+    cp_arena_init(a);
+    arena_unref(pc->current);
+    pc->current = NULL;
 }
 
 static bool hash_file(cp_hasher *h, const cp_layout_ctx *lc, const char *path)
@@ -162,7 +198,7 @@ static bool reuse(cp_layout_ctx *lc, cp_doc *doc, int which, uint64_t key)
         *p = *src;
         p->items = NULL;
         p->n = p->cap = 0;
-        cp_page_copy_items(p, src, NULL);
+        cp_page_copy_items(p, src);
     }
     for (size_t i = 0; i < e->n_images && ok; i++)
         doc->pages[first + e->images[i].page].items[e->images[i].item].image = imgs[i];
@@ -197,6 +233,8 @@ static void store(cp_layout_ctx *lc, const cp_doc *doc, size_t first, int which,
     e->which = which;
     e->key = key;
     e->placeholders = placeholders;
+    e->build = pc->current;
+    pc->current->refs++;
     cp_arena_init(&e->strings);
     cp_doc_init(&e->doc);
     size_t cap_images = 0;
@@ -204,10 +242,9 @@ static void store(cp_layout_ctx *lc, const cp_doc *doc, size_t first, int which,
         const cp_page *src = &doc->pages[i];
         cp_page *p = cp_doc_add_page(&e->doc, NULL, 0, 0, 0, 0);
         *p = *src;
-        p->label = src->label ? cp_arena_strdup(&e->strings, src->label) : NULL;
         p->items = NULL;
         p->n = p->cap = 0;
-        cp_page_copy_items(p, src, &e->strings);
+        cp_page_copy_items(p, src);
         for (size_t j = 0; j < p->n; j++) {
             if (p->items[j].kind != CP_ITEM_IMAGE || !p->items[j].image)
                 continue;
@@ -239,6 +276,7 @@ void cp_lc_cached(cp_layout_ctx *lc, cp_doc *doc, int which, cp_lc_page_fn fn)
     fn(lc, doc, which);
     lc->pages_laid_out++;
     /* The key is taken again: the layout opened the page's photos, so their hashes are known. */
-    if (lc->page_cache && lc->diags->n_errors == errors && page_key(lc, which, &key))
+    if (lc->page_cache && lc->page_cache->current && lc->diags->n_errors == errors &&
+        page_key(lc, which, &key))
         store(lc, doc, first, which, key, diag0, lc->placeholders - placeholders);
 }

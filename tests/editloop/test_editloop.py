@@ -200,7 +200,8 @@ def check_watch_sigint_during_build(ctx, chk, tmp, stories):
     """SIGINT while the first build runs: taken once it is over, nothing left behind."""
     out = os.path.join(tmp, "out")
     w = Watch(ctx, os.path.join(stories, "calendar.yaml"), out, tmp)
-    time.sleep(0.2)
+    # "watching" is printed once Ctrl-C is taken over, before the first build.
+    chk.ok(wait_for(lambda: w.text().startswith("watching ")), "watch starts", w.text("err"))
     w.proc.send_signal(signal.SIGINT)
     try:
         code = w.proc.wait(WAIT)
@@ -208,6 +209,8 @@ def check_watch_sigint_during_build(ctx, chk, tmp, stories):
         w.proc.kill()
         code = None
     chk.ok(code == 0, "SIGINT during a build ends watch with status 0", f"status {code}")
+    chk.ok(len(w.builds()) <= 1 and w.text().rstrip().endswith("stopped"),
+           "it stops after the build under way, without another", w.text())
     chk.ok(not stray_files(out, stories) if os.path.isdir(out) else True,
            "and leaves no temporary file", str(stray_files(out, stories)))
 
