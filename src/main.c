@@ -11,7 +11,9 @@
 #include "model/neverprint.h"
 #include "model/richtext.h"
 #include "pdf/pdf.h"
+#include "record/record.h"
 #include "render/render.h"
+#include "watch.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -25,7 +27,7 @@
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-typedef struct options {
+struct options {
     const char *manifest;
     const char *out_dir;
     bool quiet;
@@ -36,7 +38,10 @@ typedef struct options {
     const char *dump_layout; /* check: write the display list here ("-" for stdout) */
     double dpi;              /* preview */
     const char *never_print; /* --never-print: a list of words no output may carry */
-} options;
+    bool mark_changes;       /* render, watch: outline what changed since the last proof */
+    const char *pages;       /* preview --pages: "3,5-7,p1" */
+    bool trim;               /* preview --trim: the trimmed page only */
+};
 
 typedef struct command {
     const char *name;
@@ -49,16 +54,20 @@ static int cmd_render(int argc, char **argv);
 static int cmd_check(int argc, char **argv);
 static int cmd_preview(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+typedef struct page_list page_list;
+static bool page_list_parse(const char *spec, page_list *out);
 
 static const command commands[] = {
     {"render", "lay out a manifest and write the calendar and press-release PDFs",
      "usage: calpress render MANIFEST [-o DIR] [--proof | --press] [--overlay] [--placeholders]\n"
-     "                       [--icc PROFILE.icc [--condition NAME]] [--never-print FILE]\n"
-     "                       [--quiet]\n"
+     "                       [--mark-changes] [--icc PROFILE.icc [--condition NAME]]\n"
+     "                       [--never-print FILE] [--quiet]\n"
      "\n"
      "Writes DIR/calendar.pdf and DIR/press-release.pdf (DIR defaults to 'out'; the manifest's\n"
      "output: section may rename the files). Each PDF is written to a temporary file and renamed\n"
      "over the old one only when complete: a failed run leaves earlier output untouched.\n"
+     "Then it writes the build record DIR/.calpress/build.json and says what changed since\n"
+     "the last proof in DIR.\n"
      "\n"
      "  -o, --output DIR    folder for the PDFs (created if missing)\n"
      "  --proof             proof pages (the default): a light PROOF watermark\n"
@@ -67,6 +76,8 @@ static const command commands[] = {
      "  --overlay           with --proof: draw the trim, bleed and safe area\n"
      "  --placeholders      with --proof: draw a missing or unreadable photo as a\n"
      "                      labelled box (the proof is marked incomplete)\n"
+     "  --mark-changes      with --proof: outline every frame that changed since the last\n"
+     "                      proof in DIR, and list the changes in the slug\n"
      "  --icc FILE          the printer's ICC profile for the output intent (default sRGB)\n"
      "  --condition NAME    its printing condition identifier, e.g. FOGRA39\n"
      "  --never-print FILE  real names and places that must appear nowhere (one a line):\n"
@@ -91,19 +102,27 @@ static const command commands[] = {
      "                      the report are still printed)\n",
      cmd_check},
     {"preview", "draw the pages as PNG images (quick looks, no PDF)",
-     "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--press] [--placeholders]\n"
-     "                        [--never-print FILE]\n"
+     "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--pages LIST] [--trim] [--press]\n"
+     "                        [--placeholders] [--never-print FILE]\n"
      "\n"
      "Lays the manifest out as render does and draws every page, bleed and slug included, as\n"
      "DIR/calendar-NN.png and DIR/press-release-N.png (DIR defaults to 'out/preview').\n"
      "\n"
      "  -o, --output DIR   folder for the images (created if missing)\n"
      "  --dpi N            resolution, 10..600 (default 40)\n"
+     "  --pages LIST       only these pages: calendar page numbers (1 the cover, 2 January,\n"
+     "                     ... 14 the back) and press-release pages as p1, p2, ...;\n"
+     "                     e.g. 3,5-7 or 2,p1\n"
+     "  --trim             draw the trimmed page only: no bleed, slug or marks\n"
      "  --press            pages as for the printer: no watermark, and every preflight\n"
      "                     finding is an error\n"
      "  --placeholders     draw a missing or unreadable photo as a labelled box\n"
      "  --never-print FILE real names and places that must appear nowhere (one a line)\n",
      cmd_preview},
+    {"watch", "render, then render again whenever a file the manifest reads changes", watch_usage,
+     cmd_watch},
+    {"diff", "say what changed between two renders (two output folders or build records)",
+     diff_usage, cmd_diff},
     {"help", "show help for a command", "usage: calpress help [COMMAND]\n", cmd_help},
 };
 
@@ -161,7 +180,7 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             inline_value = eq + 1;
         }
 #define NEXT_VALUE() (inline_value ? inline_value : (++i < argc ? argv[i] : NULL))
-        bool render = strcmp(c->name, "render") == 0;
+        bool render = strcmp(c->name, "render") == 0 || strcmp(c->name, "watch") == 0;
         bool writes = render || preview;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(c->usage, stdout);
@@ -187,6 +206,16 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->press = false;
         } else if (render && strcmp(a, "--overlay") == 0) {
             o->overlay = true;
+        } else if (render && strcmp(a, "--mark-changes") == 0) {
+            o->mark_changes = true;
+        } else if (preview && strcmp(a, "--trim") == 0) {
+            o->trim = true;
+        } else if (preview && strcmp(a, "--pages") == 0) {
+            const char *v = NEXT_VALUE();
+            if (!v || !page_list_parse(v, NULL))
+                return usage_error(c, "--pages needs a list such as 3,5-7 or 2,p1 (got '%s')",
+                                   v ? v : "");
+            o->pages = v;
         } else if (strcmp(a, "--placeholders") == 0) {
             o->placeholders = true;
         } else if (!preview && (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0)) {
@@ -223,6 +252,8 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         return usage_error(c, "%s", "--overlay is for proofs; it cannot go with --press");
     if (o->placeholders && o->press)
         return usage_error(c, "%s", "--placeholders is for proofs; the printer needs every photo");
+    if (o->mark_changes && o->press)
+        return usage_error(c, "%s", "--mark-changes is for proofs; it cannot go with --press");
     if (o->condition && !o->icc)
         return usage_error(c, "%s", "--condition names the printing condition of --icc");
     return 0;
@@ -282,6 +313,7 @@ typedef struct run {
     cp_pdf_meta meta; /* the calendar's metadata and output intent */
     time_t date;
     char date_text[32];
+    watch_state *warm; /* watch: fonts, typesetter, photos and pages kept between builds */
 } run;
 
 static void run_init(run *r)
@@ -307,6 +339,8 @@ static void run_finish(run *r)
     if (r->have_cal)
         cp_calendar_finish(&r->cal);
     cp_diags_finish(&r->diags);
+    if (r->warm) /* pages kept for the next build point into this run's arena */
+        cp_page_cache_end_build(r->warm->pages, &r->arena);
     cp_arena_finish(&r->arena);
 }
 
@@ -320,23 +354,39 @@ static bool load_and_lay_out(run *r, const options *o)
     r->diags.press = o->press;
     const char *dir = data_dir(&r->arena);
     const char *dirs[] = {dir, NULL};
-    cp_manifest_opts mo = {dirs, o->placeholders};
+    cp_manifest_opts mo = {dirs, o->placeholders, r->warm ? &r->warm->inputs : NULL};
+    if (r->warm && o->icc)
+        cp_inputs_note(&r->warm->inputs, o->icc, true);
     if (!cp_manifest_load(&r->cal, &r->arena, &r->diags, manifest, &mo))
         return false;
     r->have_cal = true;
-    r->fonts = cp_fonts_new(cp_arena_printf(&r->arena, "%s/fonts", dir), &r->diags);
-    if (!r->fonts)
-        return false;
-    cp_typesetter_init(&r->ts, r->fonts, CP_HYPHEN_DIR, &r->arena, &r->diags);
-    r->have_ts = true;
+    cp_typesetter *ts = &r->ts;
+    cp_photo_cache *photos = &r->photos;
+    if (r->warm) {
+        ts = watch_state_begin(r->warm, cp_arena_printf(&r->arena, "%s/fonts", dir), CP_HYPHEN_DIR,
+                               &r->arena, &r->diags);
+        if (!ts)
+            return false;
+        photos = &r->warm->photos;
+    } else {
+        r->fonts = cp_fonts_new(cp_arena_printf(&r->arena, "%s/fonts", dir), &r->diags);
+        if (!r->fonts)
+            return false;
+        cp_typesetter_init(&r->ts, r->fonts, CP_HYPHEN_DIR, &r->arena, &r->diags);
+        r->have_ts = true;
+    }
     r->date = build_date(&r->cal, &r->diags);
     struct tm tm;
     gmtime_r(&r->date, &tm);
     strftime(r->date_text, sizeof r->date_text, "%Y-%m-%d", &tm);
     cp_layout_opts lo = {!o->press, o->overlay, o->placeholders, r->date_text,
                          "calpress " CP_VERSION};
-    cp_layout_ctx_init(&r->lc, &r->ts, &r->cal, &r->photos, &lo);
+    cp_layout_ctx_init(&r->lc, ts, &r->cal, photos, &lo);
     r->have_lc = true;
+    if (r->warm) {
+        r->lc.page_cache = r->warm->pages;
+        r->lc.inputs = &r->warm->inputs;
+    }
     if (cp_diags_failed(&r->diags))
         return false;
     if (cp_layout_calendar(&r->lc, &r->calendar))
@@ -407,9 +457,9 @@ static bool output_intent(run *r, const options *o, cp_pdf_meta *meta)
                    "profile of their press and paper (e.g. FOGRA39, FOGRA51) and give it with "
                    "--icc or the manifest's output_intent");
     /* A CMYK photo under an RGB intent holds ink values for a press nobody named. */
-    for (size_t i = 0; n != 4 && i < r->photos.n; i++) {
-        const cp_image *img = r->photos.images[i];
-        if (img->cmyk)
+    for (size_t i = 0; n != 4 && i < r->lc.photos->n; i++) {
+        const cp_image *img = r->lc.photos->images[i];
+        if (img->cmyk && cp_photo_cache_used(r->lc.photos, i))
             cp_preflight(&r->diags, img->at,
                          "photo '%s' is a CMYK JPEG but the output intent is not CMYK: its inks "
                          "were separated for an unnamed press; give the printer's profile with "
@@ -438,6 +488,12 @@ static bool never_print(run *r, const options *o, const cp_pdf_meta *meta)
     const cp_str *key = &r->cal.never_print;
     if (!o->never_print && !key->s)
         return true;
+    if (r->warm) { /* watch builds again when a list changes */
+        if (o->never_print)
+            cp_inputs_note(&r->warm->inputs, o->never_print, true);
+        if (key->s)
+            cp_inputs_note(&r->warm->inputs, key->s, true);
+    }
     cp_never_print np;
     cp_never_print_init(&np);
     bool ok = !o->never_print || cp_never_print_load(&np, o->never_print, (cp_pos){NULL, 0, 0},
@@ -463,22 +519,135 @@ static bool never_print(run *r, const options *o, const cp_pdf_meta *meta)
 
 /* The common start of the commands that write: options, the manifest laid out, the output
  * folder made. Returns -1 to go on, else the exit status (with r already finished). */
+static int begin_run(const options *o, run *r, watch_state *w);
+
 static int begin_writing(const char *name, int argc, char **argv, options *o, run *r)
 {
     int rc = parse_options(find_command(name), argc, argv, o);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    return begin_run(o, r, NULL);
+}
+
+/* The same once the options are parsed; w (watch) keeps fonts, photos and pages warm. */
+static int begin_run(const options *o, run *r, watch_state *w)
+{
     run_init(r);
+    r->warm = w;
     if (!load_and_lay_out(r, o) || !make_dir(o->out_dir, &r->diags))
         return finish_run(r, EXIT_INPUT);
     return -1;
 }
 
+/* When this proof is made: SOURCE_DATE_EPOCH (for reproducible records), else now. */
+static time_t proof_time(void)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long v = sde && sde[0] ? strtoll(sde, &end, 10) : -1;
+    return v >= 0 && !*end ? (time_t)v : time(NULL);
+}
+
+/* Describes the laid-out documents as the next proof in the output folder, compares them with
+ * the last one and, with --mark-changes, outlines what changed. */
+static void begin_proof(run *r, const options *o, cp_proof *p)
+{
+    const cp_calendar *cal = &r->cal;
+    cp_image_hash_fn known = r->warm ? watch_image_hash : NULL;
+    cp_record_input docs[2] = {
+        {"calendar", cal->out_calendar.s, NULL, &r->calendar, known, r->warm},
+        {"press release", cal->out_press.s, "press release", &r->press, known, r->warm}};
+    cp_proof_begin(p, o->out_dir, docs, 2, proof_time(), o->press ? "press" : "proof",
+                   "calpress " CP_VERSION, o->manifest, &r->diags);
+    if (!o->mark_changes)
+        return;
+    if (!p->have_old) {
+        cp_warning(&r->diags, (cp_pos){NULL, 0, 0},
+                   "--mark-changes: there is no earlier proof in %s to compare with; nothing is "
+                   "marked",
+                   o->out_dir);
+        return;
+    }
+    const cp_style *cs = cp_layout_lookup_style(&cal->layout, "footer");
+    const cp_style *ps = cp_layout_lookup_style(&cal->press_layout, "footer");
+    if (!ps)
+        ps = cp_layout_lookup_style(&cal->press_layout, "folio");
+    if (cs)
+        cp_record_mark(&r->calendar, NULL, 0, &p->changes, r->lc.ts, cs);
+    if (ps)
+        cp_record_mark(&r->press, "press release", 1, &p->changes, r->lc.ts, ps);
+}
+
+/* After both PDFs are in place: the record beside them, and what changed. */
+static void end_proof(run *r, const options *o, cp_proof *p, watch_state *w)
+{
+    cp_proof_commit(p, &r->diags);
+    char *report = cp_proof_report(p, o->out_dir);
+    if (w) {
+        free(w->report);
+        w->report = report;
+        w->laid_out = r->lc.pages_laid_out;
+        w->reused = r->lc.pages_reused;
+        w->placeholders = r->lc.placeholders;
+        return;
+    }
+    if (!o->quiet)
+        printf("%s\n", report);
+    free(report);
+}
+
+/* A PDF made whole, or in watch drawn again only where the last build's differs. */
+static bool prepare_pdf(run *r, watch_state *w, int k, const char *path, const cp_pdf_meta *meta,
+                        cp_pdf_out *out)
+{
+    const cp_doc *doc = k == 0 ? &r->calendar : &r->press;
+    if (w)
+        return watch_prepare_pdf(w, k, doc, path, meta, out, &r->diags);
+    return cp_pdf_prepare(doc, path, meta, out, &r->diags);
+}
+
+options *cli_options_new(const char *name, int argc, char **argv, int *status)
+{
+    options *o = cp_xmalloc(sizeof *o);
+    int rc = parse_options(find_command(name), argc, argv, o);
+    if (rc) {
+        *status = rc < 0 ? EXIT_OK : rc;
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+void cli_options_free(options *o)
+{
+    free(o);
+}
+
+const char *cli_options_manifest(const options *o)
+{
+    return o->manifest;
+}
+
+const char *cli_options_out_dir(const options *o)
+{
+    return o->out_dir;
+}
+
 static int cmd_render(int argc, char **argv)
 {
     options o;
+    int rc = parse_options(find_command("render"), argc, argv, &o);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    return render_with(&o, NULL);
+}
+
+int render_with(const options *opts, watch_state *w)
+{
+    options o = *opts;
+    o.quiet = o.quiet || w; /* watch prints one line a build */
     run r;
-    int rc = begin_writing("render", argc, argv, &o, &r);
+    int rc = begin_run(&o, &r, w);
     if (rc >= 0)
         return rc;
     const cp_calendar *cal = &r.cal;
@@ -491,9 +660,11 @@ static int cmd_render(int argc, char **argv)
     memset(outs, 0, sizeof outs);
     const char *paths[2] = {cp_path_join(&r.arena, o.out_dir, cal->out_calendar.s),
                             cp_path_join(&r.arena, o.out_dir, cal->out_press.s)};
+    cp_proof proof;
+    begin_proof(&r, &o, &proof);
     /* Both PDFs are complete and checked before either replaces its predecessor. */
-    bool ok = cp_pdf_prepare(&r.calendar, paths[0], &meta, &outs[0], &r.diags) &&
-              cp_pdf_prepare(&r.press, paths[1], &pmeta, &outs[1], &r.diags);
+    bool ok = prepare_pdf(&r, w, 0, paths[0], &meta, &outs[0]) &&
+              prepare_pdf(&r, w, 1, paths[1], &pmeta, &outs[1]);
     for (int i = 0; i < 2 && ok; i++)
         ok = cp_pdf_commit(&outs[i], &r.diags);
     if (ok && !o.quiet) {
@@ -506,6 +677,11 @@ static int cmd_render(int argc, char **argv)
             printf("INCOMPLETE PROOF: %d photo%s drawn as placeholder%s\n", r.lc.placeholders,
                    r.lc.placeholders == 1 ? " is" : "s are", r.lc.placeholders == 1 ? "" : "s");
     }
+    if (ok)
+        end_proof(&r, &o, &proof, w);
+    for (int i = 0; i < 2 && ok && w; i++)
+        watch_pdf_written(w, i, paths[i], i ? &pmeta : &meta);
+    cp_proof_finish(&proof);
     for (int i = 0; i < 2; i++)
         cp_pdf_discard(&outs[i]);
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
@@ -569,6 +745,79 @@ static int cmd_check(int argc, char **argv)
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
 }
 
+/* preview --pages: calendar page numbers (1 the cover) and press-release pages (p1, p2-3). */
+struct page_list {
+    struct {
+        bool press;
+        int from, to;
+    } ranges[64];
+    size_t n;
+};
+
+/* Parses "3,5-7,p1"; out may be NULL to check the syntax only. */
+static bool page_list_parse(const char *spec, page_list *out)
+{
+    page_list tmp;
+    if (!out)
+        out = &tmp;
+    out->n = 0;
+    const char *p = spec;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        bool press = *p == 'p' || *p == 'P';
+        p += press;
+        char *end;
+        long from = strtol(p, &end, 10), to = from;
+        if (end == p || from < 1 || from > 9999 || out->n == CP_ARRAY_LEN(out->ranges))
+            return false;
+        p = end;
+        if (*p == '-') {
+            p += 1 + (press && (p[1] == 'p' || p[1] == 'P'));
+            to = strtol(p, &end, 10);
+            if (end == p || to < from || to > 9999)
+                return false;
+            p = end;
+        }
+        out->ranges[out->n].press = press;
+        out->ranges[out->n].from = (int)from;
+        out->ranges[out->n++].to = (int)to;
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            return true;
+        if (*p++ != ',')
+            return false;
+    }
+}
+
+static bool page_list_has(const page_list *l, bool press, size_t page)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->ranges[i].press == press && (int)page >= l->ranges[i].from &&
+            (int)page <= l->ranges[i].to)
+            return true;
+    return false;
+}
+
+/* Every page asked for exists: reports the first that does not. */
+static bool page_list_check(const page_list *l, size_t calendar_pages, size_t press_pages,
+                            cp_diags *d)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        bool press = l->ranges[i].press;
+        size_t have = press ? press_pages : calendar_pages;
+        if ((size_t)l->ranges[i].to > have) {
+            cp_error(d, (cp_pos){NULL, 0, 0},
+                     "--pages asks for %s page %s%d, but it has %zu page%s",
+                     press ? "press-release" : "calendar", press ? "p" : "", l->ranges[i].to, have,
+                     have == 1 ? "" : "s");
+            return false;
+        }
+    }
+    return true;
+}
+
 static int cmd_preview(int argc, char **argv)
 {
     options o;
@@ -580,20 +829,27 @@ static int cmd_preview(int argc, char **argv)
         return finish_run(&r, EXIT_INPUT);
     const cp_doc *docs[2] = {&r.calendar, &r.press};
     const char *stems[2] = {"calendar", "press-release"};
+    page_list sel = {.n = 0};
+    if (o.pages && (!page_list_parse(o.pages, &sel) ||
+                    !page_list_check(&sel, r.calendar.n_pages, r.press.n_pages, &r.diags)))
+        return finish_run(&r, EXIT_INPUT);
     cp_render_cache *cache = cp_render_cache_new();
     bool ok = true;
     int written = 0;
     for (int k = 0; k < 2 && ok; k++) {
         for (size_t i = 0; i < docs[k]->n_pages && ok; i++) {
+            if (o.pages && !page_list_has(&sel, k == 1, i + 1))
+                continue;
             const char *path = cp_arena_printf(&r.arena, "%s/%s-%0*zu.png", o.out_dir, stems[k],
                                                docs[k]->n_pages > 9 ? 2 : 1, i + 1);
-            ok = cp_render_png(&docs[k]->pages[i], o.dpi, path, cache, &r.diags);
+            ok = cp_render_png_area(&docs[k]->pages[i], o.dpi, o.trim, path, cache, &r.diags);
             written += ok;
         }
     }
     cp_render_cache_free(cache);
     if (ok)
-        printf("wrote %d images to %s (%.0f dpi)\n", written, o.out_dir, o.dpi);
+        printf("wrote %d image%s to %s (%.0f dpi%s)\n", written, written == 1 ? "" : "s", o.out_dir,
+               o.dpi, o.trim ? ", trimmed" : "");
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
 }
 

@@ -1,10 +1,12 @@
 /* Calendar pages: the cover, twelve month pages and the back, composed from layout frames. */
 #define _DEFAULT_SOURCE
 #include "layout/layout.h"
+#include "base/hash.h"
 #include "base/path.h"
 #include "base/util.h"
 
 #include <glib.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +16,125 @@ void cp_photo_cache_init(cp_photo_cache *pc)
     memset(pc, 0, sizeof *pc);
 }
 
+static void free_retired(cp_photo_cache *pc)
+{
+    for (size_t i = 0; i < pc->n_retired; i++)
+        cp_image_free(pc->retired[i]);
+    pc->n_retired = 0;
+}
+
 void cp_photo_cache_finish(cp_photo_cache *pc)
 {
-    for (size_t i = 0; i < pc->n; i++)
+    for (size_t i = 0; i < pc->n; i++) {
         cp_image_free(pc->images[i]);
+        free(pc->stamps[i].at_file);
+    }
+    free_retired(pc);
     free(pc->images);
+    free(pc->stamps);
+    free(pc->retired);
     memset(pc, 0, sizeof *pc);
+}
+
+void cp_photo_cache_next_build(cp_photo_cache *pc, cp_inputs *inputs)
+{
+    free_retired(pc);
+    pc->build++;
+    pc->inputs = inputs;
+}
+
+static bool stamp_of(const char *path, cp_photo_stamp *s)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return false;
+    *s = (cp_photo_stamp){(unsigned long long)st.st_dev,
+                          (unsigned long long)st.st_ino,
+                          (unsigned long long)st.st_size,
+                          st.st_mtim.tv_sec,
+                          st.st_mtim.tv_nsec,
+                          st.st_ctim.tv_sec,
+                          st.st_ctim.tv_nsec};
+    return true;
+}
+
+static bool same_file(const cp_photo_stamp *a, const cp_photo_stamp *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_s == b->mtime_s &&
+           a->mtime_ns == b->mtime_ns && a->ctime_s == b->ctime_s && a->ctime_ns == b->ctime_ns;
+}
+
+/* Index of the photo cached under key, or pc->n. */
+static size_t find_photo(const cp_photo_cache *pc, const char *key)
+{
+    size_t i = 0;
+    while (i < pc->n && strcmp(pc->images[i]->key, key) != 0)
+        i++;
+    return i;
+}
+
+/* Drops entry i; its image is freed when the next build starts. */
+static void retire(cp_photo_cache *pc, size_t i)
+{
+    cp_grow((void **)&pc->retired, &pc->cap_retired, pc->n_retired + 1, sizeof *pc->retired);
+    pc->retired[pc->n_retired++] = pc->images[i];
+    free(pc->stamps[i].at_file);
+    pc->n--;
+    pc->images[i] = pc->images[pc->n];
+    pc->stamps[i] = pc->stamps[pc->n];
+}
+
+/* In a cache kept between builds: true if entry i's file is as it was read (checked once a
+ * build); otherwise the entry is retired. */
+static bool still_current(cp_photo_cache *pc, size_t i)
+{
+    if (pc->build == 0 || pc->stamps[i].checked == pc->build)
+        return true;
+    cp_photo_stamp now;
+    if (stamp_of(pc->images[i]->path, &now) && same_file(&now, &pc->stamps[i])) {
+        pc->stamps[i].checked = pc->build;
+        return true;
+    }
+    retire(pc, i);
+    return false;
+}
+
+const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint64_t *hash)
+{
+    char *real = realpath(path, NULL);
+    size_t i = real ? find_photo(pc, real) : pc->n;
+    free(real);
+    if (i == pc->n || !still_current(pc, i))
+        return NULL;
+    *hash = pc->stamps[i].hash;
+    return pc->images[i];
+}
+
+bool cp_photo_cache_hash_of(const cp_photo_cache *pc, const cp_image *img, uint64_t *hash)
+{
+    for (size_t i = 0; pc->build > 0 && i < pc->n; i++) {
+        if (pc->images[i] == img && pc->stamps[i].checked) {
+            *hash = pc->stamps[i].hash;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool cp_photo_cache_used(const cp_photo_cache *pc, size_t i)
+{
+    return pc->build == 0 || pc->stamps[i].checked == pc->build;
+}
+
+/* A cache kept between builds outlives the loader's arena: its images' `at` names a file with
+ * the cache's own copy of the name, from the latest build that looked the photo up. */
+static void keep_at(cp_photo_cache *pc, size_t i, cp_pos at)
+{
+    if (pc->build == 0)
+        return;
+    free(pc->stamps[i].at_file);
+    pc->stamps[i].at_file = at.file ? cp_xstrdup(at.file) : NULL;
+    pc->images[i]->at = (cp_pos){pc->stamps[i].at_file, at.line, at.col};
 }
 
 const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, const char *name,
@@ -28,20 +143,31 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cons
     /* One image per file, however it is spelled: a photo used twice is stored once. */
     char *real = realpath(path, NULL);
     const char *key = real ? real : path;
-    for (size_t i = 0; i < pc->n; i++) {
-        if (strcmp(pc->images[i]->key, key) == 0) {
-            free(real);
-            return pc->images[i];
-        }
+    size_t i = find_photo(pc, key);
+    if (i < pc->n && still_current(pc, i)) {
+        free(real);
+        cp_inputs_read_hash(pc->inputs, path, pc->stamps[i].hash);
+        keep_at(pc, i, at);
+        return pc->images[i];
     }
+    cp_photo_stamp stamp = {0};
+    bool stamped = pc->build > 0 && stamp_of(path, &stamp);
     cp_image *img = cp_image_open(path, name, at, d);
     if (!img) {
         free(real);
         return NULL;
     }
     img->key = real ? real : cp_xstrdup(path);
+    /* Stamped before reading: a file changed while it was read looks changed next time. */
+    stamp.hash = stamped ? cp_hash_bytes(img->data, img->len) : 0;
+    stamp.checked = stamped ? pc->build : 0;
     cp_grow((void **)&pc->images, &pc->cap, pc->n + 1, sizeof *pc->images);
+    pc->stamps = cp_xrealloc(pc->stamps, pc->cap * sizeof *pc->stamps);
+    pc->stamps[pc->n] = stamp;
     pc->images[pc->n++] = img;
+    keep_at(pc, pc->n - 1, at);
+    if (stamped)
+        cp_inputs_read_hash(pc->inputs, path, stamp.hash);
     return img;
 }
 
@@ -390,6 +516,7 @@ static void place_photo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, co
     it->img_y = py;
     it->img_w = pw;
     it->img_h = phh;
+    it->src = ph->path.pos;
 }
 
 static cp_page *new_page(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, const char *label)
@@ -699,6 +826,16 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
     footer(lc, page, l, "back", running_title(lc));
 }
 
+static void layout_page(cp_layout_ctx *lc, cp_doc *doc, int which)
+{
+    if (which == 0)
+        layout_cover(lc, doc);
+    else if (which <= 12)
+        layout_month(lc, doc, which);
+    else
+        layout_back(lc, doc);
+}
+
 bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc)
 {
     size_t before = lc->diags->n_errors;
@@ -708,10 +845,10 @@ bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc)
     if (lc->diags->n_errors != before)
         return false;
     doc->title = lc->cal->title.s;
-    layout_cover(lc, doc);
+    cp_lc_cached(lc, doc, 0, layout_page);
     for (int m = 1; m <= 12 && !cp_diags_full(lc->diags); m++)
-        layout_month(lc, doc, m);
-    layout_back(lc, doc);
+        cp_lc_cached(lc, doc, m, layout_page);
+    cp_lc_cached(lc, doc, 13, layout_page);
     return lc->diags->n_errors == before;
 }
 

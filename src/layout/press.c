@@ -310,17 +310,12 @@ static void folios(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, size_t fi
     }
 }
 
-bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
+static void layout_press(cp_layout_ctx *lc, cp_doc *doc, int which)
 {
-    size_t before = lc->diags->n_errors;
     const cp_calendar *cal = lc->cal;
     const cp_press_release *pr = &cal->press;
     const cp_layout *l = &cal->press_layout;
-    for (size_t i = 0; i < l->n_styles; i++)
-        cp_typesetter_check_style(lc->ts, &l->styles[i]);
-    if (lc->diags->n_errors != before)
-        return false;
-    doc->title = pr->headline.s;
+    (void)which;
     flow f = {lc, doc, l, 0, NULL, 0, true};
     size_t first = doc->n_pages;
     flow_new_page(&f);
@@ -378,5 +373,17 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
         cp_block_finish(&b);
     }
     folios(lc, doc, l, first);
+}
+
+bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
+{
+    size_t before = lc->diags->n_errors;
+    const cp_layout *l = &lc->cal->press_layout;
+    for (size_t i = 0; i < l->n_styles; i++)
+        cp_typesetter_check_style(lc->ts, &l->styles[i]);
+    if (lc->diags->n_errors != before)
+        return false;
+    doc->title = lc->cal->press.headline.s;
+    cp_lc_cached(lc, doc, 14, layout_press);
     return lc->diags->n_errors == before;
 }

@@ -390,9 +390,10 @@ char *cp_layout_find(cp_arena *a, const char *name, const char *base_dir,
     return NULL;
 }
 
-bool cp_layout_load(cp_layout *l, cp_arena *a, cp_diags *d, const char *path, const cp_pos *from)
+bool cp_layout_load(cp_layout *l, cp_arena *a, cp_diags *d, const char *path, const cp_pos *from,
+                    cp_inputs *inputs)
 {
-    cp_node *root = cp_yaml_load_file(a, d, path, from);
+    cp_node *root = cp_yaml_load_input(a, d, path, from, inputs);
     if (!root)
         return false;
     l->path = cp_arena_strdup(a, path);

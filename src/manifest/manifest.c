@@ -21,6 +21,7 @@ typedef struct ctx {
     cp_diags *d;
     cp_calendar *cal;
     bool placeholders;
+    cp_inputs *inputs; /* every file named or read, or NULL */
 } ctx;
 
 static const char *const story_keys[] = {"month",        "name", "pseudonym", "headline",
@@ -43,6 +44,7 @@ static bool resolve_file(ctx *c, const cp_node *v, const char *key, const char *
         return false;
     }
     char *path = cp_path_join(c->a, dir, given.s);
+    cp_inputs_note(c->inputs, path, access(path, R_OK) == 0 && !cp_path_is_dir(path));
     if (cp_path_is_dir(path)) {
         cp_error(c->d, v->pos, "%s '%s' is a folder, not a file", what, given.s);
         return false;
@@ -90,6 +92,8 @@ static void read_photo(ctx *c, const cp_node *m, const char *dir, cp_photo *ph, 
         ph->path.s = cp_path_join(c->a, dir, v->str);
         ph->path.pos = v->pos;
         ph->given = v->str;
+        cp_inputs_note(c->inputs, ph->path.s,
+                       access(ph->path.s, R_OK) == 0 && !cp_path_is_dir(ph->path.s));
         if (access(ph->path.s, R_OK) != 0 || cp_path_is_dir(ph->path.s)) {
             cp_warning(c->d, v->pos, "photo '%s' is missing: the proof shows a placeholder",
                        v->str);
@@ -201,7 +205,7 @@ static void read_month_entry(ctx *c, const cp_node *v, int month)
         cp_str path;
         if (!resolve_file(c, sf, "story", c->cal->dir, &path, "story file"))
             return;
-        cp_node *root = cp_yaml_load_file(c->a, c->d, path.s, &sf->pos);
+        cp_node *root = cp_yaml_load_input(c->a, c->d, path.s, &sf->pos, c->inputs);
         if (!root)
             return;
         st->file = path.s;
@@ -354,7 +358,7 @@ static void read_press(ctx *c, const cp_node *root)
         cp_str path;
         if (!resolve_file(c, v, "press_release", c->cal->dir, &path, "press-release file"))
             return;
-        m = cp_yaml_load_file(c->a, c->d, path.s, &v->pos);
+        m = cp_yaml_load_input(c->a, c->d, path.s, &v->pos, c->inputs);
         if (!m)
             return;
         pr->file = path.s;
@@ -469,7 +473,7 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
                 "or a path to a .yaml file");
         return;
     }
-    if (!cp_layout_load(&cal->layout, c->a, c->d, path, &cal->layout_name.pos))
+    if (!cp_layout_load(&cal->layout, c->a, c->d, path, &cal->layout_name.pos, c->inputs))
         return;
     const cp_node *ov = cp_node_lookup(root, "layout_overrides");
     if (ov && !cp_layout_apply(&cal->layout, c->a, c->d, ov, false))
@@ -496,7 +500,7 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
         return;
     }
     cp_layout_init(&cal->press_layout);
-    if (cp_layout_load(&cal->press_layout, c->a, c->d, ppath, &press.pos)) {
+    if (cp_layout_load(&cal->press_layout, c->a, c->d, ppath, &press.pos, c->inputs)) {
         cp_layout_resolve_colors(&cal->press_layout);
         cp_layout_check_press(&cal->press_layout, c->d);
     }
@@ -515,10 +519,10 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
                                        "output_intent", "never_print",      NULL};
     size_t errors_before = d->n_errors;
     cp_calendar *cal = cp_xcalloc(1, sizeof *cal);
-    ctx c = {a, d, cal, opts && opts->placeholders};
+    ctx c = {a, d, cal, opts && opts->placeholders, opts ? opts->inputs : NULL};
     cal->manifest = cp_arena_strdup(a, path);
     cal->dir = cp_path_dirname(a, path);
-    cp_node *root = cp_yaml_load_file(a, d, path, NULL);
+    cp_node *root = cp_yaml_load_input(a, d, path, NULL, c.inputs);
     if (!root)
         goto fail;
     if (!cp_schema_map(d, root, "the manifest", keys))

@@ -40,6 +40,15 @@ bool cp_pdf_commit(cp_pdf_out *out, cp_diags *d);
 /* Removes the temporary file (if any) and releases out. Safe after commit. */
 void cp_pdf_discard(cp_pdf_out *out);
 
+/* watch's fast path: like cp_pdf_prepare, but starting from `base`, a PDF this calpress wrote
+ * for an earlier version of doc with the same number of pages and the same meta: only the pages
+ * marked in `changed` are drawn again and put in place of base's; the document information and
+ * metadata are theirs (with no page marked, base's stay). The result is the same pages,
+ * but not the same bytes as cp_pdf_prepare would write (fonts are subset per page drawn, and the
+ * /ID's second part is new). base is only read. */
+bool cp_pdf_prepare_patch(const cp_doc *doc, const bool *changed, const char *base,
+                          const char *path, const cp_pdf_meta *meta, cp_pdf_out *out, cp_diags *d);
+
 /* Reads and checks the output intent's ICC profile (meta->icc_path, or sRGB): returns its number
  * of components (1, 3 or 4), or 0 after reporting an error. */
 int cp_pdf_profile_components(const cp_pdf_meta *meta, cp_diags *d);

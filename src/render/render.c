@@ -255,7 +255,13 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
 bool cp_render_png(const cp_page *page, double dpi, const char *path, cp_render_cache *rc,
                    cp_diags *d)
 {
-    double m = 2 * (page->bleed + page->slug);
+    return cp_render_png_area(page, dpi, false, path, rc, d);
+}
+
+bool cp_render_png_area(const cp_page *page, double dpi, bool trim, const char *path,
+                        cp_render_cache *rc, cp_diags *d)
+{
+    double m = trim ? 0 : 2 * (page->bleed + page->slug);
     double k = dpi / 72.0;
     int w = (int)ceil((page->trim_w + m) * k), h = (int)ceil((page->trim_h + m) * k);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
@@ -270,6 +276,8 @@ bool cp_render_png(const cp_page *page, double dpi, const char *path, cp_render_
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, k, k);
+    if (trim) /* the page is drawn from its media box's corner: move the trim's to the origin */
+        cairo_translate(cr, -(page->bleed + page->slug), -(page->bleed + page->slug));
     cp_render_opts opts = {true, dpi};
     bool ok = cp_render_page(cr, page, &opts, rc, d);
     cairo_destroy(cr);

@@ -31,5 +31,9 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
  * beside it, renamed when complete). Photos are decoded at about the resolution needed. */
 bool cp_render_png(const cp_page *page, double dpi, const char *path, cp_render_cache *rc,
                    cp_diags *d);
+/* The same; with trim, only the trimmed page is drawn (what the wall shows: no bleed, slug or
+ * anything in them). */
+bool cp_render_png_area(const cp_page *page, double dpi, bool trim, const char *path,
+                        cp_render_cache *rc, cp_diags *d);
 
 #endif
