@@ -3,6 +3,7 @@
 #include "manifest/manifest.h"
 #include "base/path.h"
 #include "base/util.h"
+#include "manifest/holidays.h"
 #include "manifest/layoutfile.h"
 #include "manifest/schema.h"
 #include "manifest/yamltree.h"
@@ -247,54 +248,6 @@ static void read_months(ctx *c, const cp_node *root)
         read_month_entry(c, v->vals[i], (int)i + 1);
 }
 
-static int cmp_holiday(const void *a, const void *b)
-{
-    const cp_holiday *x = a, *y = b;
-    long dx = cp_date_to_days(x->date), dy = cp_date_to_days(y->date);
-    if (dx != dy)
-        return dx < dy ? -1 : 1;
-    return x->pos.line < y->pos.line ? -1 : x->pos.line > y->pos.line;
-}
-
-static void read_holidays(ctx *c, const cp_node *root)
-{
-    const cp_node *v = cp_node_lookup(root, "holidays");
-    if (!v || cp_node_is_null(v))
-        return;
-    if (v->kind != CP_NODE_SEQ) {
-        cp_error(c->d, v->pos, "'holidays' must be a list of {date, name} entries");
-        return;
-    }
-    static const char *const keys[] = {"date", "name", "kind", NULL};
-    static const char *const kinds[] = {"holiday", "observance", NULL};
-    c->cal->holidays = cp_arena_alloc(c->a, (v->n ? v->n : 1) * sizeof *c->cal->holidays);
-    for (size_t i = 0; i < v->n; i++) {
-        const cp_node *h = v->vals[i];
-        if (!cp_schema_map(c->d, h, "a holiday", keys))
-            continue;
-        cp_holiday hol;
-        memset(&hol, 0, sizeof hol);
-        hol.pos = h->pos;
-        cp_pos dpos;
-        bool ok = cp_schema_date(c->d, h, "date", true, &hol.date, &dpos);
-        ok = cp_schema_str(c->a, c->d, h, "name", true, &hol.name) && ok;
-        limit_length(c, &hol.name, "name", 500);
-        ok = ok && hol.name.s;
-        int k;
-        if (cp_schema_enum(c->d, h, "kind", kinds, &k))
-            hol.kind = (cp_holiday_kind)k;
-        if (ok && c->cal->year && hol.date.year != c->cal->year) {
-            cp_error(c->d, dpos, "holiday %s is not in the calendar's year %d",
-                     cp_node_lookup(h, "date")->str, c->cal->year);
-            cp_note(c->d, c->cal->year_pos, "the year is set here");
-            ok = false;
-        }
-        if (ok)
-            c->cal->holidays[c->cal->n_holidays++] = hol;
-    }
-    qsort(c->cal->holidays, c->cal->n_holidays, sizeof *c->cal->holidays, cmp_holiday);
-}
-
 /* True if s[0..n) holds a year (four digits, 1000..2999) or an English month name. */
 static bool has_date_words(const char *s, size_t n)
 {
@@ -506,11 +459,13 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
                       const cp_manifest_opts *opts)
 {
     const char *const *data_dirs = opts ? opts->data_dirs : NULL;
-    static const char *const keys[] = {
-        "title",         "subtitle",   "organisation", "year",  "layout",           "press_layout",
-        "language",      "week_start", "holidays",     "cover", "months",           "back",
-        "press_release", "output",     "date",         "bleed", "layout_overrides", "version",
-        "output_intent", NULL};
+    static const char *const keys[] = {"title",         "subtitle",         "organisation",
+                                       "year",          "layout",           "press_layout",
+                                       "language",      "week_start",       "holidays",
+                                       "cover",         "months",           "back",
+                                       "press_release", "output",           "date",
+                                       "bleed",         "layout_overrides", "version",
+                                       "output_intent", "holiday_files",    NULL};
     size_t errors_before = d->n_errors;
     cp_calendar *cal = cp_xcalloc(1, sizeof *cal);
     ctx c = {a, d, cal, opts && opts->placeholders};
@@ -551,7 +506,7 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
         cp_schema_str(a, d, oi, "condition", false, &cal->icc_condition);
     }
     read_layouts(&c, root, data_dirs);
-    read_holidays(&c, root);
+    cp_holidays_load(a, d, cal, root);
 
     const cp_node *cover = cp_node_lookup(root, "cover");
     static const char *const cover_keys[] = {"photo", "photo_focus", "photo_credit", "fit", NULL};
