@@ -440,7 +440,8 @@ static void take_event(ics *x, icalcomponent *ev, size_t i)
     struct icaltimetype t = icalproperty_get_dtstart(ps);
     cp_date start;
     if (!to_date(t, &start)) {
-        cp_error(x->s->d, ev_pos(x, i, "DTSTART"), "DTSTART of '%s' is not a date", oi.name);
+        cp_error(x->s->d, ev_pos(x, i, "DTSTART"), "DTSTART of '%s' is not a date (%04d-%02d-%02d)",
+                 oi.name, t.year, t.month, t.day);
         return;
     }
     if (!all_day(ev, t)) {
