@@ -17,6 +17,7 @@ typedef enum cp_item_kind {
     CP_ITEM_DOT,   /* filled circle (holiday markers); stroked when `ring` */
     CP_ITEM_TEXT,  /* one laid-out line of text at a baseline */
     CP_ITEM_IMAGE, /* a photo placed in a clipping frame */
+    CP_ITEM_SVG,   /* vector artwork (a logo) scaled into the rectangle x, y, w, h */
 } cp_item_kind;
 
 typedef struct cp_item {
@@ -35,6 +36,7 @@ typedef struct cp_item {
     /* image: the photo and where its upright, scaled picture lies (may exceed the clip frame) */
     const cp_image *image;
     double img_x, img_y, img_w, img_h;
+    const struct cp_svg *svg; /* svg: the artwork, borrowed (image/svg.h) */
 } cp_item;
 
 typedef struct cp_page {

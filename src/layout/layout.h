@@ -5,14 +5,17 @@
 #include <stdbool.h>
 
 #include "layout/display.h"
+#include "image/svg.h"
 #include "layout/text.h"
 #include "model/calendar.h"
 #include "model/locale.h"
 
-/* Photos opened once per run, shared by every page that places them. */
+/* Photos (and logos) opened once per run, shared by every page that places them. */
 typedef struct cp_photo_cache {
     cp_image **images;
     size_t n, cap;
+    cp_svg **svgs;
+    size_t n_svgs, cap_svgs;
 } cp_photo_cache;
 
 void cp_photo_cache_init(cp_photo_cache *pc);
@@ -20,6 +23,9 @@ void cp_photo_cache_finish(cp_photo_cache *pc);
 /* The image at path (opened on first use, errors at `at`); borrowed from the cache. */
 const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, const char *name,
                                       cp_pos at, cp_diags *d);
+/* The same for SVG artwork (image/svg.h); borrowed from the cache. */
+const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, const char *name,
+                                        cp_pos at, cp_diags *d);
 
 typedef struct cp_layout_opts {
     bool proof;             /* proof mode: a PROOF watermark */

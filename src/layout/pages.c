@@ -18,6 +18,9 @@ void cp_photo_cache_finish(cp_photo_cache *pc)
     for (size_t i = 0; i < pc->n; i++)
         cp_image_free(pc->images[i]);
     free(pc->images);
+    for (size_t i = 0; i < pc->n_svgs; i++)
+        cp_svg_free(pc->svgs[i]);
+    free(pc->svgs);
     memset(pc, 0, sizeof *pc);
 }
 
@@ -42,6 +45,28 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cons
     cp_grow((void **)&pc->images, &pc->cap, pc->n + 1, sizeof *pc->images);
     pc->images[pc->n++] = img;
     return img;
+}
+
+const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, const char *name,
+                                        cp_pos at, cp_diags *d)
+{
+    char *real = realpath(path, NULL);
+    const char *key = real ? real : path;
+    for (size_t i = 0; i < pc->n_svgs; i++) {
+        if (strcmp(pc->svgs[i]->key, key) == 0) {
+            free(real);
+            return pc->svgs[i];
+        }
+    }
+    cp_svg *svg = cp_svg_open(path, name, at, d);
+    if (!svg) {
+        free(real);
+        return NULL;
+    }
+    svg->key = real ? real : cp_xstrdup(path);
+    cp_grow((void **)&pc->svgs, &pc->cap_svgs, pc->n_svgs + 1, sizeof *pc->svgs);
+    pc->svgs[pc->n_svgs++] = svg;
+    return svg;
 }
 
 void cp_layout_ctx_init(cp_layout_ctx *lc, cp_typesetter *ts, const cp_calendar *cal,

@@ -292,6 +292,28 @@ static void warn_body_dateline(ctx *c, const cp_press_release *pr)
                (int)n, b);
 }
 
+/* The press release's logo: an SVG (drawn as vectors), PNG or JPEG file beside the release. */
+static void read_logo(ctx *c, const cp_node *m, const char *dir, cp_press_release *pr)
+{
+    const cp_node *v = cp_node_lookup(m, "logo");
+    if (!v)
+        return;
+    if (v->kind == CP_NODE_SCALAR && v->str[0]) {
+        static const char *const exts[] = {".svg", ".png", ".jpg", ".jpeg", NULL};
+        const char *dot = strrchr(v->str, '.');
+        bool known = false;
+        for (size_t i = 0; exts[i] && dot; i++)
+            known = known || strcasecmp(dot, exts[i]) == 0;
+        if (!known) {
+            cp_error(c->d, v->pos, "logo '%s' must be an SVG, PNG or JPEG file (.svg, .png, .jpg)",
+                     v->str);
+            return;
+        }
+    }
+    if (resolve_file(c, v, "logo", dir, &pr->logo, "logo"))
+        pr->logo_given = v->str;
+}
+
 static void read_press(ctx *c, const cp_node *root)
 {
     cp_press_release *pr = &c->cal->press;
@@ -313,11 +335,10 @@ static void read_press(ctx *c, const cp_node *root)
         pr->file = path.s;
         dir = cp_path_dirname(c->a, path.s);
     }
-    (void)dir;
     static const char *const keys[] = {
         "headline", "place",    "date",     "body",     "about",
         "contacts", "footnote", "language", "dateline", "contacts_heading",
-        NULL};
+        "logo",     NULL};
     if (!cp_schema_map(c->d, m, "a press release", keys))
         return;
     pr->dateline = true;
@@ -339,6 +360,7 @@ static void read_press(ctx *c, const cp_node *root)
     limit_length(c, &pr->footnote, "footnote", 2000);
     if (pr->dateline && pr->body.s)
         warn_body_dateline(c, pr);
+    read_logo(c, m, dir, pr);
     cp_str names[12];
     for (int i = 0; i < 12; i++)
         names[i] = c->cal->months[i].name;
