@@ -32,6 +32,9 @@ HOLIDAYS = """holidays:
     kind: observance
   - every: last monday of may
     name: Spring Bank Holiday
+  - date: 2022-10-24
+    name: United Nations Day
+    kind: observance
 holiday_files:
 """ + "".join(f"  - {f}\n" for f in FILES)
 
@@ -46,7 +49,8 @@ EXPECTED = {
     7: ["30 World Day against Trafficking in Persons (observance)"],
     8: ["15 Independence Day"],
     9: ["30 Sep–2 Oct Gandhi Jayanti week"],
-    10: ["30 Sep–2 Oct Gandhi Jayanti week", "1–5 Durga Puja", "24–26 Diwali break"],
+    10: ["30 Sep–2 Oct Gandhi Jayanti week", "1–5 Durga Puja",
+         "24 United Nations Day (observance)", "24–26 Diwali break"],
     12: ["2 International Day for the Abolition of Slavery (observance)",
          '10 Human Rights Day "for all" (observance)', "25 Christmas Day"],
 }
@@ -96,23 +100,44 @@ def grid_rows(pdf, page):
     return [[n for _, n in sorted(r)] for _, r in sorted(rows.items()) if len(r) == 7]
 
 
-def check_marks(chk, dump):
-    """October's grid: each day of Durga Puja (1–5) in the accent colour with a holiday mark."""
-    october = dump[dump.find(" October trim "):]
-    october = october[:october.find("\npage ")]
-    items = october.split("\n")
+def month_items(dump, month):
+    page = dump[dump.find(f" {pycalendar.month_name[month]} trim "):]
+    return page[:page.find("\npage ")].split("\n")
+
+
+def grid_days(items):
+    """day -> (colour, mark) of the month's own days: mark is 'dot', 'ring' or None."""
     days = {}
     for i, it in enumerate(items):
         m = re.match(r'  day text \S+ \S+ w \S+ (#\w+) "(\d+)"$', it)
         if m and int(m.group(2)) not in days:
-            marked = i + 1 < len(items) and items[i + 1].startswith("  holiday-mark dot ")
-            days[int(m.group(2))] = (m.group(1), marked)
-    accent = days.get(9, ("?", False))[0]  # a Sunday
-    chk.ok(all(days.get(d) == (accent, True) for d in range(1, 6)),
-           "October 1–5 are each marked on the grid, in the accent colour",
-           {d: days.get(d) for d in range(1, 7)})
-    chk.ok(days.get(6, ("", True))[1] is False and days.get(6, (accent,))[0] != accent,
-           "October 6 is not", days.get(6))
+            nxt = re.match(r"  holiday-mark (dot|ring) ", items[i + 1] if i + 1 < len(items)
+                           else "")
+            days[int(m.group(2))] = (m.group(1), nxt.group(1) if nxt else None)
+    return days
+
+
+def check_marks(chk, dump):
+    """Each day of a range is marked; a holiday's day is in the accent colour with a dot, an
+    observance's keeps its colour with a ring; a holiday and an observance on one day: the dot."""
+    october = grid_days(month_items(dump, 10))
+    accent, ink = october.get(9, ("?",))[0], october.get(6, ("?",))[0]  # a Sunday, a Thursday
+    chk.ok(accent != ink and all(october.get(d) == (accent, "dot") for d in range(1, 6)),
+           "October 1–5 (Durga Puja) are each marked on the grid, in the accent colour",
+           {d: october.get(d) for d in range(1, 7)})
+    chk.ok(october.get(6) == (ink, None), "October 6 is not", october.get(6))
+    chk.ok(october.get(24) == (accent, "dot"),
+           "October 24, a holiday and an observance: accent colour and a filled dot",
+           october.get(24))
+    march = grid_days(month_items(dump, 3))
+    chk.ok(march.get(8) == (ink, "ring"),
+           "March 8, an observance alone: its day keeps its colour, with a ring", march.get(8))
+    names = {m.group(2): m.group(1) for m in re.finditer(
+        r'^  holiday text \S+ \S+ w \S+ (#\w+) "(.*)"$', "\n".join(month_items(dump, 10)),
+        re.M)}
+    obs, hol = names.get("United Nations Day (observance)"), names.get("Diwali break")
+    chk.ok(obs and hol and obs != hol, "the observance's name is set apart from the holiday's",
+           names)
 
 
 def main():
