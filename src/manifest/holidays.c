@@ -220,14 +220,16 @@ static bool every_weekday(loader *x, const cp_node *v, char **w, int *nth, int *
     return ok;
 }
 
+#define EVERY_FORM                                                                                 \
+    "'every' must be MM-DD (the same date every year) or a rule like '2nd sunday of may' or "      \
+    "'last monday of may' (got '%s')"
+
 /* A yearly rule, placed in the calendar's year. Returns false when it was reported: an error for
  * a malformed rule, a warning for a day the year does not have (a fifth Monday, 29 February). */
 static bool read_every(loader *x, const cp_node *v, cp_date *out)
 {
-    static const char *const form = "'every' must be MM-DD (the same date every year) or a rule "
-                                    "like '2nd sunday of may' or 'last monday of may' (got '%s')";
     if (v->kind != CP_NODE_SCALAR || cp_node_is_null(v)) {
-        cp_error(x->d, v->pos, form, cp_node_kind_name(v));
+        cp_error(x->d, v->pos, EVERY_FORM, cp_node_kind_name(v));
         return false;
     }
     char *copy = cp_arena_strdup(x->a, v->str);
@@ -241,7 +243,7 @@ static bool read_every(loader *x, const cp_node *v, cp_date *out)
                  isdigit((unsigned char)w[0][1]) && w[0][2] == '-' &&
                  isdigit((unsigned char)w[0][3]) && isdigit((unsigned char)w[0][4]);
     if (!fixed && n != 4) {
-        cp_error(x->d, v->pos, form, v->str);
+        cp_error(x->d, v->pos, EVERY_FORM, v->str);
         return false;
     }
     if (fixed ? !every_fixed(x, v, &m, &day) : !every_weekday(x, v, w, &nth, &wd, &m))
