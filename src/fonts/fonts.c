@@ -43,6 +43,9 @@ cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d)
         return NULL;
     }
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), cfg);
+    /* librsvg sets an SVG logo's text with Pango's default font map: make it this one, so the
+     * logo's words come from calpress's fonts like every other word in the PDF. */
+    pango_cairo_font_map_set_default(PANGO_CAIRO_FONT_MAP(f->map));
     return f;
 }
 
@@ -50,6 +53,8 @@ void cp_fonts_free(cp_fonts *f)
 {
     if (!f)
         return;
+    if (f->map && pango_cairo_font_map_get_default() == f->map)
+        pango_cairo_font_map_set_default(NULL);
     if (f->map)
         g_object_unref(f->map);
     if (f->config)

@@ -1,6 +1,7 @@
 /* Display list storage and its text dump. */
 #include "layout/display.h"
 #include "base/hash.h"
+#include "image/svg.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -202,6 +203,10 @@ void cp_doc_dump(const cp_doc *doc, FILE *out)
                 fprintf(out, "image %s clip %.2f %.2f %.2f %.2f at %.2f %.2f %.2f %.2f",
                         it->image ? it->image->path : "?", z(it->x), z(it->y), z(it->w), z(it->h),
                         z(it->img_x), z(it->img_y), z(it->img_w), z(it->img_h));
+                break;
+            case CP_ITEM_SVG:
+                fprintf(out, "svg %s at %.2f %.2f %.2f %.2f", it->svg ? it->svg->path : "?",
+                        z(it->x), z(it->y), z(it->w), z(it->h));
                 break;
             }
             if (it->opacity < 1)

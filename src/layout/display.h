@@ -19,6 +19,7 @@ typedef enum cp_item_kind {
     CP_ITEM_DOT,   /* filled circle (holiday markers); stroked when `ring` */
     CP_ITEM_TEXT,  /* one laid-out line of text at a baseline */
     CP_ITEM_IMAGE, /* a photo placed in a clipping frame */
+    CP_ITEM_SVG,   /* vector artwork (a logo) scaled into the rectangle x, y, w, h */
 } cp_item_kind;
 
 typedef struct cp_item {
@@ -45,6 +46,7 @@ typedef struct cp_item {
     /* the input its content came from (a story's body, a photo; for text, the field it was set
      * from); file NULL if none */
     cp_pos src;
+    const struct cp_svg *svg; /* svg: the artwork, borrowed (image/svg.h) */
 } cp_item;
 
 typedef struct cp_page {

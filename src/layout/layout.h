@@ -8,6 +8,7 @@
 #include "base/inputs.h"
 
 #include "layout/display.h"
+#include "image/svg.h"
 #include "layout/text.h"
 #include "model/calendar.h"
 #include "model/locale.h"
@@ -21,8 +22,8 @@ typedef struct cp_photo_stamp {
     char *at_file;    /* owned copy of the image's `at` file name: the loader's arena goes */
 } cp_photo_stamp;
 
-/* Photos opened once per run, shared by every page that places them. watch keeps the cache
- * between builds: each build checks every photo's file once and reads it again only if it
+/* Photos (and logos) opened once per run, shared by every page that places them. watch keeps the
+ * cache between builds: each build checks every photo's file once and reads it again only if it
  * changed. */
 typedef struct cp_photo_cache {
     cp_image **images;
@@ -32,6 +33,8 @@ typedef struct cp_photo_cache {
     size_t n_retired, cap_retired;
     unsigned build;    /* 0: one run; from 1: the current build of a cache kept between builds */
     cp_inputs *inputs; /* if set, each photo used is recorded here with its bytes' hash */
+    cp_svg **svgs;     /* logos: SVG artwork, kept for the whole run (or watch session) */
+    size_t n_svgs, cap_svgs;
 } cp_photo_cache;
 
 void cp_photo_cache_init(cp_photo_cache *pc);
@@ -63,6 +66,9 @@ void cp_page_cache_begin_build(cp_page_cache *pc);
 /* The build is over and its documents released: the cache takes over the arena its pages' strings
  * live in, a (left empty), and frees it when no kept page needs it any more. */
 void cp_page_cache_end_build(cp_page_cache *pc, cp_arena *a);
+/* The same for SVG artwork (image/svg.h); borrowed from the cache. */
+const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, const char *name,
+                                        cp_pos at, cp_diags *d);
 
 typedef struct cp_layout_opts {
     bool proof;             /* proof mode: a PROOF watermark */

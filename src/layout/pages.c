@@ -33,6 +33,9 @@ void cp_photo_cache_finish(cp_photo_cache *pc)
     free(pc->images);
     free(pc->stamps);
     free(pc->retired);
+    for (size_t i = 0; i < pc->n_svgs; i++)
+        cp_svg_free(pc->svgs[i]);
+    free(pc->svgs);
     memset(pc, 0, sizeof *pc);
 }
 
@@ -169,6 +172,28 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cons
     if (stamped)
         cp_inputs_read_hash(pc->inputs, path, stamp.hash);
     return img;
+}
+
+const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, const char *name,
+                                        cp_pos at, cp_diags *d)
+{
+    char *real = realpath(path, NULL);
+    const char *key = real ? real : path;
+    for (size_t i = 0; i < pc->n_svgs; i++) {
+        if (strcmp(pc->svgs[i]->key, key) == 0) {
+            free(real);
+            return pc->svgs[i];
+        }
+    }
+    cp_svg *svg = cp_svg_open(path, name, at, d);
+    if (!svg) {
+        free(real);
+        return NULL;
+    }
+    svg->key = real ? real : cp_xstrdup(path);
+    cp_grow((void **)&pc->svgs, &pc->cap_svgs, pc->n_svgs + 1, sizeof *pc->svgs);
+    pc->svgs[pc->n_svgs++] = svg;
+    return svg;
 }
 
 void cp_layout_ctx_init(cp_layout_ctx *lc, cp_typesetter *ts, const cp_calendar *cal,
@@ -735,6 +760,66 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
     footer(lc, page, l, "month", running_title(lc));
 }
 
+/* The months of one credit, in order: runs of three or more as a range ("March–May"), shorter
+ * ones listed ("January, February"); the cover first when it shares the credit. */
+static const char *credit_months(cp_layout_ctx *lc, const cp_layout *l, const char *credit)
+{
+    const cp_calendar *cal = lc->cal;
+    const char *list = "";
+    const char *cover = cal->cover_photo.credit.s;
+    if (cover && strcmp(cover, credit) == 0)
+        list = l->labels.cover;
+    for (int m = 0; m < 12; m++) {
+        const char *c = cal->months[m].photo.credit.s;
+        if (!c || strcmp(c, credit) != 0)
+            continue;
+        int last = m;
+        while (last + 1 < 12 && cal->months[last + 1].photo.credit.s &&
+               strcmp(cal->months[last + 1].photo.credit.s, credit) == 0)
+            last++;
+        const char *sep = list[0] ? ", " : "";
+        if (last - m >= 2)
+            list = cp_arena_printf(lc->arena, "%s%s%s\xE2\x80\x93%s", list, sep,
+                                   lc->locale.months[m], lc->locale.months[last]);
+        else
+            last = m, list = cp_arena_printf(lc->arena, "%s%s%s", list, sep, lc->locale.months[m]);
+        m = last;
+    }
+    return list;
+}
+
+/* The back page's credits: "IJM Kolkata team, January–December" when one credit covers every
+ * month (and the cover, if it has one); otherwise a line a photographer, in the order they first
+ * appear: "A. Photographer: Cover, January, March–May". NULL when no photo has a credit. */
+static const char *credit_lines(cp_layout_ctx *lc, const cp_layout *l)
+{
+    const cp_calendar *cal = lc->cal;
+    const char *credits[13];
+    credits[0] = cal->cover_photo.credit.s;
+    for (int m = 0; m < 12; m++)
+        credits[m + 1] = cal->months[m].photo.credit.s;
+    const char *one = credits[1];
+    for (int i = 0; i < 13 && one; i++)
+        if (credits[i] && strcmp(credits[i], one) != 0)
+            one = NULL;
+    for (int m = 0; m < 12 && one; m++)
+        one = credits[m + 1] ? one : NULL;
+    if (one)
+        return cp_arena_printf(lc->arena, "%s, %s\xE2\x80\x93%s", cp_lc_smart(lc, l, one),
+                               lc->locale.months[0], lc->locale.months[11]);
+    const char *lines = NULL;
+    for (int i = 0; i < 13; i++) {
+        bool seen = !credits[i];
+        for (int j = 0; j < i && !seen; j++)
+            seen = credits[j] && strcmp(credits[j], credits[i]) == 0;
+        if (seen)
+            continue;
+        lines = cp_arena_printf(lc->arena, "%s%s%s: %s", lines ? lines : "", lines ? "\n" : "",
+                                cp_lc_smart(lc, l, credits[i]), credit_months(lc, l, credits[i]));
+    }
+    return lines;
+}
+
 static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
 {
     const cp_calendar *cal = lc->cal;
@@ -765,8 +850,9 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         cp_block_place(&b, page, "about", sub.x, sub.y, bs->color);
         cp_block_finish(&b);
     }
-    /* Photo credits, one line a month. */
-    if (l->credits_on_back) {
+    /* Photo credits, one line a photographer. */
+    const char *lines = l->credits_on_back ? credit_lines(lc, l) : NULL;
+    if (lines) {
         const cp_frame *f = cp_lc_frame(lc, l, "back", "credits");
         const cp_style *cs = cp_lc_style(lc, l, "credits");
         const cp_style *hs = cp_lc_style(lc, l, "back_heading");
@@ -776,19 +862,6 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         double h = b.height + hs->space_after_pt;
         cp_block_place(&b, page, "credits", f->x, f->y, hs->color);
         cp_block_finish(&b);
-        char *lines = cp_arena_strdup(lc->arena, "");
-        if (cal->cover_photo.credit.s)
-            lines = cp_arena_printf(lc->arena, "%s \xE2\x80\x94 %s", l->labels.cover,
-                                    cp_lc_smart(lc, l, cal->cover_photo.credit.s));
-        for (int m = 0; m < 12; m++) {
-            const cp_story *st = &cal->months[m];
-            const char *credit =
-                st->photo.credit.s ? cp_lc_smart(lc, l, st->photo.credit.s) : "\xE2\x80\x94";
-            lines =
-                cp_arena_printf(lc->arena, "%s%s%s \xE2\x80\x94 %s%s: %s", lines,
-                                lines[0] ? "\n" : "", lc->locale.months[m],
-                                st->pseudonym ? "*" : "", cp_lc_smart(lc, l, st->name.s), credit);
-        }
         cp_text_req req = {cs, cal->language.s, f->w, NULL, cal->title.pos, "photo credits", false};
         cp_set_plain(lc->ts, &req, lines, &b);
         if (b.height > f->h - h + 0.01)

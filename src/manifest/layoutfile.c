@@ -15,7 +15,8 @@ static const char *const month_frames[] = {"photo", "name", "headline", "quote",
 static const char *const cover_frames[] = {"photo",    "band",         "title",
                                            "subtitle", "organisation", NULL};
 static const char *const back_frames[] = {"about", "year", "credits", "footnote", "footer", NULL};
-static const char *const press_frames[] = {"letterhead", "headline", "body", "footer", NULL};
+static const char *const press_frames[] = {"letterhead", "headline", "body",
+                                           "footer",     "logo",     NULL};
 static const char *const press_next_frames[] = {"body", "footer", NULL};
 static const char *const page_kinds[] = {"month", "cover", "back", "press", "press_next", NULL};
 
@@ -400,6 +401,20 @@ bool cp_layout_load(cp_layout *l, cp_arena *a, cp_diags *d, const char *path, co
     return cp_layout_apply(l, a, d, root, true);
 }
 
+/* Frames a page kind may leave out: the press release's logo (the letterhead names the
+ * organisation in type instead). */
+static bool optional_frame(const char *page, const char *frame)
+{
+    return strcmp(page, "press") == 0 && strcmp(frame, "logo") == 0;
+}
+
+/* The logo sits in the letterhead, in the organisation's name's place: they overlap by design. */
+static bool overlap_expected(const cp_frame *a, const cp_frame *b)
+{
+    return (optional_frame(a->page, a->name) && strcmp(b->name, "letterhead") == 0) ||
+           (optional_frame(b->page, b->name) && strcmp(a->name, "letterhead") == 0);
+}
+
 /* Frames that may run to the trim and into the bleed: photos and colour fields. */
 static bool may_bleed(const char *page, const char *frame)
 {
@@ -444,7 +459,8 @@ static void check_overlaps(const cp_layout *l, cp_diags *d)
             continue;
         for (size_t j = i + 1; j < l->n_frames; j++) {
             const cp_frame *b = &l->frames[j];
-            if (strcmp(a->page, b->page) != 0 || may_bleed(b->page, b->name))
+            if (strcmp(a->page, b->page) != 0 || may_bleed(b->page, b->name) ||
+                overlap_expected(a, b))
                 continue;
             double w = fmin(a->x + a->w, b->x + b->w) - fmax(a->x, b->x);
             double h = fmin(a->y + a->h, b->y + b->h) - fmax(a->y, b->y);
@@ -470,6 +486,8 @@ static bool check(const cp_layout *l, cp_diags *d, const char *const *pages,
     for (const char *const *pg = pages; *pg; pg++) {
         for (const char *const *f = frames_of(*pg); *f; f++) {
             const cp_frame *fr = cp_layout_lookup_frame(l, *pg, *f);
+            if (!fr && optional_frame(*pg, *f))
+                continue;
             if (!fr) {
                 cp_error(d, cp_pos_file(l->path), "layout defines no frame '%s' for %s pages", *f,
                          *pg);

@@ -3,6 +3,7 @@
 #include "manifest/manifest.h"
 #include "base/path.h"
 #include "base/util.h"
+#include "manifest/holidays.h"
 #include "manifest/layoutfile.h"
 #include "manifest/schema.h"
 #include "manifest/yamltree.h"
@@ -251,54 +252,6 @@ static void read_months(ctx *c, const cp_node *root)
         read_month_entry(c, v->vals[i], (int)i + 1);
 }
 
-static int cmp_holiday(const void *a, const void *b)
-{
-    const cp_holiday *x = a, *y = b;
-    long dx = cp_date_to_days(x->date), dy = cp_date_to_days(y->date);
-    if (dx != dy)
-        return dx < dy ? -1 : 1;
-    return x->pos.line < y->pos.line ? -1 : x->pos.line > y->pos.line;
-}
-
-static void read_holidays(ctx *c, const cp_node *root)
-{
-    const cp_node *v = cp_node_lookup(root, "holidays");
-    if (!v || cp_node_is_null(v))
-        return;
-    if (v->kind != CP_NODE_SEQ) {
-        cp_error(c->d, v->pos, "'holidays' must be a list of {date, name} entries");
-        return;
-    }
-    static const char *const keys[] = {"date", "name", "kind", NULL};
-    static const char *const kinds[] = {"holiday", "observance", NULL};
-    c->cal->holidays = cp_arena_alloc(c->a, (v->n ? v->n : 1) * sizeof *c->cal->holidays);
-    for (size_t i = 0; i < v->n; i++) {
-        const cp_node *h = v->vals[i];
-        if (!cp_schema_map(c->d, h, "a holiday", keys))
-            continue;
-        cp_holiday hol;
-        memset(&hol, 0, sizeof hol);
-        hol.pos = h->pos;
-        cp_pos dpos;
-        bool ok = cp_schema_date(c->d, h, "date", true, &hol.date, &dpos);
-        ok = cp_schema_str(c->a, c->d, h, "name", true, &hol.name) && ok;
-        limit_length(c, &hol.name, "name", 500);
-        ok = ok && hol.name.s;
-        int k;
-        if (cp_schema_enum(c->d, h, "kind", kinds, &k))
-            hol.kind = (cp_holiday_kind)k;
-        if (ok && c->cal->year && hol.date.year != c->cal->year) {
-            cp_error(c->d, dpos, "holiday %s is not in the calendar's year %d",
-                     cp_node_lookup(h, "date")->str, c->cal->year);
-            cp_note(c->d, c->cal->year_pos, "the year is set here");
-            ok = false;
-        }
-        if (ok)
-            c->cal->holidays[c->cal->n_holidays++] = hol;
-    }
-    qsort(c->cal->holidays, c->cal->n_holidays, sizeof *c->cal->holidays, cmp_holiday);
-}
-
 /* True if s[0..n) holds a year (four digits, 1000..2999) or an English month name. */
 static bool has_date_words(const char *s, size_t n)
 {
@@ -343,6 +296,28 @@ static void warn_body_dateline(ctx *c, const cp_press_release *pr)
                (int)n, b);
 }
 
+/* The press release's logo: an SVG (drawn as vectors), PNG or JPEG file beside the release. */
+static void read_logo(ctx *c, const cp_node *m, const char *dir, cp_press_release *pr)
+{
+    const cp_node *v = cp_node_lookup(m, "logo");
+    if (!v)
+        return;
+    if (v->kind == CP_NODE_SCALAR && v->str[0]) {
+        static const char *const exts[] = {".svg", ".png", ".jpg", ".jpeg", NULL};
+        const char *dot = strrchr(v->str, '.');
+        bool known = false;
+        for (size_t i = 0; exts[i] && dot; i++)
+            known = known || strcasecmp(dot, exts[i]) == 0;
+        if (!known) {
+            cp_error(c->d, v->pos, "logo '%s' must be an SVG, PNG or JPEG file (.svg, .png, .jpg)",
+                     v->str);
+            return;
+        }
+    }
+    if (resolve_file(c, v, "logo", dir, &pr->logo, "logo"))
+        pr->logo_given = v->str;
+}
+
 static void read_press(ctx *c, const cp_node *root)
 {
     cp_press_release *pr = &c->cal->press;
@@ -364,11 +339,10 @@ static void read_press(ctx *c, const cp_node *root)
         pr->file = path.s;
         dir = cp_path_dirname(c->a, path.s);
     }
-    (void)dir;
     static const char *const keys[] = {
         "headline", "place",    "date",     "body",     "about",
         "contacts", "footnote", "language", "dateline", "contacts_heading",
-        NULL};
+        "logo",     NULL};
     if (!cp_schema_map(c->d, m, "a press release", keys))
         return;
     pr->dateline = true;
@@ -390,6 +364,7 @@ static void read_press(ctx *c, const cp_node *root)
     limit_length(c, &pr->footnote, "footnote", 2000);
     if (pr->dateline && pr->body.s)
         warn_body_dateline(c, pr);
+    read_logo(c, m, dir, pr);
     cp_str names[12];
     for (int i = 0; i < 12; i++)
         names[i] = c->cal->months[i].name;
@@ -510,13 +485,28 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
                       const cp_manifest_opts *opts)
 {
     const char *const *data_dirs = opts ? opts->data_dirs : NULL;
-    static const char *const keys[] = {"title",         "subtitle",         "organisation",
-                                       "year",          "layout",           "press_layout",
-                                       "language",      "week_start",       "holidays",
-                                       "cover",         "months",           "back",
-                                       "press_release", "output",           "date",
-                                       "bleed",         "layout_overrides", "version",
-                                       "output_intent", "never_print",      NULL};
+    static const char *const keys[] = {"title",
+                                       "subtitle",
+                                       "organisation",
+                                       "year",
+                                       "layout",
+                                       "press_layout",
+                                       "language",
+                                       "week_start",
+                                       "holidays",
+                                       "cover",
+                                       "months",
+                                       "back",
+                                       "press_release",
+                                       "output",
+                                       "date",
+                                       "bleed",
+                                       "layout_overrides",
+                                       "version",
+                                       "output_intent",
+                                       "never_print",
+                                       "holiday_files",
+                                       NULL};
     size_t errors_before = d->n_errors;
     cp_calendar *cal = cp_xcalloc(1, sizeof *cal);
     ctx c = {a, d, cal, opts && opts->placeholders, opts ? opts->inputs : NULL};
@@ -560,7 +550,7 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
     if (np)
         resolve_file(&c, np, "never_print", cal->dir, &cal->never_print, "never-print list");
     read_layouts(&c, root, data_dirs);
-    read_holidays(&c, root);
+    cp_holidays_load(a, d, cal, root);
 
     const cp_node *cover = cp_node_lookup(root, "cover");
     static const char *const cover_keys[] = {"photo", "photo_focus", "photo_credit", "fit", NULL};

@@ -1,6 +1,7 @@
 /* The build record: display lists to per-frame hashes, and two records to a change report. */
 #define _POSIX_C_SOURCE 200809L
 #include "record/record.h"
+#include "image/svg.h"
 #include "base/hash.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -162,6 +163,12 @@ static void add_item(acc *a, const cp_item *it, photo_hashes *ph)
                     sizeof *a->baselines);
             a->baselines[a->n_baselines++] = it->y;
         }
+        break;
+    case CP_ITEM_SVG:
+        /* A logo: where it sits and which file it is (its artwork is read once a run). */
+        cp_hasher_pt(&a->geometry, it->h);
+        if (it->svg)
+            cp_hasher_str(&a->photo, it->svg->key ? it->svg->key : it->svg->path);
         break;
     case CP_ITEM_IMAGE:
         cp_hasher_pt(&a->geometry, it->h);

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "render/render.h"
 #include "base/util.h"
+#include "image/svg.h"
 
 #include <errno.h>
 #include <math.h>
@@ -239,6 +240,9 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
             break;
         case CP_ITEM_IMAGE:
             ok = draw_image(cr, it, opts, rc, d) && ok;
+            break;
+        case CP_ITEM_SVG:
+            ok = cp_svg_draw(it->svg, cr, it->x, it->y, it->w, it->h, d) && ok;
             break;
         }
     }
