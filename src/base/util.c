@@ -1,5 +1,6 @@
 /* Allocation that aborts on exhaustion, whole-file reading and edit distance. */
 #include "base/util.h"
+#include "base/inputs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -60,6 +61,7 @@ char *cp_read_file(const char *path, size_t *len_out)
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
+    cp_inputs_note_path(path); /* no output may be written over it */
     size_t cap = 65536, len = 0;
     char *buf = cp_xmalloc(cap + 1);
     for (;;) {
