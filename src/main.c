@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/inputs.h"
+#include "base/outfile.h"
 #include "base/path.h"
 #include "base/util.h"
 #include "config.h"
@@ -200,6 +202,10 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         return usage_error(c, "%s needs a MANIFEST file", c->name);
     if (!o->out_dir[0])
         return usage_error(c, "%s", "the output folder is empty");
+    if (cp_path_has_control(o->out_dir))
+        return usage_error(c, "%s", "the output folder's name has a control character");
+    if (o->dump_layout && cp_path_has_control(o->dump_layout))
+        return usage_error(c, "%s", "the --dump-layout file's name has a control character");
     if (o->overlay && o->press)
         return usage_error(c, "%s", "--overlay is for proofs; it cannot go with --press");
     if (o->placeholders && o->press)
@@ -239,9 +245,17 @@ static time_t build_date(const cp_calendar *cal, cp_diags *d)
         char *end;
         errno = 0;
         long long v = strtoll(sde, &end, 10);
-        if (!errno && !*end && v >= 0)
+        /* PDF dates have four-digit years: 9999-12-31 23:59:59 UTC is the last one. */
+        if (!errno && !*end && v >= 0 && v <= 253402300799LL)
             return (time_t)v;
-        cp_warning(d, (cp_pos){NULL, 0, 0}, "ignoring SOURCE_DATE_EPOCH='%s' (not a number)", sde);
+        if (!errno && !*end && v > 253402300799LL)
+            cp_warning(d, (cp_pos){NULL, 0, 0},
+                       "ignoring SOURCE_DATE_EPOCH='%s' (after 9999-12-31; PDF dates have "
+                       "four-digit years)",
+                       sde);
+        else
+            cp_warning(d, (cp_pos){NULL, 0, 0}, "ignoring SOURCE_DATE_EPOCH='%s' (not a number)",
+                       sde);
     }
     if (cal->build_date.year)
         return (time_t)cp_date_to_days(cal->build_date) * 86400;
@@ -288,6 +302,7 @@ static void run_finish(run *r)
         cp_calendar_finish(&r->cal);
     cp_diags_finish(&r->diags);
     cp_arena_finish(&r->arena);
+    cp_inputs_clear();
 }
 
 /* Loads and lays out everything; true when there were no errors. */
@@ -333,31 +348,6 @@ static int finish_run(run *r, int status)
     return status;
 }
 
-/* mkdir -p: every missing folder on the way. */
-static bool make_dir(const char *dir, cp_diags *d)
-{
-    if (cp_path_is_dir(dir))
-        return true;
-    char *path = cp_xstrdup(dir);
-    bool ok = true;
-    for (char *p = path + 1; ok; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (!cp_path_is_dir(path) && mkdir(path, 0777) != 0 && errno != EEXIST) {
-            cp_error(d, cp_pos_file(dir), "cannot create the output folder '%s': %s", path,
-                     strerror(errno));
-            ok = false;
-        }
-        *p = c;
-        if (c == '\0')
-            break;
-    }
-    free(path);
-    return ok;
-}
-
 /* The calendar's PDF metadata and output intent (the manifest's, or --icc), its profile read
  * and checked, and the preflight that depends on it. False after reporting an error. */
 static bool output_intent(run *r, const options *o, cp_pdf_meta *meta)
@@ -394,17 +384,49 @@ static bool output_intent(run *r, const options *o, cp_pdf_meta *meta)
     return !cp_diags_failed(&r->diags);
 }
 
-/* The common start of the commands that write: options, the manifest laid out, the output
- * folder made. Returns -1 to go on, else the exit status (with r already finished). */
+/* The common start of the commands that write: options, the manifest laid out. The output folder
+ * is made only when there is something to write (base/outfile.h). Returns -1 to go on, else the
+ * exit status (with r already finished). */
 static int begin_writing(const char *name, int argc, char **argv, options *o, run *r)
 {
     int rc = parse_options(find_command(name), argc, argv, o);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
     run_init(r);
-    if (!load_and_lay_out(r, o) || !make_dir(o->out_dir, &r->diags))
+    if (!load_and_lay_out(r, o))
         return finish_run(r, EXIT_INPUT);
     return -1;
+}
+
+/* DIR/NAME and its temporary name must fit in a path; said at the manifest line naming the file. */
+static bool output_paths_fit(const char *dir, const cp_str *const names[2], cp_diags *d)
+{
+    bool ok = true;
+    for (int i = 0; i < 2; i++) {
+        size_t n = strlen(dir) + 1 + strlen(names[i]->s) + CP_OUTFILE_TEMP_EXTRA;
+        if (n >= PATH_MAX) {
+            cp_error(d, names[i]->pos.file ? names[i]->pos : cp_pos_file(dir),
+                     "the output path '%s/%s' is longer than the system allows (%zu bytes with "
+                     "its temporary name; at most %d)",
+                     dir, names[i]->s, n, PATH_MAX - 1);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* Both PDFs into the output folder as a unit (base/outfile.h): the folder is made only now, and
+ * removed again if this run made it and the writing fails. */
+static bool write_pdfs(const char *dir, const cp_str *const names[2], const cp_doc *const docs[2],
+                       const cp_pdf_meta *const metas[2], cp_pdf_written out[2], cp_diags *d)
+{
+    cp_outset *set = cp_outset_open(dir, true, d);
+    bool ok = set != NULL;
+    for (int i = 0; i < 2 && ok; i++)
+        ok = cp_pdf_write(set, names[i]->s, docs[i], metas[i], &out[i], d);
+    ok = ok && cp_outset_commit(set, d);
+    cp_outset_free(set);
+    return ok;
 }
 
 static int cmd_render(int argc, char **argv)
@@ -415,8 +437,9 @@ static int cmd_render(int argc, char **argv)
     if (rc >= 0)
         return rc;
     const cp_calendar *cal = &r.cal;
+    const cp_str *names[2] = {&cal->out_calendar, &cal->out_press};
     cp_pdf_meta meta;
-    if (!output_intent(&r, &o, &meta))
+    if (!output_paths_fit(o.out_dir, names, &r.diags) || !output_intent(&r, &o, &meta))
         return finish_run(&r, EXIT_INPUT);
     cp_pdf_meta pmeta = meta;
     /* The document title is the headline as a reader sees it: markup gone, quotes curly. */
@@ -424,18 +447,14 @@ static int cmd_render(int argc, char **argv)
     cp_richtext_parse(&r.arena, cal->press.headline.s, CP_RICH_SMART, &hl);
     pmeta.title = cp_richtext_plain(&r.arena, &hl);
     pmeta.subject = "Press release";
-    cp_pdf_out outs[2];
-    memset(outs, 0, sizeof outs);
-    const char *paths[2] = {cp_path_join(&r.arena, o.out_dir, cal->out_calendar.s),
-                            cp_path_join(&r.arena, o.out_dir, cal->out_press.s)};
-    /* Both PDFs are complete and checked before either replaces its predecessor. */
-    bool ok = cp_pdf_prepare(&r.calendar, paths[0], &meta, &outs[0], &r.diags) &&
-              cp_pdf_prepare(&r.press, paths[1], &pmeta, &outs[1], &r.diags);
-    for (int i = 0; i < 2 && ok; i++)
-        ok = cp_pdf_commit(&outs[i], &r.diags);
+    const cp_doc *docs[2] = {&r.calendar, &r.press};
+    const cp_pdf_meta *metas[2] = {&meta, &pmeta};
+    cp_pdf_written outs[2];
+    bool ok = write_pdfs(o.out_dir, names, docs, metas, outs, &r.diags);
     if (ok && !o.quiet) {
         for (int i = 0; i < 2; i++)
-            printf("wrote %s (%d page%s, %.*f %s)\n", outs[i].path, outs[i].pages,
+            printf("wrote %s (%d page%s, %.*f %s)\n",
+                   cp_path_join(&r.arena, o.out_dir, names[i]->s), outs[i].pages,
                    outs[i].pages == 1 ? "" : "s", outs[i].bytes >= 1000000 ? 1 : 0,
                    outs[i].bytes >= 1000000 ? outs[i].bytes / 1e6 : outs[i].bytes / 1e3,
                    outs[i].bytes >= 1000000 ? "MB" : "kB");
@@ -443,8 +462,6 @@ static int cmd_render(int argc, char **argv)
             printf("INCOMPLETE PROOF: %d photo%s drawn as placeholder%s\n", r.lc.placeholders,
                    r.lc.placeholders == 1 ? " is" : "s are", r.lc.placeholders == 1 ? "" : "s");
     }
-    for (int i = 0; i < 2; i++)
-        cp_pdf_discard(&outs[i]);
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
 }
 
@@ -476,6 +493,35 @@ static void print_fit_report(const cp_fit_reports *fits)
     }
 }
 
+/* The display list as text, to standard output or (atomically, never over an input) to a file. */
+static bool write_dump(run *r, const char *target)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) {
+        cp_error(&r->diags, (cp_pos){NULL, 0, 0}, "cannot make the layout dump: %s",
+                 strerror(errno));
+        return false;
+    }
+    cp_doc_dump(&r->calendar, m);
+    cp_doc_dump(&r->press, m);
+    fclose(m);
+    bool ok = true;
+    if (strcmp(target, "-") == 0) {
+        fwrite(text, 1, len, stdout);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cp_error(&r->diags, (cp_pos){NULL, 0, 0}, "cannot write to standard output: %s",
+                     strerror(errno));
+            ok = false;
+        }
+    } else {
+        ok = cp_outfile_save(target, text, len, &r->diags);
+    }
+    free(text);
+    return ok;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     options o;
@@ -492,18 +538,8 @@ static int cmd_check(int argc, char **argv)
         printf("%s: OK: calendar %zu pages, press release %zu page%s\n", o.manifest,
                r.calendar.n_pages, r.press.n_pages, r.press.n_pages == 1 ? "" : "s");
     }
-    if (ok && o.dump_layout) {
-        FILE *f = strcmp(o.dump_layout, "-") == 0 ? stdout : fopen(o.dump_layout, "w");
-        if (!f) {
-            cp_error(&r.diags, cp_pos_file(o.dump_layout), "cannot write: %s", strerror(errno));
-            ok = false;
-        } else {
-            cp_doc_dump(&r.calendar, f);
-            cp_doc_dump(&r.press, f);
-            if (f != stdout)
-                fclose(f);
-        }
-    }
+    if (ok && o.dump_layout)
+        ok = write_dump(&r, o.dump_layout);
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
 }
 
@@ -517,16 +553,22 @@ static int cmd_preview(int argc, char **argv)
     const cp_doc *docs[2] = {&r.calendar, &r.press};
     const char *stems[2] = {"calendar", "press-release"};
     cp_render_cache *cache = cp_render_cache_new();
-    bool ok = true;
+    /* Every image goes into a temporary file; all of them replace their predecessors together at
+     * the end, or none does (base/outfile.h). */
+    cp_outset *set = cp_outset_open(o.out_dir, true, &r.diags);
+    bool ok = set != NULL;
     int written = 0;
     for (int k = 0; k < 2 && ok; k++) {
         for (size_t i = 0; i < docs[k]->n_pages && ok; i++) {
-            const char *path = cp_arena_printf(&r.arena, "%s/%s-%0*zu.png", o.out_dir, stems[k],
+            const char *name = cp_arena_printf(&r.arena, "%s-%0*zu.png", stems[k],
                                                docs[k]->n_pages > 9 ? 2 : 1, i + 1);
-            ok = cp_render_png(&docs[k]->pages[i], o.dpi, path, cache, &r.diags);
+            cp_outfile *f = cp_outset_add(set, name, &r.diags);
+            ok = f && cp_render_png(&docs[k]->pages[i], o.dpi, f, cache, &r.diags);
             written += ok;
         }
     }
+    ok = ok && cp_outset_commit(set, &r.diags);
+    cp_outset_free(set);
     cp_render_cache_free(cache);
     if (ok)
         printf("wrote %d images to %s (%.0f dpi)\n", written, o.out_dir, o.dpi);

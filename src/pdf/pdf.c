@@ -1,4 +1,4 @@
-/* PDF surface drawing into memory, then an atomic hand-over to the final path. */
+/* PDF surface drawing into memory, then the hand-over to an output set. */
 #define _POSIX_C_SOURCE 200809L
 #include "pdf/pdf.h"
 #include "base/strbuf.h"
@@ -6,12 +6,9 @@
 #include "render/render.h"
 
 #include <cairo-pdf.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static cairo_status_t to_buffer(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -77,77 +74,23 @@ static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *pdf, cp_
     return ok;
 }
 
-bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta, cp_pdf_out *out,
-                    cp_diags *d)
+static bool to_outfile(void *ctx, const void *data, size_t len, cp_diags *d)
+{
+    return cp_outfile_write(ctx, data, len, d);
+}
+
+bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pdf_meta *meta,
+                  cp_pdf_written *out, cp_diags *d)
 {
     memset(out, 0, sizeof *out);
+    cp_outfile *f = cp_outset_add(s, name, d);
+    if (!f)
+        return false;
     cp_strbuf pdf;
     cp_strbuf_init(&pdf);
-    if (!draw(doc, meta, &pdf, d)) {
-        cp_strbuf_finish(&pdf);
-        return false;
-    }
-    /* The temporary file sits beside the target, so rename() is atomic on one file system. */
-    const char *slash = strrchr(path, '/');
-    size_t dl = slash ? (size_t)(slash - path + 1) : 0;
-    size_t n = strlen(path) + 16;
-    char *tmp = cp_xmalloc(n);
-    snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dl, path, slash ? slash + 1 : path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        cp_error(d, cp_pos_file(path), "cannot create a temporary file beside it: %s",
-                 strerror(errno));
-        free(tmp);
-        cp_strbuf_finish(&pdf);
-        return false;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    close(fd);
-    int pages = 0;
-    bool ok = cp_pdf_postprocess(pdf.data, pdf.len, doc, meta, tmp, &pages, d);
+    bool ok = draw(doc, meta, &pdf, d) &&
+              cp_pdf_postprocess(pdf.data, pdf.len, doc, meta, to_outfile, f, &out->pages, d);
     cp_strbuf_finish(&pdf);
-    if (ok && pages != (int)doc->n_pages) {
-        cp_error(d, cp_pos_file(path), "the written PDF has %d pages, expected %zu", pages,
-                 doc->n_pages);
-        ok = false;
-    }
-    struct stat st;
-    if (ok && stat(tmp, &st) != 0) {
-        cp_error(d, cp_pos_file(path), "the temporary PDF vanished: %s", strerror(errno));
-        ok = false;
-    }
-    if (!ok) {
-        unlink(tmp);
-        free(tmp);
-        return false;
-    }
-    out->path = cp_xstrdup(path);
-    out->tmp_path = tmp;
-    out->pages = pages;
-    out->bytes = (size_t)st.st_size;
-    return true;
-}
-
-bool cp_pdf_commit(cp_pdf_out *out, cp_diags *d)
-{
-    if (!out->tmp_path)
-        return false;
-    if (rename(out->tmp_path, out->path) != 0) {
-        cp_error(d, cp_pos_file(out->path), "cannot replace the file: %s", strerror(errno));
-        return false;
-    }
-    free(out->tmp_path);
-    out->tmp_path = NULL;
-    return true;
-}
-
-void cp_pdf_discard(cp_pdf_out *out)
-{
-    if (out->tmp_path)
-        unlink(out->tmp_path);
-    free(out->tmp_path);
-    free(out->path);
-    memset(out, 0, sizeof *out);
+    out->bytes = ok ? cp_outfile_size(f) : 0;
+    return ok;
 }
