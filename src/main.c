@@ -56,8 +56,9 @@ static const command commands[] = {
      "                       [--icc PROFILE.icc [--condition NAME]] [--quiet]\n"
      "\n"
      "Writes DIR/calendar.pdf and DIR/press-release.pdf (DIR defaults to 'out'; the manifest's\n"
-     "output: section may rename the files). Each PDF is written to a temporary file and renamed\n"
-     "over the old one only when complete: a failed run leaves earlier output untouched.\n"
+     "output: section may rename the files). Both PDFs are written to temporary files and\n"
+     "replace the old pair together when complete: a failed or stopped run leaves earlier output\n"
+     "untouched. Two runs into one folder take turns.\n"
      "\n"
      "  -o, --output DIR    folder for the PDFs (created if missing)\n"
      "  --proof             proof pages (the default): a light PROOF watermark\n"
@@ -506,7 +507,12 @@ static bool write_dump(run *r, const char *target)
     }
     cp_doc_dump(&r->calendar, m);
     cp_doc_dump(&r->press, m);
-    fclose(m);
+    if (fclose(m) != 0) {
+        cp_error(&r->diags, (cp_pos){NULL, 0, 0}, "cannot make the layout dump: %s",
+                 strerror(errno));
+        free(text);
+        return false;
+    }
     bool ok = true;
     if (strcmp(target, "-") == 0) {
         fwrite(text, 1, len, stdout);

@@ -132,7 +132,8 @@ struct cp_outset {
     int dirfd, lock_fd;
     cleanup_node lock_node;
     cleanup_node **made; /* folders this set created, in order of creation */
-    size_t n_made, cap_made;
+    size_t n_made, cap_made, n_registered;
+    bool tried_lock, locked; /* made folders may go only under the lock, or if never tried */
     cp_outfile **files;
     size_t n, cap;
     bool committed;
@@ -220,13 +221,11 @@ static bool fsync_folder(const char *path, cp_diags *d)
 
 static bool note_made(cp_outset *s, const char *path, cp_diags *d)
 {
+    /* Registered for the signal handler only once the folder is locked (register_made). */
     cleanup_node *n = cp_xcalloc(1, sizeof *n);
+    n->name = cp_xstrdup(path);
     cp_grow((void **)&s->made, &s->cap_made, s->n_made + 1, sizeof *s->made);
     s->made[s->n_made++] = n;
-    sigset_t old;
-    block_signals(&old);
-    cleanup_push(n, -1, cp_xstrdup(path));
-    restore_signals(&old);
     /* The new folder's entry in its parent must reach the disk too. */
     char *parent = cp_xstrdup(path);
     char *slash = strrchr(parent, '/');
@@ -358,6 +357,17 @@ static void unlock(cp_outset *s)
     s->lock_fd = s->dirfd = -1;
 }
 
+/* The folders this set made may go if a signal ends the run, now that the lock is held: before,
+ * another run may be writing unnamed files into one that looks empty. */
+static void register_made(cp_outset *s)
+{
+    sigset_t old;
+    block_signals(&old);
+    for (; s->n_registered < s->n_made; s->n_registered++)
+        cleanup_push(s->made[s->n_registered], -1, s->made[s->n_registered]->name);
+    restore_signals(&old);
+}
+
 /* Makes (if asked), opens and locks the folder. */
 static bool open_dir(cp_outset *s, bool make_dir, cp_diags *d)
 {
@@ -369,10 +379,14 @@ static bool open_dir(cp_outset *s, bool make_dir, cp_diags *d)
             cp_error(d, cp_pos_file(s->dir), "cannot open the folder: %s", strerror(errno));
             return false;
         }
+        s->tried_lock = true;
         if (!lock_dir(s, d))
             return false;
-        if (still_there(s))
+        if (still_there(s)) {
+            s->locked = true;
+            register_made(s);
             return true;
+        }
         remove_lock_file(s);
         unlock(s);
     }
@@ -726,8 +740,9 @@ void cp_outset_free(cp_outset *s)
     remove_lock_file(s);
     /* Still holding the lock, so that no run waiting for it starts writing into a folder that
      * is about to go (it sees the folder gone, and makes it anew). */
+    bool may_remove = !s->committed && (s->locked || !s->tried_lock);
     for (size_t i = s->n_made; i-- > 0;) {
-        if (!s->committed)
+        if (may_remove)
             rmdir(s->made[i]->name);
         cleanup_drop(s->made[i]);
         free((char *)s->made[i]->name);

@@ -6,6 +6,8 @@
  *   CP_FAULT=ITEM,ITEM,...     where ITEM is one of
  *     fail:OP:N:ERRNO          the Nth counted call of OP fails with ERRNO (a name or a number)
  *     delay:OP:MS[:N]          every counted call of OP (or only the Nth) waits MS milliseconds
+ *     gate:OP:N                the Nth counted call of OP waits until the file $CP_FAULT_GATE
+ *                              exists (at most 5 minutes)
  *     notmpfile                open(O_TMPFILE) fails with EOPNOTSUPP (as on vfat or NFS)
  *     noexchange               renameat2(RENAME_EXCHANGE) fails with EINVAL
  *     nolink                   linkat of an existing name fails with EPERM
@@ -32,7 +34,8 @@ static const char *const op_names[N_OPS] = {"write",  "fsync", "fsyncdir", "clos
 static struct {
     bool loaded;
     char dir[PATH_MAX];
-    int fail_at[N_OPS], fail_errno[N_OPS], delay_ms[N_OPS], delay_at[N_OPS], count[N_OPS];
+    int fail_at[N_OPS], fail_errno[N_OPS], delay_ms[N_OPS], delay_at[N_OPS], gate_at[N_OPS];
+    int count[N_OPS];
     bool notmpfile, noexchange, nolink;
 } cfg;
 
@@ -75,7 +78,8 @@ static void load(void)
             cfg.noexchange = true;
         else if (strcmp(item, "nolink") == 0)
             cfg.nolink = true;
-        else if (strncmp(item, "fail:", 5) == 0 || strncmp(item, "delay:", 6) == 0) {
+        else if (strncmp(item, "fail:", 5) == 0 || strncmp(item, "delay:", 6) == 0 ||
+                 strncmp(item, "gate:", 5) == 0) {
             bool fail = item[0] == 'f';
             char *op = strchr(item, ':') + 1, *rest = strchr(op, ':');
             int k = rest ? op_by_name(op, (size_t)(rest - op)) : -1;
@@ -83,7 +87,9 @@ static void load(void)
                 fprintf(stderr, "faultshim: bad item '%s'\n", item);
                 abort();
             }
-            if (fail) {
+            if (item[0] == 'g') {
+                cfg.gate_at[k] = atoi(rest + 1);
+            } else if (fail) {
                 char *e = strchr(rest + 1, ':');
                 cfg.fail_at[k] = atoi(rest + 1);
                 cfg.fail_errno[k] = e ? errno_by_name(e + 1) : EIO;
@@ -142,8 +148,18 @@ static bool in_scope_at(int dirfd, const char *name)
 }
 
 /* Counts a call of op in scope: waits if asked, and returns the errno to fail with (0 = go on). */
+static void wait_for_gate(void)
+{
+    const char *gate = getenv("CP_FAULT_GATE");
+    struct timespec ts = {0, 10 * 1000000L};
+    for (int i = 0; gate && i < 30000 && access(gate, F_OK) != 0; i++)
+        nanosleep(&ts, NULL);
+}
+
 static int count(int op)
 {
+    if (cfg.gate_at[op] && cfg.gate_at[op] == cfg.count[op] + 1)
+        wait_for_gate();
     if (cfg.delay_ms[op] && (!cfg.delay_at[op] || cfg.delay_at[op] == cfg.count[op] + 1)) {
         struct timespec ts = {cfg.delay_ms[op] / 1000, (cfg.delay_ms[op] % 1000) * 1000000L};
         nanosleep(&ts, NULL);

@@ -375,25 +375,31 @@ def check_concurrent(ctx, chk):
     chk.ok(a[0] != b[0] and a[1] != b[1], "samples A and B give different bytes in both PDFs")
     out = os.path.join(ctx.tmp, "shared")
 
-    # A replaces its calendar, then waits 4 s before its press release (a slow disk); B starts
-    # once A's calendar is in place. Without a lock B's pair lands in between: a mix.
+    # A replaces its calendar, then waits at a gate before its press release (a slow disk); B
+    # starts once A's calendar is in place, and the gate opens when B waits for A (or, without a
+    # lock, when B is done). Without a lock B's pair lands between A's two files: a mix.
     shutil.rmtree(out, ignore_errors=True)
-    pa = subprocess.Popen([ctx.calpress, "render", ctx.sample("A"), "-o", out, "-q"],
-                          env=shim_env(ctx, "delay:rename:4000:2", out),
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    gate = os.path.join(ctx.tmp, "gate")
+    env_a = shim_env(ctx, "gate:rename:2", out)
+    env_a["CP_FAULT_GATE"] = gate
+    pa = subprocess.Popen([ctx.calpress, "render", ctx.sample("A"), "-o", out, "-q"], env=env_a,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cal = os.path.join(out, CAL)
     while pa.poll() is None and not (os.path.exists(cal) and read(cal) == a[0]):
         time.sleep(0.02)
-    pb = subprocess.Popen([ctx.calpress, "render", ctx.sample("B"), "-o", out, "-q"],
-                          env=env_with(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log_b = os.path.join(ctx.tmp, "b.err")
+    with open(log_b, "wb") as err:
+        pb = subprocess.Popen([ctx.calpress, "render", ctx.sample("B"), "-o", out, "-q"],
+                              env=env_with(), stdout=subprocess.DEVNULL, stderr=err)
+    while pb.poll() is None and b"waiting for another calpress" not in read(log_b):
+        time.sleep(0.02)
+    open(gate, "w").close()
     ra, rb = pa.wait(timeout=120), pb.wait(timeout=120)
-    err_b = pb.stderr.read().decode()
-    pa.stderr.close()
-    pb.stderr.close()
+    err_b = read(log_b).decode()
     chk.ok(ra == 0 and rb == 0, "B during A's replacement: both exit 0", f"{ra} {rb} {err_b}")
     w = which_pair(ctx, out)
     chk.ok(w == "B", f"B during A's replacement: B's pair, after A's ({w})", w)
-    chk.ok(f"waiting for another calpress writing into '{out}'" in err_b,
+    chk.ok(f"calpress: waiting for another calpress writing into '{out}'" in err_b,
            "B says it waits for A", err_b)
     chk.ok(sorted(os.listdir(out)) == [CAL, PRESS], "nothing else is left (the lock file is gone)",
            str(sorted(os.listdir(out))))
@@ -572,7 +578,7 @@ def check_signals(ctx, chk):
                    f"{sig.name} during the writes")
     rnd = seed(chk)
     for sig in (signal.SIGINT, signal.SIGTERM):
-        random_kills(ctx, chk, out, sig, rnd, 4)
+        random_kills(ctx, chk, out, sig, rnd, 3)
 
 
 def check_sigkill(ctx, chk):
@@ -580,7 +586,7 @@ def check_sigkill(ctx, chk):
     # Unnamed (O_TMPFILE) files being written: SIGKILL leaves nothing at all.
     kill_while(ctx, chk, out, "delay:fsync:400", signal.SIGKILL,
                lambda pr: open_in(pr.pid, out), "SIGKILL during the writes")
-    random_kills(ctx, chk, out, signal.SIGKILL, seed(chk), 6)
+    random_kills(ctx, chk, out, signal.SIGKILL, seed(chk), 4)
 
     # What an earlier killed run leaves: removed if it is calpress's, else left alone.
     fresh_pair(ctx, out, "A")
