@@ -287,6 +287,7 @@ static void run_init(run *r)
     cp_photo_cache_init(&r->photos);
     cp_doc_init(&r->calendar);
     cp_doc_init(&r->press);
+    cp_inputs_start(); /* no output may be written over a file the run reads */
 }
 
 static void run_finish(run *r)

@@ -14,10 +14,16 @@ typedef struct file_id {
 
 static file_id *ids;
 static size_t n_ids, cap_ids;
+static bool recording;
+
+void cp_inputs_start(void)
+{
+    recording = true;
+}
 
 static void note(const struct stat *st)
 {
-    if (!S_ISREG(st->st_mode) || cp_inputs_has(st->st_dev, st->st_ino))
+    if (!recording || !S_ISREG(st->st_mode) || cp_inputs_has(st->st_dev, st->st_ino))
         return;
     cp_grow((void **)&ids, &cap_ids, n_ids + 1, sizeof *ids);
     ids[n_ids++] = (file_id){.dev = st->st_dev, .ino = st->st_ino};
@@ -33,7 +39,7 @@ void cp_inputs_note_fd(int fd)
 void cp_inputs_note_path(const char *path)
 {
     struct stat st;
-    if (path && stat(path, &st) == 0)
+    if (recording && path && stat(path, &st) == 0)
         note(&st);
 }
 
@@ -50,4 +56,5 @@ void cp_inputs_clear(void)
     free(ids);
     ids = NULL;
     n_ids = cap_ids = 0;
+    recording = false;
 }
