@@ -11,6 +11,7 @@
  *     notmpfile                open(O_TMPFILE) fails with EOPNOTSUPP (as on vfat or NFS)
  *     noexchange               renameat2(RENAME_EXCHANGE) fails with EINVAL
  *     nolink                   linkat of an existing name fails with EPERM
+ *     nodirlock                flock on a folder fails with ENOLCK (as on NFS)
  *   OP: write, fsync (a file), fsyncdir (the folder), close, rename (any of the rename calls),
  *   link, fchmod. */
 #define _GNU_SOURCE
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,7 +38,7 @@ static struct {
     char dir[PATH_MAX];
     int fail_at[N_OPS], fail_errno[N_OPS], delay_ms[N_OPS], delay_at[N_OPS], gate_at[N_OPS];
     int count[N_OPS];
-    bool notmpfile, noexchange, nolink;
+    bool notmpfile, noexchange, nolink, nodirlock;
 } cfg;
 
 static int errno_by_name(const char *s)
@@ -78,6 +80,8 @@ static void load(void)
             cfg.noexchange = true;
         else if (strcmp(item, "nolink") == 0)
             cfg.nolink = true;
+        else if (strcmp(item, "nodirlock") == 0)
+            cfg.nodirlock = true;
         else if (strncmp(item, "fail:", 5) == 0 || strncmp(item, "delay:", 6) == 0 ||
                  strncmp(item, "gate:", 5) == 0) {
             bool fail = item[0] == 'f';
@@ -281,6 +285,18 @@ int linkat(int od, const char *o, int nd, const char *n, int flags)
         return -1;
     }
     return real_linkat(od, o, nd, n, flags);
+}
+
+int flock(int fd, int op)
+{
+    REAL(int, flock, int, int);
+    load();
+    struct stat st;
+    if (cfg.nodirlock && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        errno = ENOLCK;
+        return -1;
+    }
+    return real_flock(fd, op);
 }
 
 static int open_common(int dirfd, const char *path, int flags, mode_t mode)

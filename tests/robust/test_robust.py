@@ -370,6 +370,41 @@ def check_pair(ctx, chk):
         chk.note("not root: the read-only target case needs a second user; skipped")
 
 
+def gated_pair(ctx, chk, a, out, spec):
+    label = f"B during A's replacement{' (' + spec + ')' if spec else ''}"
+    shutil.rmtree(out, ignore_errors=True)
+    gate = os.path.join(ctx.tmp, "gate")
+    if os.path.exists(gate):
+        os.remove(gate)
+    env_a = shim_env(ctx, ",".join(x for x in ("gate:rename:2", spec) if x), out)
+    env_a["CP_FAULT_GATE"] = gate
+    pa = subprocess.Popen([ctx.calpress, "render", ctx.sample("A"), "-o", out, "-q"], env=env_a,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cal = os.path.join(out, CAL)
+    while pa.poll() is None and not (os.path.exists(cal) and read(cal) == a[0]):
+        time.sleep(0.02)
+    if spec:
+        chk.ok(os.path.exists(os.path.join(out, ".calpress.lock")),
+               f"{label}: A holds DIR/.calpress.lock", str(os.listdir(out)))
+    log_b = os.path.join(ctx.tmp, "b.err")
+    with open(log_b, "wb") as err:
+        pb = subprocess.Popen([ctx.calpress, "render", ctx.sample("B"), "-o", out, "-q"],
+                              env=shim_env(ctx, spec, out) if spec else env_with(),
+                              stdout=subprocess.DEVNULL, stderr=err)
+    while pb.poll() is None and b"waiting for another calpress" not in read(log_b):
+        time.sleep(0.02)
+    open(gate, "w").close()
+    ra, rb = pa.wait(timeout=120), pb.wait(timeout=120)
+    err_b = read(log_b).decode()
+    chk.ok(ra == 0 and rb == 0, f"{label}: both exit 0", f"{ra} {rb} {err_b}")
+    w = which_pair(ctx, out)
+    chk.ok(w == "B", f"{label}: B's pair, after A's ({w})", w)
+    chk.ok(f"calpress: waiting for another calpress writing into '{out}'" in err_b,
+           f"{label}: B says it waits for A", err_b)
+    chk.ok(sorted(os.listdir(out)) == [CAL, PRESS],
+           f"{label}: nothing else is left (no lock file)", str(sorted(os.listdir(out))))
+
+
 def check_concurrent(ctx, chk):
     a, b = expected_pair(ctx, "A"), expected_pair(ctx, "B")
     chk.ok(a[0] != b[0] and a[1] != b[1], "samples A and B give different bytes in both PDFs")
@@ -377,32 +412,10 @@ def check_concurrent(ctx, chk):
 
     # A replaces its calendar, then waits at a gate before its press release (a slow disk); B
     # starts once A's calendar is in place, and the gate opens when B waits for A (or, without a
-    # lock, when B is done). Without a lock B's pair lands between A's two files: a mix.
-    shutil.rmtree(out, ignore_errors=True)
-    gate = os.path.join(ctx.tmp, "gate")
-    env_a = shim_env(ctx, "gate:rename:2", out)
-    env_a["CP_FAULT_GATE"] = gate
-    pa = subprocess.Popen([ctx.calpress, "render", ctx.sample("A"), "-o", out, "-q"], env=env_a,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    cal = os.path.join(out, CAL)
-    while pa.poll() is None and not (os.path.exists(cal) and read(cal) == a[0]):
-        time.sleep(0.02)
-    log_b = os.path.join(ctx.tmp, "b.err")
-    with open(log_b, "wb") as err:
-        pb = subprocess.Popen([ctx.calpress, "render", ctx.sample("B"), "-o", out, "-q"],
-                              env=env_with(), stdout=subprocess.DEVNULL, stderr=err)
-    while pb.poll() is None and b"waiting for another calpress" not in read(log_b):
-        time.sleep(0.02)
-    open(gate, "w").close()
-    ra, rb = pa.wait(timeout=120), pb.wait(timeout=120)
-    err_b = read(log_b).decode()
-    chk.ok(ra == 0 and rb == 0, "B during A's replacement: both exit 0", f"{ra} {rb} {err_b}")
-    w = which_pair(ctx, out)
-    chk.ok(w == "B", f"B during A's replacement: B's pair, after A's ({w})", w)
-    chk.ok(f"calpress: waiting for another calpress writing into '{out}'" in err_b,
-           "B says it waits for A", err_b)
-    chk.ok(sorted(os.listdir(out)) == [CAL, PRESS], "nothing else is left (the lock file is gone)",
-           str(sorted(os.listdir(out))))
+    # lock, when B is done). Without a lock B's pair lands between A's two files: a mix. Then the
+    # same where a folder cannot be locked (NFS): the lock file.
+    for spec in ("", "nodirlock"):
+        gated_pair(ctx, chk, a, out, spec)
 
     # Started together, with and without slow renames and fsyncs.
     for round_, spec in enumerate(["delay:rename:150", "delay:fsync:100", ""]):
@@ -576,6 +589,10 @@ def check_signals(ctx, chk):
         kill_while(ctx, chk, out, "notmpfile,delay:fsync:400", sig,
                    lambda pr: [n for n in temp_names(out) if n.startswith(".calendar.pdf.")],
                    f"{sig.name} during the writes")
+    # ... and the lock file, where the folder itself cannot be locked.
+    kill_while(ctx, chk, out, "nodirlock,notmpfile,delay:fsync:400", signal.SIGINT,
+               lambda pr: [n for n in temp_names(out) if n.startswith(".calendar.pdf.")],
+               "SIGINT during the writes, with a lock file")
     rnd = seed(chk)
     for sig in (signal.SIGINT, signal.SIGTERM):
         random_kills(ctx, chk, out, sig, rnd, 3)
