@@ -2,6 +2,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/inputs.h"
+#include "base/readset.h"
+#include "base/outfile.h"
 #include "base/path.h"
 #include "base/util.h"
 #include "config.h"
@@ -64,10 +67,10 @@ static const command commands[] = {
      "                       [--never-print FILE] [--quiet]\n"
      "\n"
      "Writes DIR/calendar.pdf and DIR/press-release.pdf (DIR defaults to 'out'; the manifest's\n"
-     "output: section may rename the files). Each PDF is written to a temporary file and renamed\n"
-     "over the old one only when complete: a failed run leaves earlier output untouched.\n"
-     "Then it writes the build record DIR/.calpress/build.json and says what changed since\n"
-     "the last proof in DIR.\n"
+     "output: section may rename the files). Both PDFs are written to temporary files and\n"
+     "replace the old pair together when complete: a failed or stopped run leaves earlier output\n"
+     "untouched. Two runs into one folder take turns. Then it writes the build record\n"
+     "DIR/.calpress/build.json and says what changed since the last proof in DIR.\n"
      "\n"
      "  -o, --output DIR    folder for the PDFs (created if missing)\n"
      "  --proof             proof pages (the default): a light PROOF watermark\n"
@@ -248,6 +251,10 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         return usage_error(c, "%s needs a MANIFEST file", c->name);
     if (!o->out_dir[0])
         return usage_error(c, "%s", "the output folder is empty");
+    if (cp_path_has_control(o->out_dir))
+        return usage_error(c, "%s", "the output folder's name has a control character");
+    if (o->dump_layout && cp_path_has_control(o->dump_layout))
+        return usage_error(c, "%s", "the --dump-layout file's name has a control character");
     if (o->overlay && o->press)
         return usage_error(c, "%s", "--overlay is for proofs; it cannot go with --press");
     if (o->placeholders && o->press)
@@ -289,9 +296,17 @@ static time_t build_date(const cp_calendar *cal, cp_diags *d)
         char *end;
         errno = 0;
         long long v = strtoll(sde, &end, 10);
-        if (!errno && !*end && v >= 0)
+        /* PDF dates have four-digit years: 9999-12-31 23:59:59 UTC is the last one. */
+        if (!errno && !*end && v >= 0 && v <= 253402300799LL)
             return (time_t)v;
-        cp_warning(d, (cp_pos){NULL, 0, 0}, "ignoring SOURCE_DATE_EPOCH='%s' (not a number)", sde);
+        if (!errno && !*end && v > 253402300799LL)
+            cp_warning(d, (cp_pos){NULL, 0, 0},
+                       "ignoring SOURCE_DATE_EPOCH='%s' (after 9999-12-31; PDF dates have "
+                       "four-digit years)",
+                       sde);
+        else
+            cp_warning(d, (cp_pos){NULL, 0, 0}, "ignoring SOURCE_DATE_EPOCH='%s' (not a number)",
+                       sde);
     }
     if (cal->build_date.year)
         return (time_t)cp_date_to_days(cal->build_date) * 86400;
@@ -324,6 +339,7 @@ static void run_init(run *r)
     cp_photo_cache_init(&r->photos);
     cp_doc_init(&r->calendar);
     cp_doc_init(&r->press);
+    cp_readset_start(); /* no output may be written over a file the run reads */
 }
 
 static void run_finish(run *r)
@@ -342,6 +358,7 @@ static void run_finish(run *r)
     if (r->warm) /* pages kept for the next build point into this run's arena */
         cp_page_cache_end_build(r->warm->pages, &r->arena);
     cp_arena_finish(&r->arena);
+    cp_readset_clear();
 }
 
 static bool output_intent(run *r, const options *o, cp_pdf_meta *meta);
@@ -406,31 +423,6 @@ static int finish_run(run *r, int status)
                 r->diags.n_errors == 1 ? "" : "s");
     run_finish(r);
     return status;
-}
-
-/* mkdir -p: every missing folder on the way. */
-static bool make_dir(const char *dir, cp_diags *d)
-{
-    if (cp_path_is_dir(dir))
-        return true;
-    char *path = cp_xstrdup(dir);
-    bool ok = true;
-    for (char *p = path + 1; ok; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (!cp_path_is_dir(path) && mkdir(path, 0777) != 0 && errno != EEXIST) {
-            cp_error(d, cp_pos_file(dir), "cannot create the output folder '%s': %s", path,
-                     strerror(errno));
-            ok = false;
-        }
-        *p = c;
-        if (c == '\0')
-            break;
-    }
-    free(path);
-    return ok;
 }
 
 /* The calendar's PDF metadata and output intent (the manifest's, or --icc), its profile read
@@ -517,8 +509,9 @@ static bool never_print(run *r, const options *o, const cp_pdf_meta *meta)
     return ok;
 }
 
-/* The common start of the commands that write: options, the manifest laid out, the output
- * folder made. Returns -1 to go on, else the exit status (with r already finished). */
+/* The common start of the commands that write: options, the manifest laid out. The output folder
+ * is made only when there is something to write (base/outfile.h). Returns -1 to go on, else the
+ * exit status (with r already finished). */
 static int begin_run(const options *o, run *r, watch_state *w);
 
 static int begin_writing(const char *name, int argc, char **argv, options *o, run *r)
@@ -534,7 +527,7 @@ static int begin_run(const options *o, run *r, watch_state *w)
 {
     run_init(r);
     r->warm = w;
-    if (!load_and_lay_out(r, o) || !make_dir(o->out_dir, &r->diags))
+    if (!load_and_lay_out(r, o))
         return finish_run(r, EXIT_INPUT);
     return -1;
 }
@@ -606,6 +599,27 @@ static bool prepare_pdf(run *r, watch_state *w, int k, const char *path, const c
     return cp_pdf_prepare(doc, path, meta, out, &r->diags);
 }
 
+/* watch's way to the two PDFs: each drawn (again only where it changed) into a temporary file
+ * beside it and renamed over it; the folder is made first if need be. */
+static bool watch_write_pdfs(run *r, watch_state *w, const char *dir, const char *const paths[2],
+                             const cp_pdf_meta *const metas[2], cp_pdf_written written[2])
+{
+    cp_pdf_out outs[2];
+    memset(outs, 0, sizeof outs);
+    cp_outset *set = cp_outset_open(dir, true, &r->diags); /* makes the folder, takes the lock */
+    bool ok = set != NULL;
+    for (int i = 0; i < 2 && ok; i++)
+        ok = prepare_pdf(r, w, i, paths[i], metas[i], &outs[i]);
+    for (int i = 0; i < 2 && ok; i++)
+        ok = cp_pdf_commit(&outs[i], &r->diags);
+    for (int i = 0; i < 2; i++) {
+        written[i] = (cp_pdf_written){.pages = outs[i].pages, .bytes = outs[i].bytes};
+        cp_pdf_discard(&outs[i]);
+    }
+    cp_outset_free(set);
+    return ok;
+}
+
 options *cli_options_new(const char *name, int argc, char **argv, int *status)
 {
     options *o = cp_xmalloc(sizeof *o);
@@ -633,6 +647,37 @@ const char *cli_options_out_dir(const options *o)
     return o->out_dir;
 }
 
+/* DIR/NAME and its temporary name must fit in a path; said at the manifest line naming the file. */
+static bool output_paths_fit(const char *dir, const cp_str *const names[2], cp_diags *d)
+{
+    bool ok = true;
+    for (int i = 0; i < 2; i++) {
+        size_t n = strlen(dir) + 1 + strlen(names[i]->s) + CP_OUTFILE_TEMP_EXTRA;
+        if (n >= PATH_MAX) {
+            cp_error(d, names[i]->pos.file ? names[i]->pos : cp_pos_file(dir),
+                     "the output path '%s/%s' is longer than the system allows (%zu bytes with "
+                     "its temporary name; at most %d)",
+                     dir, names[i]->s, n, PATH_MAX - 1);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* Both PDFs into the output folder as a unit (base/outfile.h): the folder is made only now, and
+ * removed again if this run made it and the writing fails. */
+static bool write_pdfs(const char *dir, const cp_str *const names[2], const cp_doc *const docs[2],
+                       const cp_pdf_meta *const metas[2], cp_pdf_written out[2], cp_diags *d)
+{
+    cp_outset *set = cp_outset_open(dir, true, d);
+    bool ok = set != NULL;
+    for (int i = 0; i < 2 && ok; i++)
+        ok = cp_pdf_write(set, names[i]->s, docs[i], metas[i], &out[i], d);
+    ok = ok && cp_outset_commit(set, d);
+    cp_outset_free(set);
+    return ok;
+}
+
 static int cmd_render(int argc, char **argv)
 {
     options o;
@@ -651,25 +696,25 @@ int render_with(const options *opts, watch_state *w)
     if (rc >= 0)
         return rc;
     const cp_calendar *cal = &r.cal;
+    const cp_str *names[2] = {&cal->out_calendar, &cal->out_press};
     const cp_pdf_meta meta = r.meta;
     cp_pdf_meta pmeta;
     press_meta(&r, &meta, &pmeta);
-    if (!never_print(&r, &o, &meta))
+    if (!output_paths_fit(o.out_dir, names, &r.diags) || !never_print(&r, &o, &meta))
         return finish_run(&r, EXIT_INPUT);
-    cp_pdf_out outs[2];
-    memset(outs, 0, sizeof outs);
     const char *paths[2] = {cp_path_join(&r.arena, o.out_dir, cal->out_calendar.s),
                             cp_path_join(&r.arena, o.out_dir, cal->out_press.s)};
     cp_proof proof;
     begin_proof(&r, &o, &proof);
-    /* Both PDFs are complete and checked before either replaces its predecessor. */
-    bool ok = prepare_pdf(&r, w, 0, paths[0], &meta, &outs[0]) &&
-              prepare_pdf(&r, w, 1, paths[1], &pmeta, &outs[1]);
-    for (int i = 0; i < 2 && ok; i++)
-        ok = cp_pdf_commit(&outs[i], &r.diags);
+    const cp_doc *docs[2] = {&r.calendar, &r.press};
+    const cp_pdf_meta *metas[2] = {&meta, &pmeta};
+    cp_pdf_written outs[2];
+    bool ok = w ? watch_write_pdfs(&r, w, o.out_dir, paths, metas, outs)
+                : write_pdfs(o.out_dir, names, docs, metas, outs, &r.diags);
     if (ok && !o.quiet) {
         for (int i = 0; i < 2; i++)
-            printf("wrote %s (%d page%s, %.*f %s)\n", outs[i].path, outs[i].pages,
+            printf("wrote %s (%d page%s, %.*f %s)\n",
+                   cp_path_join(&r.arena, o.out_dir, names[i]->s), outs[i].pages,
                    outs[i].pages == 1 ? "" : "s", outs[i].bytes >= 1000000 ? 1 : 0,
                    outs[i].bytes >= 1000000 ? outs[i].bytes / 1e6 : outs[i].bytes / 1e3,
                    outs[i].bytes >= 1000000 ? "MB" : "kB");
@@ -680,10 +725,8 @@ int render_with(const options *opts, watch_state *w)
     if (ok)
         end_proof(&r, &o, &proof, w);
     for (int i = 0; i < 2 && ok && w; i++)
-        watch_pdf_written(w, i, paths[i], i ? &pmeta : &meta);
+        watch_pdf_written(w, i, paths[i], metas[i]);
     cp_proof_finish(&proof);
-    for (int i = 0; i < 2; i++)
-        cp_pdf_discard(&outs[i]);
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
 }
 
@@ -715,6 +758,40 @@ static void print_fit_report(const cp_fit_reports *fits)
     }
 }
 
+/* The display list as text, to standard output or (atomically, never over an input) to a file. */
+static bool write_dump(run *r, const char *target)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) {
+        cp_error(&r->diags, (cp_pos){NULL, 0, 0}, "cannot make the layout dump: %s",
+                 strerror(errno));
+        return false;
+    }
+    cp_doc_dump(&r->calendar, m);
+    cp_doc_dump(&r->press, m);
+    if (fclose(m) != 0) {
+        cp_error(&r->diags, (cp_pos){NULL, 0, 0}, "cannot make the layout dump: %s",
+                 strerror(errno));
+        free(text);
+        return false;
+    }
+    bool ok = true;
+    if (strcmp(target, "-") == 0) {
+        fwrite(text, 1, len, stdout);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cp_error(&r->diags, (cp_pos){NULL, 0, 0}, "cannot write to standard output: %s",
+                     strerror(errno));
+            ok = false;
+        }
+    } else {
+        ok = cp_outfile_save(target, text, len, &r->diags);
+    }
+    free(text);
+    return ok;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     options o;
@@ -730,18 +807,8 @@ static int cmd_check(int argc, char **argv)
         printf("%s: OK: calendar %zu pages, press release %zu page%s\n", o.manifest,
                r.calendar.n_pages, r.press.n_pages, r.press.n_pages == 1 ? "" : "s");
     }
-    if (ok && o.dump_layout) {
-        FILE *f = strcmp(o.dump_layout, "-") == 0 ? stdout : fopen(o.dump_layout, "w");
-        if (!f) {
-            cp_error(&r.diags, cp_pos_file(o.dump_layout), "cannot write: %s", strerror(errno));
-            ok = false;
-        } else {
-            cp_doc_dump(&r.calendar, f);
-            cp_doc_dump(&r.press, f);
-            if (f != stdout)
-                fclose(f);
-        }
-    }
+    if (ok && o.dump_layout)
+        ok = write_dump(&r, o.dump_layout);
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
 }
 
@@ -834,18 +901,24 @@ static int cmd_preview(int argc, char **argv)
                     !page_list_check(&sel, r.calendar.n_pages, r.press.n_pages, &r.diags)))
         return finish_run(&r, EXIT_INPUT);
     cp_render_cache *cache = cp_render_cache_new();
-    bool ok = true;
+    /* Every image goes into a temporary file; all of them replace their predecessors together at
+     * the end, or none does (base/outfile.h). */
+    cp_outset *set = cp_outset_open(o.out_dir, true, &r.diags);
+    bool ok = set != NULL;
     int written = 0;
     for (int k = 0; k < 2 && ok; k++) {
         for (size_t i = 0; i < docs[k]->n_pages && ok; i++) {
             if (o.pages && !page_list_has(&sel, k == 1, i + 1))
                 continue;
-            const char *path = cp_arena_printf(&r.arena, "%s/%s-%0*zu.png", o.out_dir, stems[k],
+            const char *name = cp_arena_printf(&r.arena, "%s-%0*zu.png", stems[k],
                                                docs[k]->n_pages > 9 ? 2 : 1, i + 1);
-            ok = cp_render_png_area(&docs[k]->pages[i], o.dpi, o.trim, path, cache, &r.diags);
+            cp_outfile *f = cp_outset_add(set, name, &r.diags);
+            ok = f && cp_render_png_area(&docs[k]->pages[i], o.dpi, o.trim, f, cache, &r.diags);
             written += ok;
         }
     }
+    ok = ok && cp_outset_commit(set, &r.diags);
+    cp_outset_free(set);
     cp_render_cache_free(cache);
     if (ok)
         printf("wrote %d image%s to %s (%.0f dpi%s)\n", written, written == 1 ? "" : "s", o.out_dir,

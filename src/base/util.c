@@ -1,6 +1,7 @@
 /* Allocation that aborts on exhaustion, checked reading of input files and edit distance. */
 #define _POSIX_C_SOURCE 200809L
 #include "base/util.h"
+#include "base/readset.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -137,6 +138,7 @@ int cp_file_open(const char *path, unsigned long long *size, cp_file_error *err)
         return fail(err, why ? why : strerror(e));
     }
     *size = st.st_size > 0 ? (unsigned long long)st.st_size : 0;
+    cp_readset_note_fd(fd); /* no output may be written over it */
     return fd;
 }
 

@@ -1,5 +1,6 @@
 /* Private fontconfig configuration and strict family checks. */
 #include "fonts/fonts.h"
+#include "base/readset.h"
 #include "base/util.h"
 
 #include <fontconfig/fontconfig.h>
@@ -18,6 +19,18 @@ struct cp_fonts {
     size_t n_known, cap_known;
 };
 
+/* The configuration and every font file it found are inputs: no output may replace them. */
+static void note_font_files(FcConfig *cfg, const char *conf)
+{
+    cp_readset_note_path(conf);
+    FcFontSet *set = FcConfigGetFonts(cfg, FcSetSystem);
+    for (int i = 0; set && i < set->nfont; i++) {
+        FcChar8 *file;
+        if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &file) == FcResultMatch)
+            cp_readset_note_path((const char *)file);
+    }
+}
+
 cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d)
 {
     char conf[4096];
@@ -34,6 +47,7 @@ cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d)
         FcConfigDestroy(cfg);
         return NULL;
     }
+    note_font_files(cfg, conf);
     cp_fonts *f = cp_xcalloc(1, sizeof *f);
     f->config = cfg;
     f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);

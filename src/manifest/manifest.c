@@ -1,6 +1,7 @@
 /* Manifest loader: YAML tree -> calendar model, reporting every problem it finds. */
 #define _POSIX_C_SOURCE 200809L
 #include "manifest/manifest.h"
+#include "base/outfile.h"
 #include "base/path.h"
 #include "base/util.h"
 #include "manifest/holidays.h"
@@ -11,6 +12,7 @@
 #include "model/richtext.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <ctype.h>
 #include <string.h>
@@ -422,7 +424,15 @@ static void read_output(ctx *c, const cp_node *root)
         if (!cp_schema_str(c->a, c->d, v, keys[i], false, &s))
             continue;
         size_t n = strlen(s.s);
-        if (strchr(s.s, '/') || n < 5 || strcmp(s.s + n - 4, ".pdf") != 0 || s.s[0] == '.')
+        if (cp_path_has_control(s.s))
+            cp_error(c->d, s.pos,
+                     "the output file name has a control character (a newline, tab or escape)");
+        else if (n + CP_OUTFILE_TEMP_EXTRA > NAME_MAX)
+            cp_error(c->d, s.pos,
+                     "the output file name is %zu bytes long; at most %d fit in a folder (with "
+                     "the temporary name calpress writes first)",
+                     n, NAME_MAX - CP_OUTFILE_TEMP_EXTRA);
+        else if (strchr(s.s, '/') || n < 5 || strcmp(s.s + n - 4, ".pdf") != 0 || s.s[0] == '.')
             cp_error(c->d, s.pos, "output '%s' must be a file name ending in .pdf, without folders",
                      s.s);
         else

@@ -1,5 +1,6 @@
 /* PDF output: cairo's PDF surface, then libqpdf for page boxes, metadata and a deterministic ID,
- * written atomically so the previous PDF survives any failure. */
+ * made in memory and written through an output set (base/outfile.h), so the previous PDF
+ * survives any failure. */
 #ifndef CP_PDF_H
 #define CP_PDF_H
 
@@ -7,6 +8,7 @@
 #include <time.h>
 
 #include "base/diag.h"
+#include "base/outfile.h"
 #include "layout/display.h"
 #include "layout/neverprint.h"
 
@@ -22,7 +24,21 @@ typedef struct cp_pdf_meta {
     cp_pos icc_pos; /* where the profile was named, for diagnostics */
 } cp_pdf_meta;
 
-/* A finished PDF in memory, ready to be committed to its path. */
+/* What cp_pdf_write wrote. */
+typedef struct cp_pdf_written {
+    int pages;
+    size_t bytes;
+} cp_pdf_written;
+
+/* Renders doc with cairo, post-processes it with qpdf (both in memory) and writes it as the file
+ * name of the output set s; cp_outset_commit then puts it in place with the set's other files
+ * (see base/outfile.h). Nothing at the final path is touched here. Returns false with
+ * diagnostics on failure. */
+bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pdf_meta *meta,
+                  cp_pdf_written *out, cp_diags *d);
+
+/* watch's per-file path (render writes through cp_pdf_write): a finished PDF in a temporary file
+ * beside its final path, ready to be renamed over it. */
 typedef struct cp_pdf_out {
     char *path;     /* final path */
     char *tmp_path; /* the complete temporary file beside it */
@@ -30,12 +46,12 @@ typedef struct cp_pdf_out {
     size_t bytes;
 } cp_pdf_out;
 
-/* Renders doc and post-processes it into a temporary file beside path (same folder, so the
- * rename is atomic). Nothing at path is touched. Returns false with diagnostics on failure, and
- * then leaves no temporary file. */
+/* Renders doc and post-processes it into a temporary file beside path, every write, flush and
+ * close checked. Nothing at path is touched. False with diagnostics on failure, and then no
+ * temporary file is left. */
 bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta, cp_pdf_out *out,
                     cp_diags *d);
-/* Renames the temporary file over the final path. */
+/* fsyncs and renames the temporary file over the final path, then fsyncs the folder. */
 bool cp_pdf_commit(cp_pdf_out *out, cp_diags *d);
 /* Removes the temporary file (if any) and releases out. Safe after commit. */
 void cp_pdf_discard(cp_pdf_out *out);
@@ -63,7 +79,11 @@ const char *cp_pdf_condition_name(const cp_pdf_meta *meta);
 void cp_pdf_never_print(cp_np_check *c, const cp_pdf_meta *meta, const char *pdf_name);
 
 /* Internal to the pdf layer: cairo's bytes -> post-processed file at tmp_path. */
+/* Where cp_pdf_postprocess sends the finished bytes: false after reporting a write error. */
+typedef bool (*cp_pdf_sink)(void *ctx, const void *data, size_t len, cp_diags *d);
+
+/* Internal to the pdf layer: cairo's bytes -> the post-processed PDF, handed to sink. */
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
-                        const char *tmp_path, int *pages, cp_diags *d);
+                        cp_pdf_sink sink, void *sink_ctx, int *pages, cp_diags *d);
 
 #endif

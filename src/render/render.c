@@ -256,13 +256,24 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
     return ok;
 }
 
-bool cp_render_png(const cp_page *page, double dpi, const char *path, cp_render_cache *rc,
-                   cp_diags *d)
+typedef struct png_sink {
+    cp_outfile *f;
+    cp_diags *d;
+} png_sink;
+
+static cairo_status_t to_outfile(void *closure, const unsigned char *data, unsigned int len)
 {
-    return cp_render_png_area(page, dpi, false, path, rc, d);
+    png_sink *sink = closure;
+    return cp_outfile_write(sink->f, data, len, sink->d) ? CAIRO_STATUS_SUCCESS
+                                                         : CAIRO_STATUS_WRITE_ERROR;
 }
 
-bool cp_render_png_area(const cp_page *page, double dpi, bool trim, const char *path,
+bool cp_render_png(const cp_page *page, double dpi, cp_outfile *f, cp_render_cache *rc, cp_diags *d)
+{
+    return cp_render_png_area(page, dpi, false, f, rc, d);
+}
+
+bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *f,
                         cp_render_cache *rc, cp_diags *d)
 {
     double m = trim ? 0 : 2 * (page->bleed + page->slug);
@@ -271,8 +282,8 @@ bool cp_render_png_area(const cp_page *page, double dpi, bool trim, const char *
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     cairo_status_t sst = cairo_surface_status(s);
     if (sst != CAIRO_STATUS_SUCCESS) {
-        cp_error(d, cp_pos_file(path), "cannot draw the preview (%d x %d pixels): %s", w, h,
-                 cairo_status_to_string(sst));
+        cp_error(d, cp_pos_file(cp_outfile_path(f)), "cannot draw the preview (%d x %d pixels): %s",
+                 w, h, cairo_status_to_string(sst));
         cairo_surface_destroy(s);
         return false;
     }
@@ -286,17 +297,14 @@ bool cp_render_png_area(const cp_page *page, double dpi, bool trim, const char *
     bool ok = cp_render_page(cr, page, &opts, rc, d);
     cairo_destroy(cr);
     if (ok) {
-        size_t n = strlen(path) + 8;
-        char *tmp = cp_xmalloc(n);
-        snprintf(tmp, n, "%s.tmp", path);
-        cairo_status_t st = cairo_surface_write_to_png(s, tmp);
-        if (st != CAIRO_STATUS_SUCCESS || rename(tmp, path) != 0) {
-            cp_error(d, cp_pos_file(path), "cannot write the preview: %s",
-                     st != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(st) : strerror(errno));
-            remove(tmp);
-            ok = false;
-        }
-        free(tmp);
+        size_t before = d->n_errors;
+        png_sink sink = {f, d};
+        cairo_status_t st = cairo_surface_write_to_png_stream(s, to_outfile, &sink);
+        /* A failed write has been reported by the output file, with its errno. */
+        if (st != CAIRO_STATUS_SUCCESS && d->n_errors == before)
+            cp_error(d, cp_pos_file(cp_outfile_path(f)), "cannot make the preview: %s",
+                     cairo_status_to_string(st));
+        ok = st == CAIRO_STATUS_SUCCESS;
     }
     cairo_surface_destroy(s);
     return ok;
