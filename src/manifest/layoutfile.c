@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 /* The frames each page kind draws; a layout must define all of them. */
@@ -65,7 +66,13 @@ static bool parse_hex_color(const char *s, cp_color *c)
 {
     unsigned r, g, b;
     char tail;
-    if (strlen(s) != 7 || s[0] != '#' || sscanf(s + 1, "%2x%2x%2x%c", &r, &g, &b, &tail) != 3)
+    if (strlen(s) != 7 || s[0] != '#')
+        return false;
+    /* sscanf's %x takes a sign and spaces: "#-1ff00" must not read as a colour. */
+    for (int i = 1; i < 7; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            return false;
+    if (sscanf(s + 1, "%2x%2x%2x%c", &r, &g, &b, &tail) != 3)
         return false;
     c->r = r / 255.0;
     c->g = g / 255.0;
