@@ -1,5 +1,5 @@
 /* libFuzzer target for the holiday importers: the bytes are read as an iCalendar file and as a
- * CSV file into a calendar year. Built with -DCP_FUZZ_REPLAY it is a plain program that replays
+ * CSV file into a calendar year. Linked with replay_main.c it is a plain program that replays
  * files. */
 #define _DEFAULT_SOURCE
 #include "base/arena.h"
@@ -64,24 +64,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     one(data, size, ".csv");
     return 0;
 }
-
-#ifdef CP_FUZZ_REPLAY
-/* Replays each file named on the command line (the seed corpus and regressions under ctest). */
-int main(int argc, char **argv)
-{
-    int n = 0;
-    for (int i = 1; i < argc; i++) {
-        size_t len;
-        char *buf = cp_read_file(argv[i], &len);
-        if (!buf) {
-            fprintf(stderr, "fuzz-replay: cannot read %s\n", argv[i]);
-            return 1;
-        }
-        LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
-        free(buf);
-        n++;
-    }
-    printf("fuzz/holidays: %d passed, 0 failed\n", n);
-    return 0;
-}
-#endif
