@@ -1,9 +1,11 @@
 /* Diagnostics list: collected during a run, printed at its end in compiler form. */
+#define _POSIX_C_SOURCE 200809L
 #include "base/diag.h"
 #include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cp_diags_init(cp_diags *d)
 {
@@ -87,19 +89,31 @@ bool cp_diags_full(const cp_diags *d)
     return d->n_errors >= d->max_errors;
 }
 
+/* A path as the user would type it: relative to the current folder when the file is under it
+ * (an installed layout's absolute path, or one resolved from the manifest's folder). */
+static const char *as_typed(const char *file, const char *cwd, size_t cwd_len)
+{
+    if (cwd_len > 1 && file[0] == '/' && strncmp(file, cwd, cwd_len) == 0 && file[cwd_len] == '/' &&
+        file[cwd_len + 1])
+        return file + cwd_len + 1;
+    return file;
+}
+
 void cp_diags_print(const cp_diags *d, FILE *out)
 {
     static const char *names[] = {"note", "warning", "error"};
+    char cwd[4096];
+    size_t cwd_len = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
     for (size_t i = 0; i < d->n; i++) {
         const cp_diag *g = &d->items[i];
         const char *sev = names[g->sev];
-        if (!g->file)
+        const char *file = g->file ? as_typed(g->file, cwd, cwd_len) : NULL;
+        if (!file)
             fprintf(out, "calpress: %s: %s\n", sev, g->msg);
         else if (g->line <= 0)
-            fprintf(out, "%s: %s: %s\n", g->file, sev, g->msg);
+            fprintf(out, "%s: %s: %s\n", file, sev, g->msg);
         else
-            fprintf(out, "%s:%d:%d: %s: %s\n", g->file, g->line, g->col > 0 ? g->col : 1, sev,
-                    g->msg);
+            fprintf(out, "%s:%d:%d: %s: %s\n", file, g->line, g->col > 0 ? g->col : 1, sev, g->msg);
     }
     if (d->n_errors > d->max_errors)
         fprintf(out, "calpress: note: %zu more errors not shown (the limit is %zu)\n",

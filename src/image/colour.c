@@ -3,7 +3,6 @@
 #include "image/colour.h"
 #include "base/util.h"
 
-#include <errno.h>
 #include <lcms2.h>
 #include <math.h>
 #include <stdint.h>
@@ -40,9 +39,10 @@ int cp_icc_components(const unsigned char *h, size_t len)
 cp_profile *cp_profile_load(const char *path, cp_pos at, cp_diags *d)
 {
     size_t len = 0;
-    unsigned char *data = (unsigned char *)cp_read_file(path, &len);
+    cp_file_error err;
+    unsigned char *data = (unsigned char *)cp_file_read(path, &cp_file_icc, &len, &err);
     if (!data) {
-        cp_error(d, at, "cannot read ICC profile '%s': %s", path, strerror(errno));
+        cp_error(d, at, "cannot read ICC profile '%s': %s", path, err.text);
         return NULL;
     }
     cp_profile *p = cp_xcalloc(1, sizeof *p);

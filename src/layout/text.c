@@ -13,6 +13,7 @@ void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_d
                         cp_diags *d)
 {
     memset(ts, 0, sizeof *ts);
+    cp_arena_init(&ts->own);
     ts->fonts = fonts;
     ts->arena = a;
     ts->diags = d;
@@ -37,7 +38,16 @@ void cp_typesetter_finish(cp_typesetter *ts)
     g_free(ts->warned_langs);
     if (ts->lines_cache)
         g_hash_table_destroy(ts->lines_cache);
+    cp_arena_finish(&ts->own);
     memset(ts, 0, sizeof *ts);
+}
+
+void cp_typesetter_rebind(cp_typesetter *ts, cp_arena *a, cp_diags *d)
+{
+    ts->arena = a;
+    ts->diags = d;
+    g_free(ts->warned_langs);
+    ts->warned_langs = NULL;
 }
 
 bool cp_typesetter_check_style(cp_typesetter *ts, const cp_style *st)
@@ -878,7 +888,7 @@ static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescriptio
     pango_font_description_free(pfd);
     cp_grow((void **)&ts->metrics, &ts->cap_metrics, ts->n_metrics + 1, sizeof *ts->metrics);
     cp_font_metrics *fm = &ts->metrics[ts->n_metrics++];
-    *fm = (cp_font_metrics){cp_arena_strdup(ts->arena, key), ascent, descent, -1};
+    *fm = (cp_font_metrics){cp_arena_strdup(&ts->own, key), ascent, descent, -1};
     g_free(key);
     return fm;
 }
@@ -900,10 +910,42 @@ double cp_typesetter_ascent(cp_typesetter *ts, const cp_style *st)
     return ascent;
 }
 
+/* The first byte of a paragraph as written (len bytes) whose setting lies at or after byte `set`
+ * of the set text; map takes written bytes to set ones (NULL: the same text). */
+static size_t written_at(const size_t *map, size_t len, size_t set)
+{
+    if (!map)
+        return set < len ? set : len;
+    size_t lo = 0, hi = len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (map[mid] < set)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The paragraph's characters that line li of the candidate covers, as written: the hyphens
+ * and breaks line breaking inserted are not in it, so consecutive lines join into the
+ * paragraph again. Arena-owned. */
+static const char *line_source(cp_arena *a, const cp_para *para, const cand *c, int li)
+{
+    size_t len = strlen(para->text);
+    PangoLayoutLine *line = pango_layout_get_line_readonly(c->layout, li);
+    PangoLayoutLine *next =
+        li + 1 < c->lines ? pango_layout_get_line_readonly(c->layout, li + 1) : NULL;
+    size_t from = written_at(c->map, len, (size_t)line->start_index);
+    size_t to = next ? written_at(c->map, len, (size_t)next->start_index) : len;
+    return cp_arena_strndup(a, para->text + from, to > from ? to - from : 0);
+}
+
 void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double size_pt,
                  cp_block *out)
 {
     memset(out, 0, sizeof *out);
+    out->src = req->src;
     const cp_style *st = req->style;
     double scale = size_pt / st->size_pt;
     double leading = st->leading_pt * scale;
@@ -944,6 +986,7 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
             sl->width = logical.width / (double)PANGO_SCALE;
             sl->baseline = y;
             sl->text = line_text(ts->arena, pl.text, line);
+            sl->source = line_source(ts->arena, para, &pl, li);
             sl->para_end = li == pl.lines - 1;
             if (sl->para_end && pl.runt) {
                 sl->runt = true;
@@ -1017,6 +1060,7 @@ void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, c
         cp_block *hit = g_hash_table_lookup(ts->lines_cache, key);
         if (hit) {
             block_copy(hit, out);
+            out->src = req->src; /* the same words, set for another field */
             g_free(key);
             return;
         }
@@ -1044,6 +1088,9 @@ void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, c
     if (key && ts->diags->n_errors == errors) {
         cp_block *keep = cp_xmalloc(sizeof *keep);
         block_copy(out, keep);
+        /* The cache outlives the run's arena (watch keeps the typesetter): own the text. */
+        for (size_t i = 0; i < keep->n; i++)
+            keep->lines[i].text = cp_arena_strdup(&ts->own, keep->lines[i].text);
         g_hash_table_insert(ts->lines_cache, key, keep);
     } else {
         g_free(key);
@@ -1065,60 +1112,192 @@ static size_t count_words(const cp_richtext *rt)
     return n;
 }
 
+/* At the full size, a leading range comes first: tighter leading keeps every line break (only
+ * baselines move), so the block is adjusted, not set again. True if that makes it fit. */
+static bool tighten_leading(const cp_style *st, cp_block *b, double max_height)
+{
+    double min_lead = st->min_leading_pt > 0 ? st->min_leading_pt : st->leading_pt;
+    if (min_lead >= b->leading_pt || b->n < 2)
+        return false;
+    double cut = (b->height - max_height) / (double)(b->n - 1);
+    double lead = floor((b->leading_pt - cut) * 4 + 1e-9) / 4; /* 0.25 pt steps */
+    if (lead < min_lead - 1e-9 || lead >= b->leading_pt)
+        return false;
+    double d = b->leading_pt - lead;
+    for (size_t i = 0; i < b->n; i++)
+        b->lines[i].baseline -= (double)i * d;
+    b->height -= (double)(b->n - 1) * d;
+    b->leading_pt = lead;
+    b->tightened = true;
+    return b->height <= max_height + 0.01;
+}
+
+/* The copy-fit search: the sizes tried are the style's size minus k quarter points, k = 1..n,
+ * the last of them the style's min_size. */
+typedef struct fit_search {
+    cp_typesetter *ts;
+    const cp_text_req *req;
+    const cp_richtext *rt;
+    double max_height, top, min;
+    int n;
+    size_t errors_before;
+} fit_search;
+
+static double fit_size(const fit_search *fs, int k)
+{
+    return k >= fs->n ? fs->min : fs->top - 0.25 * k;
+}
+
+/* Sets the text at size k into out (freeing what out held). 1 fits, 0 does not, -1 font errors. */
+static int fit_try(const fit_search *fs, int k, cp_block *out)
+{
+    cp_block_finish(out);
+    cp_set_rich(fs->ts, fs->req, fs->rt, fit_size(fs, k), out);
+    if (fs->ts->diags->n_errors != fs->errors_before)
+        return -1;
+    return out->height <= fs->max_height + 0.01;
+}
+
+/* The largest size that fits (the smallest k), in a few settings whatever the range: from a
+ * first guess k0, galloping towards the side that decides (up while it fits, down while it does
+ * not), then halving between the largest size that did not fit and the smallest k that did.
+ * Text gets shorter as the size falls, so this finds what trying every quarter point would.
+ * Leaves out set at the chosen size (at min_size when none fits). 1/0/-1 as fit_try. */
+static int fit_search_run(const fit_search *fs, int k0, cp_block *out)
+{
+    int bad = 0, good = -1, held;
+    int r = fit_try(fs, held = k0, out);
+    if (r < 0)
+        return -1;
+    if (r) {
+        good = k0;
+        for (int step = 1; good - step > bad; step *= 2) {
+            if ((r = fit_try(fs, held = good - step, out)) < 0)
+                return -1;
+            if (!r) {
+                bad = held;
+                break;
+            }
+            good = held;
+        }
+    } else {
+        bad = k0;
+        for (int step = 1; good < 0; step *= 2) {
+            if (bad == fs->n)
+                return 0;
+            int k = bad + step < fs->n ? bad + step : fs->n;
+            if ((r = fit_try(fs, held = k, out)) < 0)
+                return -1;
+            if (r)
+                good = k;
+            else
+                bad = k;
+        }
+    }
+    while (good - bad > 1) {
+        int mid = bad + (good - bad) / 2;
+        if ((r = fit_try(fs, held = mid, out)) < 0)
+            return -1;
+        *(r ? &good : &bad) = mid;
+    }
+    if (held != good && fit_try(fs, good, out) < 0)
+        return -1;
+    return 1;
+}
+
+/* A first guess for the search: a block's height goes roughly with the square of the size (more
+ * lines, each taller), so the size that fits is about size * sqrt(room / height). */
+static int fit_guess(const fit_search *fs, const cp_block *b)
+{
+    double s = fs->top * sqrt(fs->max_height / b->height);
+    int k = (int)ceil((fs->top - s) / 0.25 - 1e-9);
+    return k < 1 ? 1 : k > fs->n ? fs->n : k;
+}
+
+/* The longest run of non-spaces in rt, in bytes, and where it starts. */
+static size_t longest_word(const cp_richtext *rt, const char **at)
+{
+    size_t best = 0;
+    *at = NULL;
+    for (size_t i = 0; i < rt->n_paras; i++) {
+        const char *p = rt->paras[i].text;
+        while (*p) {
+            size_t n = strcspn(p, " \n");
+            if (n > best) {
+                best = n;
+                *at = p;
+            }
+            p += n;
+            p += *p != '\0';
+        }
+    }
+    return best;
+}
+
+static void report_no_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
+                          double max_height, const char *frame, const cp_pos *frame_pos,
+                          const cp_block *out)
+{
+    const char *word;
+    size_t wlen = longest_word(rt, &word);
+    size_t words = count_words(rt);
+    char *w = g_strndup(word ? word : "", wlen);
+    double w_pt = wlen ? cp_measure(ts, req->style, req->lang, w) : 0;
+    g_free(w);
+    /* At the smallest size, a word wider than the column is broken letter by letter: counting
+     * words to cut would say nonsense ("cut about 271 words" of a text of one word). */
+    if (w_pt * out->size_pt / req->style->size_pt > req->width + 0.5) {
+        cp_error(ts->diags, req->src,
+                 "%s does not fit frame '%s': it has a word of %zu characters ('%.*s...'), "
+                 "wider than the column even at %.4gpt; break it with spaces or cut it",
+                 req->what, frame, (size_t)g_utf8_strlen(word, (gssize)wlen),
+                 utf8_prefix(word, (int)wlen, 24), word, out->size_pt);
+    } else {
+        double over = out->height - max_height;
+        int lines_over = (int)ceil(over / out->leading_pt - 1e-9);
+        if (lines_over < 1)
+            lines_over = 1;
+        size_t per_line = out->n ? (words + out->n - 1) / out->n : words;
+        size_t cut = per_line * (size_t)lines_over;
+        cp_error(ts->diags, req->src,
+                 "%s does not fit frame '%s': %d line%s over at %.4gpt (the smallest size "
+                 "tried); cut about %zu word%s",
+                 req->what, frame, lines_over, lines_over == 1 ? "" : "s", out->size_pt,
+                 cut < words ? cut : words, (cut < words ? cut : words) == 1 ? "" : "s");
+    }
+    if (frame_pos && frame_pos->file)
+        cp_note(ts->diags, *frame_pos, "frame '%s' is defined here (%.1f mm high)", frame,
+                max_height / CP_PT_PER_MM);
+}
+
 bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double max_height,
                 const char *frame, const cp_pos *frame_pos, cp_block *out)
 {
     const cp_style *st = req->style;
-    double size = st->size_pt;
-    double min = st->min_size_pt > 0 && st->min_size_pt < size ? st->min_size_pt : size;
-    size_t before = ts->diags->n_errors;
-    for (;;) {
-        cp_set_rich(ts, req, rt, size, out);
-        if (ts->diags->n_errors != before)
-            return false; /* font problems: reported once, at the first size */
-        if (out->height <= max_height + 0.01) {
-            out->shrunk = size < st->size_pt - 1e-9;
-            return true;
-        }
-        /* At the full size, a leading range comes first: tighter leading keeps every line
-         * break (only baselines move), so the block is adjusted, not set again. */
-        double min_lead = st->min_leading_pt > 0 ? st->min_leading_pt : st->leading_pt;
-        if (size == st->size_pt && min_lead < out->leading_pt && out->n > 1) {
-            double cut = (out->height - max_height) / (double)(out->n - 1);
-            double lead = floor((out->leading_pt - cut) * 4 + 1e-9) / 4; /* 0.25 pt steps */
-            if (lead >= min_lead - 1e-9 && lead < out->leading_pt) {
-                double d = out->leading_pt - lead;
-                for (size_t i = 0; i < out->n; i++)
-                    out->lines[i].baseline -= (double)i * d;
-                out->height -= (double)(out->n - 1) * d;
-                out->leading_pt = lead;
-                out->tightened = true;
-                if (out->height <= max_height + 0.01)
-                    return true;
-            }
-        }
-        if (size - 0.25 < min - 1e-9)
-            break;
-        /* Height goes roughly with the square of the size (more lines, each taller): when even
-         * the smallest size cannot come near, go straight there to report. */
-        double best_case = out->height * (min / size) * (min / size);
-        cp_block_finish(out);
-        size = best_case > max_height * 1.5 ? min : size - 0.25;
+    double min =
+        st->min_size_pt > 0 && st->min_size_pt < st->size_pt ? st->min_size_pt : st->size_pt;
+    fit_search fs = {.ts = ts,
+                     .req = req,
+                     .rt = rt,
+                     .max_height = max_height,
+                     .top = st->size_pt,
+                     .min = min,
+                     .errors_before = ts->diags->n_errors};
+    /* Quarter points down to min_size; min_size itself is the last size tried. */
+    fs.n = (int)ceil((st->size_pt - min) / 0.25 - 1e-9);
+    cp_set_rich(ts, req, rt, st->size_pt, out);
+    if (ts->diags->n_errors != fs.errors_before)
+        return false; /* font problems: reported once, at the first size */
+    if (out->height <= max_height + 0.01 || tighten_leading(st, out, max_height))
+        return true;
+    int r = fs.n > 0 ? fit_search_run(&fs, fit_guess(&fs, out), out) : 0;
+    if (r < 0)
+        return false;
+    if (r) {
+        out->shrunk = true;
+        return true;
     }
-    double over = out->height - max_height;
-    int lines_over = (int)ceil(over / out->leading_pt - 1e-9);
-    if (lines_over < 1)
-        lines_over = 1;
-    size_t words = count_words(rt);
-    size_t per_line = out->n ? (words + out->n - 1) / out->n : words;
-    cp_error(ts->diags, req->src,
-             "%s does not fit frame '%s': %d line%s over at %.4gpt (the smallest size tried); "
-             "cut about %zu words",
-             req->what, frame, lines_over, lines_over == 1 ? "" : "s", size,
-             per_line * (size_t)lines_over);
-    if (frame_pos && frame_pos->file)
-        cp_note(ts->diags, *frame_pos, "frame '%s' is defined here (%.1f mm high)", frame,
-                max_height / CP_PT_PER_MM);
+    report_no_fit(ts, req, rt, max_height, frame, frame_pos, out);
     return false;
 }
 
@@ -1135,6 +1314,9 @@ void cp_block_place_range(cp_block *b, size_t from, size_t to, cp_page *page, co
         it->line = sl->line;
         it->layout = sl->layout;
         it->text = sl->text;
+        it->source = sl->source;
+        it->para_end = sl->para_end;
+        it->src = b->src;
         sl->line = NULL;
         sl->layout = NULL;
     }

@@ -1,16 +1,22 @@
 /* Manifest loader: YAML tree -> calendar model, reporting every problem it finds. */
 #define _POSIX_C_SOURCE 200809L
 #include "manifest/manifest.h"
+#include "base/outfile.h"
 #include "base/path.h"
 #include "base/util.h"
+#include "manifest/holidays.h"
 #include "manifest/layoutfile.h"
 #include "manifest/schema.h"
 #include "manifest/yamltree.h"
 #include "model/locale.h"
+#include "model/richtext.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 typedef struct ctx {
@@ -18,6 +24,7 @@ typedef struct ctx {
     cp_diags *d;
     cp_calendar *cal;
     bool placeholders;
+    cp_inputs *inputs; /* every file named or read, or NULL */
 } ctx;
 
 static const char *const story_keys[] = {"month",        "name", "pseudonym", "headline",
@@ -40,6 +47,7 @@ static bool resolve_file(ctx *c, const cp_node *v, const char *key, const char *
         return false;
     }
     char *path = cp_path_join(c->a, dir, given.s);
+    cp_inputs_note(c->inputs, path, access(path, R_OK) == 0 && !cp_path_is_dir(path));
     if (cp_path_is_dir(path)) {
         cp_error(c->d, v->pos, "%s '%s' is a folder, not a file", what, given.s);
         return false;
@@ -87,6 +95,8 @@ static void read_photo(ctx *c, const cp_node *m, const char *dir, cp_photo *ph, 
         ph->path.s = cp_path_join(c->a, dir, v->str);
         ph->path.pos = v->pos;
         ph->given = v->str;
+        cp_inputs_note(c->inputs, ph->path.s,
+                       access(ph->path.s, R_OK) == 0 && !cp_path_is_dir(ph->path.s));
         if (access(ph->path.s, R_OK) != 0 || cp_path_is_dir(ph->path.s)) {
             cp_warning(c->d, v->pos, "photo '%s' is missing: the proof shows a placeholder",
                        v->str);
@@ -125,6 +135,45 @@ static void read_language(ctx *c, const cp_node *m, cp_str *out)
     }
 }
 
+/* True if a pseudonym mark's word is one of names' first words (case-insensitive for ASCII). */
+static bool names_have(const cp_str *names, size_t n, const char *word)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *nm = names[i].s;
+        size_t k = nm ? strcspn(nm, " ") : 0;
+        if (nm && nm[0] == '*')
+            nm++, k--;
+        if (nm && strlen(word) == k && strncasecmp(nm, word, k) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The asterisks that markup leaves as text in map[key]: a stray emphasis delimiter is a warning
+ * (it prints as an asterisk, and the emphasis is wrong); so is a pseudonym mark whose name is not
+ * among names (a story's own name; the press release: any story's), as after a rename. */
+static void check_stars(ctx *c, const cp_node *map, const char *key, const cp_str *names,
+                        size_t n_names, const char *whose)
+{
+    const cp_node *v = cp_node_lookup(map, key);
+    if (!v || v->kind != CP_NODE_SCALAR || !v->str)
+        return;
+    cp_rich_star *stars;
+    size_t n = cp_richtext_stars(c->a, v->str, &stars);
+    for (size_t i = 0; i < n; i++) {
+        cp_pos at = cp_node_text_pos(v, stars[i].line, stars[i].col);
+        const char *word = stars[i].name;
+        if (!word)
+            cp_warning(c->d, at,
+                       "unbalanced emphasis: this '*' has no partner, so it prints as an "
+                       "asterisk; check the * and ** around it (a pseudonym's asterisk goes "
+                       "right before the name: *Neha)");
+        else if (n_names && strncasecmp(word, "pseudonym", 9) != 0 &&
+                 !names_have(names, n_names, word))
+            cp_warning(c->d, at, "'*%s' marks a pseudonym, but %s: was it renamed?", word, whose);
+    }
+}
+
 static void read_story_fields(ctx *c, const cp_node *m, const char *dir, cp_story *st)
 {
     cp_schema_str(c->a, c->d, m, "name", true, &st->name);
@@ -138,6 +187,12 @@ static void read_story_fields(ctx *c, const cp_node *m, const char *dir, cp_stor
     limit_length(c, &st->body, "body", CP_MAX_STORY_TEXT);
     read_language(c, m, &st->language);
     read_photo(c, m, dir, &st->photo, true);
+    if (st->name.s) {
+        const char *whose = cp_arena_printf(c->a, "this story's name is '%s'", st->name.s);
+        for (size_t i = 0; i < 3; i++)
+            check_stars(c, m, (const char *const[]){"headline", "quote", "body"}[i], &st->name, 1,
+                        whose);
+    }
 }
 
 static void read_month_entry(ctx *c, const cp_node *v, int month)
@@ -153,7 +208,7 @@ static void read_month_entry(ctx *c, const cp_node *v, int month)
         cp_str path;
         if (!resolve_file(c, sf, "story", c->cal->dir, &path, "story file"))
             return;
-        cp_node *root = cp_yaml_load_file(c->a, c->d, path.s, &sf->pos);
+        cp_node *root = cp_yaml_load_input(c->a, c->d, path.s, &sf->pos, c->inputs);
         if (!root)
             return;
         st->file = path.s;
@@ -199,52 +254,70 @@ static void read_months(ctx *c, const cp_node *root)
         read_month_entry(c, v->vals[i], (int)i + 1);
 }
 
-static int cmp_holiday(const void *a, const void *b)
+/* True if s[0..n) holds a year (four digits, 1000..2999) or an English month name. */
+static bool has_date_words(const char *s, size_t n)
 {
-    const cp_holiday *x = a, *y = b;
-    long dx = cp_date_to_days(x->date), dy = cp_date_to_days(y->date);
-    if (dx != dy)
-        return dx < dy ? -1 : 1;
-    return x->pos.line < y->pos.line ? -1 : x->pos.line > y->pos.line;
+    static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                         "jul", "aug", "sep", "oct", "nov", "dec"};
+    for (size_t i = 0; i + 4 <= n; i++) {
+        bool digits = (s[i] == '1' || s[i] == '2') && s[i + 1] >= '0' && s[i + 1] <= '9' &&
+                      s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9';
+        bool edge = (i == 0 || !isalnum((unsigned char)s[i - 1])) &&
+                    (i + 4 == n || !isdigit((unsigned char)s[i + 4]));
+        if (digits && edge)
+            return true;
+    }
+    for (size_t i = 0; i + 3 <= n; i++)
+        for (size_t k = 0; k < CP_ARRAY_LEN(months); k++)
+            if ((i == 0 || !isalpha((unsigned char)s[i - 1])) &&
+                strncasecmp(s + i, months[k], 3) == 0)
+                return true;
+    return false;
 }
 
-static void read_holidays(ctx *c, const cp_node *root)
+/* Real releases open with their own dateline ("Kolkata, 14th December, 2020: ..."); calpress
+ * prints one from place and date, so such a body would have two. A dateline here is a first
+ * sentence fragment, up to a colon or a dash within 80 bytes, that starts with a place (a
+ * capitalised word and a comma) and holds a date. */
+static void warn_body_dateline(ctx *c, const cp_press_release *pr)
 {
-    const cp_node *v = cp_node_lookup(root, "holidays");
-    if (!v || cp_node_is_null(v))
+    const char *b = pr->body.s;
+    while (*b == ' ' || *b == '\n')
+        b++;
+    size_t n = 0;
+    while (b[n] && b[n] != '\n' && n < 80 && b[n] != ':' && strncmp(b + n, " \xE2\x80\x94", 4) &&
+           strncmp(b + n, " \xE2\x80\x93", 4) && strncmp(b + n, " - ", 3))
+        n++;
+    const char *comma = memchr(b, ',', n);
+    if (n == 80 || !b[n] || b[n] == '\n' || !comma || !isupper((unsigned char)b[0]) ||
+        !has_date_words(comma, (size_t)(b + n - comma)))
         return;
-    if (v->kind != CP_NODE_SEQ) {
-        cp_error(c->d, v->pos, "'holidays' must be a list of {date, name} entries");
+    cp_warning(c->d, pr->body.pos,
+               "the body starts with a dateline ('%.*s'), and calpress prints its own from "
+               "'place' and 'date': remove it from the body, or set 'dateline: false'",
+               (int)n, b);
+}
+
+/* The press release's logo: an SVG (drawn as vectors), PNG or JPEG file beside the release. */
+static void read_logo(ctx *c, const cp_node *m, const char *dir, cp_press_release *pr)
+{
+    const cp_node *v = cp_node_lookup(m, "logo");
+    if (!v)
         return;
-    }
-    static const char *const keys[] = {"date", "name", "kind", NULL};
-    static const char *const kinds[] = {"holiday", "observance", NULL};
-    c->cal->holidays = cp_arena_alloc(c->a, (v->n ? v->n : 1) * sizeof *c->cal->holidays);
-    for (size_t i = 0; i < v->n; i++) {
-        const cp_node *h = v->vals[i];
-        if (!cp_schema_map(c->d, h, "a holiday", keys))
-            continue;
-        cp_holiday hol;
-        memset(&hol, 0, sizeof hol);
-        hol.pos = h->pos;
-        cp_pos dpos;
-        bool ok = cp_schema_date(c->d, h, "date", true, &hol.date, &dpos);
-        ok = cp_schema_str(c->a, c->d, h, "name", true, &hol.name) && ok;
-        limit_length(c, &hol.name, "name", 500);
-        ok = ok && hol.name.s;
-        int k;
-        if (cp_schema_enum(c->d, h, "kind", kinds, &k))
-            hol.kind = (cp_holiday_kind)k;
-        if (ok && c->cal->year && hol.date.year != c->cal->year) {
-            cp_error(c->d, dpos, "holiday %s is not in the calendar's year %d",
-                     cp_node_lookup(h, "date")->str, c->cal->year);
-            cp_note(c->d, c->cal->year_pos, "the year is set here");
-            ok = false;
+    if (v->kind == CP_NODE_SCALAR && v->str[0]) {
+        static const char *const exts[] = {".svg", ".png", ".jpg", ".jpeg", NULL};
+        const char *dot = strrchr(v->str, '.');
+        bool known = false;
+        for (size_t i = 0; exts[i] && dot; i++)
+            known = known || strcasecmp(dot, exts[i]) == 0;
+        if (!known) {
+            cp_error(c->d, v->pos, "logo '%s' must be an SVG, PNG or JPEG file (.svg, .png, .jpg)",
+                     v->str);
+            return;
         }
-        if (ok)
-            c->cal->holidays[c->cal->n_holidays++] = hol;
     }
-    qsort(c->cal->holidays, c->cal->n_holidays, sizeof *c->cal->holidays, cmp_holiday);
+    if (resolve_file(c, v, "logo", dir, &pr->logo, "logo"))
+        pr->logo_given = v->str;
 }
 
 static void read_press(ctx *c, const cp_node *root)
@@ -262,19 +335,27 @@ static void read_press(ctx *c, const cp_node *root)
         cp_str path;
         if (!resolve_file(c, v, "press_release", c->cal->dir, &path, "press-release file"))
             return;
-        m = cp_yaml_load_file(c->a, c->d, path.s, &v->pos);
+        m = cp_yaml_load_input(c->a, c->d, path.s, &v->pos, c->inputs);
         if (!m)
             return;
         pr->file = path.s;
         dir = cp_path_dirname(c->a, path.s);
     }
-    (void)dir;
-    static const char *const keys[] = {"headline", "place",    "date",     "body", "about",
-                                       "contacts", "footnote", "language", NULL};
+    static const char *const keys[] = {
+        "headline", "place",    "date",     "body",     "about",
+        "contacts", "footnote", "language", "dateline", "contacts_heading",
+        "logo",     NULL};
     if (!cp_schema_map(c->d, m, "a press release", keys))
         return;
+    pr->dateline = true;
+    cp_schema_bool(c->d, m, "dateline", &pr->dateline);
     cp_schema_str(c->a, c->d, m, "headline", true, &pr->headline);
-    cp_schema_str(c->a, c->d, m, "place", true, &pr->place);
+    /* The place is for the dateline only: without one it may be left out. */
+    if (!cp_schema_str(c->a, c->d, m, "place", pr->dateline, &pr->place) && pr->dateline &&
+        !cp_node_lookup(m, "place"))
+        cp_note(c->d, m->pos, "the place starts the dateline; 'dateline: false' leaves both out");
+    cp_schema_str(c->a, c->d, m, "contacts_heading", false, &pr->contacts_heading);
+    limit_length(c, &pr->contacts_heading, "contacts_heading", 500);
     cp_schema_date(c->d, m, "date", true, &pr->date, &pr->date_pos);
     cp_schema_str(c->a, c->d, m, "body", true, &pr->body);
     cp_schema_str(c->a, c->d, m, "footnote", false, &pr->footnote);
@@ -283,6 +364,14 @@ static void read_press(ctx *c, const cp_node *root)
     limit_length(c, &pr->headline, "headline", 2000);
     limit_length(c, &pr->place, "place", 500);
     limit_length(c, &pr->footnote, "footnote", 2000);
+    if (pr->dateline && pr->body.s)
+        warn_body_dateline(c, pr);
+    read_logo(c, m, dir, pr);
+    cp_str names[12];
+    for (int i = 0; i < 12; i++)
+        names[i] = c->cal->months[i].name;
+    check_stars(c, m, "headline", names, 12, "no story has that name");
+    check_stars(c, m, "body", names, 12, "no story has that name");
     const cp_node *about = cp_node_lookup(m, "about");
     if (about) {
         static const char *const akeys[] = {"heading", "body", NULL};
@@ -291,6 +380,7 @@ static void read_press(ctx *c, const cp_node *root)
             cp_schema_str(c->a, c->d, about, "body", true, &pr->about_body);
             limit_length(c, &pr->about_heading, "heading", 2000);
             limit_length(c, &pr->about_body, "body", CP_MAX_STORY_TEXT);
+            check_stars(c, about, "body", NULL, 0, NULL);
         }
     }
     const cp_node *cs = cp_node_lookup(m, "contacts");
@@ -334,7 +424,15 @@ static void read_output(ctx *c, const cp_node *root)
         if (!cp_schema_str(c->a, c->d, v, keys[i], false, &s))
             continue;
         size_t n = strlen(s.s);
-        if (strchr(s.s, '/') || n < 5 || strcmp(s.s + n - 4, ".pdf") != 0 || s.s[0] == '.')
+        if (cp_path_has_control(s.s))
+            cp_error(c->d, s.pos,
+                     "the output file name has a control character (a newline, tab or escape)");
+        else if (n + CP_OUTFILE_TEMP_EXTRA > NAME_MAX)
+            cp_error(c->d, s.pos,
+                     "the output file name is %zu bytes long; at most %d fit in a folder (with "
+                     "the temporary name calpress writes first)",
+                     n, NAME_MAX - CP_OUTFILE_TEMP_EXTRA);
+        else if (strchr(s.s, '/') || n < 5 || strcmp(s.s + n - 4, ".pdf") != 0 || s.s[0] == '.')
             cp_error(c->d, s.pos, "output '%s' must be a file name ending in .pdf, without folders",
                      s.s);
         else
@@ -360,7 +458,7 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
                 "or a path to a .yaml file");
         return;
     }
-    if (!cp_layout_load(&cal->layout, c->a, c->d, path, &cal->layout_name.pos))
+    if (!cp_layout_load(&cal->layout, c->a, c->d, path, &cal->layout_name.pos, c->inputs))
         return;
     const cp_node *ov = cp_node_lookup(root, "layout_overrides");
     if (ov && !cp_layout_apply(&cal->layout, c->a, c->d, ov, false))
@@ -387,7 +485,7 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
         return;
     }
     cp_layout_init(&cal->press_layout);
-    if (cp_layout_load(&cal->press_layout, c->a, c->d, ppath, &press.pos)) {
+    if (cp_layout_load(&cal->press_layout, c->a, c->d, ppath, &press.pos, c->inputs)) {
         cp_layout_resolve_colors(&cal->press_layout);
         cp_layout_check_press(&cal->press_layout, c->d);
     }
@@ -397,17 +495,34 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
                       const cp_manifest_opts *opts)
 {
     const char *const *data_dirs = opts ? opts->data_dirs : NULL;
-    static const char *const keys[] = {
-        "title",         "subtitle",   "organisation", "year",  "layout",           "press_layout",
-        "language",      "week_start", "holidays",     "cover", "months",           "back",
-        "press_release", "output",     "date",         "bleed", "layout_overrides", "version",
-        "output_intent", NULL};
+    static const char *const keys[] = {"title",
+                                       "subtitle",
+                                       "organisation",
+                                       "year",
+                                       "layout",
+                                       "press_layout",
+                                       "language",
+                                       "week_start",
+                                       "holidays",
+                                       "cover",
+                                       "months",
+                                       "back",
+                                       "press_release",
+                                       "output",
+                                       "date",
+                                       "bleed",
+                                       "layout_overrides",
+                                       "version",
+                                       "output_intent",
+                                       "never_print",
+                                       "holiday_files",
+                                       NULL};
     size_t errors_before = d->n_errors;
     cp_calendar *cal = cp_xcalloc(1, sizeof *cal);
-    ctx c = {a, d, cal, opts && opts->placeholders};
+    ctx c = {a, d, cal, opts && opts->placeholders, opts ? opts->inputs : NULL};
     cal->manifest = cp_arena_strdup(a, path);
     cal->dir = cp_path_dirname(a, path);
-    cp_node *root = cp_yaml_load_file(a, d, path, NULL);
+    cp_node *root = cp_yaml_load_input(a, d, path, NULL, c.inputs);
     if (!root)
         goto fail;
     if (!cp_schema_map(d, root, "the manifest", keys))
@@ -441,8 +556,11 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
             resolve_file(&c, pf, "profile", cal->dir, &cal->icc_profile, "ICC profile");
         cp_schema_str(a, d, oi, "condition", false, &cal->icc_condition);
     }
+    const cp_node *np = cp_node_lookup(root, "never_print");
+    if (np)
+        resolve_file(&c, np, "never_print", cal->dir, &cal->never_print, "never-print list");
     read_layouts(&c, root, data_dirs);
-    read_holidays(&c, root);
+    cp_holidays_load(a, d, cal, root);
 
     const cp_node *cover = cp_node_lookup(root, "cover");
     static const char *const cover_keys[] = {"photo", "photo_focus", "photo_credit", "fit", NULL};
@@ -460,6 +578,7 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
         cp_schema_str(a, d, back, "footnote", false, &cal->back_footnote);
         limit_length(&c, &cal->back_about, "about", CP_MAX_STORY_TEXT);
         limit_length(&c, &cal->back_footnote, "footnote", 2000);
+        check_stars(&c, back, "about", NULL, 0, NULL);
     }
     read_press(&c, root);
     read_output(&c, root);

@@ -131,7 +131,8 @@ static cp_node *parse_collection(loader *ld, yaml_event_t *open, int depth)
                 if (scalar_equal(keys[i], key)) {
                     cp_error(ld->diags, key->pos, "duplicate key '%s'", key->str);
                     cp_note(ld->diags, keys[i]->pos, "'%s' first appears here", key->str);
-                    ld->failed = true;
+                    /* Reported, and the tree goes on (lookups find the first value), so that
+                     * the errors of the files the manifest names are not hidden behind it. */
                     break;
                 }
             }
@@ -164,6 +165,56 @@ fail:
     return NULL;
 }
 
+/* Where a scalar's text starts in the file, and whether its lines and columns map one to one
+ * onto the file's: a literal block (|), whose lines keep their place, or a value on one line
+ * without escapes. Folded and multi-line flow scalars join lines, so they map only to n->pos. */
+static void text_position(const loader *ld, const yaml_event_t *ev, cp_node *n)
+{
+    yaml_scalar_style_t style = ev->data.scalar.style;
+    yaml_mark_t a = ev->start_mark, b = ev->end_mark;
+    n->text_line = n->pos.line;
+    n->text_col = n->pos.col;
+    if (style == YAML_LITERAL_SCALAR_STYLE) {
+        /* The text starts on the line after the indicator; its indentation is that of the
+         * first line that is not blank (blank lines before it stay in the value). */
+        size_t i = a.index;
+        while (i < ld->len && ld->data[i] != '\n')
+            i++;
+        size_t indent = 0;
+        while (++i < ld->len) {
+            size_t k = 0;
+            while (i + k < ld->len && ld->data[i + k] == ' ')
+                k++;
+            if (i + k < ld->len && ld->data[i + k] != '\n' && ld->data[i + k] != '\r') {
+                indent = k;
+                break;
+            }
+            i += k;
+        }
+        n->text_line = (int)a.line + 2;
+        n->text_col = (int)indent + 1;
+        n->text_exact = n->text_block = indent > 0;
+        return;
+    }
+    char escape = style == YAML_SINGLE_QUOTED_SCALAR_STYLE   ? '\''
+                  : style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ? '\\'
+                                                             : '\0';
+    size_t inner = b.index > a.index + 2 ? b.index - a.index - 2 : 0;
+    if (a.line == b.line &&
+        (style == YAML_PLAIN_SCALAR_STYLE ||
+         ((escape == '\'' || escape == '\\') && !memchr(ld->data + a.index + 1, escape, inner)))) {
+        n->text_col = n->pos.col + (style != YAML_PLAIN_SCALAR_STYLE);
+        n->text_exact = true;
+    }
+}
+
+cp_pos cp_node_text_pos(const cp_node *n, int line, int col)
+{
+    if (!n->text_exact || line < 1 || col < 1 || (line > 1 && !n->text_block))
+        return n->pos;
+    return (cp_pos){n->pos.file, n->text_line + line - 1, n->text_col + col - 1};
+}
+
 static cp_node *parse_node(loader *ld, yaml_event_t *ev, int depth)
 {
     switch (ev->type) {
@@ -173,6 +224,7 @@ static cp_node *parse_node(loader *ld, yaml_event_t *ev, int depth)
                                   ev->data.scalar.length);
         n->len = ev->data.scalar.length;
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        text_position(ld, ev, n);
         if (strlen(n->str) != n->len) {
             cp_error(ld->diags, n->pos, "text contains a NUL character");
             ld->failed = true;
@@ -183,9 +235,11 @@ static cp_node *parse_node(loader *ld, yaml_event_t *ev, int depth)
     case YAML_MAPPING_START_EVENT:
         return parse_collection(ld, ev, depth);
     case YAML_ALIAS_EVENT:
+        /* Most often a pseudonym's asterisk at the start of an unquoted value: "name: *Neha". */
         cp_error(ld->diags, mark_pos(ld, ev->start_mark),
-                 "YAML aliases (*%s) are not supported in calpress files; write the value out",
-                 (const char *)ev->data.alias.anchor);
+                 "YAML reads *%s as an alias, and calpress files use none: if this is text (a "
+                 "pseudonym's asterisk), put the whole value in quotes: \"*%s ...\"",
+                 (const char *)ev->data.alias.anchor, (const char *)ev->data.alias.anchor);
         ld->failed = true;
         return NULL;
     default:
@@ -264,16 +318,24 @@ cp_node *cp_yaml_load_string(cp_arena *a, cp_diags *d, const char *name, const c
 
 cp_node *cp_yaml_load_file(cp_arena *a, cp_diags *d, const char *path, const cp_pos *from)
 {
+    return cp_yaml_load_input(a, d, path, from, NULL);
+}
+
+cp_node *cp_yaml_load_input(cp_arena *a, cp_diags *d, const char *path, const cp_pos *from,
+                            cp_inputs *inputs)
+{
     size_t len = 0;
-    char *data = cp_read_file(path, &len);
+    cp_file_error err;
+    char *data = cp_file_read(path, &cp_file_yaml, &len, &err);
     if (!data) {
-        int err = errno;
+        cp_inputs_note(inputs, path, false);
         if (from && from->file)
-            cp_error(d, *from, "cannot read '%s': %s", path, strerror(err));
+            cp_error(d, *from, "cannot read '%s': %s", path, err.text);
         else
-            cp_error(d, cp_pos_file(path), "cannot read file: %s", strerror(err));
+            cp_error(d, cp_pos_file(path), "cannot read file: %s", err.text);
         return NULL;
     }
+    cp_inputs_read(inputs, path, data, len);
     const char *name = cp_arena_strdup(a, path);
     size_t before = d->n_errors;
     cp_node *root = cp_yaml_load_string(a, d, name, data, len);

@@ -238,3 +238,96 @@ char *cp_richtext_smart_plain(cp_arena *a, const char *text)
     cp_strbuf_finish(&out);
     return r;
 }
+
+/* ---- asterisks left as text ---- */
+
+typedef struct star_list {
+    cp_arena *arena;
+    cp_rich_star *items;
+    size_t n, cap;
+} star_list;
+
+static bool word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool space_or_edge(const char *src, size_t len, size_t j)
+{
+    return j >= len || src[j] == ' ' || src[j] == '\n' || src[j] == '\t';
+}
+
+/* One '*' at src[j] (line starting at src[ls]): a pseudonym mark before a word, a stray, or
+ * (between spaces) an asterisk meant as one. */
+static void classify_star(star_list *sl, const char *src, size_t len, size_t ls, int line, size_t j)
+{
+    bool before_word = j + 1 < len && src[j + 1] != '*' && word_byte((unsigned char)src[j + 1]);
+    bool after_word = j > 0 && (word_byte((unsigned char)src[j - 1]) || src[j - 1] == '*');
+    if (!before_word && (j == 0 || src[j - 1] == ' ' || src[j - 1] == '\n') &&
+        space_or_edge(src, len, j + 1))
+        return; /* "5 * 3": an asterisk as such */
+    cp_rich_star st = {.line = line, .col = 1};
+    for (size_t k = ls; k < j; k++)
+        st.col += ((unsigned char)src[k] & 0xC0) != 0x80;
+    if (before_word && !after_word) {
+        size_t e = j + 1;
+        while (e < len && (word_byte((unsigned char)src[e]) || src[e] == '-'))
+            e++;
+        st.name = cp_arena_strndup(sl->arena, src + j + 1, e - j - 1);
+    }
+    cp_grow((void **)&sl->items, &sl->cap, sl->n + 1, sizeof *sl->items);
+    sl->items[sl->n++] = st;
+}
+
+/* Walks a text node's literal against its source (cmark gives where it starts), finding the
+ * literal asterisks; stops at anything it cannot match byte for byte (an entity, say). */
+static void text_stars(star_list *sl, const char *src, size_t len, const size_t *line_start,
+                       int n_lines, cmark_node *node)
+{
+    const char *lit = cmark_node_get_literal(node);
+    int line = cmark_node_get_start_line(node), col = cmark_node_get_start_column(node);
+    if (!lit || line < 1 || line > n_lines || col < 1)
+        return;
+    size_t ls = line_start[line - 1], j = ls + (size_t)col - 1;
+    for (size_t i = 0; lit[i] && j < len; i++) {
+        if (src[j] == '\\' && j + 1 < len && src[j + 1] == lit[i] && lit[i] != '\\') {
+            j += 2; /* escaped: meant as itself */
+            continue;
+        }
+        if (src[j] != lit[i])
+            return;
+        if (lit[i] == '*')
+            classify_star(sl, src, len, ls, line, j);
+        j++;
+    }
+}
+
+size_t cp_richtext_stars(cp_arena *a, const char *src, cp_rich_star **out)
+{
+    size_t len = strlen(src);
+    int n_lines = 1;
+    for (size_t i = 0; i < len; i++)
+        n_lines += src[i] == '\n';
+    size_t *line_start = cp_xmalloc((size_t)n_lines * sizeof *line_start);
+    line_start[0] = 0;
+    for (size_t i = 0, k = 1; i < len; i++)
+        if (src[i] == '\n')
+            line_start[k++] = i + 1;
+    star_list sl = {.arena = a};
+    cmark_node *doc = cmark_parse_document(src, len, CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS);
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_TEXT)
+            text_stars(&sl, src, len, line_start, n_lines, node);
+    }
+    cmark_iter_free(it);
+    cmark_node_free(doc);
+    free(line_start);
+    *out = cp_arena_alloc(a, (sl.n ? sl.n : 1) * sizeof **out);
+    if (sl.n)
+        memcpy(*out, sl.items, sl.n * sizeof **out);
+    free(sl.items);
+    return sl.n;
+}

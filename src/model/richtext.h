@@ -41,6 +41,17 @@ void cp_richtext_parse(cp_arena *a, const char *src, unsigned opts, cp_richtext 
  * characters are escaped before cmark sees them). Arena-owned. */
 char *cp_richtext_smart_plain(cp_arena *a, const char *text);
 
+/* An asterisk that markup leaves as text: a pseudonym's mark ("*Neha") or a stray emphasis
+ * delimiter ("**Pseudonym used.*" leaves one '*' unmatched). */
+typedef struct cp_rich_star {
+    int line, col;    /* 1-based in the source; col in characters */
+    const char *name; /* a pseudonym mark: the word after it (arena-owned); NULL: a stray */
+} cp_rich_star;
+
+/* The asterisks of src that cmark leaves as text, in source order, ignoring escaped ones (\*)
+ * and a lone '*' between spaces. Returns how many; *out is arena-allocated. */
+size_t cp_richtext_stars(cp_arena *a, const char *src, cp_rich_star **out);
+
 /* All paragraphs' text joined with "\n\n" (arena-owned), for tests and text dumps. */
 char *cp_richtext_plain(cp_arena *a, const cp_richtext *rt);
 

@@ -26,6 +26,7 @@ struct cp_pdf_inks {
     const cp_doc *doc;
     cp_diags *d;
     bool cmyk;
+    bool artwork; /* the page being rewritten holds SVG artwork (a logo), drawn by librsvg */
     qpdf_oh overprint, knockout; /* ExtGState dictionaries, made on first use */
     bool have_states;
     seen_obj *seen; /* forms and images already handled (shared between pages) */
@@ -70,9 +71,33 @@ static bool first_visit(cp_pdf_inks *k, qpdf_oh oh)
     return true;
 }
 
+/* A colour cairo wrote: one of the display list's (a key), or on a page with SVG artwork one that
+ * librsvg set itself. Those are CSS colours, sRGB by definition: they become inks as a layout's
+ * #rrggbb does (a grey on the black plate alone), from the one place colours get their inks. */
 static bool key_ink(void *ctx, const double rgb[3], double ink[4], bool *black_only)
 {
-    return cp_colours_key_ink(ctx, rgb, ink, black_only);
+    cp_pdf_inks *k = ctx;
+    if (cp_colours_key_ink(k->cv, rgb, ink, black_only))
+        return true;
+    if (!k->artwork)
+        return false;
+    cp_color c = {.r = rgb[0], .g = rgb[1], .b = rgb[2]};
+    cp_colours_ink(k->cv, &c, ink);
+    if (black_only)
+        *black_only = ink[0] == 0 && ink[1] == 0 && ink[2] == 0 && ink[3] == 1;
+    return true;
+}
+
+/* Whether page `number` (1-based) of the document draws SVG artwork. */
+static bool has_artwork(const cp_pdf_inks *k, int number)
+{
+    if (!k->doc || number < 1 || (size_t)number > k->doc->n_pages)
+        return false;
+    const cp_page *p = &k->doc->pages[number - 1];
+    for (size_t i = 0; i < p->n; i++)
+        if (p->items[i].kind == CP_ITEM_SVG)
+            return true;
+    return false;
 }
 
 static qpdf_oh extgstate(qpdf_data q, bool on)
@@ -122,8 +147,7 @@ static void group_in_cmyk(qpdf_data q, qpdf_oh holder)
 static unsigned char *recolour(cp_pdf_inks *k, unsigned char *data, size_t len, qpdf_oh holder,
                                const char *what, size_t *out_len)
 {
-    cp_recolour rc = {
-        .ink = key_ink, .ctx = k->cv, .overprint_gs = "/CPop", .knockout_gs = "/CPko"};
+    cp_recolour rc = {.ink = key_ink, .ctx = k, .overprint_gs = "/CPop", .knockout_gs = "/CPko"};
     char err[256];
     size_t n = 0;
     unsigned char *text = cp_recolour_content(data, len, &rc, &n, err, sizeof err);
@@ -303,6 +327,7 @@ static bool walk(cp_pdf_inks *k, qpdf_oh holder, int depth)
 bool cp_pdf_inks_page(cp_pdf_inks *k, qpdf_oh page, int number)
 {
     qpdf_data q = k->q;
+    k->artwork = has_artwork(k, number);
     if (k->cmyk) {
         unsigned char *data = NULL;
         size_t len = 0, n = 0;

@@ -10,15 +10,17 @@
 #include "layout/display.h"
 
 /* The colour passes over one document: owned by the caller (cp_pdf_inks_free), borrowing q, doc
- * (whose photos' profiles it reads; may be NULL), cv and d, which must outlive it. */
+ * (whose photos' profiles and SVG artwork it looks up; may be NULL), cv and d, which must outlive
+ * it. */
 typedef struct cp_pdf_inks cp_pdf_inks;
 
 cp_pdf_inks *cp_pdf_inks_new(qpdf_data q, const cp_doc *doc, cp_colours *cv, cp_diags *d);
 void cp_pdf_inks_free(cp_pdf_inks *k);
 
-/* One page (1-based number, for messages) of cairo's output: under a CMYK intent, its content
- * and that of every form and pattern it paints is rewritten with inks (black text overprints)
- * and its transparency groups blend in DeviceCMYK; every photo with an embedded ICC profile
+/* One page of cairo's output (number: 1-based, doc's page number): under a CMYK intent, its
+ * content and that of every form and pattern it paints is rewritten with inks (black text
+ * overprints; on a page with SVG artwork, the artwork's own colours are taken as sRGB) and its
+ * transparency groups blend in DeviceCMYK; every photo with an embedded ICC profile
  * that fits it gets /ColorSpace [/ICCBased ...] made from those bytes. Call before anything else is
  * added to the page's content. False after reporting an error. */
 bool cp_pdf_inks_page(cp_pdf_inks *k, qpdf_oh page, int number);

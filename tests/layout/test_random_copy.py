@@ -51,7 +51,7 @@ def main():
             f.write(press_head + "body: " + yq(text(rng, 1, 400)) + "\nfootnote: " +
                     yq(text(rng, 0, 8)) + "\n")
         r = subprocess.run([calpress, "check", "calendar.yaml"], cwd=d, capture_output=True,
-                           text=True, timeout=300)
+                           text=True, timeout=1000)
         clean = not any(s in r.stderr for s in ("Sanitizer", "runtime error", "CRITICAL",
                                                 "WARNING **"))
         if not chk.ok(r.returncode in (0, 1) and clean,

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-TIMEOUT = 50
+TIMEOUT = 240  # a hang guard, not a speed limit
 VALID = "valid-story-files.yaml"
 
 
@@ -119,13 +119,38 @@ def main():
     def two_pdfs(tmp):
         out = os.path.join(tmp, "out")
         names = sorted(os.listdir(out)) if os.path.isdir(out) else []
-        if names != ["calendar.pdf", "press-release.pdf"]:
+        if names != [".calpress", "calendar.pdf", "press-release.pdf"]:
             return [f"output folder holds {names}"]
         return []
 
     check("valid manifest (render)", ["render", valid, "-o", "out"], 0,
           stdout=r"wrote out/calendar\.pdf \(14 pages, .*\)\nwrote out/press-release\.pdf .*",
           stderr=b"", after=two_pdfs)
+
+    # Every option a command's usage line names has a line of its own in `help COMMAND`
+    # (issue 8, item 12: `help preview` listed --press and --placeholders without saying what
+    # they do).
+    for cmd in ("render", "check", "preview"):
+        p = subprocess.run([calpress, "help", cmd], env=env, capture_output=True, text=True,
+                           timeout=TIMEOUT)
+        usage = p.stdout.split("\n\n")[0]
+        named = sorted(set(re.findall(r"(--[a-z-]+)", usage)))
+        described = set(re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", p.stdout, re.M))
+        missing = [o for o in named if o not in described]
+        if p.returncode == 0 and named and not missing:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL help {cmd}: options in the usage line without a description: {missing}")
+
+    # Paths in messages as the user would type them (issue 8, item 16): run from the source
+    # folder, the installed-layout note names layouts/a3-portrait.yaml, not an absolute path.
+    src = os.path.dirname(os.path.dirname(os.path.dirname(case_dir)))
+    check("paths relative to the current folder",
+          ["check", os.path.join("tests", "manifest", "cases", "holidays-overflow.yaml")], 1,
+          stderr=r"tests/manifest/cases/holidays-overflow\.yaml:43:5: error: .*\n"
+                 r"layouts/a3-portrait\.yaml:\d+:\d+: note: frame 'holidays' .*\n"
+                 r"calpress: 1 error; nothing was written\n", cwd=src)
 
     print(f"manifest exit-codes: {passed} passed, {failed} failed")
     return 1 if failed else 0

@@ -103,7 +103,7 @@ class Abort(Exception):
     """A check cannot go on (its failure is already counted)."""
 
 
-def run(cmd, cwd=None, env=None, timeout=150):
+def run(cmd, cwd=None, env=None, timeout=400):
     t0 = time.monotonic()
     p = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True,
                        timeout=timeout)
@@ -119,10 +119,12 @@ def read_bytes(path):
 
 
 def snapshot(folder):
-    """{name: bytes} of every file in folder (empty if it does not exist)."""
+    """{name: bytes} of every file in folder (empty if it does not exist); a folder (the build
+    record's .calpress) by the snapshot of its files."""
     if not os.path.isdir(folder):
         return {}
-    return {n: read_bytes(os.path.join(folder, n)) for n in sorted(os.listdir(folder))}
+    return {n: snapshot(os.path.join(folder, n)) if os.path.isdir(os.path.join(folder, n))
+            else read_bytes(os.path.join(folder, n)) for n in sorted(os.listdir(folder))}
 
 
 def tail(s, n=2500):
@@ -611,7 +613,7 @@ class QpdfCheck:
         if pdf not in self.procs:
             self.start(pdf)
         proc = self.procs.pop(pdf)
-        out, err = proc.communicate(timeout=150)
+        out, err = proc.communicate(timeout=900)
         proc.out, proc.err = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
         return proc
 
@@ -1210,6 +1212,40 @@ def check_ppi(ctx, chk, tmp):
                        f"{list(snapshot(out))}")
 
 
+def check_findings_one_run(ctx, chk, tmp):
+    """Every preflight finding of every photo in one run (issue 8, item 11): a 150 ppi photo in
+    one month and a CMYK photo over the ink limit in another are both reported by one
+    `check --press`, not the second only after the first is fixed. (--press has a CMYK intent,
+    calpress's FOGRA39, so a CMYK photo as such is no finding; its ink is.)"""
+    filler, cover = fillers(ctx, tmp, press=True)
+    fw, fh = PHOTO_BLEED[2], PHOTO_BLEED[3]
+    w, h = math.ceil(150 * fw / 25.4 + 0.4), math.ceil(150 * fh / 25.4 + 0.4)
+    mkphoto(ctx, os.path.join(tmp, "low.jpg"), w, h)
+    # 250 % ink with a 200 px (50 mm) square at 370 %: over the 300 % limit.
+    mkphoto(ctx, os.path.join(tmp, "cmyk.jpg"), 1200, 930, "--heavy-ink", 200)
+    months = [default_month(i, filler) for i in range(12)]
+    months[0]["photo"] = "low.jpg"
+    months[1]["photo"] = "cmyk.jpg"
+    man = Manifest(months, cover=cover)
+    mpath = man.write(os.path.join(tmp, "calendar.yaml"))
+    for mode, cmd in (("check --press", ["check", mpath, "--press"]),
+                      ("render --press", ["render", mpath, "--press", "-o",
+                                          os.path.join(tmp, "out")])):
+        p = calpress(ctx, cmd, cwd=tmp)
+        errs = [d for d in diag_lines(p.err) if d["sev"] == "error"]
+        chk.ok(p.returncode == 1, f"{mode}: exits 1", f"exit {p.returncode}\n{p.err}")
+        low = [d for d in errs if "low.jpg" in d["msg"] and "ppi" in d["msg"]]
+        cmyk = [d for d in errs if "cmyk.jpg" in d["msg"] and "total ink" in d["msg"]]
+        chk.ok(len(low) == 1 and (low[0]["line"], low[0]["col"]) == man.where["m1.photo"],
+               f"{mode}: the 150 ppi photo is an error at its line", p.err)
+        # Both photos are also too small for the month frame at 1200 x 930: the ink finding is
+        # what this check is about.
+        chk.ok(len(cmyk) == 1 and (cmyk[0]["line"], cmyk[0]["col"]) == man.where["m2.photo"],
+               f"{mode}: the CMYK photo is an error at its line, in the same run", p.err)
+        chk.ok(not os.path.exists(os.path.join(tmp, "out", "calendar.pdf")),
+               f"{mode}: nothing written")
+
+
 # --------------------------------------------------------------------------------------------
 # bad-photos
 
@@ -1645,6 +1681,7 @@ CHECKS = {
     "fonts-missing": check_fonts_missing, "photos-once": check_photos_once, "focus": check_focus,
     "ppi": check_ppi, "bad-photos": check_bad_photos, "cmyk": check_cmyk,
     "orientation": check_orientation, "copyfit": check_copyfit, "languages": check_languages,
+    "findings-one-run": check_findings_one_run,
 }
 SAMPLE_CHECKS = ("boxes", "pdfx", "marks")
 

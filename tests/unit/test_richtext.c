@@ -231,6 +231,31 @@ static void test_invalid_utf8(void)
     cp_arena_finish(&a);
 }
 
+static void test_stars(void)
+{
+    cp_arena a;
+    cp_arena_init(&a);
+    cp_rich_star *st;
+    /* A pseudonym mark, with its line and column (in characters: the é counts once). */
+    size_t n = cp_richtext_stars(&a, "Café with *Neha's friends.\nAnd *Rupa-di too.", &st);
+    CHECK_INT(n, 2);
+    CHECK_INT(st[0].line, 1);
+    CHECK_INT(st[0].col, 11);
+    CHECK_STR(st[0].name, "Neha");
+    CHECK_INT(st[1].line, 2);
+    CHECK_INT(st[1].col, 5);
+    CHECK_STR(st[1].name, "Rupa-di");
+    /* Unbalanced emphasis leaves one '*': a stray (no name), at the first of the two. */
+    n = cp_richtext_stars(&a, "Note:\n\n**Pseudonym used.*", &st);
+    CHECK_INT(n, 1);
+    CHECK(n == 1 && st[0].name == NULL && st[0].line == 3 && st[0].col == 1,
+          "a stray delimiter at 3:1");
+    /* Escaped asterisks, one between spaces, and balanced emphasis: nothing. */
+    n = cp_richtext_stars(&a, "\\*not\\* here, 5 * 3, *emphasis* and **strong**", &st);
+    CHECK_INT(n, 0);
+    cp_arena_finish(&a);
+}
+
 int main(void)
 {
     for (size_t i = 0; i < CP_ARRAY_LEN(cases); i++)
@@ -238,5 +263,6 @@ int main(void)
     test_not_smart();
     test_plain();
     test_invalid_utf8();
+    test_stars();
     return cp_test_summary("unit/richtext");
 }
