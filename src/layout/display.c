@@ -144,6 +144,7 @@ uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
                       it->stroke_pt, it->opacity, it->angle, it->color.r, it->color.g, it->color.b,
                       it->img_x,     it->img_y,   it->img_w, it->img_h};
         cp_hasher_bytes(&h, v, sizeof v);
+        cp_hasher_u64(&h, cp_color_key(&it->color)); /* a cmyk() colour's inks */
         cp_hasher_u64(&h, it->ring);
         cp_hasher_str(&h, it->text);
         hash_line(&h, it->line, &fonts);

@@ -2,6 +2,7 @@
 #include "model/style.h"
 #include "base/util.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,19 @@ static void percent(char *buf, size_t n, double v)
         *--e = '\0';
     if (strcmp(buf, "-0") == 0)
         strcpy(buf, "0");
+}
+
+uint64_t cp_color_key(const cp_color *c)
+{
+    if (!c->cmyk)
+        return (uint64_t)lround(c->r * 1000) << 40 | (uint64_t)lround(c->g * 1000) << 20 |
+               (uint64_t)lround(c->b * 1000);
+    /* Four inks of 0..10000 take 14 bits each; the top bit tells them from RGB values. */
+    const double inks[4] = {c->c, c->m, c->y, c->k};
+    uint64_t v = 1ull << 63;
+    for (int i = 0; i < 4; i++)
+        v |= (uint64_t)(lround(inks[i] * 10000) & 0x3FFF) << (14 * (3 - i));
+    return v;
 }
 
 void cp_color_format(const cp_color *c, char *buf, size_t n)

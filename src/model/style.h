@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/arena.h"
 #include "base/diag.h"
@@ -25,6 +26,10 @@ typedef struct cp_color {
 double cp_color_tac(const cp_color *c);
 /* Writes "#rrggbb" or "cmyk(C, M, Y, K)" (percent, up to two decimals) into buf (>= 48 bytes). */
 void cp_color_format(const cp_color *c, char *buf, size_t n);
+/* The colour's definition as one number, for hashes that say whether a page changed: an RGB
+ * colour's values to 1/1000, or a cmyk() colour's inks to 0.01 % (the RGB values cairo is given
+ * for those do not say which inks they stand for). Equal definitions give equal numbers. */
+uint64_t cp_color_key(const cp_color *c);
 
 typedef enum cp_align { CP_ALIGN_LEFT, CP_ALIGN_CENTER, CP_ALIGN_RIGHT, CP_ALIGN_JUSTIFY } cp_align;
 

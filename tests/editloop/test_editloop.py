@@ -252,8 +252,8 @@ def plates(pdf, tmp, dpi=20):
 
 def check_watch_press(ctx, chk, tmp, stories):
     """watch --press (a CMYK intent: vector colours become inks after cairo): the PDF patched
-    page by page after an edit prints exactly as a full render of the edited sample does, and
-    holds no RGB colour."""
+    page by page after an edit, and after a new cmyk() accent, prints exactly as a full render of
+    the edited sample does, and holds no RGB colour."""
     manifest = os.path.join(stories, "calendar.yaml")
     out, full = os.path.join(tmp, "watch"), os.path.join(tmp, "full")
     env = dict(os.environ, SOURCE_DATE_EPOCH="1607904000")
@@ -267,6 +267,17 @@ def check_watch_press(ctx, chk, tmp, stories):
         chk.ok(len(builds) == 2 and re.search(r", 1 of 15 drawn\)", builds[1]),
                "after an edit of the March story only its page is drawn again",
                "\n".join(builds) + w.text("err"))
+        # A new accent in inks: the RGB values cairo is given for cmyk() colours do not say
+        # which inks they stand for, so the pages must be found changed by their inks.
+        with open(manifest, "a", encoding="utf-8") as f:
+            f.write('layout_overrides:\n  colors:\n    accent: "cmyk(100, 0, 0, 0)"\n')
+        builds = w.wait_builds(3)
+        chk.ok(len(builds) == 3 and "built in" in builds[2] and
+               not re.search(r", 0 of \d+ drawn\)", builds[2]),
+               "after a new cmyk() accent in the manifest, pages are drawn again",
+               "\n".join(builds) + w.text("err"))
+        chk.ok(len(builds) == 3 and "January name (restyled)" in builds[2],
+               "and the change report calls the frames in the accent restyled", builds[-1])
     finally:
         code = w.stop()
     chk.ok(code == 0, "SIGINT ends watch with status 0", f"status {code}")
@@ -284,6 +295,8 @@ def check_watch_press(ctx, chk, tmp, stories):
                f"page for page ({len(same)} of {len(a)})",
                f"different pages: {[i for i in range(1, len(a) + 1) if i not in same]}")
     chk.ok(has_words(page_text(cal, 4), "beside the tramlines"), "and it holds the edit")
+    chk.ok(re.search(rb"(?m)^1 0 0 0 k ", read_bytes(os.path.join(tmp, "calendar.pdf.qdf"))),
+           "and the new accent, as cyan ink alone")
 
 
 # --------------------------------------------------------------------------------------------
