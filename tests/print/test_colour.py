@@ -22,6 +22,8 @@ CHECK is one of:
              proof with a CMYK intent is PDF/X-4.
   ink-limit  an RGB colour that prints over the limit (error at its line); a CMYK photo with a
              large over-limit area (a preflight finding) and one with a tiny one (none).
+  logo       an SVG logo's own colours under --press: grey and black on the black plate alone
+             (Ghostscript's separation), a blue in process colours, no RGB operator.
   soft-proof preview with a CMYK intent shows the paper and dulls an out-of-gamut green.
 
 Every check works in its own temporary folder (removed unless a check failed or --keep) and
@@ -832,6 +834,62 @@ def check_ink_limit(ctx, chk, tmp):
 
 
 # --------------------------------------------------------------------------------------------
+# logo
+
+# Three 100 x 40 patches: a neutral grey, a blue and black. The press release's logo frame is
+# 80 x 14 mm at (22, 17.5) mm: the 320 x 40 logo is scaled to 80 x 10 mm, 25 mm a patch.
+LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="320" height="40" viewBox="0 0 320 40">'
+        '<rect x="0" y="0" width="100" height="40" fill="#4D4D4D"/>'
+        '<rect x="110" y="0" width="100" height="40" fill="#1F6FB4"/>'
+        '<rect x="220" y="0" width="100" height="40" fill="#000000"/></svg>\n')
+
+
+def plate_counts(tif, dpi, box_mm):
+    """Pixels of a box (x, y, w, h in mm from the top-left) with ink on each plate (C, M, Y, K),
+    and all of them."""
+    w, h, spp, data = tif
+    x0, y0 = int(box_mm[0] / 25.4 * dpi), int(box_mm[1] / 25.4 * dpi)
+    x1, y1 = int((box_mm[0] + box_mm[2]) / 25.4 * dpi), int((box_mm[1] + box_mm[3]) / 25.4 * dpi)
+    counts, n = [0, 0, 0, 0], 0
+    for y in range(y0, min(h, y1)):
+        for x in range(x0, min(w, x1)):
+            px = data[(y * w + x) * spp:(y * w + x) * spp + 4]
+            counts = [c + (v != 0) for c, v in zip(counts, px)]
+            n += 1
+    return counts, n
+
+
+def check_logo(ctx, chk, tmp):
+    """An SVG logo, whose colours librsvg sets itself (the display list never sees them), prints
+    in inks under a CMYK intent as a layout's #rrggbb does: its grey and black on the black plate
+    alone, its blue in process colours; nothing in RGB."""
+    tmp_s, d = sample_copy(ctx.src, "calpress-colour-logo-")
+    ctx.cleanup.append(tmp_s)
+    write(os.path.join(d, "logo.svg"), LOGO.encode())
+    out = os.path.join(tmp, "press")
+    p = calpress(ctx, ["render", "calendar.yaml", "--press", "-o", out], d)
+    if not chk.ok(p.returncode == 0, "render --press with an SVG logo exits 0", p.err):
+        return
+    pdf = os.path.join(out, "press-release.pdf")
+    check_vector_pdf(chk, Qdf(pdf, tmp), "press-release.pdf with the logo")
+    dpi = 100
+    tif = separate(pdf, 1, dpi, tmp)
+    for i, (what, want) in enumerate((("grey", "K"), ("blue", "CMY"), ("black", "K"))):
+        # The patch, less 2 mm on every side (anti-aliased edges).
+        counts, n = plate_counts(tif, dpi, (22 + 27.5 * i + 2, 17.5 + 2, 21, 6))
+        on = "".join(plate for plate, c in zip("CMYK", counts) if c > 0)
+        full = [plate for plate, c in zip("CMYK", counts) if c == n]
+        if want == "K":
+            chk.ok(n > 0 and on == "K" and full == ["K"],
+                   f"the logo's {what} patch is on the black plate alone ({n} pixels)",
+                   f"plates with ink: {on or 'none'} ({counts} of {n})")
+        else:
+            chk.ok(n > 0 and "C" in full and ("M" in on or "Y" in on),
+                   f"the logo's {what} patch prints in process colours ({on})",
+                   f"{counts} of {n}")
+
+
+# --------------------------------------------------------------------------------------------
 # soft proof
 
 
@@ -908,7 +966,7 @@ def check_soft_proof(ctx, chk, tmp):
 
 
 CHECKS = {"vector": check_vector, "photos": check_photos, "intent": check_intent,
-          "ink-limit": check_ink_limit, "soft-proof": check_soft_proof}
+          "ink-limit": check_ink_limit, "logo": check_logo, "soft-proof": check_soft_proof}
 
 
 def main(argv):
