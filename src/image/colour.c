@@ -118,12 +118,9 @@ cp_colours *cp_colours_new(const cp_profile *intent, const cp_profile *screen_cm
     if (cv->cmyk) {
         cv->to_ink = cmsCreateTransform(cv->srgb, TYPE_RGB_DBL, intent->lcms, TYPE_CMYK_DBL,
                                         INTENT_RELATIVE_COLORIMETRIC, bpc);
-        cv->proof = cmsCreateProofingTransform(cv->srgb, xrgb_format(), cv->srgb, xrgb_format(),
-                                               intent->lcms, INTENT_RELATIVE_COLORIMETRIC,
-                                               INTENT_ABSOLUTE_COLORIMETRIC,
-                                               cmsFLAGS_SOFTPROOFING | bpc | cmsFLAGS_COPY_ALPHA);
     }
-    if ((show && show->n == 4 && !cv->to_srgb) || (cv->cmyk && (!cv->to_ink || !cv->proof))) {
+    /* The soft proof's transform is made when a preview first needs it. */
+    if ((show && show->n == 4 && !cv->to_srgb) || (cv->cmyk && !cv->to_ink)) {
         cp_error(d, cp_pos_file(intent->path),
                  "LittleCMS cannot convert colours with the ICC profile '%s'",
                  show && !cv->to_srgb ? show->path : intent->path);
