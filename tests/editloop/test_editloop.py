@@ -20,6 +20,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
+from proc import edit, qdf_bytes, run  # noqa: E402
 from sample import sample_copy  # noqa: E402
 
 WAIT = 60  # seconds: the longest any single wait may take before the check fails
@@ -30,19 +31,6 @@ OLD_PHRASE = "a small hotel in central Kolkata"
 NEW_PHRASE = "a small hotel in north Kolkata beside the tramlines"
 
 
-def run(cmd, cwd=None, timeout=300):
-    p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=timeout)
-    p.out = p.stdout.decode("utf-8", "replace")
-    p.err = p.stderr.decode("utf-8", "replace")
-    return p
-
-
-def replace_in(path, old, new):
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    assert old in text, f"{old!r} not in {path}"
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text.replace(old, new, 1))
 
 
 def page_text(pdf, page):
@@ -139,7 +127,7 @@ def check_watch(ctx, chk, tmp, stories):
                "watch makes the PDFs once at the start", w.text() + w.text("err"))
 
         # An edit of the March body: the PDF holds the new text soon after.
-        replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+        edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
         seen = wait_for(lambda: has_words(page_text(cal, 4), "beside the tramlines"))
         chk.ok(seen, "after an edit of the March story, the PDF holds the new text",
                page_text(cal, 4)[:400])
@@ -151,7 +139,7 @@ def check_watch(ctx, chk, tmp, stories):
         good = read_bytes(cal)
 
         # A YAML error: the message is printed, and the PDF stays the last good one.
-        replace_in(os.path.join(stories, MARCH), "headline: A house", "headline: [A house")
+        edit(os.path.join(stories, MARCH), "headline: A house", "headline: [A house")
         printed = wait_for(lambda: re.search(r"shefali\.yaml:\d+:\d+: error: ", w.text("err")))
         chk.ok(printed, "a YAML error is printed with its file, line and column", w.text("err"))
         builds = w.wait_builds(3)
@@ -160,7 +148,7 @@ def check_watch(ctx, chk, tmp, stories):
         chk.ok(read_bytes(cal) == good, "the PDF is still the previous good one, byte for byte")
 
         # The fix: it renders again.
-        replace_in(os.path.join(stories, MARCH), "headline: [A house", "headline: A house")
+        edit(os.path.join(stories, MARCH), "headline: [A house", "headline: A house")
         builds = w.wait_builds(4)
         chk.ok(len(builds) >= 4 and "built in" in builds[3],
                "after the fix it renders again", "\n".join(builds))
@@ -231,7 +219,7 @@ def check_report(ctx, chk, tmp, stories):
     chk.ok(p.returncode == 0 and n == 1 and "no earlier proof" in rep,
            "the first render is proof 1, with nothing to compare", p.out + p.err)
 
-    replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+    edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
     p = render(ctx, manifest, out)
     n, rep = report_of(p.out)
     chk.ok(n == 2 and rep.startswith("changed since proof 1 ("), "the second render is proof 2 "
@@ -263,7 +251,7 @@ def check_report(ctx, chk, tmp, stories):
            "a photo replaced by other bytes: that month's photo is named (new file)", p.out)
 
     # The slug's date and version do not count.
-    replace_in(manifest, "title: ", "version: second draft\ntitle: ")
+    edit(manifest, "title: ", "version: second draft\ntitle: ")
     p = render(ctx, manifest, out)
     chk.ok((report_of(p.out)[1] or "").startswith("no changes") and
            "version second draft" in page_text(os.path.join(out, "calendar.pdf"), 2),
@@ -281,7 +269,7 @@ def check_diff(ctx, chk, tmp, stories):
     old, new = os.path.join(tmp, "old"), os.path.join(tmp, "new")
     render(ctx, manifest, old)
     shutil.copytree(old, new)
-    replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+    edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
     p = render(ctx, manifest, new)
     _, rep = report_of(p.out)
     d = run([ctx.calpress, "diff", old, new])
@@ -318,7 +306,7 @@ def check_marks(ctx, chk, tmp, stories):
     p = render(ctx, manifest, out, "--mark-changes")
     chk.ok(p.returncode == 0 and "no earlier proof" in p.err, "a first proof has nothing to "
            "mark, and says so", p.err)
-    replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+    edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
     p = render(ctx, manifest, out, "--mark-changes")
     cal = os.path.join(out, "calendar.pdf")
     march = page_text(cal, 4)
@@ -336,11 +324,7 @@ def check_marks(ctx, chk, tmp, stories):
 
 def has_outline(pdf, page):
     """True if the page's content strokes in the mark colour (0.93 0.4 0 RG)."""
-    qdf = os.path.splitext(pdf)[0] + "-qdf.pdf"
-    q = run(["qpdf", "--qdf", "--object-streams=disable", pdf, qdf])
-    data = read_bytes(qdf).decode("latin-1") if q.returncode in (0, 3) else ""
-    if os.path.exists(qdf):
-        os.remove(qdf)
+    data = qdf_bytes(pdf).decode("latin-1")
     parts = re.split(r"%% Contents for page (\d+)\n", data)
     content = "".join(parts[k + 1] for k in range(1, len(parts), 2) if int(parts[k]) == page)
     return re.search(r"(?<![\d.])0\.93 0\.4 0 RG", content) is not None
