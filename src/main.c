@@ -110,6 +110,7 @@ static const command commands[] = {
     {"preview", "draw the pages as PNG images (quick looks, no PDF)",
      "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--pages LIST] [--trim] [--press]\n"
      "                        [--placeholders] [--icc PROFILE.icc] [--never-print FILE]\n"
+     "                        [--quiet]\n"
      "\n"
      "Lays the manifest out as render does and draws every page, bleed and slug included, as\n"
      "DIR/calendar-NN.png and DIR/press-release-N.png (DIR defaults to 'out/preview').\n"
@@ -125,7 +126,9 @@ static const command commands[] = {
      "                     finding is an error\n"
      "  --placeholders     draw a missing or unreadable photo as a labelled box\n"
      "  --icc FILE         the output intent's ICC profile, as for render\n"
-     "  --never-print FILE real names and places that must appear nowhere (one a line)\n",
+     "  --never-print FILE real names and places that must appear nowhere (one a line)\n"
+     "  -q, --quiet        print nothing but errors and warnings (no notes on what is\n"
+     "                     removed from photos, no 'wrote' line)\n",
      cmd_preview},
     {"watch", "render, then render again whenever a file the manifest reads changes", watch_usage,
      cmd_watch},
@@ -207,7 +210,7 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->dpi = strtod(v, &end);
             if (*end || o->dpi < 10 || o->dpi > 600)
                 return usage_error(c, "--dpi must be 10..600 (got '%s')", v);
-        } else if (!preview && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = true;
         } else if (strcmp(a, "--press") == 0) {
             o->press = true;
@@ -1019,7 +1022,7 @@ static int cmd_preview(int argc, char **argv)
     ok = ok && cp_outset_commit(set, &r.diags);
     cp_outset_free(set);
     cp_render_cache_free(cache);
-    if (ok)
+    if (ok && !o.quiet)
         printf("wrote %d image%s to %s (%.0f dpi%s)\n", written, written == 1 ? "" : "s", o.out_dir,
                o.dpi, o.trim ? ", trimmed" : "");
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);

@@ -36,10 +36,10 @@ typedef struct cp_jpeg_walk {
 cp_jpeg_status cp_jpeg_walk_markers(const unsigned char *p, size_t len, cp_jpeg_walk *w);
 
 /* The JPEG p[0..extent) (walked with status CP_JPEG_OK) without the segments a decoder does not
- * need: every APPn but JFIF APP0, ICC APP2 and Adobe APP14, and every comment. Scan data and the
- * tables are copied byte for byte. What the dropped segments held is recorded in found, and the
- * EXIF orientation (1..8, else 1) in *orientation. Returns a malloc'd copy; its length in
- * *out_len. */
+ * need: every APPn but JFIF APP0, ICC APP2 and Adobe APP14, every comment, and the restart or
+ * TEM markers found between segments. Scan data and the tables are copied byte for byte. What
+ * the dropped segments held is recorded in found, and the EXIF orientation (1..8, else 1) in
+ * *orientation. Returns a malloc'd copy; its length in *out_len. */
 unsigned char *cp_jpeg_strip(const unsigned char *p, size_t extent, size_t *out_len,
                              cp_image_found *found, int *orientation);
 

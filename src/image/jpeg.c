@@ -317,7 +317,10 @@ unsigned char *cp_jpeg_strip(const unsigned char *p, size_t extent, size_t *out_
         if (i >= extent)
             break;
         unsigned m = p[i++];
-        if (m == M_EOI || is_standalone(m) || extent - i < 2) {
+        if (is_standalone(m))
+            continue; /* a stray RST or TEM between segments: with the segment before it
+                         removed, it would join the scan data before that */
+        if (m == M_EOI || extent - i < 2) {
             memcpy(out + o, p + at, i - at);
             o += i - at;
             continue;

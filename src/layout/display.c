@@ -109,19 +109,19 @@ uint64_t cp_font_memo_hash(cp_font_memo *m, PangoFont *font)
     return v;
 }
 
-static void hash_line(cp_hasher *h, PangoLayoutLine *line, cp_font_memo *fonts)
+void cp_line_hash(cp_hasher *h, PangoLayoutLine *line, cp_font_memo *fonts)
 {
     for (GSList *r = line ? line->runs : NULL; r; r = r->next) {
         PangoGlyphItem *run = r->data;
         if (!run || !run->item || !run->glyphs)
             continue;
         cp_hasher_u64(h, cp_font_memo_hash(fonts, run->item->analysis.font));
-        /* Field by field: the attribute bit-field's unused bits are not initialised. */
         for (int g = 0; g < run->glyphs->num_glyphs; g++) {
             const PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
-            int32_t v[5] = {(int32_t)gi->glyph, gi->geometry.width, gi->geometry.x_offset,
-                            gi->geometry.y_offset, (int32_t)gi->attr.is_cluster_start};
-            cp_hasher_bytes(h, v, sizeof v);
+            cp_hasher_u64(h, gi->glyph);
+            cp_hasher_u64(h, (uint64_t)(int64_t)gi->geometry.width);
+            cp_hasher_u64(h, (uint64_t)(int64_t)gi->geometry.x_offset << 32 ^
+                                 (uint64_t)(int64_t)gi->geometry.y_offset);
         }
     }
 }
@@ -147,7 +147,7 @@ uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
         cp_hasher_u64(&h, cp_color_key(&it->color)); /* a cmyk() colour's inks */
         cp_hasher_u64(&h, it->ring);
         cp_hasher_str(&h, it->text);
-        hash_line(&h, it->line, &fonts);
+        cp_line_hash(&h, it->line, &fonts);
         if (it->image)
             cp_hasher_u64(&h, image_hash ? image_hash(it->image, ctx)
                                          : cp_hash_bytes(it->image->data, it->image->len));

@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/hash.h"
 #include "image/image.h"
 #include "model/style.h"
 
@@ -90,6 +91,11 @@ typedef struct cp_font_memo {
     size_t n;
 } cp_font_memo;
 uint64_t cp_font_memo_hash(cp_font_memo *m, PangoFont *font);
+
+/* Adds a set line's fonts (described, with their sizes) and glyphs (id, advance, offsets) to h.
+ * The build record's "restyled" and the page cache's page hash both use it; the record keeps
+ * these hashes on disk, so a change here changes CP_RECORD_VERSION. */
+void cp_line_hash(cp_hasher *h, PangoLayoutLine *line, cp_font_memo *fonts);
 
 /* The hash of a photo's bytes: a caller that knows it already (a photo cache) saves reading 10 MB
  * again; NULL means hashing the bytes. */

@@ -115,24 +115,6 @@ static void hash_color(cp_hasher *h, cp_color c, double opacity)
     cp_hasher_u64(h, (uint64_t)lround(opacity * 1000));
 }
 
-/* The fonts, sizes and glyphs of a set line: what "restyled" means. */
-static void hash_glyphs(cp_hasher *h, PangoLayoutLine *line, cp_font_memo *fonts)
-{
-    for (GSList *r = line ? line->runs : NULL; r; r = r->next) {
-        PangoGlyphItem *run = r->data;
-        if (!run || !run->item || !run->glyphs)
-            continue;
-        cp_hasher_u64(h, cp_font_memo_hash(fonts, run->item->analysis.font));
-        for (int g = 0; g < run->glyphs->num_glyphs; g++) {
-            const PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
-            cp_hasher_u64(h, gi->glyph);
-            cp_hasher_u64(h, (uint64_t)(int64_t)gi->geometry.width);
-            cp_hasher_u64(h, (uint64_t)(int64_t)gi->geometry.x_offset << 32 ^
-                                 (uint64_t)(int64_t)gi->geometry.y_offset);
-        }
-    }
-}
-
 static void add_item(acc *a, const cp_item *it, photo_hashes *ph)
 {
     cp_hasher_u64(&a->style, it->kind);
@@ -156,7 +138,7 @@ static void add_item(acc *a, const cp_item *it, photo_hashes *ph)
     case CP_ITEM_TEXT:
         cp_hasher_str(&a->text, it->text);
         cp_hasher_pt(&a->style, it->angle);
-        hash_glyphs(&a->style, it->line, &ph->fonts);
+        cp_line_hash(&a->style, it->line, &ph->fonts); /* what "restyled" means */
         if (strcmp(it->tag ? it->tag : "", "pseudonym") != 0) {
             cp_grow((void **)&a->baselines, &a->cap_baselines, a->n_baselines + 1,
                     sizeof *a->baselines);

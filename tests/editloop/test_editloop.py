@@ -20,6 +20,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
+from proc import edit, qdf_bytes, run  # noqa: E402
 from sample import sample_copy  # noqa: E402
 
 WAIT = 60  # seconds: the longest any single wait may take before the check fails
@@ -30,19 +31,6 @@ OLD_PHRASE = "a small hotel in central Kolkata"
 NEW_PHRASE = "a small hotel in north Kolkata beside the tramlines"
 
 
-def run(cmd, cwd=None, timeout=300):
-    p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=timeout)
-    p.out = p.stdout.decode("utf-8", "replace")
-    p.err = p.stderr.decode("utf-8", "replace")
-    return p
-
-
-def replace_in(path, old, new):
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    assert old in text, f"{old!r} not in {path}"
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text.replace(old, new, 1))
 
 
 def page_text(pdf, page):
@@ -148,7 +136,7 @@ def check_watch(ctx, chk, tmp, stories):
                "watch makes the PDFs once at the start", w.text() + w.text("err"))
 
         # An edit of the March body: the PDF holds the new text soon after.
-        replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+        edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
         seen = wait_for(lambda: has_words(page_text(cal, 4), "beside the tramlines"))
         chk.ok(seen, "after an edit of the March story, the PDF holds the new text",
                page_text(cal, 4)[:400])
@@ -160,7 +148,7 @@ def check_watch(ctx, chk, tmp, stories):
         good = read_bytes(cal)
 
         # A YAML error: the message is printed, and the PDF stays the last good one.
-        replace_in(os.path.join(stories, MARCH), "headline: A house", "headline: [A house")
+        edit(os.path.join(stories, MARCH), "headline: A house", "headline: [A house")
         printed = wait_for(lambda: re.search(r"shefali\.yaml:\d+:\d+: error: ", w.text("err")))
         chk.ok(printed, "a YAML error is printed with its file, line and column", w.text("err"))
         builds = w.wait_builds(3)
@@ -169,7 +157,7 @@ def check_watch(ctx, chk, tmp, stories):
         chk.ok(read_bytes(cal) == good, "the PDF is still the previous good one, byte for byte")
 
         # The fix: it renders again.
-        replace_in(os.path.join(stories, MARCH), "headline: [A house", "headline: A house")
+        edit(os.path.join(stories, MARCH), "headline: [A house", "headline: A house")
         builds = w.wait_builds(4)
         chk.ok(len(builds) >= 4 and "built in" in builds[3],
                "after the fix it renders again", "\n".join(builds))
@@ -227,11 +215,9 @@ def check_watch_sigint_during_build(ctx, chk, tmp, stories):
 RGB_OP = re.compile(rb"(?:^|\s)-?[\d.]+\s+-?[\d.]+\s+-?[\d.]+\s+(?:rg|RG)(?=\s|$)")
 
 
-def rgb_operators(pdf, tmp):
-    """The rg/RG operators of a PDF's streams, decompressed by qpdf."""
-    qdf = os.path.join(tmp, os.path.basename(pdf) + ".qdf")
-    run(["qpdf", "--qdf", "--object-streams=disable", pdf, qdf])
-    return RGB_OP.findall(read_bytes(qdf)) if os.path.isfile(qdf) else [b"(qpdf failed)"]
+def rgb_operators(qdf):
+    """The rg/RG operators of a PDF's streams (qdf: qdf_bytes of it)."""
+    return RGB_OP.findall(qdf) if qdf else [b"(qpdf cannot read it)"]
 
 
 def plates(pdf, tmp, dpi=20):
@@ -262,7 +248,7 @@ def check_watch_press(ctx, chk, tmp, stories):
     try:
         chk.ok(len(w.wait_builds(1)) == 1 and os.path.isfile(cal),
                "watch --press makes the PDFs", w.text() + w.text("err"))
-        replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+        edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
         builds = w.wait_builds(2)
         chk.ok(len(builds) == 2 and re.search(r", 1 of 15 drawn\)", builds[1]),
                "after an edit of the March story only its page is drawn again",
@@ -281,12 +267,11 @@ def check_watch_press(ctx, chk, tmp, stories):
     finally:
         code = w.stop()
     chk.ok(code == 0, "SIGINT ends watch with status 0", f"status {code}")
-    p = subprocess.run([ctx.calpress, "render", manifest, "--press", "-o", full], env=env,
-                       capture_output=True, text=True)
-    chk.ok(p.returncode == 0, "a full render --press of the edited sample", p.stderr)
+    p = run([ctx.calpress, "render", manifest, "--press", "-o", full], env=env)
+    chk.ok(p.returncode == 0, "a full render --press of the edited sample", p.err)
     for name in ("calendar.pdf", "press-release.pdf"):
         patched, whole = os.path.join(out, name), os.path.join(full, name)
-        rgb = rgb_operators(patched, tmp)
+        rgb = rgb_operators(qdf_bytes(patched))
         chk.ok(not rgb, f"watch's {name}: no rg/RG operator", str(rgb[:5]))
         a, b = plates(patched, tmp), plates(whole, tmp)
         same = [i + 1 for i in range(min(len(a), len(b))) if a[i] == b[i]]
@@ -295,8 +280,7 @@ def check_watch_press(ctx, chk, tmp, stories):
                f"page for page ({len(same)} of {len(a)})",
                f"different pages: {[i for i in range(1, len(a) + 1) if i not in same]}")
     chk.ok(has_words(page_text(cal, 4), "beside the tramlines"), "and it holds the edit")
-    chk.ok(re.search(rb"(?m)^1 0 0 0 k ", read_bytes(os.path.join(tmp, "calendar.pdf.qdf"))),
-           "and the new accent, as cyan ink alone")
+    chk.ok(re.search(rb"(?m)^1 0 0 0 k ", qdf_bytes(cal)), "and the new accent, as cyan ink alone")
 
 
 # --------------------------------------------------------------------------------------------
@@ -315,7 +299,7 @@ def check_report(ctx, chk, tmp, stories):
     chk.ok(p.returncode == 0 and n == 1 and "no earlier proof" in rep,
            "the first render is proof 1, with nothing to compare", p.out + p.err)
 
-    replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+    edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
     p = render(ctx, manifest, out)
     n, rep = report_of(p.out)
     chk.ok(n == 2 and rep.startswith("changed since proof 1 ("), "the second render is proof 2 "
@@ -347,7 +331,7 @@ def check_report(ctx, chk, tmp, stories):
            "a photo replaced by other bytes: that month's photo is named (new file)", p.out)
 
     # The slug's date and version do not count.
-    replace_in(manifest, "title: ", "version: second draft\ntitle: ")
+    edit(manifest, "title: ", "version: second draft\ntitle: ")
     p = render(ctx, manifest, out)
     chk.ok((report_of(p.out)[1] or "").startswith("no changes") and
            "version second draft" in page_text(os.path.join(out, "calendar.pdf"), 2),
@@ -365,7 +349,7 @@ def check_diff(ctx, chk, tmp, stories):
     old, new = os.path.join(tmp, "old"), os.path.join(tmp, "new")
     render(ctx, manifest, old)
     shutil.copytree(old, new)
-    replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+    edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
     p = render(ctx, manifest, new)
     _, rep = report_of(p.out)
     d = run([ctx.calpress, "diff", old, new])
@@ -402,7 +386,7 @@ def check_marks(ctx, chk, tmp, stories):
     p = render(ctx, manifest, out, "--mark-changes")
     chk.ok(p.returncode == 0 and "no earlier proof" in p.err, "a first proof has nothing to "
            "mark, and says so", p.err)
-    replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+    edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
     p = render(ctx, manifest, out, "--mark-changes")
     cal = os.path.join(out, "calendar.pdf")
     march = page_text(cal, 4)
@@ -420,11 +404,7 @@ def check_marks(ctx, chk, tmp, stories):
 
 def has_outline(pdf, page):
     """True if the page's content strokes in the mark colour (0.93 0.4 0 RG)."""
-    qdf = os.path.splitext(pdf)[0] + "-qdf.pdf"
-    q = run(["qpdf", "--qdf", "--object-streams=disable", pdf, qdf])
-    data = read_bytes(qdf).decode("latin-1") if q.returncode in (0, 3) else ""
-    if os.path.exists(qdf):
-        os.remove(qdf)
+    data = qdf_bytes(pdf).decode("latin-1")
     parts = re.split(r"%% Contents for page (\d+)\n", data)
     content = "".join(parts[k + 1] for k in range(1, len(parts), 2) if int(parts[k]) == page)
     return re.search(r"(?<![\d.])0\.93 0\.4 0 RG", content) is not None

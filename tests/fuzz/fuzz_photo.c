@@ -3,9 +3,8 @@
  * of PNG, TIFF and WebP), then decoded at 1/8 and, when small, at full size; its embedded ICC
  * profile is read, and a CMYK JPEG's ink measured, as the colour pass does. Built once per
  * format with -DCP_FUZZ_FORMAT=jpeg|png|tiff|webp, a target ignores other formats, so that each
- * keeps a corpus of its own. Built with -DCP_FUZZ_REPLAY it is a plain program that replays files
- * of every format. */
-#define _DEFAULT_SOURCE /* DIR, struct dirent */
+ * keeps a corpus of its own. Linked with replay_main.c it is a plain program that replays files of
+ * every format. */
 #include "base/diag.h"
 #include "base/util.h"
 #include "image/colour.h"
@@ -148,55 +147,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cp_diags_finish(&d);
     return 0;
 }
-
-#ifdef CP_FUZZ_REPLAY
-#include <dirent.h>
-#include <sys/stat.h>
-
-static int replay_file(const char *path)
-{
-    size_t len;
-    cp_file_error err;
-    char *buf = cp_file_read(path, &cp_file_photo, &len, &err);
-    if (!buf) {
-        fprintf(stderr, "fuzz-photo-replay: cannot read %s: %s\n", path, err.text);
-        return -1;
-    }
-    LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
-    free(buf);
-    return 1;
-}
-
-/* Replays each file named on the command line, and every file in each folder named (the seed
- * corpus made by make_photo_seeds and tests/fuzz/regressions/photos under ctest). */
-int main(int argc, char **argv)
-{
-    int n = 0;
-    for (int i = 1; i < argc; i++) {
-        struct stat st;
-        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            DIR *dir = opendir(argv[i]);
-            struct dirent *e;
-            while (dir && (e = readdir(dir))) {
-                if (e->d_name[0] == '.')
-                    continue;
-                char path[4096];
-                snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name);
-                int r = replay_file(path);
-                if (r < 0)
-                    return 1;
-                n += r;
-            }
-            if (dir)
-                closedir(dir);
-        } else {
-            int r = replay_file(argv[i]);
-            if (r < 0)
-                return 1;
-            n += r;
-        }
-    }
-    printf("fuzz/photo-replay: %d passed, 0 failed\n", n);
-    return n > 0 ? 0 : 1;
-}
-#endif

@@ -230,6 +230,15 @@ def check_strip(ctx, chk, tmp, stories):
             cwd=stories)
     chk.ok(p.returncode == 0 and p.stderr == "" and p.stdout == "",
            "render -q prints nothing (no note)", p.stdout + p.stderr)
+    pv = os.path.join(tmp, "preview")
+    p = run([ctx.calpress, "preview", "calendar.yaml", "--pages", "2", "-o", pv], cwd=stories)
+    chk.ok(p.returncode == 0 and note in p.stderr.splitlines() and p.stdout.startswith("wrote 1"),
+           "preview prints the note and its 'wrote' line", p.stdout + p.stderr)
+    p = run([ctx.calpress, "preview", "calendar.yaml", "--pages", "2", "-q", "-o", pv],
+            cwd=stories)
+    chk.ok(p.returncode == 0 and p.stderr == "" and p.stdout == "" and
+           os.path.isfile(os.path.join(pv, "calendar-02.png")),
+           "preview -q prints nothing and still draws the page", p.stdout + p.stderr)
     # Three photos with metadata: a note each, and a summary.
     for k, name in ((2, "rupa"), (3, "shefali")):
         shutil.copy(os.path.join(photo, "rani.jpg"), os.path.join(photo, f"rani{k}.jpg"))

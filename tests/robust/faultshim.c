@@ -172,6 +172,16 @@ static int count(int op)
     return cfg.fail_at[op] && cfg.count[op] == cfg.fail_at[op] ? cfg.fail_errno[op] : 0;
 }
 
+/* Fails the call (errno, -1) when cond holds and count(op) says this call is the one. */
+#define MAYBE_FAIL(cond, op)                                                                       \
+    do {                                                                                           \
+        int e_ = (cond) ? count(op) : 0;                                                           \
+        if (e_) {                                                                                  \
+            errno = e_;                                                                            \
+            return -1;                                                                             \
+        }                                                                                          \
+    } while (0)
+
 #define REAL(type, name, ...)                                                                      \
     static type (*real_##name)(__VA_ARGS__);                                                       \
     if (!real_##name) {                                                                            \
@@ -183,11 +193,7 @@ ssize_t write(int fd, const void *buf, size_t n)
 {
     REAL(ssize_t, write, int, const void *, size_t);
     load();
-    int e = fd > 2 && in_scope_fd(fd, NULL) ? count(OP_WRITE) : 0;
-    if (e) {
-        errno = e;
-        return -1;
-    }
+    MAYBE_FAIL(fd > 2 && in_scope_fd(fd, NULL), OP_WRITE);
     return real_write(fd, buf, n);
 }
 
@@ -196,11 +202,7 @@ int fsync(int fd)
     REAL(int, fsync, int);
     load();
     bool dir = false;
-    int e = in_scope_fd(fd, &dir) ? count(dir ? OP_FSYNCDIR : OP_FSYNC) : 0;
-    if (e) {
-        errno = e;
-        return -1;
-    }
+    MAYBE_FAIL(in_scope_fd(fd, &dir), dir ? OP_FSYNCDIR : OP_FSYNC);
     return real_fsync(fd);
 }
 
@@ -222,11 +224,7 @@ int fchmod(int fd, mode_t mode)
 {
     REAL(int, fchmod, int, mode_t);
     load();
-    int e = in_scope_fd(fd, NULL) ? count(OP_FCHMOD) : 0;
-    if (e) {
-        errno = e;
-        return -1;
-    }
+    MAYBE_FAIL(in_scope_fd(fd, NULL), OP_FCHMOD);
     return real_fchmod(fd, mode);
 }
 
@@ -238,11 +236,7 @@ int renameat2(int od, const char *o, int nd, const char *n, unsigned flags)
         errno = EINVAL;
         return -1;
     }
-    int e = in_scope_at(nd, n) ? count(OP_RENAME) : 0;
-    if (e) {
-        errno = e;
-        return -1;
-    }
+    MAYBE_FAIL(in_scope_at(nd, n), OP_RENAME);
     return real_renameat2(od, o, nd, n, flags);
 }
 
@@ -250,11 +244,7 @@ int renameat(int od, const char *o, int nd, const char *n)
 {
     REAL(int, renameat, int, const char *, int, const char *);
     load();
-    int e = in_scope_at(nd, n) ? count(OP_RENAME) : 0;
-    if (e) {
-        errno = e;
-        return -1;
-    }
+    MAYBE_FAIL(in_scope_at(nd, n), OP_RENAME);
     return real_renameat(od, o, nd, n);
 }
 
@@ -262,11 +252,7 @@ int rename(const char *o, const char *n)
 {
     REAL(int, rename, const char *, const char *);
     load();
-    int e = in_scope_at(AT_FDCWD, n) ? count(OP_RENAME) : 0;
-    if (e) {
-        errno = e;
-        return -1;
-    }
+    MAYBE_FAIL(in_scope_at(AT_FDCWD, n), OP_RENAME);
     return real_rename(o, n);
 }
 
@@ -279,11 +265,7 @@ int linkat(int od, const char *o, int nd, const char *n, int flags)
         errno = EPERM;
         return -1;
     }
-    int e = in_scope_at(nd, n) ? count(OP_LINK) : 0;
-    if (e) {
-        errno = e;
-        return -1;
-    }
+    MAYBE_FAIL(in_scope_at(nd, n), OP_LINK);
     return real_linkat(od, o, nd, n, flags);
 }
 

@@ -22,6 +22,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
+import proc  # noqa: E402
+from proc import edit, entries  # noqa: E402
 from sample import sample_copy  # noqa: E402
 
 SKIP = 77
@@ -57,17 +59,6 @@ class Ctx:
 
 
 
-def entries(folder):
-    """A folder's names, without the build record's folder (.calpress/, written beside the PDFs
-    by every successful render; its own writes are tested by the editloop tests)."""
-    return [n for n in os.listdir(folder) if n != ".calpress"]
-
-def edit(path, old, new):
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    assert old in text, f"{old!r} not in {path}"
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text.replace(old, new, 1))
 
 
 def env_with(**extra):
@@ -84,11 +75,7 @@ def shim_env(ctx, spec, folder):
 
 
 def run(cmd, env=None, preexec=None, timeout=120, cwd=None):
-    p = subprocess.run(cmd, env=env or env_with(), preexec_fn=preexec, capture_output=True,
-                       timeout=timeout, cwd=cwd)
-    p.out = p.stdout.decode("utf-8", "replace")
-    p.err = p.stderr.decode("utf-8", "replace")
-    return p
+    return proc.run(cmd, cwd=cwd, env=env or env_with(), timeout=timeout, preexec=preexec)
 
 
 def render(ctx, manifest, out, *extra, env=None, preexec=None):

@@ -24,6 +24,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
+from proc import qdf_bytes  # noqa: E402
 
 USER = "marisolqv7designer"
 HOST = "shelter-laptop-kq4"
@@ -143,11 +144,8 @@ def main():
             outdir = args[args.index("-o") + 1]
             for pdf in ("calendar.pdf", "press-release.pdf"):
                 path = os.path.join(outdir, pdf)
-                qdf = path + ".qdf"
-                subprocess.run(["qpdf", "--qdf", "--object-streams=disable", path, qdf],
-                               check=True)
-                with open(qdf, "rb") as f:
-                    raw = f.read()
+                raw = qdf_bytes(path)
+                chk.ok(raw, f"{label} {pdf}: qpdf reads it")
                 text = subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"],
                                       stdout=subprocess.PIPE, check=True).stdout.decode()
                 found = leaks(raw, text, needles)

@@ -20,6 +20,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
+import proc  # noqa: E402
+from proc import edit, entries, qdf_bytes  # noqa: E402
 from sample import sample_copy  # noqa: E402
 
 SURNAME = "Wintermantelson"
@@ -37,17 +39,10 @@ Sonagachi
 def run(calpress, args, cwd):
     env = dict(os.environ, LC_ALL="C", SOURCE_DATE_EPOCH="1608000000")
     env.pop("CALPRESS_DATADIR", None)
-    p = subprocess.run([calpress] + args, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=120)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    p = proc.run([calpress] + args, cwd=cwd, env=env, timeout=120)
+    return p.returncode, p.out, p.err
 
 
-def edit(path, old, new):
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    assert old in text, f"{old!r} not in {path}"
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text.replace(old, new, 1))
 
 
 def no_secrets(chk, what, *texts):
@@ -78,10 +73,6 @@ def body_line(path):
     raise AssertionError(f"no body in {path}")
 
 
-def files_in(d):
-    """The PDFs and other files in an output folder; the build record's folder (.calpress/)
-    belongs to every render and is left out."""
-    return sorted(n for n in os.listdir(d) if n != ".calpress") if os.path.isdir(d) else []
 
 
 def test_hyphenated(chk, calpress, d, lst, tmp):
@@ -109,7 +100,7 @@ def test_hyphenated(chk, calpress, d, lst, tmp):
     rc, out, err = run(calpress, ["render", "calendar.yaml", "-o", outdir,
                                   f"--never-print={lst}"], d)
     chk.ok(rc == 1 and err == want, "render: the same error, exit status 1", f"{rc}\n{err}")
-    chk.ok(files_in(outdir) == [], "render: nothing written", files_in(outdir))
+    chk.ok(entries(outdir) == [], "render: nothing written", entries(outdir))
     no_secrets(chk, "render", out, err)
 
     # The first half alone is not a word of the text: the lines are joined before matching.
@@ -123,7 +114,7 @@ def test_hyphenated(chk, calpress, d, lst, tmp):
     rc, out, err = run(calpress, ["preview", "calendar.yaml", "-o", pngs, "--dpi", "10",
                                   "--never-print", lst], d)
     chk.ok(rc == 1 and err == want, "preview: the same error, exit status 1", f"{rc}\n{err}")
-    chk.ok(files_in(pngs) == [], "preview: no image written", files_in(pngs))
+    chk.ok(entries(pngs) == [], "preview: no image written", entries(pngs))
 
     # The name gone, the same list lets everything through.
     edit(neha, f"Mrs {SURNAME}'s Kolkata", "Kolkata")
@@ -132,15 +123,12 @@ def test_hyphenated(chk, calpress, d, lst, tmp):
     no_secrets(chk, "check without the name", out, err)
     rc, out, err = run(calpress, ["render", "calendar.yaml", "-o", outdir, "--press",
                                   "--never-print", lst], d)
-    chk.ok(rc == 0 and files_in(outdir) == ["calendar.pdf", "press-release.pdf"],
-           "render: with the name removed, both PDFs are written", f"{rc} {files_in(outdir)}\n{err}")
+    chk.ok(rc == 0 and entries(outdir) == ["calendar.pdf", "press-release.pdf"],
+           "render: with the name removed, both PDFs are written", f"{rc} {entries(outdir)}\n{err}")
     no_secrets(chk, "render without the name", out, err)
     for name in ("calendar.pdf", "press-release.pdf"):
-        qdf = os.path.join(tmp, name + ".qdf")
-        subprocess.run(["qpdf", "--qdf", "--object-streams=disable",
-                        os.path.join(outdir, name), qdf], check=True)
-        with open(qdf, "rb") as f:
-            data = f.read().lower()
+        data = qdf_bytes(os.path.join(outdir, name)).lower()
+        chk.ok(data, f"{name}: qpdf reads it")
         text = subprocess.run(["pdftotext", os.path.join(outdir, name), "-"],
                               stdout=subprocess.PIPE, check=True).stdout.lower()
         leaks = [s for s in [os.path.basename(lst), lst] + SECRETS + [SURNAME, "sonagachi"]
