@@ -1,5 +1,6 @@
 /* calpress: command line, exit codes and wiring of the layers. */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE   700 /* realpath */
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/inputs.h"
@@ -44,6 +45,7 @@ struct options {
     bool mark_changes;       /* render, watch: outline what changed since the last proof */
     const char *pages;       /* preview --pages: "3,5-7,p1" */
     bool trim;               /* preview --trim: the trimmed page only */
+    const char *command;     /* "render", "check", "preview" or "watch" */
 };
 
 typedef struct command {
@@ -81,7 +83,8 @@ static const command commands[] = {
      "                      labelled box (the proof is marked incomplete)\n"
      "  --mark-changes      with --proof: outline every frame that changed since the last\n"
      "                      proof in DIR, and list the changes in the slug\n"
-     "  --icc FILE          the printer's ICC profile for the output intent (default sRGB)\n"
+     "  --icc FILE          the printer's ICC profile for the output intent (default:\n"
+     "                      sRGB for proofs, calpress's FOGRA39 profile with --press)\n"
      "  --condition NAME    its printing condition identifier, e.g. FOGRA39\n"
      "  --never-print FILE  real names and places that must appear nowhere (one a line):\n"
      "                      any found is an error (see docs/safety.md)\n"
@@ -106,10 +109,12 @@ static const command commands[] = {
      cmd_check},
     {"preview", "draw the pages as PNG images (quick looks, no PDF)",
      "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--pages LIST] [--trim] [--press]\n"
-     "                        [--placeholders] [--never-print FILE] [--quiet]\n"
+     "                        [--placeholders] [--icc PROFILE.icc] [--never-print FILE]\n"
+     "                        [--quiet]\n"
      "\n"
      "Lays the manifest out as render does and draws every page, bleed and slug included, as\n"
      "DIR/calendar-NN.png and DIR/press-release-N.png (DIR defaults to 'out/preview').\n"
+     "With a CMYK output intent the images are a soft proof: the pages as they will print.\n"
      "\n"
      "  -o, --output DIR   folder for the images (created if missing)\n"
      "  --dpi N            resolution, 10..600 (default 40)\n"
@@ -120,6 +125,7 @@ static const command commands[] = {
      "  --press            pages as for the printer: no watermark, and every preflight\n"
      "                     finding is an error\n"
      "  --placeholders     draw a missing or unreadable photo as a labelled box\n"
+     "  --icc FILE         the output intent's ICC profile, as for render\n"
      "  --never-print FILE real names and places that must appear nowhere (one a line)\n"
      "  -q, --quiet        print nothing but errors and warnings (no notes on what is\n"
      "                     removed from photos, no 'wrote' line)\n",
@@ -169,6 +175,7 @@ static int usage_error(const command *c, const char *fmt, ...)
 static int parse_options(const command *c, int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
+    o->command = c->name;
     bool preview = strcmp(c->name, "preview") == 0;
     o->out_dir = preview ? "out/preview" : "out";
     o->dpi = 40;
@@ -223,7 +230,7 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->pages = v;
         } else if (strcmp(a, "--placeholders") == 0) {
             o->placeholders = true;
-        } else if (!preview && (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0)) {
+        } else if (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0) {
             const char *v = NEXT_VALUE();
             if (!v)
                 return usage_error(c, "%s needs a value", a);
@@ -331,6 +338,13 @@ typedef struct run {
     time_t date;
     char date_text[32];
     watch_state *warm; /* watch: fonts, typesetter, photos and pages kept between builds */
+    /* The output intent: its profile, the FOGRA39 profile that shows cmyk() colours on screen
+     * under other intents, and the run's colour conversions. */
+    cp_profile *profile, *screen_cmyk;
+    cp_colours *colours;
+    const char *icc_path, *icc_condition; /* as the PDF names the intent; NULL for sRGB */
+    cp_pos icc_pos;
+    bool pdfx; /* the intent is a printing condition: the PDFs are PDF/X-4 */
 } run;
 
 static void run_init(run *r)
@@ -346,6 +360,9 @@ static void run_init(run *r)
 
 static void run_finish(run *r)
 {
+    cp_colours_free(r->colours);
+    cp_profile_free(r->screen_cmyk);
+    cp_profile_free(r->profile);
     cp_doc_finish(&r->calendar);
     cp_doc_finish(&r->press);
     if (r->have_lc)
@@ -363,10 +380,12 @@ static void run_finish(run *r)
     cp_readset_clear();
 }
 
+static bool resolve_intent(run *r, const options *o);
 static bool output_intent(run *r, const options *o, cp_pdf_meta *meta);
 
 /* Loads and lays out everything, and checks the output intent; true when there were no errors.
- * The intent is checked even when the layout failed, so that every finding comes in one run. */
+ * The intent is checked even when the layout failed, and the layout is made even when the
+ * intent failed, so that every finding comes in one run. */
 static bool load_and_lay_out(run *r, const options *o)
 {
     const char *manifest = o->manifest;
@@ -398,8 +417,11 @@ static bool load_and_lay_out(run *r, const options *o)
     struct tm tm;
     gmtime_r(&r->date, &tm);
     strftime(r->date_text, sizeof r->date_text, "%Y-%m-%d", &tm);
-    cp_layout_opts lo = {!o->press, o->overlay, o->placeholders, r->date_text,
-                         "calpress " CP_VERSION};
+    cp_layout_opts lo = {.proof = !o->press,
+                         .overlay = o->overlay,
+                         .placeholders = o->placeholders,
+                         .build_date = r->date_text,
+                         .creator = "calpress " CP_VERSION};
     cp_layout_ctx_init(&r->lc, ts, &r->cal, photos, &lo);
     r->have_lc = true;
     if (r->warm) {
@@ -408,12 +430,18 @@ static bool load_and_lay_out(run *r, const options *o)
     }
     if (cp_diags_failed(&r->diags))
         return false;
+    /* Before the pages: their slug says whether a proof is for the screen. A failed intent's
+     * errors come with the layout's; nothing is written then. */
+    if (resolve_intent(r, o))
+        r->lc.opts.screen_proof = !o->press && !r->pdfx;
     if (cp_layout_calendar(&r->lc, &r->calendar))
         cp_layout_decorate(&r->lc, &r->calendar, &r->cal.layout, r->cal.out_calendar.s);
     if (cp_layout_press(&r->lc, &r->press))
         cp_layout_decorate(&r->lc, &r->press, &r->cal.press_layout, r->cal.out_press.s);
     if (!o->quiet) /* what the PDFs leave out of the photos (GPS, camera serial, ...) */
         cp_image_report_found(r->photos.images, r->photos.n, &r->diags);
+    if (r->colours)
+        cp_layout_check_colours(&r->lc, r->colours, &r->calendar, strcmp(o->command, "check") == 0);
     return output_intent(r, o, &r->meta) && !cp_diags_failed(&r->diags);
 }
 
@@ -427,29 +455,98 @@ static int finish_run(run *r, int status)
     return status;
 }
 
-/* The calendar's PDF metadata and output intent (the manifest's, or --icc), its profile read
- * and checked, and the preflight that depends on it. False after reporting an error. */
+/* calpress's FOGRA39 profile, made by the build with ArgyllCMS and installed beside the layouts:
+ * in $CALPRESS_DATADIR/profiles, beside a calpress run from its build folder, in
+ * PREFIX/share/calpress/profiles beside the installed binary, or in the configured prefix's.
+ * Arena-owned path, or NULL when there is none. */
+static const char *fogra39_profile(cp_arena *a)
+{
+    const char *dirs[4] = {NULL, NULL, NULL, CP_DATADIR "/profiles"};
+    const char *env = getenv("CALPRESS_DATADIR");
+    if (env && env[0])
+        dirs[0] = cp_arena_printf(a, "%s/profiles", env);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *dir = cp_path_dirname(a, exe);
+        dirs[1] = dir;
+        dirs[2] = cp_arena_printf(a, "%s/../share/calpress/profiles", dir);
+    }
+    for (int i = 0; i < 4; i++) {
+        const char *p = dirs[i] ? cp_arena_printf(a, "%s/FOGRA39L.icc", dirs[i]) : NULL;
+        char real[PATH_MAX];
+        if (p && cp_path_is_file(p))
+            return realpath(p, real) ? cp_arena_strdup(a, real) : p;
+    }
+    return NULL;
+}
+
+/* The output intent: --icc, else the manifest's output_intent, else for --press calpress's
+ * FOGRA39 profile, else sRGB for the screen. Reads and checks the profile (a press PDF needs a
+ * printer profile) and makes the run's colour conversions. False after reporting an error. */
+static bool resolve_intent(run *r, const options *o)
+{
+    cp_diags *d = &r->diags;
+    r->icc_path = o->icc ? o->icc : r->cal.icc_profile.s;
+    r->icc_condition = o->icc ? o->condition : r->cal.icc_condition.s;
+    r->icc_pos = o->icc ? (cp_pos){NULL, 0, 0} : r->cal.icc_profile.pos;
+    const char *fogra = fogra39_profile(&r->arena);
+    if (!r->icc_path && o->press) {
+        if (!fogra) {
+            cp_error(d, (cp_pos){NULL, 0, 0},
+                     "a press PDF needs the printer's ICC profile (--icc or the manifest's "
+                     "output_intent), and calpress's own FOGRA39 profile was not found");
+            return false;
+        }
+        r->icc_path = fogra;
+        r->icc_condition = "FOGRA39";
+        cp_note(d, (cp_pos){NULL, 0, 0},
+                "no output intent given: using calpress's FOGRA39 profile (coated offset paper, "
+                "%s); ask the printer for the profile of their press and paper",
+                fogra);
+    }
+    const char *path = r->icc_path ? r->icc_path : CP_ICC_DIR "/sRGB.icc";
+    r->profile = cp_profile_load(path, r->icc_path ? r->icc_pos : cp_pos_file(path), d);
+    if (!r->profile)
+        return false;
+    r->pdfx = strcmp(r->profile->device_class, "prtr") == 0;
+    if (o->press && !r->pdfx) {
+        cp_error(d, r->icc_pos,
+                 "ICC profile '%s' is a%s profile (device class '%s'); a press PDF needs the "
+                 "profile of a printing condition (class 'prtr'), e.g. the printer's FOGRA39 or "
+                 "FOGRA51 profile",
+                 cp_path_basename(path),
+                 strcmp(r->profile->device_class, "mntr") == 0 ? " monitor" : "n unprintable",
+                 r->profile->device_class);
+        return false;
+    }
+    if (r->profile->n != 4 && fogra)
+        r->screen_cmyk = cp_profile_load(fogra, cp_pos_file(fogra), d);
+    r->colours = cp_colours_new(r->profile, r->screen_cmyk, d);
+    return r->colours != NULL;
+}
+
+/* The calendar's PDF metadata and output intent, and the preflight that depends on it. False
+ * after reporting an error. */
 static bool output_intent(run *r, const options *o, cp_pdf_meta *meta)
 {
     const cp_calendar *cal = &r->cal;
-    *meta = (cp_pdf_meta){cal->title.s,           cal->organisation.s,
-                          cal->subtitle.s,        NULL,
-                          "calpress " CP_VERSION, r->date,
-                          cal->language.s,        cal->icc_profile.s,
-                          cal->icc_condition.s,   cal->icc_profile.pos};
-    if (o->icc) {
-        meta->icc_path = o->icc;
-        meta->icc_condition = o->condition;
-        meta->icc_pos = (cp_pos){NULL, 0, 0};
-    }
-    int n = cp_pdf_profile_components(meta, &r->diags);
-    if (!n)
+    if (!r->profile) /* resolve_intent has said why */
         return false;
-    if (o->press && !meta->icc_path)
-        cp_warning(&r->diags, (cp_pos){NULL, 0, 0},
-                   "the output intent is sRGB, a monitor profile; ask the printer for the "
-                   "profile of their press and paper (e.g. FOGRA39, FOGRA51) and give it with "
-                   "--icc or the manifest's output_intent");
+    *meta = (cp_pdf_meta){.title = cal->title.s,
+                          .author = cal->organisation.s,
+                          .subject = cal->subtitle.s,
+                          .creator = "calpress " CP_VERSION,
+                          .date = r->date,
+                          .lang = cal->language.s,
+                          .icc_path = r->icc_path,
+                          .icc_condition = r->icc_condition,
+                          .icc_pos = r->icc_pos,
+                          .colours = r->colours,
+                          .profile = r->profile,
+                          .pdfx = r->pdfx};
+    int n = r->profile->n;
     /* A CMYK photo under an RGB intent holds ink values for a press nobody named. */
     for (size_t i = 0; n != 4 && i < r->lc.photos->n; i++) {
         const cp_image *img = r->lc.photos->images[i];
@@ -704,6 +801,8 @@ int render_with(const options *opts, watch_state *w)
     press_meta(&r, &meta, &pmeta);
     if (!output_paths_fit(o.out_dir, names, &r.diags) || !never_print(&r, &o, &meta))
         return finish_run(&r, EXIT_INPUT);
+    /* Under a CMYK intent cairo draws every colour as a key that post-processing makes inks. */
+    cp_colours_set_keys(r.colours, true);
     const char *paths[2] = {cp_path_join(&r.arena, o.out_dir, cal->out_calendar.s),
                             cp_path_join(&r.arena, o.out_dir, cal->out_press.s)};
     cp_proof proof;
@@ -915,7 +1014,8 @@ static int cmd_preview(int argc, char **argv)
             const char *name = cp_arena_printf(&r.arena, "%s-%0*zu.png", stems[k],
                                                docs[k]->n_pages > 9 ? 2 : 1, i + 1);
             cp_outfile *f = cp_outset_add(set, name, &r.diags);
-            ok = f && cp_render_png_area(&docs[k]->pages[i], o.dpi, o.trim, f, cache, &r.diags);
+            ok = f && cp_render_png_area(&docs[k]->pages[i], o.dpi, o.trim, f, cache, r.colours,
+                                         &r.diags);
             written += ok;
         }
     }

@@ -12,12 +12,16 @@
  *                     inverted as Photoshop does: 255 = no ink) of two flat patches:
  *                     the left half pure cyan ink (C 100 %), the right half pure
  *                     magenta (M 100 %); SEED and PALETTE are ignored
+ *   --heavy-ink N     an Adobe-style CMYK JPEG for ink-limit tests: C60 M50 Y50 K90
+ *                     (250 % total ink) with a centred N x N pixel square of C100 M90
+ *                     Y80 K100 (370 %); SEED and PALETTE are ignored
  *   --orientation N   add an EXIF APP1 segment whose Orientation tag is N (1..8)
  *   --mark X Y        a flat mid-grey (128,128,128) image with one pure green
  *                     (0,255,0) disc of radius 1.5 % of the width centred at the
  *                     normalised position (X, Y), 0..1, of the stored pixels;
  *                     SEED and PALETTE are ignored (cannot go with --cmyk)
- * --mark and --cmyk images are stored without chroma subsampling (4:4:4).
+ * --mark, --cmyk and --heavy-ink images are stored without chroma subsampling
+ * (4:4:4).
  *
  * Palette 0 is the cover, palettes 1..12 are January..December.  Every image
  * is a soft, out-of-focus "photograph": layered gradients, large washes of
@@ -812,9 +816,10 @@ typedef struct {
     int orientation; /* --orientation N: EXIF Orientation tag, 0 = no EXIF segment */
     int mark;        /* --mark X Y: grey image with a green disc */
     double mark_x, mark_y;
+    int heavy; /* --heavy-ink N: CMYK, 250 % ink with an N x N square of 370 % (cmyk is set) */
 } Extras;
 
-static const Extras no_extras = {0, 0, 0, 0.0, 0.0};
+static const Extras no_extras = {0, 0, 0, 0.0, 0.0, 0};
 
 /* A row of a --mark image: mid-grey with a pure green disc (hard edge). */
 static void mark_row(int w, int h, int y, const Extras *ex, unsigned char *out)
@@ -827,6 +832,19 @@ static void mark_row(int w, int h, int y, const Extras *ex, unsigned char *out)
         out[3 * x + 0] = in ? 0 : 128;
         out[3 * x + 1] = in ? 255 : 128;
         out[3 * x + 2] = in ? 0 : 128;
+    }
+}
+
+/* A row of a --heavy-ink image, stored inverted: 250 % ink around a centred
+ * square of 370 %. */
+static void heavy_row(int w, int h, int y, int n, unsigned char *out)
+{
+    static const unsigned char base[4] = {60, 50, 50, 90}, patch[4] = {100, 90, 80, 100};
+    int in_y = y >= (h - n) / 2 && y < (h - n) / 2 + n;
+    for (int x = 0; x < w; x++) {
+        int in = in_y && x >= (w - n) / 2 && x < (w - n) / 2 + n;
+        for (int c = 0; c < 4; c++)
+            out[4 * x + c] = (unsigned char)(255 - ((in ? patch[c] : base[c]) * 255 + 50) / 100);
     }
 }
 
@@ -968,7 +986,9 @@ static int write_photo(const char *path, int w, int h, uint32_t seed, int palett
     {
         JSAMPROW rp[1] = {row};
         for (int y = 0; y < h; y++) {
-            if (ex->cmyk)
+            if (ex->heavy)
+                heavy_row(w, h, y, ex->heavy, row);
+            else if (ex->cmyk)
                 cmyk_row(w, row);
             else if (ex->mark)
                 mark_row(w, h, y, ex, row);
@@ -1036,6 +1056,8 @@ static void usage(void)
                     "options of --one (test images):\n"
                     "  --cmyk            Adobe CMYK JPEG, stored inverted: left half cyan ink,\n"
                     "                    right half magenta ink (SEED, PALETTE ignored)\n"
+                    "  --heavy-ink N     Adobe CMYK JPEG at 250 %% ink with a centred N x N px\n"
+                    "                    square at 370 %% (ink-limit tests)\n"
                     "  --orientation N   add an EXIF segment with Orientation N (1..8)\n"
                     "  --mark X Y        mid-grey image with a pure green disc (radius 1.5 %%\n"
                     "                    of the width) at normalised X, Y in 0..1 (SEED,\n"
@@ -1076,6 +1098,16 @@ static int parse_extras(int argc, char **argv, Extras *ex)
     *ex = no_extras;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--cmyk") == 0) {
+            ex->cmyk = 1;
+        } else if (strcmp(argv[i], "--heavy-ink") == 0) {
+            long long v;
+            if (i + 1 >= argc) {
+                fprintf(stderr, PROG ": --heavy-ink needs a square size in pixels\n");
+                return -1;
+            }
+            if (parse_num("heavy-ink", argv[++i], 0, 100000, &v) != 0)
+                return -1;
+            ex->heavy = (int)v;
             ex->cmyk = 1;
         } else if (strcmp(argv[i], "--orientation") == 0) {
             long long v;

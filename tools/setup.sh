@@ -9,10 +9,10 @@ cd "$(dirname "$0")/.."
 PACKAGES="build-essential cmake pkg-config
   libcairo2-dev libpango1.0-dev libyaml-dev libqpdf-dev libcmark-dev libhyphen-dev
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libexif-dev libicu-dev libtiff-dev libwebp-dev
-  libxxhash-dev libjson-c-dev libical-dev librsvg2-dev
+  libxxhash-dev libjson-c-dev libical-dev librsvg2-dev liblcms2-dev zlib1g-dev
   fonts-ebgaramond fonts-inter fonts-noto-core icc-profiles-free
   hyphen-en-us hyphen-bn hyphen-hi
-  poppler-utils qpdf python3 argyll clang-format webp libimage-exiftool-perl"
+  poppler-utils qpdf python3 argyll clang-format webp ghostscript libimage-exiftool-perl"
 
 mode=render
 case "${1:-}" in

@@ -144,6 +144,7 @@ uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
                       it->stroke_pt, it->opacity, it->angle, it->color.r, it->color.g, it->color.b,
                       it->img_x,     it->img_y,   it->img_w, it->img_h};
         cp_hasher_bytes(&h, v, sizeof v);
+        cp_hasher_u64(&h, cp_color_key(&it->color)); /* a cmyk() colour's inks */
         cp_hasher_u64(&h, it->ring);
         cp_hasher_str(&h, it->text);
         cp_line_hash(&h, it->line, &fonts);
@@ -156,10 +157,12 @@ uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
     return v;
 }
 
+/* The colour as the layout gave it: #rrggbb or cmyk(C, M, Y, K). */
 static void hex(FILE *out, cp_color c)
 {
-    fprintf(out, "#%02x%02x%02x", (int)(c.r * 255 + 0.5), (int)(c.g * 255 + 0.5),
-            (int)(c.b * 255 + 0.5));
+    char buf[64];
+    cp_color_format(&c, buf, sizeof buf);
+    fputs(buf, out);
 }
 
 /* -0.00 and 0.00 are one number in a dump that tests compare as text. */

@@ -7,6 +7,7 @@
 
 #include "base/inputs.h"
 
+#include "image/colour.h"
 #include "layout/display.h"
 #include "image/svg.h"
 #include "layout/text.h"
@@ -76,6 +77,7 @@ typedef struct cp_layout_opts {
     bool placeholders;      /* proof mode: unreadable photos become labelled boxes */
     const char *build_date; /* for the slug line, "2020-12-14" */
     const char *creator;    /* "calpress 0.1.0" */
+    bool screen_proof; /* proof mode for the screen (no printing condition): said in the slug */
 } cp_layout_opts;
 
 /* One line per text frame, for `calpress check`: lines used of lines available, size, flags. */
@@ -128,6 +130,15 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc);
 /* Adds the proof watermark, the overlay and the slug line (file name, title, page, version,
  * build date, mode) to every page of doc. Call after the pages are laid out. */
 void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, const char *file_name);
+
+/* Colour checks once the output intent is known (cv), after the pages are laid out: every
+ * colour of the calendar's and the press release's layouts against its ink limit (an error at
+ * the colour's line; cmyk() colours always, RGB colours as they print under a CMYK intent); under
+ * a CMYK intent the highest ink coverage of every CMYK photo over 1 mm areas where it is placed
+ * (a preflight finding); photos' embedded ICC profiles that cannot be used (a warning), and,
+ * with notes and a CMYK intent, one note on the RGB photos whose colours are taken as sRGB. */
+void cp_layout_check_colours(cp_layout_ctx *lc, const cp_colours *cv, const cp_doc *calendar,
+                             bool notes);
 
 /* Internal to the layout layer: shared helpers of pages.c, month.c and press.c. */
 unsigned cp_lc_rich_opts(const cp_layout *l);

@@ -958,6 +958,14 @@ static void watermark(cp_layout_ctx *lc, cp_page *page)
     cp_block_finish(&b);
 }
 
+/* The slug's word for a proof: a screen proof has no printing condition to stand for. */
+static const char *proof_mode(const cp_layout_ctx *lc)
+{
+    if (lc->opts.screen_proof)
+        return lc->placeholders ? "INCOMPLETE SCREEN PROOF" : "SCREEN PROOF";
+    return lc->placeholders ? "INCOMPLETE PROOF" : "PROOF";
+}
+
 static void overlay_rect(cp_page *page, double inset, cp_color c)
 {
     double x0 = inset, y0 = inset, x1 = page->trim_w - inset, y1 = page->trim_h - inset;
@@ -990,9 +998,7 @@ void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, cons
             file_name, cal->title.s, i + 1, doc->n_pages, cal->version.s ? "version " : "",
             cal->version.s ? cal->version.s : "", cal->version.s ? " \xC2\xB7 built" : "built",
             lc->opts.build_date ? lc->opts.build_date : "?",
-            !lc->opts.proof    ? "PRESS"
-            : lc->placeholders ? "INCOMPLETE PROOF"
-                               : "PROOF");
+            !lc->opts.proof ? "PRESS" : proof_mode(lc));
         line = cp_arena_printf(lc->arena, "%s \xC2\xB7 %s", line,
                                lc->opts.creator ? lc->opts.creator : "calpress");
         cp_style st = *fs;

@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <ctype.h>
 #include <string.h>
 
 /* The frames each page kind draws; a layout must define all of them. */
@@ -62,22 +61,105 @@ static const char *const press_styles[] = {
     "letterhead_org", "letterhead_label", "letterhead_date", "headline", "body",  "about_heading",
     "about_body",     "contact_name",     "contact_detail",  "footnote", "folio", NULL};
 
+static int hex_digit(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* #rrggbb: a '#' and exactly six hex digits, nothing else (no sign, no space). */
 static bool parse_hex_color(const char *s, cp_color *c)
 {
-    unsigned r, g, b;
-    char tail;
     if (strlen(s) != 7 || s[0] != '#')
         return false;
-    /* sscanf's %x takes a sign and spaces: "#-1ff00" must not read as a colour. */
-    for (int i = 1; i < 7; i++)
-        if (!isxdigit((unsigned char)s[i]))
+    int v[6];
+    for (int i = 0; i < 6; i++)
+        if ((v[i] = hex_digit(s[1 + i])) < 0)
             return false;
-    if (sscanf(s + 1, "%2x%2x%2x%c", &r, &g, &b, &tail) != 3)
-        return false;
-    c->r = r / 255.0;
-    c->g = g / 255.0;
-    c->b = b / 255.0;
+    *c = (cp_color){.r = (v[0] * 16 + v[1]) / 255.0,
+                    .g = (v[2] * 16 + v[3]) / 255.0,
+                    .b = (v[4] * 16 + v[5]) / 255.0};
     return true;
+}
+
+static const char *skip_spaces(const char *s)
+{
+    while (*s == ' ')
+        s++;
+    return s;
+}
+
+/* A plain decimal number: digits with an optional fraction (no sign, no exponent). */
+static const char *parse_decimal(const char *s, double *v)
+{
+    const char *p = s;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    if (p == s || (p == s + 1 && *s == '.') || p - s > 12)
+        return NULL;
+    char buf[16];
+    memcpy(buf, s, (size_t)(p - s));
+    buf[p - s] = '\0';
+    *v = strtod(buf, NULL);
+    return p;
+}
+
+typedef enum color_parse { COLOR_OK, COLOR_BAD, COLOR_RANGE } color_parse;
+
+/* cmyk(C, M, Y, K) with each ink in percent, 0..100; *bad gets an out-of-range value. */
+static color_parse parse_cmyk_color(const char *s, cp_color *c, double *bad)
+{
+    if (strncmp(s, "cmyk(", 5) != 0)
+        return COLOR_BAD;
+    double v[4];
+    const char *p = s + 5;
+    for (int i = 0; i < 4; i++) {
+        p = parse_decimal(skip_spaces(p), &v[i]);
+        if (!p)
+            return COLOR_BAD;
+        p = skip_spaces(p);
+        if (*p++ != (i < 3 ? ',' : ')'))
+            return COLOR_BAD;
+    }
+    if (*p)
+        return COLOR_BAD;
+    for (int i = 0; i < 4; i++)
+        if (v[i] > 100)
+            return *bad = v[i], COLOR_RANGE;
+    *c = (cp_color){
+        .c = v[0] / 100, .m = v[1] / 100, .y = v[2] / 100, .k = v[3] / 100, .cmyk = true};
+    return COLOR_OK;
+}
+
+/* A colour value (#rrggbb or cmyk()), at v. False after reporting an error that calls it what. */
+static bool parse_color(cp_diags *d, const cp_node *v, const char *what, const char *names,
+                        cp_color *out)
+{
+    double bad = 0;
+    color_parse r = COLOR_BAD;
+    if (v->kind == CP_NODE_SCALAR) {
+        r = parse_hex_color(v->str, out) ? COLOR_OK : parse_cmyk_color(v->str, out, &bad);
+        if (r == COLOR_OK) {
+            out->pos = v->pos;
+            return true;
+        }
+    }
+    if (r == COLOR_RANGE)
+        cp_error(d, v->pos, "%s: cmyk() takes percentages 0..100 (got %g)", what, bad);
+    else
+        cp_error(d, v->pos, "%s must be #rrggbb or cmyk(C, M, Y, K) in percent%s (got %s%s%s)",
+                 what, names, v->kind == CP_NODE_SCALAR ? "'" : "",
+                 v->kind == CP_NODE_SCALAR ? v->str : cp_node_kind_name(v),
+                 v->kind == CP_NODE_SCALAR ? "'" : "");
+    return false;
 }
 
 static const char *const color_names[] = {"accent", "ink", "grey", "muted", "paper", "band", NULL};
@@ -88,21 +170,18 @@ static cp_color *palette_slot(cp_layout *l, int i)
     return slots[i];
 }
 
-/* A colour is a palette name or #rrggbb. */
+/* A colour is a palette name, #rrggbb or cmyk(C, M, Y, K). */
 static bool read_color(cp_layout *l, cp_diags *d, const cp_node *v, const char *key, cp_color *out,
                        int *ref)
 {
     *ref = 0;
-    if (v->kind == CP_NODE_SCALAR) {
+    if (v->kind == CP_NODE_SCALAR)
         for (int i = 0; color_names[i]; i++)
             if (strcmp(v->str, color_names[i]) == 0)
                 return *out = *palette_slot(l, i), *ref = i + 1, true;
-        if (parse_hex_color(v->str, out))
-            return true;
-    }
-    cp_error(d, v->pos, "'%s' must be #rrggbb or one of accent, ink, grey, muted, paper, band",
-             key);
-    return false;
+    char what[64];
+    snprintf(what, sizeof what, "'%s'", key);
+    return parse_color(d, v, what, ", or one of accent, ink, grey, muted, paper, band", out);
 }
 
 static bool apply_page(cp_layout *l, cp_diags *d, const cp_node *m)
@@ -135,12 +214,11 @@ static void apply_colors(cp_layout *l, cp_diags *d, const cp_node *m)
         for (int c = 0; color_names[c]; c++) {
             if (strcmp(m->keys[i]->str, color_names[c]) != 0)
                 continue;
-            const cp_node *v = m->vals[i];
-            if (v->kind != CP_NODE_SCALAR || !parse_hex_color(v->str, palette_slot(l, c)))
-                cp_error(d, v->pos, "colour '%s' must be written #rrggbb (got %s%s%s)",
-                         color_names[c], v->kind == CP_NODE_SCALAR ? "'" : "",
-                         v->kind == CP_NODE_SCALAR ? v->str : cp_node_kind_name(v),
-                         v->kind == CP_NODE_SCALAR ? "'" : "");
+            char what[64];
+            snprintf(what, sizeof what, "colour '%s'", color_names[c]);
+            cp_color col;
+            if (parse_color(d, m->vals[i], what, "", &col))
+                *palette_slot(l, c) = col;
         }
     }
 }
@@ -325,17 +403,10 @@ static void apply_frames(cp_layout *l, cp_diags *d, const cp_node *m)
 
 bool cp_layout_apply(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *root, bool is_file)
 {
-    static const char *const keys[] = {"name",
-                                       "page",
-                                       "colors",
-                                       "grid",
-                                       "styles",
-                                       "frames",
-                                       "press_layout",
-                                       "smart_punctuation",
-                                       "photo_credits",
-                                       "labels",
-                                       NULL};
+    static const char *const keys[] = {
+        "name",          "page",      "colors",       "grid",
+        "styles",        "frames",    "press_layout", "smart_punctuation",
+        "photo_credits", "ink_limit", "labels",       NULL};
     size_t before = d->n_errors;
     if (!cp_schema_map(d, root, is_file ? "a layout file" : "layout_overrides", keys))
         return false;
@@ -354,6 +425,9 @@ bool cp_layout_apply(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *root
         l->credits_on_page = cm != 2;
         l->credits_on_back = cm != 1;
     }
+    const cp_node *il = cp_node_lookup(root, "ink_limit");
+    if (il && cp_schema_number(d, root, "ink_limit", 100, 400, &l->ink_limit))
+        l->ink_limit_pos = il->pos;
     /* The palette first: styles refer to it by name. */
     if ((v = cp_node_lookup(root, "colors")))
         apply_colors(l, d, v);

@@ -2,8 +2,55 @@
 #include "model/style.h"
 #include "base/util.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+double cp_color_tac(const cp_color *c)
+{
+    return c->cmyk ? 100 * (c->c + c->m + c->y + c->k) : 0;
+}
+
+/* A percentage as a designer writes it: 40, 12.5, 7.25. */
+static void percent(char *buf, size_t n, double v)
+{
+    snprintf(buf, n, "%.2f", v * 100 + 0.0);
+    char *e = buf + strlen(buf);
+    while (e > buf && e[-1] == '0')
+        *--e = '\0';
+    if (e > buf && e[-1] == '.')
+        *--e = '\0';
+    if (strcmp(buf, "-0") == 0)
+        strcpy(buf, "0");
+}
+
+uint64_t cp_color_key(const cp_color *c)
+{
+    if (!c->cmyk)
+        return (uint64_t)lround(c->r * 1000) << 40 | (uint64_t)lround(c->g * 1000) << 20 |
+               (uint64_t)lround(c->b * 1000);
+    /* Four inks of 0..10000 take 14 bits each; the top bit tells them from RGB values. */
+    const double inks[4] = {c->c, c->m, c->y, c->k};
+    uint64_t v = 1ull << 63;
+    for (int i = 0; i < 4; i++)
+        v |= (uint64_t)(lround(inks[i] * 10000) & 0x3FFF) << (14 * (3 - i));
+    return v;
+}
+
+void cp_color_format(const cp_color *c, char *buf, size_t n)
+{
+    if (!c->cmyk) {
+        snprintf(buf, n, "#%02x%02x%02x", (int)(c->r * 255 + 0.5), (int)(c->g * 255 + 0.5),
+                 (int)(c->b * 255 + 0.5));
+        return;
+    }
+    char v[4][16];
+    const double inks[4] = {c->c, c->m, c->y, c->k};
+    for (int i = 0; i < 4; i++)
+        percent(v[i], sizeof v[i], inks[i]);
+    snprintf(buf, n, "cmyk(%s, %s, %s, %s)", v[0], v[1], v[2], v[3]);
+}
 
 void cp_style_merge(cp_style *dst, const cp_style *src)
 {

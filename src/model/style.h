@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/arena.h"
 #include "base/diag.h"
@@ -11,9 +12,24 @@
 #define CP_PT_PER_MM (72.0 / 25.4)
 #define CP_PT_PER_IN 72.0
 
+/* A colour as the layout defines it: #rrggbb (RGB) or cmyk(C, M, Y, K) (inks). What it prints
+ * as and how it shows on screen depend on the output intent: the image layer's cp_colours makes
+ * both from this definition, in one place. */
 typedef struct cp_color {
-    double r, g, b; /* 0..1 */
+    double r, g, b;    /* 0..1, when !cmyk */
+    double c, m, y, k; /* 0..1, when cmyk */
+    bool cmyk;         /* given as cmyk(): the ink values are the definition */
+    cp_pos pos;        /* where it was defined (file NULL for built-in colours) */
 } cp_color;
+
+/* Total ink of a cmyk() colour in percent (0..400). */
+double cp_color_tac(const cp_color *c);
+/* Writes "#rrggbb" or "cmyk(C, M, Y, K)" (percent, up to two decimals) into buf (>= 48 bytes). */
+void cp_color_format(const cp_color *c, char *buf, size_t n);
+/* The colour's definition as one number, for hashes that say whether a page changed: an RGB
+ * colour's values to 1/1000, or a cmyk() colour's inks to 0.01 % (the RGB values cairo is given
+ * for those do not say which inks they stand for). Equal definitions give equal numbers. */
+uint64_t cp_color_key(const cp_color *c);
 
 typedef enum cp_align { CP_ALIGN_LEFT, CP_ALIGN_CENTER, CP_ALIGN_RIGHT, CP_ALIGN_JUSTIFY } cp_align;
 
@@ -90,6 +106,8 @@ typedef struct cp_layout {
     bool registration_marks; /* targets centred on each side, in the slug */
     bool color_bar;          /* CMYK control patches in the top slug (CMYK intents) */
     cp_color accent, ink, grey, muted, paper, band;
+    double ink_limit; /* % total area coverage for CMYK output; 0: unset (300 applies) */
+    cp_pos ink_limit_pos;
     bool neighbours;                       /* show neighbouring months' days (muted) */
     bool smart_punctuation;                /* straight quotes, -- and ... become typographic */
     const char *second_language;           /* month names also in this language, beneath; or NULL */

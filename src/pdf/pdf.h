@@ -9,6 +9,7 @@
 
 #include "base/diag.h"
 #include "base/outfile.h"
+#include "image/colour.h"
 #include "layout/display.h"
 #include "layout/neverprint.h"
 
@@ -22,6 +23,11 @@ typedef struct cp_pdf_meta {
     const char *icc_path;
     const char *icc_condition;
     cp_pos icc_pos; /* where the profile was named, for diagnostics */
+    /* The run's colours for the output intent (borrowed, required): its profile is embedded, and
+     * under a CMYK intent it is in key mode and the vector colours become its inks. */
+    cp_colours *colours;
+    const cp_profile *profile; /* the output intent's profile (borrowed, required) */
+    bool pdfx;                 /* claim PDF/X-4 (the profile describes a printing condition) */
 } cp_pdf_meta;
 
 /* What cp_pdf_write wrote. */
@@ -64,10 +70,6 @@ void cp_pdf_discard(cp_pdf_out *out);
  * /ID's second part is new). base is only read. */
 bool cp_pdf_prepare_patch(const cp_doc *doc, const bool *changed, const char *base,
                           const char *path, const cp_pdf_meta *meta, cp_pdf_out *out, cp_diags *d);
-
-/* Reads and checks the output intent's ICC profile (meta->icc_path, or sRGB): returns its number
- * of components (1, 3 or 4), or 0 after reporting an error. */
-int cp_pdf_profile_components(const cp_pdf_meta *meta, cp_diags *d);
 
 /* The name the output intent gives its printing condition (OutputConditionIdentifier,
  * OutputCondition and Info): meta->icc_condition, else the profile's file name without its

@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "config.h"
 #include "image/image.h"
+#include "pdf/inks.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -53,40 +54,36 @@ const char *cp_pdf_condition_name(const cp_pdf_meta *meta)
                                : "sRGB IEC61966-2.1";
 }
 
-/* Reads an ICC profile and checks its header: 'acsp' signature, a colour space PDF can use. */
-static bool load_icc(const cp_pdf_meta *meta, icc *out, cp_diags *d)
+/* Reads sRGB.icc from icc-profiles-free (for /DefaultRGB) and checks its header. */
+static bool load_srgb(icc *out, cp_diags *d)
 {
-    const char *path = meta->icc_path ? meta->icc_path : CP_ICC_DIR "/sRGB.icc";
-    cp_pos at = meta->icc_path ? meta->icc_pos : cp_pos_file(path);
+    const char *path = CP_ICC_DIR "/sRGB.icc";
     cp_file_error err;
     out->data = cp_file_read(path, &cp_file_icc, &out->len, &err);
     if (!out->data) {
-        cp_error(d, at, "cannot read ICC profile '%s': %s", path, err.text);
+        cp_error(d, cp_pos_file(path), "cannot read ICC profile '%s': %s", path, err.text);
         return false;
     }
     const unsigned char *h = (const unsigned char *)out->data;
-    if (out->len < 132 || memcmp(h + 36, "acsp", 4) != 0) {
-        cp_error(d, at, "'%s' is not an ICC profile", path);
-        goto fail;
+    if (out->len < 132 || memcmp(h + 36, "acsp", 4) != 0 || memcmp(h + 16, "RGB ", 4) != 0) {
+        cp_error(d, cp_pos_file(path), "'%s' is not an RGB ICC profile", path);
+        free(out->data);
+        out->data = NULL;
+        return false;
     }
-    if (memcmp(h + 16, "RGB ", 4) == 0)
-        out->n = 3;
-    else if (memcmp(h + 16, "CMYK", 4) == 0)
-        out->n = 4;
-    else if (memcmp(h + 16, "GRAY", 4) == 0)
-        out->n = 1;
-    else {
-        cp_error(d, at,
-                 "ICC profile '%s' is for colour space '%.4s'; calpress needs RGB, CMYK or grey",
-                 path, (const char *)h + 16);
-        goto fail;
-    }
-    out->name = cp_pdf_condition_name(meta);
+    out->n = 3;
+    out->name = "sRGB IEC61966-2.1";
     return true;
-fail:
-    free(out->data);
-    out->data = NULL;
-    return false;
+}
+
+/* The output intent's profile, read and checked by the caller (meta->profile), as a copy. */
+static void intent_icc(const cp_pdf_meta *meta, icc *out)
+{
+    out->len = meta->profile->len;
+    out->data = cp_xmalloc(out->len);
+    memcpy(out->data, meta->profile->data, out->len);
+    out->n = meta->profile->n;
+    out->name = cp_pdf_condition_name(meta);
 }
 
 static qpdf_oh icc_stream(qpdf_data q, const icc *p)
@@ -379,9 +376,10 @@ static char *xmp_packet(const cp_pdf_meta *meta, const char *iso, const char *do
                        "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
                        "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
                        "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-                       "    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n"
-                       "    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\">\n"
-                       "   <dc:format>application/pdf</dc:format>\n");
+                       "    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"");
+    if (meta->pdfx)
+        cp_strbuf_puts(&b, "\n    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\"");
+    cp_strbuf_puts(&b, ">\n   <dc:format>application/pdf</dc:format>\n");
     if (meta->title) {
         cp_strbuf_puts(&b, "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
         xml_escape(&b, meta->title);
@@ -412,12 +410,14 @@ static char *xmp_packet(const cp_pdf_meta *meta, const char *iso, const char *do
                      "   <xmpMM:DocumentID>uuid:%s</xmpMM:DocumentID>\n"
                      "   <xmpMM:InstanceID>uuid:%s</xmpMM:InstanceID>\n"
                      "   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>\n"
-                     "   <xmpMM:VersionID>1</xmpMM:VersionID>\n"
-                     "   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>\n"
-                     "  </rdf:Description>\n"
-                     " </rdf:RDF>\n"
-                     "</x:xmpmeta>\n",
+                     "   <xmpMM:VersionID>1</xmpMM:VersionID>\n",
                      doc_id, inst_id);
+    /* Only a file made for a printing condition says it is PDF/X (a screen proof is not). */
+    if (meta->pdfx)
+        cp_strbuf_puts(&b, "   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>\n");
+    cp_strbuf_puts(&b, "  </rdf:Description>\n"
+                       " </rdf:RDF>\n"
+                       "</x:xmpmeta>\n");
     /* Padding lets an editor update the packet in place, as XMP recommends. */
     for (int i = 0; i < 20; i++)
         cp_strbuf_puts(&b,
@@ -440,7 +440,8 @@ static void info_dict(qpdf_data q, const cp_pdf_meta *meta, const char *pdfdate)
     qpdf_oh_replace_key(q, info, "/CreationDate", qpdf_oh_new_string(q, pdfdate));
     qpdf_oh_replace_key(q, info, "/ModDate", qpdf_oh_new_string(q, pdfdate));
     qpdf_oh_replace_key(q, info, "/Trapped", qpdf_oh_new_name(q, "/False"));
-    qpdf_oh_replace_key(q, info, "/GTS_PDFXVersion", qpdf_oh_new_string(q, "PDF/X-4"));
+    if (meta->pdfx)
+        qpdf_oh_replace_key(q, info, "/GTS_PDFXVersion", qpdf_oh_new_string(q, "PDF/X-4"));
     qpdf_oh_replace_key(q, qpdf_get_trailer(q), "/Info", qpdf_make_indirect_object(q, info));
 }
 
@@ -460,24 +461,15 @@ static void output_intent(qpdf_data q, const icc *profile)
     qpdf_oh_replace_key(q, qpdf_get_root(q), "/OutputIntents", arr);
 }
 
-int cp_pdf_profile_components(const cp_pdf_meta *meta, cp_diags *d)
-{
-    icc profile = {0};
-    if (!load_icc(meta, &profile, d))
-        return 0;
-    free(profile.data);
-    return profile.n;
-}
-
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
                         cp_pdf_sink sink, void *sink_ctx, int *pages, cp_diags *d)
 {
     icc profile = {0};
-    if (!load_icc(meta, &profile, d))
-        return false;
+    intent_icc(meta, &profile);
     qpdf_data q = qpdf_init();
     qpdf_silence_errors(q);
     bool ok = false;
+    cp_pdf_inks *inks = cp_pdf_inks_new(q, doc, meta->colours, d);
     if (qpdf_read_memory(q, "cairo output", pdf, len, NULL) & QPDF_ERRORS) {
         report(q, d, "cannot read cairo's PDF");
         goto done;
@@ -495,8 +487,7 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
     qpdf_oh srgb = qpdf_oh_new_null(q);
     if (profile.n != 3) {
         icc s = {0};
-        cp_pdf_meta m = {0};
-        if (!load_icc(&m, &s, d))
+        if (!load_srgb(&s, d))
             goto done;
         qpdf_oh arr = qpdf_oh_new_array(q);
         qpdf_oh_append_item(q, arr, qpdf_oh_new_name(q, "/ICCBased"));
@@ -514,6 +505,8 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
         qpdf_oh_remove_key(q, page, "/CropBox");
         qpdf_oh_replace_key(q, page, "/BleedBox", box(q, b, b, mw - b, mh - b));
         qpdf_oh_replace_key(q, page, "/TrimBox", box(q, o, o, mw - o, mh - o));
+        if (!cp_pdf_inks_page(inks, page, i + 1))
+            goto done;
         if (p->crop_marks)
             crop_marks(q, page, p, all, profile.n == 4);
         walk_xobjects(q, page, profile.n != 3 ? add_default_rgb : NULL, fix_cmyk_jpeg, &srgb, NULL);
@@ -561,6 +554,7 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
     *pages = n;
     ok = true;
 done:
+    cp_pdf_inks_free(inks);
     qpdf_cleanup(&q);
     free(profile.data);
     return ok;

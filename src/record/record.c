@@ -111,8 +111,7 @@ static uint64_t photo_hash(photo_hashes *ph, const cp_image *img)
 
 static void hash_color(cp_hasher *h, cp_color c, double opacity)
 {
-    cp_hasher_u64(h, (uint64_t)lround(c.r * 1000) << 40 | (uint64_t)lround(c.g * 1000) << 20 |
-                         (uint64_t)lround(c.b * 1000));
+    cp_hasher_u64(h, cp_color_key(&c));
     cp_hasher_u64(h, (uint64_t)lround(opacity * 1000));
 }
 

@@ -203,7 +203,9 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
     bool ok = true;
     for (size_t i = 0; i < page->n; i++) {
         const cp_item *it = &page->items[i];
-        cairo_set_source_rgba(cr, it->color.r, it->color.g, it->color.b, it->opacity);
+        double rgb[3];
+        cp_colours_draw(opts->colours, &it->color, rgb);
+        cairo_set_source_rgba(cr, rgb[0], rgb[1], rgb[2], it->opacity);
         switch (it->kind) {
         case CP_ITEM_RECT:
             cairo_rectangle(cr, it->x, it->y, it->w, it->h);
@@ -268,13 +270,14 @@ static cairo_status_t to_outfile(void *closure, const unsigned char *data, unsig
                                                          : CAIRO_STATUS_WRITE_ERROR;
 }
 
-bool cp_render_png(const cp_page *page, double dpi, cp_outfile *f, cp_render_cache *rc, cp_diags *d)
+bool cp_render_png(const cp_page *page, double dpi, cp_outfile *f, cp_render_cache *rc,
+                   cp_colours *colours, cp_diags *d)
 {
-    return cp_render_png_area(page, dpi, false, f, rc, d);
+    return cp_render_png_area(page, dpi, false, f, rc, colours, d);
 }
 
 bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *f,
-                        cp_render_cache *rc, cp_diags *d)
+                        cp_render_cache *rc, cp_colours *colours, cp_diags *d)
 {
     double m = trim ? 0 : 2 * (page->bleed + page->slug);
     double k = dpi / 72.0;
@@ -293,9 +296,15 @@ bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *
     cairo_scale(cr, k, k);
     if (trim) /* the page is drawn from its media box's corner: move the trim's to the origin */
         cairo_translate(cr, -(page->bleed + page->slug), -(page->bleed + page->slug));
-    cp_render_opts opts = {true, dpi};
+    cp_render_opts opts = {.raster = true, .raster_dpi = dpi, .colours = colours};
     bool ok = cp_render_page(cr, page, &opts, rc, d);
     cairo_destroy(cr);
+    if (ok && cp_colours_cmyk(colours)) {
+        cairo_surface_flush(s);
+        cp_colours_soft_proof(colours, cairo_image_surface_get_data(s), w, h,
+                              cairo_image_surface_get_stride(s));
+        cairo_surface_mark_dirty(s);
+    }
     if (ok) {
         size_t before = d->n_errors;
         png_sink sink = {f, d};

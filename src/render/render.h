@@ -7,6 +7,7 @@
 
 #include "base/diag.h"
 #include "base/outfile.h"
+#include "image/colour.h"
 #include "layout/display.h"
 
 typedef struct cp_render_cache cp_render_cache;
@@ -16,6 +17,10 @@ typedef struct cp_render_opts {
      * bytes as they are and never decode them. */
     bool raster;
     double raster_dpi;
+    /* The run's colours (borrowed, required): what cairo is told to draw for each colour of the
+     * display list, the screen colour or, for a PDF under a CMYK intent, a key the pdf layer
+     * turns into inks. */
+    cp_colours *colours;
 } cp_render_opts;
 
 /* Surfaces made for photos, shared by every page of one document (so a photo placed twice is
@@ -30,12 +35,13 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
 
 /* Draws page at dpi onto a white raster and writes it as a PNG into f, a file of an output set
  * (base/outfile.h) that the caller commits. Photos are decoded at about the resolution needed.
- * False after reporting an error. */
+ * colours (borrowed, required): the run's; under a CMYK intent the image is a soft proof, the
+ * page as it prints (cp_colours_soft_proof). False after reporting an error. */
 bool cp_render_png(const cp_page *page, double dpi, cp_outfile *f, cp_render_cache *rc,
-                   cp_diags *d);
+                   cp_colours *colours, cp_diags *d);
 /* The same; with trim, only the trimmed page is drawn (what the wall shows: no bleed, slug or
  * anything in them). */
 bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *f,
-                        cp_render_cache *rc, cp_diags *d);
+                        cp_render_cache *rc, cp_colours *colours, cp_diags *d);
 
 #endif

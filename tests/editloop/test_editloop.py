@@ -4,7 +4,7 @@ preview --pages / --trim, on private copies of the sample (stories/ copied, phot
 
 usage: test_editloop.py CALPRESS SOURCE_DIR CHECK [--keep]
 
-CHECK is one of: watch report diff marks record preview.
+CHECK is one of: watch watch-sigint watch-press report diff marks record preview.
 Every check closes with "editloop/CHECK: N passed, M failed". Waits are polled with generous
 limits (a busy CI machine is slow); they guard against hangs and never assert speed.
 """
@@ -84,12 +84,21 @@ def stray_files(*folders):
 class Watch:
     """calpress watch in the background; its output is collected by polling files."""
 
-    def __init__(self, ctx, manifest, out, tmp):
+    def __init__(self, ctx, manifest, out, tmp, extra=(), env=None):
         self.out_path = os.path.join(tmp, "watch.out")
         self.err_path = os.path.join(tmp, "watch.err")
-        self.proc = subprocess.Popen([ctx.calpress, "watch", manifest, "-o", out],
+        self.proc = subprocess.Popen([ctx.calpress, "watch", manifest, "-o", out, *extra],
                                      stdout=open(self.out_path, "w"),
-                                     stderr=open(self.err_path, "w"))
+                                     stderr=open(self.err_path, "w"), env=env)
+
+    def stop(self):
+        """SIGINT; the exit status (None if it had to be killed)."""
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            return self.proc.wait(WAIT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return None
 
     def text(self, which="out"):
         with open(self.out_path if which == "out" else self.err_path, encoding="utf-8",
@@ -201,6 +210,77 @@ def check_watch_sigint_during_build(ctx, chk, tmp, stories):
            "it stops after the build under way, without another", w.text())
     chk.ok(not stray_files(out, stories) if os.path.isdir(out) else True,
            "and leaves no temporary file", str(stray_files(out, stories)))
+
+
+RGB_OP = re.compile(rb"(?:^|\s)-?[\d.]+\s+-?[\d.]+\s+-?[\d.]+\s+(?:rg|RG)(?=\s|$)")
+
+
+def rgb_operators(qdf):
+    """The rg/RG operators of a PDF's streams (qdf: qdf_bytes of it)."""
+    return RGB_OP.findall(qdf) if qdf else [b"(qpdf cannot read it)"]
+
+
+def plates(pdf, tmp, dpi=20):
+    """Each page separated into C, M, Y and K by Ghostscript, as raw bytes (bitcmyk, 8 bits a
+    plate: no header, so no date or name to differ)."""
+    stem = os.path.basename(os.path.dirname(pdf)) + "-" + os.path.basename(pdf)
+    out = os.path.join(tmp, stem + "-%02d.cmyk")
+    p = run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=bitcmyk",
+             "-dGrayValues=256", f"-r{dpi}", f"-sOutputFile={out}", pdf])
+    if p.returncode != 0:
+        return [p.err]
+    pages, i = [], 1
+    while os.path.isfile(out % i):
+        pages.append(read_bytes(out % i))
+        i += 1
+    return pages
+
+
+def check_watch_press(ctx, chk, tmp, stories):
+    """watch --press (a CMYK intent: vector colours become inks after cairo): the PDF patched
+    page by page after an edit, and after a new cmyk() accent, prints exactly as a full render of
+    the edited sample does, and holds no RGB colour."""
+    manifest = os.path.join(stories, "calendar.yaml")
+    out, full = os.path.join(tmp, "watch"), os.path.join(tmp, "full")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1607904000")
+    w = Watch(ctx, manifest, out, tmp, ["--press"], env)
+    cal = os.path.join(out, "calendar.pdf")
+    try:
+        chk.ok(len(w.wait_builds(1)) == 1 and os.path.isfile(cal),
+               "watch --press makes the PDFs", w.text() + w.text("err"))
+        edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+        builds = w.wait_builds(2)
+        chk.ok(len(builds) == 2 and re.search(r", 1 of 15 drawn\)", builds[1]),
+               "after an edit of the March story only its page is drawn again",
+               "\n".join(builds) + w.text("err"))
+        # A new accent in inks: the RGB values cairo is given for cmyk() colours do not say
+        # which inks they stand for, so the pages must be found changed by their inks.
+        with open(manifest, "a", encoding="utf-8") as f:
+            f.write('layout_overrides:\n  colors:\n    accent: "cmyk(100, 0, 0, 0)"\n')
+        builds = w.wait_builds(3)
+        chk.ok(len(builds) == 3 and "built in" in builds[2] and
+               not re.search(r", 0 of \d+ drawn\)", builds[2]),
+               "after a new cmyk() accent in the manifest, pages are drawn again",
+               "\n".join(builds) + w.text("err"))
+        chk.ok(len(builds) == 3 and "January name (restyled)" in builds[2],
+               "and the change report calls the frames in the accent restyled", builds[-1])
+    finally:
+        code = w.stop()
+    chk.ok(code == 0, "SIGINT ends watch with status 0", f"status {code}")
+    p = run([ctx.calpress, "render", manifest, "--press", "-o", full], env=env)
+    chk.ok(p.returncode == 0, "a full render --press of the edited sample", p.err)
+    for name in ("calendar.pdf", "press-release.pdf"):
+        patched, whole = os.path.join(out, name), os.path.join(full, name)
+        rgb = rgb_operators(qdf_bytes(patched))
+        chk.ok(not rgb, f"watch's {name}: no rg/RG operator", str(rgb[:5]))
+        a, b = plates(patched, tmp), plates(whole, tmp)
+        same = [i + 1 for i in range(min(len(a), len(b))) if a[i] == b[i]]
+        chk.ok(len(a) == len(b) and len(same) == len(a) and a,
+               f"watch's {name} separates into the same C, M, Y and K plates as a full render, "
+               f"page for page ({len(same)} of {len(a)})",
+               f"different pages: {[i for i in range(1, len(a) + 1) if i not in same]}")
+    chk.ok(has_words(page_text(cal, 4), "beside the tramlines"), "and it holds the edit")
+    chk.ok(re.search(rb"(?m)^1 0 0 0 k ", qdf_bytes(cal)), "and the new accent, as cyan ink alone")
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,6 +492,7 @@ def check_preview(ctx, chk, tmp, stories):
 
 
 CHECKS = {"watch": check_watch, "watch-sigint": check_watch_sigint_during_build,
+          "watch-press": check_watch_press,
           "report": check_report, "diff": check_diff, "marks": check_marks,
           "record": check_record, "preview": check_preview}
 

@@ -1,11 +1,13 @@
 /* libFuzzer targets for photo probing and decoding: the bytes are a photo file, opened as
  * cp_image_open does (the JPEG marker walk, limits, metadata stripping and notes, a trial decode
- * of PNG, TIFF and WebP), then decoded at 1/8 and, when small, at full size. Built once per
+ * of PNG, TIFF and WebP), then decoded at 1/8 and, when small, at full size; its embedded ICC
+ * profile is read, and a CMYK JPEG's ink measured, as the colour pass does. Built once per
  * format with -DCP_FUZZ_FORMAT=jpeg|png|tiff|webp, a target ignores other formats, so that each
  * keeps a corpus of its own. Linked with replay_main.c it is a plain program that replays files of
  * every format. */
 #include "base/diag.h"
 #include "base/util.h"
+#include "image/colour.h"
 #include "image/image.h"
 #include "image/internal.h"
 
@@ -48,8 +50,8 @@ static void check_diags(const cp_diags *d, bool want_error)
 }
 
 /* The stripper on its own, on any bytes that walk as a JPEG: the copy walks as a JPEG with the
- * same frame and scans, has no segment a decoder does not need, and stripping it again changes
- * nothing. */
+ * same frame and scans, has no segment a decoder does not need, keeps the ICC profile (the PDF's
+ * colour space is made from the copy's), and stripping it again changes nothing. */
 static void check_strip(const uint8_t *data, size_t size)
 {
     cp_jpeg_walk w, w2;
@@ -70,6 +72,13 @@ static void check_strip(const uint8_t *data, size_t size)
     unsigned char *again = cp_jpeg_strip(out, len, &len2, &found2, &o2);
     if (len2 != len || memcmp(again, out, len) != 0)
         abort();
+    size_t n_in = 0, n_out = 0;
+    unsigned char *icc_in = cp_jpeg_icc_profile(data, w.extent, &n_in);
+    unsigned char *icc_out = cp_jpeg_icc_profile(out, len, &n_out);
+    if (icc_in && (!icc_out || n_out != n_in || memcmp(icc_in, icc_out, n_in) != 0))
+        abort();
+    free(icc_in);
+    free(icc_out);
     char *text = cp_image_found_text(&found2);
     if (text) /* nothing is left to find */
         abort();
@@ -103,6 +112,19 @@ static void check_image(const cp_image *img, cp_diags *d)
     }
     cp_image *list[1] = {(cp_image *)img};
     cp_image_report_found(list, 1, d);
+    /* The colour data the PDF pass reads: an embedded profile, a CMYK photo's ink. */
+    size_t n = 0;
+    unsigned char *icc = cp_image_icc_profile(img, &n);
+    int comps = icc ? cp_icc_components(icc, n) : 0;
+    if (comps != 0 && comps != 1 && comps != 3 && comps != 4)
+        abort();
+    free(icc);
+    if (img->cmyk && (uint64_t)img->width * (uint64_t)img->height <= 4000000) {
+        size_t errors = d->n_errors;
+        double ink = cp_image_max_ink(img, 4, d);
+        if (ink < 0 ? d->n_errors == errors : ink > 400.0 + 1e-9)
+            abort();
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

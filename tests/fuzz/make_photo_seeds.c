@@ -1,7 +1,8 @@
 /* Writes the seed corpus of the photo fuzz targets into a folder: small JPEG (baseline,
  * progressive, grey, 4:4:4, CMYK, and one with every metadata segment calpress removes), PNG
- * (RGB, RGBA, 16-bit grey, text and EXIF chunks), TIFF (uncompressed, LZW, deflate, tiled, grey,
- * CMYK, with tags) and WebP (lossy, lossless, with EXIF and XMP chunks) files, made here with
+ * (RGB, RGBA, 16-bit grey, text and EXIF chunks, an iCCP profile), TIFF (uncompressed, LZW,
+ * deflate, tiled, grey, CMYK, with tags and an ICC profile) and WebP (lossy, lossless, with ICC,
+ * EXIF and XMP chunks) files, made here with
  * TurboJPEG, libpng, libtiff and libwebp; nothing is downloaded.
  * usage: make_photo_seeds DIR */
 #define _POSIX_C_SOURCE 200809L /* mkdir */
@@ -208,6 +209,33 @@ static void png_chunk(buf *b, const char *type, const void *data, size_t n)
     add_be(b, crc32_of(b->p + at, n + 4), 4);
 }
 
+/* data as a zlib stream of one stored (uncompressed) block: what an iCCP chunk holds. */
+static void zlib_stored(buf *b, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    add(b, "\x78\x01\x01", 3);
+    unsigned char len[4] = {(unsigned char)n, (unsigned char)(n >> 8), (unsigned char)~n,
+                            (unsigned char)(~n >> 8)};
+    add(b, len, 4);
+    add(b, data, n);
+    uint32_t s1 = 1, s2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        s1 = (s1 + p[i]) % 65521;
+        s2 = (s2 + s1) % 65521;
+    }
+    add_be(b, s2 << 16 | s1, 4);
+}
+
+/* A made-up ICC profile: a 132-byte header ('acsp', RGB) and an empty tag table. */
+static void fake_icc(unsigned char icc[132])
+{
+    memset(icc, 0, 132);
+    icc[3] = 132;
+    memcpy(icc + 12, "mntr", 4);
+    memcpy(icc + 16, "RGB XYZ ", 8);
+    memcpy(icc + 36, "acsp", 4);
+}
+
 static buf png(int w, int h, uint32_t format)
 {
     png_image pi;
@@ -250,7 +278,19 @@ static void png_seeds(void)
     png_chunk(&t, "eXIf", ex.p + 6, ex.len - 6);
     add(&t, a.p + 33, a.len - 33);
     save("png-metadata.png", t.p, t.len);
+    /* RGB with an embedded ICC profile (iCCP: a name, NUL, method 0, the zlib stream). */
+    unsigned char icc[132];
+    fake_icc(icc);
+    buf z = {0}, iccp = {0}, withp = {0};
+    zlib_stored(&z, icc, sizeof icc);
+    add(&iccp, "made up\0\0", 9);
+    add(&iccp, z.p, z.len);
+    add(&withp, a.p, 33);
+    png_chunk(&withp, "iCCP", iccp.p, iccp.len);
+    add(&withp, a.p + 33, a.len - 33);
+    save("png-icc.png", withp.p, withp.len);
     free(a.p), free(b.p), free(c.p), free(t.p), free(thumb.p), free(ex.p);
+    free(z.p), free(iccp.p), free(withp.p);
 }
 
 /* ---- TIFF ---- */
@@ -280,6 +320,9 @@ static void tiff(const char *name, int w, int h, int spp, int photometric, int c
         const unsigned char ps[] = "8BIM\x04\x04\0\0\0\0\0\x0C\x1C\x02\x78\x00\x07"
                                    "Caption";
         TIFFSetField(t, TIFFTAG_PHOTOSHOP, (uint32_t)(sizeof ps - 1), ps);
+        unsigned char icc[132];
+        fake_icc(icc);
+        TIFFSetField(t, TIFFTAG_ICCPROFILE, (uint32_t)sizeof icc, icc);
     }
     unsigned char *px = pixels(w, h, spp);
     if (tiled) {
@@ -323,12 +366,16 @@ static void webp_seeds(void)
     unsigned char *rgb = pixels(24, 16, 3), *rgba = pixels(24, 16, 4), *out = NULL;
     size_t n = WebPEncodeRGB(rgb, 24, 16, 24 * 3, 80, &out);
     save("webp-lossy.webp", out, n);
-    /* The same image in an extended (VP8X) file with EXIF and XMP chunks. */
+    /* The same image in an extended (VP8X) file with ICC, EXIF and XMP chunks. */
     buf v = {0}, body = {0};
     add(&body, "WEBP", 4);
     add(&body, "VP8X", 4), add_le32(&body, 10);
-    unsigned char x[10] = {0x0C, 0, 0, 0, 23, 0, 0, 15, 0, 0}; /* EXIF and XMP flags, 24 x 16 */
+    /* ICC, EXIF and XMP flags, 24 x 16 */
+    unsigned char x[10] = {0x2C, 0, 0, 0, 23, 0, 0, 15, 0, 0};
     add(&body, x, 10);
+    unsigned char icc[132];
+    fake_icc(icc);
+    add(&body, "ICCP", 4), add_le32(&body, sizeof icc), add(&body, icc, sizeof icc);
     add(&body, out + 12, n - 12); /* the VP8 chunk */
     buf thumb = jpeg(8, 8, TJPF_RGB, TJSAMP_420, 0);
     buf ex = exif_block(&thumb);

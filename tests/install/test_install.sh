@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs calpress under a temporary prefix and renders the sample from another folder: the
-# installed program must find its layouts and font configuration without the source tree.
+# installed program must find its layouts, font configuration and FOGRA39 profile (the default
+# press intent) without the source tree or the build folder.
 # usage: test_install.sh CMAKE BUILD_DIR SOURCE_DIR
 set -eu
 cmake=$1 build=$2 src=$3
@@ -12,9 +13,15 @@ cd "$tmp"
 # A source tree next to the binary must not be what makes it work.
 env -u CALPRESS_DATADIR "$tmp/prefix/bin/calpress" render stories/calendar.yaml -o out -q
 pages=$(pdfinfo out/calendar.pdf | awk '/^Pages:/ {print $2}')
-if [ "$pages" = 14 ] && [ -s out/press-release.pdf ] && [ -f "$tmp/prefix/share/calpress/fonts/fonts.conf" ]; then
+profile="$tmp/prefix/share/calpress/profiles/FOGRA39L.icc"
+env -u CALPRESS_DATADIR "$tmp/prefix/bin/calpress" render stories/calendar.yaml --press -o press \
+  -q 2>"$tmp/press.err"
+if [ "$pages" = 14 ] && [ -s out/press-release.pdf ] && [ -f "$tmp/prefix/share/calpress/fonts/fonts.conf" ] &&
+  cmp -s "$profile" "$build/FOGRA39L.icc" && grep -q "using calpress's FOGRA39 profile (coated offset paper, $profile)" "$tmp/press.err" &&
+  [ -s press/calendar.pdf ]; then
   echo "install/render: 1 passed, 0 failed"
 else
   echo "install/render: 0 passed, 1 failed (pages=$pages)"
+  cat "$tmp/press.err"
   exit 1
 fi

@@ -100,6 +100,10 @@ def grid_rows(pdf, page):
     return [[n for _, n in sorted(r)] for _, r in sorted(rows.items()) if len(r) == 7]
 
 
+# A colour in the dump, as the layout gives it: #rrggbb or cmyk(C, M, Y, K).
+COLOUR = r"(#\w+|cmyk\([^)]*\))"
+
+
 def month_items(dump, month):
     page = dump[dump.find(f" {pycalendar.month_name[month]} trim "):]
     return page[:page.find("\npage ")].split("\n")
@@ -109,7 +113,7 @@ def grid_days(items):
     """day -> (colour, mark) of the month's own days: mark is 'dot', 'ring' or None."""
     days = {}
     for i, it in enumerate(items):
-        m = re.match(r'  day text \S+ \S+ w \S+ (#\w+) "(\d+)"$', it)
+        m = re.match(r'  day text \S+ \S+ w \S+ ' + COLOUR + r' "(\d+)"$', it)
         if m and int(m.group(2)) not in days:
             nxt = re.match(r"  holiday-mark (dot|ring) ", items[i + 1] if i + 1 < len(items)
                            else "")
@@ -133,8 +137,8 @@ def check_marks(chk, dump):
     chk.ok(march.get(8) == (ink, "ring"),
            "March 8, an observance alone: its day keeps its colour, with a ring", march.get(8))
     names = {m.group(2): m.group(1) for m in re.finditer(
-        r'^  holiday text \S+ \S+ w \S+ (#\w+) "(.*)"$', "\n".join(month_items(dump, 10)),
-        re.M)}
+        r'^  holiday text \S+ \S+ w \S+ ' + COLOUR + r' "(.*)"$',
+        "\n".join(month_items(dump, 10)), re.M)}
     obs, hol = names.get("United Nations Day (observance)"), names.get("Diwali break")
     chk.ok(obs and hol and obs != hol, "the observance's name is set apart from the holiday's",
            names)

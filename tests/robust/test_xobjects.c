@@ -75,12 +75,21 @@ int main(void)
     cp_doc doc;
     cp_doc_init(&doc);
     cp_doc_add_page(&doc, "test", w, h, 0, 0);
-    cp_pdf_meta meta = {.title = "xobjects",
-                        .creator = "calpress test",
-                        .icc_path = "/usr/share/color/icc/Gray.icc",
-                        .icc_condition = "Gray"};
     cp_diags d;
     cp_diags_init(&d);
+    const char *gray = "/usr/share/color/icc/Gray.icc";
+    cp_profile *profile = cp_profile_load(gray, cp_pos_file(gray), &d);
+    cp_colours *colours = profile ? cp_colours_new(profile, NULL, &d) : NULL;
+    cp_diags_print(&d, stderr);
+    CHECK(colours != NULL, "cannot use the grey profile %s", gray);
+    if (!colours)
+        return cp_test_summary("robust/xobjects");
+    cp_pdf_meta meta = {.title = "xobjects",
+                        .creator = "calpress test",
+                        .icc_path = gray,
+                        .icc_condition = "Gray",
+                        .colours = colours,
+                        .profile = profile};
     cp_strbuf out;
     cp_strbuf_init(&out);
     int pages = 0;
@@ -103,5 +112,7 @@ int main(void)
     cp_strbuf_finish(&pdf);
     cp_diags_finish(&d);
     cp_doc_finish(&doc);
+    cp_colours_free(colours);
+    cp_profile_free(profile);
     return cp_test_summary("robust/xobjects");
 }

@@ -1,9 +1,10 @@
 /* The image layer's JPEG marker walk and metadata stripper on JPEGs made here with TurboJPEG
- * (baseline and progressive), with segments inserted by hand; what the notes say; and the base
- * layer's checked file reading (FIFO, folder, device, size limit). */
+ * (baseline and progressive), with segments inserted by hand (the ICC profile survives); what
+ * the notes say; and the base layer's checked file reading (FIFO, folder, device, size limit). */
 #define _POSIX_C_SOURCE 200809L /* mkfifo, mkdtemp */
 #include "harness.h"
 #include "base/util.h"
+#include "image/colour.h"
 #include "image/image.h"
 #include "image/internal.h"
 
@@ -265,6 +266,12 @@ static void test_strip(void)
               "no metadata is left");
         CHECK(has(&out, "first half") && has(&out, "second half") && has(&out, "Adobe"),
               "the ICC profile and Adobe segment are kept");
+        /* The PDF's /ICCBased colour space is made from the stripped copy's profile. */
+        size_t icc_len = 0;
+        unsigned char *icc = cp_jpeg_icc_profile(out.p, out.len, &icc_len);
+        CHECK(icc && icc_len == 21 && memcmp(icc, "first halfsecond half", 21) == 0,
+              "the stripped copy's ICC profile is the original's, its two chunks in order");
+        free(icc);
         cp_jpeg_walk w2;
         CHECK_INT(cp_jpeg_walk_markers(out.p, out.len, &w2), CP_JPEG_OK);
         /* Stripping again changes nothing. */
