@@ -688,37 +688,6 @@ static void end_proof(run *r, const options *o, cp_proof *p, watch_state *w)
     free(report);
 }
 
-/* A PDF made whole, or in watch drawn again only where the last build's differs. */
-static bool prepare_pdf(run *r, watch_state *w, int k, const char *path, const cp_pdf_meta *meta,
-                        cp_pdf_out *out)
-{
-    const cp_doc *doc = k == 0 ? &r->calendar : &r->press;
-    if (w)
-        return watch_prepare_pdf(w, k, doc, path, meta, out, &r->diags);
-    return cp_pdf_prepare(doc, path, meta, out, &r->diags);
-}
-
-/* watch's way to the two PDFs: each drawn (again only where it changed) into a temporary file
- * beside it and renamed over it; the folder is made first if need be. */
-static bool watch_write_pdfs(run *r, watch_state *w, const char *dir, const char *const paths[2],
-                             const cp_pdf_meta *const metas[2], cp_pdf_written written[2])
-{
-    cp_pdf_out outs[2];
-    memset(outs, 0, sizeof outs);
-    cp_outset *set = cp_outset_open(dir, true, &r->diags); /* makes the folder, takes the lock */
-    bool ok = set != NULL;
-    for (int i = 0; i < 2 && ok; i++)
-        ok = prepare_pdf(r, w, i, paths[i], metas[i], &outs[i]);
-    for (int i = 0; i < 2 && ok; i++)
-        ok = cp_pdf_commit(&outs[i], &r->diags);
-    for (int i = 0; i < 2; i++) {
-        written[i] = (cp_pdf_written){.pages = outs[i].pages, .bytes = outs[i].bytes};
-        cp_pdf_discard(&outs[i]);
-    }
-    cp_outset_free(set);
-    return ok;
-}
-
 options *cli_options_new(const char *name, int argc, char **argv, int *status)
 {
     options *o = cp_xmalloc(sizeof *o);
@@ -764,14 +733,17 @@ static bool output_paths_fit(const char *dir, const cp_str *const names[2], cp_d
 }
 
 /* Both PDFs into the output folder as a unit (base/outfile.h): the folder is made only now, and
- * removed again if this run made it and the writing fails. */
-static bool write_pdfs(const char *dir, const cp_str *const names[2], const cp_doc *const docs[2],
+ * removed again if this run made it and the writing fails. In watch (w), a PDF whose last build
+ * differs in few pages has only those drawn again. */
+static bool write_pdfs(watch_state *w, const char *dir, const cp_str *const names[2],
+                       const char *const paths[2], const cp_doc *const docs[2],
                        const cp_pdf_meta *const metas[2], cp_pdf_written out[2], cp_diags *d)
 {
     cp_outset *set = cp_outset_open(dir, true, d);
     bool ok = set != NULL;
     for (int i = 0; i < 2 && ok; i++)
-        ok = cp_pdf_write(set, names[i]->s, docs[i], metas[i], &out[i], d);
+        ok = w ? watch_write_pdf(w, i, docs[i], set, names[i]->s, paths[i], metas[i], &out[i], d)
+               : cp_pdf_write(set, names[i]->s, docs[i], metas[i], &out[i], d);
     ok = ok && cp_outset_commit(set, d);
     cp_outset_free(set);
     return ok;
@@ -810,8 +782,7 @@ int render_with(const options *opts, watch_state *w)
     const cp_doc *docs[2] = {&r.calendar, &r.press};
     const cp_pdf_meta *metas[2] = {&meta, &pmeta};
     cp_pdf_written outs[2];
-    bool ok = w ? watch_write_pdfs(&r, w, o.out_dir, paths, metas, outs)
-                : write_pdfs(o.out_dir, names, docs, metas, outs, &r.diags);
+    bool ok = write_pdfs(w, o.out_dir, names, paths, docs, metas, outs, &r.diags);
     if (ok && !o.quiet) {
         for (int i = 0; i < 2; i++)
             printf("wrote %s (%d page%s, %.*f %s)\n",

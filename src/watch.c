@@ -124,8 +124,8 @@ static bool still_written(const watch_pdf *p, const char *path)
            st.st_mtim.tv_nsec == p->mtime_ns;
 }
 
-bool watch_prepare_pdf(watch_state *w, int k, const cp_doc *doc, const char *path,
-                       const cp_pdf_meta *meta, cp_pdf_out *out, cp_diags *d)
+bool watch_write_pdf(watch_state *w, int k, const cp_doc *doc, cp_outset *s, const char *name,
+                     const char *path, const cp_pdf_meta *meta, cp_pdf_written *out, cp_diags *d)
 {
     watch_pdf *p = &w->pdfs[k];
     free(p->pending);
@@ -142,9 +142,9 @@ bool watch_prepare_pdf(watch_state *w, int k, const cp_doc *doc, const char *pat
 
     bool ok;
     if (same && n_changed * 2 <= doc->n_pages) {
-        ok = cp_pdf_prepare_patch(doc, changed, path, path, meta, out, d);
+        ok = cp_pdf_write_patch(s, name, doc, changed, meta, out, d);
     } else {
-        ok = cp_pdf_prepare(doc, path, meta, out, d);
+        ok = cp_pdf_write(s, name, doc, meta, out, d);
         n_changed = doc->n_pages;
     }
     free(changed);

@@ -48,10 +48,11 @@ void watch_state_finish(watch_state *w);
 cp_typesetter *watch_state_begin(watch_state *w, const char *fonts_dir, const char *hyphen_dir,
                                  cp_arena *a, cp_diags *d);
 
-/* Makes document k's PDF (0 the calendar, 1 the press release) as cp_pdf_prepare does; when the
- * last build wrote it and at most half its pages differ, by redrawing only those. */
-bool watch_prepare_pdf(watch_state *w, int k, const cp_doc *doc, const char *path,
-                       const cp_pdf_meta *meta, cp_pdf_out *out, cp_diags *d);
+/* Writes document k's PDF (0 the calendar, 1 the press release) as the file name of the output
+ * set s, as cp_pdf_write does; when the last build wrote the file at path (the set's DIR/name)
+ * and at most half its pages differ, by drawing only those again (cp_pdf_write_patch). */
+bool watch_write_pdf(watch_state *w, int k, const cp_doc *doc, cp_outset *s, const char *name,
+                     const char *path, const cp_pdf_meta *meta, cp_pdf_written *out, cp_diags *d);
 /* A photo's hash from w's photo cache (ctx is w): for cp_page_hash and the build record. */
 uint64_t watch_image_hash(const cp_image *img, void *ctx);
 /* After both PDFs are in place: remembers what document k's holds. */

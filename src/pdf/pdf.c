@@ -1,15 +1,11 @@
 /* PDF surface drawing into memory, then the hand-over to an output set. */
 #define _POSIX_C_SOURCE 200809L
-#include "pdf/pdf.h"
+#include "pdf/internal.h"
 #include "base/strbuf.h"
 #include "base/util.h"
 #include "render/render.h"
 
 #include <cairo-pdf.h>
-#include <unistd.h>
-#include <sys/stat.h>
-#include <fcntl.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,105 +95,20 @@ bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pd
     return ok;
 }
 
-/* ---- watch's per-file path ---- */
-
-typedef struct fd_sink {
-    int fd;
-    const char *path;
-} fd_sink;
-
-static bool to_fd(void *ctx, const void *data, size_t len, cp_diags *d)
+static bool to_strbuf(void *ctx, const void *data, size_t len, cp_diags *d)
 {
-    const fd_sink *out = ctx;
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(out->fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            cp_error(d, cp_pos_file(out->path), "cannot write: %s", strerror(errno));
-            return false;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
+    (void)d;
+    cp_strbuf_add(ctx, data, len);
     return true;
 }
 
-bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta, cp_pdf_out *out,
-                    cp_diags *d)
+bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int *pages,
+                 cp_diags *d)
 {
-    memset(out, 0, sizeof *out);
-    const char *slash = strrchr(path, '/');
-    size_t dl = slash ? (size_t)(slash - path + 1) : 0;
-    size_t n = strlen(path) + 16;
-    char *tmp = cp_xmalloc(n);
-    snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dl, path, slash ? slash + 1 : path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        cp_error(d, cp_pos_file(path), "cannot create a temporary file beside it: %s",
-                 strerror(errno));
-        free(tmp);
-        return false;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    fd_sink sink = {.fd = fd, .path = path};
     cp_strbuf pdf;
     cp_strbuf_init(&pdf);
-    int pages = 0;
-    bool ok = fchmod(fd, 0666 & ~mask) == 0 && draw(doc, meta, &pdf, d) &&
-              cp_pdf_postprocess(pdf.data, pdf.len, doc, meta, to_fd, &sink, &pages, d);
+    bool ok = draw(doc, meta, &pdf, d) &&
+              cp_pdf_postprocess(pdf.data, pdf.len, doc, meta, to_strbuf, out, pages, d);
     cp_strbuf_finish(&pdf);
-    struct stat st;
-    if (ok && (fsync(fd) != 0 || fstat(fd, &st) != 0)) {
-        cp_error(d, cp_pos_file(path), "cannot write: %s", strerror(errno));
-        ok = false;
-    }
-    if (close(fd) != 0 && ok) {
-        cp_error(d, cp_pos_file(path), "cannot write: %s", strerror(errno));
-        ok = false;
-    }
-    if (!ok) {
-        unlink(tmp);
-        free(tmp);
-        return false;
-    }
-    out->path = cp_xstrdup(path);
-    out->tmp_path = tmp;
-    out->pages = pages;
-    out->bytes = (size_t)st.st_size;
-    return true;
-}
-
-bool cp_pdf_commit(cp_pdf_out *out, cp_diags *d)
-{
-    if (!out->tmp_path)
-        return false;
-    if (rename(out->tmp_path, out->path) != 0) {
-        cp_error(d, cp_pos_file(out->path), "cannot replace the file: %s", strerror(errno));
-        return false;
-    }
-    free(out->tmp_path);
-    out->tmp_path = NULL;
-    const char *slash = strrchr(out->path, '/');
-    char *dir = slash ? cp_xstrdup(out->path) : cp_xstrdup(".");
-    if (slash)
-        dir[slash - out->path ? slash - out->path : 1] = '\0';
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-    free(dir);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return true;
-}
-
-void cp_pdf_discard(cp_pdf_out *out)
-{
-    if (out->tmp_path)
-        unlink(out->tmp_path);
-    free(out->tmp_path);
-    free(out->path);
-    memset(out, 0, sizeof *out);
+    return ok;
 }

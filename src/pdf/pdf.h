@@ -43,33 +43,15 @@ typedef struct cp_pdf_written {
 bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pdf_meta *meta,
                   cp_pdf_written *out, cp_diags *d);
 
-/* watch's per-file path (render writes through cp_pdf_write): a finished PDF in a temporary file
- * beside its final path, ready to be renamed over it. */
-typedef struct cp_pdf_out {
-    char *path;     /* final path */
-    char *tmp_path; /* the complete temporary file beside it */
-    int pages;
-    size_t bytes;
-} cp_pdf_out;
-
-/* Renders doc and post-processes it into a temporary file beside path, every write, flush and
- * close checked. Nothing at path is touched. False with diagnostics on failure, and then no
- * temporary file is left. */
-bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta, cp_pdf_out *out,
-                    cp_diags *d);
-/* fsyncs and renames the temporary file over the final path, then fsyncs the folder. */
-bool cp_pdf_commit(cp_pdf_out *out, cp_diags *d);
-/* Removes the temporary file (if any) and releases out. Safe after commit. */
-void cp_pdf_discard(cp_pdf_out *out);
-
-/* watch's fast path: like cp_pdf_prepare, but starting from `base`, a PDF this calpress wrote
- * for an earlier version of doc with the same number of pages and the same meta: only the pages
- * marked in `changed` are drawn again and put in place of base's; the document information and
- * metadata are theirs (with no page marked, base's stay). The result is the same pages,
- * but not the same bytes as cp_pdf_prepare would write (fonts are subset per page drawn, and the
- * /ID's second part is new). base is only read. */
-bool cp_pdf_prepare_patch(const cp_doc *doc, const bool *changed, const char *base,
-                          const char *path, const cp_pdf_meta *meta, cp_pdf_out *out, cp_diags *d);
+/* watch's fast path: like cp_pdf_write, but starting from the file the set would replace
+ * (DIR/name), a PDF this calpress wrote for an earlier version of doc with the same number of
+ * pages and the same meta: only the pages marked in `changed` are drawn again and put in place
+ * of the old file's, with qpdf, in memory; the document information and metadata are theirs
+ * (with no page marked, the old file's stay). The result shows the same pages, but not in the
+ * same bytes as cp_pdf_write would write (fonts are subset per page drawn, and the /ID's second
+ * part is new). The old file is only read; cp_outset_commit replaces it. */
+bool cp_pdf_write_patch(cp_outset *s, const char *name, const cp_doc *doc, const bool *changed,
+                        const cp_pdf_meta *meta, cp_pdf_written *out, cp_diags *d);
 
 /* The name the output intent gives its printing condition (OutputConditionIdentifier,
  * OutputCondition and Info): meta->icc_condition, else the profile's file name without its
@@ -79,13 +61,5 @@ const char *cp_pdf_condition_name(const cp_pdf_meta *meta);
 /* Adds the strings the PDF carries outside its pages (Info, XMP, the output intent's name and
  * the language) to a never-print check (layout/neverprint.h). */
 void cp_pdf_never_print(cp_np_check *c, const cp_pdf_meta *meta, const char *pdf_name);
-
-/* Internal to the pdf layer: cairo's bytes -> post-processed file at tmp_path. */
-/* Where cp_pdf_postprocess sends the finished bytes: false after reporting a write error. */
-typedef bool (*cp_pdf_sink)(void *ctx, const void *data, size_t len, cp_diags *d);
-
-/* Internal to the pdf layer: cairo's bytes -> the post-processed PDF, handed to sink. */
-bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
-                        cp_pdf_sink sink, void *sink_ctx, int *pages, cp_diags *d);
 
 #endif

@@ -2,7 +2,7 @@
  * registration colour, Info and XMP metadata, an OutputIntent with its ICC profile, default
  * colour spaces where the intent is CMYK, a deterministic ID and no object streams. */
 #define _POSIX_C_SOURCE 200809L
-#include "pdf/pdf.h"
+#include "pdf/internal.h"
 #include "base/strbuf.h"
 #include "base/path.h"
 #include "base/util.h"

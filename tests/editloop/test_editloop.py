@@ -491,8 +491,43 @@ def check_preview(ctx, chk, tmp, stories):
            p.err[:200])
 
 
+def check_watch_pair(ctx, chk, tmp, stories):
+    """watch replaces the two PDFs as a unit, as render does: when the press release cannot be
+    put in place, the calendar stays the last good one too."""
+    manifest = os.path.join(stories, "calendar.yaml")
+    out = os.path.join(tmp, "out")
+    cal, press = os.path.join(out, "calendar.pdf"), os.path.join(out, "press-release.pdf")
+    w = Watch(ctx, manifest, out, tmp)
+    try:
+        builds = w.wait_builds(1)
+        if not chk.ok(len(builds) == 1 and "built in" in builds[0], "watch builds once",
+                      w.text() + w.text("err")):
+            return
+        good = read_bytes(cal)
+        os.remove(press)
+        os.mkdir(press)  # a folder where the press release should go
+        edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+        builds = w.wait_builds(2)
+        chk.ok(len(builds) >= 2 and "not built" in builds[1],
+               "a press release that cannot be replaced fails the build", "\n".join(builds))
+        chk.ok(read_bytes(cal) == good, "the calendar is still the last good one, byte for byte")
+        chk.ok("press-release.pdf" in w.text("err"), "the error names the press release",
+               w.text("err"))
+        os.rmdir(press)
+        edit(os.path.join(stories, MARCH), NEW_PHRASE, NEW_PHRASE + " and the river")
+        builds = w.wait_builds(3)
+        chk.ok(len(builds) >= 3 and "built in" in builds[2] and os.path.isfile(press) and
+               has_words(page_text(cal, 4), "beside the tramlines and the river"),
+               "with the folder gone, both are written again", "\n".join(builds))
+    finally:
+        code = w.stop()
+    chk.ok(code == 0, "SIGINT ends watch with status 0", f"status {code}")
+    left = stray_files(out, stories)
+    chk.ok(not left, "no stray file is left", str(left))
+
+
 CHECKS = {"watch": check_watch, "watch-sigint": check_watch_sigint_during_build,
-          "watch-press": check_watch_press,
+          "watch-press": check_watch_press, "watch-pair": check_watch_pair,
           "report": check_report, "diff": check_diff, "marks": check_marks,
           "record": check_record, "preview": check_preview}
 

@@ -6,7 +6,7 @@
 #include "base/diag.h"
 #include "base/strbuf.h"
 #include "layout/display.h"
-#include "pdf/pdf.h"
+#include "pdf/internal.h"
 
 #include <cairo-pdf.h>
 #include <qpdf/qpdf-c.h>
