@@ -12,6 +12,8 @@
 #include "model/richtext.h"
 #include "pdf/pdf.h"
 #include "render/render.h"
+#include "export.h"
+#include "sheet.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -36,6 +38,7 @@ typedef struct options {
     const char *dump_layout; /* check: write the display list here ("-" for stdout) */
     double dpi;              /* preview */
     const char *never_print; /* --never-print: a list of words no output may carry */
+    bool social, web;        /* export: --social, --web */
 } options;
 
 typedef struct command {
@@ -49,6 +52,8 @@ static int cmd_render(int argc, char **argv);
 static int cmd_check(int argc, char **argv);
 static int cmd_preview(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+static int cmd_sheet(int argc, char **argv);
+static int cmd_export(int argc, char **argv);
 
 static const command commands[] = {
     {"render", "lay out a manifest and write the calendar and press-release PDFs",
@@ -101,6 +106,39 @@ static const command commands[] = {
      "  --placeholders     draw a missing or unreadable photo as a labelled box\n"
      "  --never-print FILE real names and places that must appear nowhere (one a line)\n",
      cmd_preview},
+    {"sheet", "write the crop sheet and the contact sheet for approval",
+     "usage: calpress sheet MANIFEST [-o DIR] [--press] [--placeholders] [--never-print FILE]\n"
+     "                      [--quiet]\n"
+     "\n"
+     "Lays the manifest out as render does and writes, for a designer's approval:\n"
+     "  DIR/crops.pdf          one page per placed photo: the whole picture with the frame's\n"
+     "                         crop, the trim and bleed, the focus, the faces found, the\n"
+     "                         effective ppi, colour and file\n"
+     "  DIR/contact-sheet.pdf  every page of the calendar and the press release, trimmed, as\n"
+     "                         labelled thumbnails on A3 landscape pages\n"
+     "  DIR/contact-sheet.png  the same at 100 dpi, for an e-mail\n"
+     "and a line per photo: where its focus came from, faces, ppi, analysis cost.\n"
+     "\n"
+     "  -o, --output DIR    folder for the sheets (default 'out'; created if missing)\n"
+     "  --press             the pages as for the printer (no watermark; preflight errors)\n"
+     "  --placeholders      draw a missing or unreadable photo as a labelled box\n"
+     "  --never-print FILE  real names and places that must appear nowhere (one a line)\n"
+     "  -q, --quiet         print nothing but diagnostics\n",
+     cmd_sheet},
+    {"export", "write images and a screen PDF for the web (--social, --web)",
+     "usage: calpress export MANIFEST [-o DIR] (--social | --web | --social --web)\n"
+     "                       [--never-print FILE] [--quiet]\n"
+     "\n"
+     "  --social   for each month, sRGB JPEGs with no metadata in DIR/social/:\n"
+     "             01-january-page.jpg (the trimmed page, 1080 px wide),\n"
+     "             01-january-1080x1080.jpg and 01-january-1080x1350.jpg (the photo, the\n"
+     "             name, the headline and the month, for a post)\n"
+     "  --web      DIR/calendar-web.pdf: the calendar for screens and e-mail (trimmed pages,\n"
+     "             no marks or watermark, sRGB, photos at 150 ppi)\n"
+     "  -o, --output DIR    folder (default 'out'; created if missing)\n"
+     "  --never-print FILE  real names and places that must appear nowhere (one a line)\n"
+     "  -q, --quiet         print nothing but diagnostics\n",
+     cmd_export},
     {"help", "show help for a command", "usage: calpress help [COMMAND]\n", cmd_help},
 };
 
@@ -159,7 +197,8 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         }
 #define NEXT_VALUE() (inline_value ? inline_value : (++i < argc ? argv[i] : NULL))
         bool render = strcmp(c->name, "render") == 0;
-        bool writes = render || preview;
+        bool sheet = strcmp(c->name, "sheet") == 0, exports = strcmp(c->name, "export") == 0;
+        bool writes = render || preview || sheet || exports;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(c->usage, stdout);
             return -1;
@@ -176,17 +215,21 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->dpi = strtod(v, &end);
             if (*end || o->dpi < 10 || o->dpi > 600)
                 return usage_error(c, "--dpi must be 10..600 (got '%s')", v);
-        } else if (render && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+        } else if ((render || sheet || exports) &&
+                   (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->quiet = true;
-        } else if (strcmp(a, "--press") == 0) {
+        } else if (exports && (strcmp(a, "--social") == 0 || strcmp(a, "--web") == 0)) {
+            *(a[2] == 's' ? &o->social : &o->web) = true;
+        } else if (!exports && strcmp(a, "--press") == 0) {
             o->press = true;
         } else if (render && strcmp(a, "--proof") == 0) {
             o->press = false;
         } else if (render && strcmp(a, "--overlay") == 0) {
             o->overlay = true;
-        } else if (strcmp(a, "--placeholders") == 0) {
+        } else if (!exports && strcmp(a, "--placeholders") == 0) {
             o->placeholders = true;
-        } else if (!preview && (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0)) {
+        } else if ((render || strcmp(c->name, "check") == 0) &&
+                   (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0)) {
             const char *v = NEXT_VALUE();
             if (!v)
                 return usage_error(c, "%s needs a value", a);
@@ -222,6 +265,8 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         return usage_error(c, "%s", "--placeholders is for proofs; the printer needs every photo");
     if (o->condition && !o->icc)
         return usage_error(c, "%s", "--condition names the printing condition of --icc");
+    if (strcmp(c->name, "export") == 0 && !o->social && !o->web)
+        return usage_error(c, "%s", "export needs --social, --web or both");
     return 0;
 }
 
@@ -590,6 +635,33 @@ static int cmd_preview(int argc, char **argv)
     if (ok)
         printf("wrote %d images to %s (%.0f dpi)\n", written, o.out_dir, o.dpi);
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
+}
+
+static int cmd_sheet(int argc, char **argv)
+{
+    options o;
+    run r;
+    int rc = begin_writing("sheet", argc, argv, &o, &r);
+    if (rc >= 0)
+        return rc;
+    if (!never_print(&r, &o, NULL))
+        return finish_run(&r, EXIT_INPUT);
+    cp_sheet_job job = {&r.lc, &r.calendar, &r.press, &r.meta, o.out_dir, o.never_print, o.quiet};
+    return finish_run(&r, cp_sheet_write(&job, &r.diags) ? EXIT_OK : EXIT_INPUT);
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    options o;
+    run r;
+    int rc = begin_writing("export", argc, argv, &o, &r);
+    if (rc >= 0)
+        return rc;
+    if (!never_print(&r, &o, &r.meta))
+        return finish_run(&r, EXIT_INPUT);
+    cp_export_job job = {&r.lc,         &r.calendar, &r.meta, o.out_dir,
+                         o.never_print, o.social,    o.web,   o.quiet};
+    return finish_run(&r, cp_export_write(&job, &r.diags) ? EXIT_OK : EXIT_INPUT);
 }
 
 static int cmd_help(int argc, char **argv)

@@ -208,6 +208,27 @@ cp_placement *cp_crop_plan(cp_layout_ctx *lc, const cp_layout *l, const char *pa
     return pl;
 }
 
+void cp_crop_focus(cp_layout_ctx *lc, const cp_photo *ph, const cp_image *img, double w, double h,
+                   double *fx, double *fy)
+{
+    *fx = ph->focus_x;
+    *fy = ph->focus_y;
+    if (ph->focus_given)
+        return;
+    *fx = *fy = 0.5;
+    int iw, ih;
+    cp_image_upright_size(img, &iw, &ih);
+    double s = fmax(w / iw, h / ih), pw = iw * s, phh = ih * s;
+    const cp_focus *fo = cp_focus_cache_lookup(cp_crops_lookup(lc)->cache, img, lc->diags);
+    if (!fo || (fo->flat && !fo->n_faces) || (pw - w < 0.5 && phh - h < 0.5))
+        return;
+    cp_placement pl = {.photo = ph, .image = img, .focus = fo, .focus_x = 0.5, .focus_y = 0.5};
+    pl.frame_pt = pl.visible_pt = (cp_rect){0, 0, w, h};
+    choose(&pl, fo, pw, phh);
+    *fx = pl.focus_x;
+    *fy = pl.focus_y;
+}
+
 /* The edge of the visible photo that r sticks out of most. */
 static const char *cut_edge(const cp_placement *pl, cp_rect r)
 {

@@ -68,6 +68,12 @@ cp_placement *cp_crop_plan(cp_layout_ctx *lc, const cp_layout *l, const char *pa
  * or under another frame, and a photo enlarged from a smaller original. */
 void cp_crop_check(cp_layout_ctx *lc, cp_placement *pl, double px, double py, double pw, double ph);
 
+/* The focal point for img filling a frame of w x h points with nothing over it (exports):
+ * photo_focus when given, else chosen as cp_crop_plan does. Records nothing, warns of nothing
+ * but an analysis that fails. */
+void cp_crop_focus(cp_layout_ctx *lc, const cp_photo *ph, const cp_image *img, double w, double h,
+                   double *fx, double *fy);
+
 /* "given", "faces", "detail" or "centre". */
 const char *cp_focus_source_name(cp_focus_source s);
 

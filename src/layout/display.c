@@ -122,6 +122,10 @@ void cp_doc_dump(const cp_doc *doc, FILE *out)
                         it->image ? it->image->path : "?", z(it->x), z(it->y), z(it->w), z(it->h),
                         z(it->img_x), z(it->img_y), z(it->img_w), z(it->img_h));
                 break;
+            case CP_ITEM_PAGE:
+                fprintf(out, "page %s in %.2f %.2f %.2f %.2f", it->page ? it->page->label : "?",
+                        z(it->x), z(it->y), z(it->w), z(it->h));
+                break;
             }
             if (it->opacity < 1)
                 fprintf(out, " opacity %.2f", it->opacity);

@@ -18,6 +18,7 @@ typedef enum cp_item_kind {
     CP_ITEM_DOT,   /* filled circle (holiday markers); stroked when `ring` */
     CP_ITEM_TEXT,  /* one laid-out line of text at a baseline */
     CP_ITEM_IMAGE, /* a photo placed in a clipping frame */
+    CP_ITEM_PAGE,  /* another page, trimmed, scaled into the rect (contact sheets) */
 } cp_item_kind;
 
 typedef struct cp_item {
@@ -42,6 +43,7 @@ typedef struct cp_item {
     /* image: the photo and where its upright, scaled picture lies (may exceed the clip frame) */
     const cp_image *image;
     double img_x, img_y, img_w, img_h;
+    const struct cp_page *page; /* page: the page drawn (borrowed; it must outlive this one) */
 } cp_item;
 
 typedef struct cp_page {

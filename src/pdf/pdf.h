@@ -20,6 +20,9 @@ typedef struct cp_pdf_meta {
     const char *icc_path;
     const char *icc_condition;
     cp_pos icc_pos; /* where the profile was named, for diagnostics */
+    /* Screen PDFs and sheets: photos above this resolution where placed are resampled to it
+     * (as JPEG); 0 embeds every photo as it is (print). */
+    double max_image_ppi;
 } cp_pdf_meta;
 
 /* A finished PDF in memory, ready to be committed to its path. */

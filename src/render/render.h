@@ -15,6 +15,9 @@ typedef struct cp_render_opts {
      * bytes as they are and never decode them. */
     bool raster;
     double raster_dpi;
+    /* Vector targets: a photo with more than this resolution where it is placed is resampled
+     * to it and embedded as a new JPEG (screen PDFs, sheets); 0 embeds every photo as it is. */
+    double max_ppi;
 } cp_render_opts;
 
 /* Surfaces made for photos, shared by every page of one document (so a photo placed twice is

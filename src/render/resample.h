@@ -1,0 +1,20 @@
+/* Photos resampled for screen PDFs and sheets: decoded, scaled down to the resolution they need
+ * where they are placed, and embedded as new JPEGs (internal to the render layer). */
+#ifndef CP_RESAMPLE_H
+#define CP_RESAMPLE_H
+
+#include <cairo.h>
+
+#include "base/diag.h"
+#include "image/image.h"
+
+/* The stored width img is resampled to so that, placed placed_w_pt points wide (upright),
+ * it has max_ppi; 0 when the photo can be embedded as it is (a JPEG with no more than that). */
+int cp_render_resampled_width(const cp_image *img, double placed_w_pt, double max_ppi);
+
+/* A stand-in surface carrying img resampled to stored_w pixels across as JPEG data (cairo-pdf
+ * embeds the JPEG and never reads the stand-in's pixels). Owned by the caller; NULL after an
+ * error. */
+cairo_surface_t *cp_render_resampled(const cp_image *img, int stored_w, cp_diags *d);
+
+#endif
