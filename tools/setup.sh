@@ -11,7 +11,9 @@ PACKAGES="build-essential cmake pkg-config
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libexif-dev libicu-dev libtiff-dev libwebp-dev
   fonts-ebgaramond fonts-inter fonts-noto-core icc-profiles-free
   hyphen-en-us hyphen-bn hyphen-hi
-  poppler-utils qpdf python3 argyll clang-format webp"
+  libopencv-objdetect-dev libopencv-imgproc-dev opencv-data libxxhash-dev
+  poppler-utils qpdf python3 argyll clang-format webp
+  python3-skimage python3-pil libimage-exiftool-perl"
 
 mode=render
 case "${1:-}" in
