@@ -16,7 +16,7 @@ extern "C" {
 
 /* The detector's version: part of every cache key, so a change of method never reuses old
  * results. Bump it whenever focus.cpp computes anything differently. */
-#define CP_FOCUS_VERSION   1
+#define CP_FOCUS_VERSION   2
 #define CP_FOCUS_MAP       32 /* the saliency map's cells across and down */
 #define CP_FOCUS_MAX_FACES 12
 
@@ -38,8 +38,11 @@ typedef struct cp_focus {
     double sharpness;
     int textured_tiles;
     bool upscaled; /* a clear case: no detail finer than about 2 pixels anywhere */
-    double ms;     /* what the analysis cost when it ran (kept in the cache) */
-    bool cached;   /* this run read it from the cache */
+    /* A lossless photo (PNG, TIFF, WebP): the bytes a pixel a quality-90 JPEG of it takes,
+     * measured on a piece from the middle at full size; 0 for JPEGs. */
+    double jpeg_bytes_per_pixel;
+    double ms;   /* what the analysis cost when it ran (kept in the cache) */
+    bool cached; /* this run read it from the cache */
 } cp_focus;
 
 /* The face detector sees the photo at this long side: a face of 3 % of the short side (a group

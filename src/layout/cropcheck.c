@@ -356,6 +356,22 @@ static void check_enlarged(cp_layout_ctx *lc, const cp_placement *pl, const cp_f
         cp_warning(lc->diags, pl->photo->path.pos, "%s", msg);
 }
 
+/* A lossless photo many times the size of a JPEG of it costs time and megabytes for nothing a
+ * print shows. */
+static void check_lossless(cp_layout_ctx *lc, const cp_placement *pl, const cp_focus *fo)
+{
+    const cp_image *img = pl->image;
+    double jpeg = fo->jpeg_bytes_per_pixel * img->width * img->height;
+    if (img->format == CP_IMAGE_JPEG || jpeg <= 0 || (double)img->len <= 3 * jpeg)
+        return;
+    static const char *const formats[] = {"JPEG", "PNG", "TIFF", "WebP"};
+    const char *name = pl->photo->given ? pl->photo->given : pl->photo->path.s;
+    cp_note(lc->diags, pl->photo->path.pos,
+            "photo '%s' is a lossless %s of %.1f MB; as a JPEG of quality 90 it would be about "
+            "%.1f MB and look the same in print: consider converting it",
+            name, formats[img->format], img->len / 1e6, jpeg / 1e6);
+}
+
 void cp_crop_check(cp_layout_ctx *lc, cp_placement *pl, double px, double py, double pw, double ph)
 {
     int iw, ih;
@@ -368,4 +384,5 @@ void cp_crop_check(cp_layout_ctx *lc, cp_placement *pl, double px, double py, do
     check_faces(lc, pl, fo);
     check_detail(lc, pl, fo);
     check_enlarged(lc, pl, fo);
+    check_lossless(lc, pl, fo);
 }

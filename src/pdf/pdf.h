@@ -56,6 +56,11 @@ const char *cp_pdf_condition_name(const cp_pdf_meta *meta);
  * the language) to a never-print check (layout/neverprint.h). */
 void cp_pdf_never_print(cp_np_check *c, const cp_pdf_meta *meta, const char *pdf_name);
 
+/* Internal to the pdf layer: the stand-ins of PNG photos (image/pngpass.h) in cairo's PDF get
+ * the PNGs' own compressed data (pngswap.c). q is a qpdf_data; false after an error. */
+struct _qpdf_data;
+bool cp_pdf_swap_pngs(struct _qpdf_data *q, const cp_doc *doc, cp_diags *d);
+
 /* Internal to the pdf layer: cairo's bytes -> post-processed file at tmp_path. */
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
                         const char *tmp_path, int *pages, cp_diags *d);

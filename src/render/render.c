@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "render/render.h"
 #include "base/util.h"
+#include "image/pngpass.h"
 #include "render/resample.h"
 
 #include <errno.h>
@@ -108,6 +109,8 @@ static cache_entry *surface_for(cp_render_cache *rc, const cp_image *img,
         s = cp_render_resampled(img, resampled_w, d);
     else if (!opts->raster && img->format == CP_IMAGE_JPEG)
         s = jpeg_passthrough(img);
+    else if (!opts->raster && cp_png_passthrough(img))
+        s = cp_render_png_standin(img);
     else
         s = decoded(img, den, d);
     if (!s)

@@ -3,6 +3,7 @@
 #include "render/resample.h"
 #include "base/util.h"
 #include "image/encode.h"
+#include "image/pngpass.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -102,6 +103,21 @@ cairo_surface_t *cp_render_resampled(const cp_image *img, int stored_w, cp_diags
     cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, jpeg, len, free, jpeg);
     char id[64];
     snprintf(id, sizeof id, "calpress-%p-%d", (const void *)img, w);
+    unsigned char *uid = (unsigned char *)cp_xstrdup(id);
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, uid, strlen(id), free, uid);
+    return s;
+}
+
+cairo_surface_t *cp_render_png_standin(const cp_image *img)
+{
+    size_t len = 0;
+    unsigned char *marker = cp_png_marker(img, &len);
+    int w = img->width / 16 > 0 ? img->width / 16 : 1,
+        h = img->height / 16 > 0 ? img->height / 16 : 1;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, marker, len, free, marker);
+    char id[64];
+    snprintf(id, sizeof id, "calpress-png-%016llx", (unsigned long long)cp_png_key(img));
     unsigned char *uid = (unsigned char *)cp_xstrdup(id);
     cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, uid, strlen(id), free, uid);
     return s;

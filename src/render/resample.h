@@ -17,4 +17,9 @@ int cp_render_resampled_width(const cp_image *img, double placed_w_pt, double ma
  * error. */
 cairo_surface_t *cp_render_resampled(const cp_image *img, int stored_w, cp_diags *d);
 
+/* A PNG photo that can pass into the PDF undecoded (image/pngpass.h): a stand-in carrying a
+ * marker JPEG header of the PNG's size, which the PDF step replaces with the PNG's own data.
+ * Owned by the caller. */
+cairo_surface_t *cp_render_png_standin(const cp_image *img);
+
 #endif
