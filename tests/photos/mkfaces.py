@@ -2,7 +2,7 @@
 """Test photos for calpress's photo tests, composed from scikit-image's sample images (packaged
 with Debian's python3-skimage; nothing is downloaded).
 
-usage: mkfaces.py OUTDIR
+usage: mkfaces.py OUTDIR [png]
 
 Writes into OUTDIR:
   face-low.jpg     3600 x 5400 portrait: busy texture in the upper two thirds, NASA's public-domain
@@ -11,6 +11,11 @@ Writes into OUTDIR:
   mosaic.jpg       3600 x 2790, sharp at its own size: native-resolution sample images tiled
   mosaic-2x.jpg    the mosaic at half size, enlarged 2x back to 3600 x 2790 (bicubic)
   mosaic-3x.jpg    the same from a third of the size, enlarged 3x
+With "png", writes instead:
+  big.png          3600 x 2700 RGB, 8-bit, not interlaced: the mosaic at its own resolution
+  palette.png      1800 x 1350, 256-colour palette
+  grey.png         1800 x 1350, 8-bit greyscale
+  alpha.png        1800 x 1350 RGBA (transparency: decoded by calpress, not passed through)
 Needs numpy, scikit-image and Pillow (python3-numpy, python3-skimage, python3-pil).
 """
 import os
@@ -81,9 +86,24 @@ def face_low(path):
           f"{fw * k / W:.4f} {fh * k / H:.4f}")
 
 
+def pngs(out):
+    m = mosaic(3600, 2700)
+    Image.fromarray(m).save(os.path.join(out, "big.png"))
+    small = Image.fromarray(mosaic(1800, 1350))
+    small.quantize(256).save(os.path.join(out, "palette.png"))
+    small.convert("L").save(os.path.join(out, "grey.png"))
+    rgba = small.convert("RGBA")
+    rgba.putalpha(200)
+    rgba.save(os.path.join(out, "alpha.png"))
+    print("big.png palette.png grey.png alpha.png")
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
+    if sys.argv[2:] == ["png"]:
+        pngs(out)
+        return
     face_low(os.path.join(out, "face-low.jpg"))
     m = mosaic(3600, 2790)
     save(m, os.path.join(out, "mosaic.jpg"))

@@ -489,11 +489,91 @@ def check_web(ctx, chk, tmp):
 
 
 # --------------------------------------------------------------------------------------------
+# png: PNG photos pass into the PDF undecoded
+
+
+def idat(path):
+    """The PNG's IDAT chunks' data, concatenated."""
+    data = read_bytes(path)
+    i, out = 8, b""
+    while i + 8 <= len(data):
+        n = struct.unpack(">I", data[i:i + 4])[0]
+        if data[i + 4:i + 8] == b"IDAT":
+            out += data[i + 8:i + 8 + n]
+        i += 12 + n
+    return out
+
+
+def check_png(ctx, chk, tmp):
+    from PIL import Image
+    p = run([ctx.photo_python, os.path.join(HERE, "mkfaces.py"), tmp, "png"])
+    if not chk.ok(p.returncode == 0, "mkfaces.py writes the PNG photos", tail(p.err)):
+        return
+    names = ["big.png", "palette.png", "grey.png", "alpha.png"]
+    man, path = month_manifest(ctx, tmp, [{"photo": n} for n in names])
+    out = os.path.join(tmp, "out")
+    p = calpress(ctx, ["render", path, "-o", out], tmp, os.path.join(tmp, "cache"))
+    cal = os.path.join(out, "calendar.pdf")
+    if not chk.ok(p.returncode == 0, "render exits 0", f"exit {p.returncode}\n{tail(p.err)}"):
+        return
+    want = {"big.png": ((3600, 2700), 3, 8, "/DeviceRGB"),
+            "palette.png": ((1800, 1350), 1, 8, "/Indexed"),
+            "grey.png": ((1800, 1350), 1, 8, "/DeviceGray")}
+    for name, (size, colors, bits, cs) in want.items():
+        ref, d = find_image(cal, size, cs)
+        parms = d.get("/DecodeParms", {})
+        chk.ok(d.get("/Filter") == "/FlateDecode" and parms.get("/Predictor") == 15 and
+               parms.get("/Colors") == colors and parms.get("/BitsPerComponent") == bits and
+               parms.get("/Columns") == size[0],
+               f"{name}: a Flate image with PNG predictors (/Predictor 15 /Colors {colors} "
+               f"/BitsPerComponent {bits} /Columns {size[0]})", json.dumps(d))
+        space = d.get("/ColorSpace")
+        chk.ok(space == cs or (isinstance(space, list) and space[:1] == [cs]),
+               f"{name}: colour space {cs}", json.dumps(space))
+        raw = run(["qpdf", f"--show-object={ref}", "--raw-stream-data", cal]).stdout \
+            if ref else b""
+        chk.ok(raw and raw == idat(os.path.join(tmp, name)),
+               f"{name}: the image stream's data is the PNG's IDAT data, byte for byte "
+               f"({len(raw)} bytes)")
+    # The PDF's reader decodes it to the PNG's own pixels.
+    ex = os.path.join(tmp, "ex")
+    os.mkdir(ex)
+    run(["pdfimages", "-png", "-f", 2, "-l", 4, cal, os.path.join(ex, "p")])
+    got = [Image.open(os.path.join(ex, f)).convert("RGB").tobytes()
+           for f in sorted(os.listdir(ex))]
+    for name in want:
+        pixels = Image.open(os.path.join(tmp, name)).convert("RGB").tobytes()
+        chk.ok(pixels in got, f"poppler decodes {name}'s image to exactly the PNG's pixels")
+    ref, d = find_image(cal, (1800, 1350), "/DeviceRGB")
+    chk.ok(ref and "/Predictor" not in json.dumps(d),
+           "alpha.png (transparency) is decoded and flattened, not passed through", json.dumps(d))
+    line, col = man.where["m1.photo"]
+    notes = [x["text"] for x in diag_lines(p.err, "note") if x["line"] == line]
+    chk.ok(len(notes) == 1 and re.fullmatch(
+        rf"calendar\.yaml:{line}:{col}: note: photo 'big\.png' is a lossless PNG of [\d.]+ MB; as "
+        r"a JPEG of quality 90 it would be about [\d.]+ MB and look the same in print: consider "
+        r"converting it", notes[0]), "big.png: a note suggests converting it to JPEG", p.err)
+
+
+def find_image(pdf, size, space):
+    """(ref, dict) of the image of that size whose colour space is (or starts with) space."""
+    qp = tp.QPdf(pdf)
+    for ref, e in qp.all_objects():
+        d = e.get("stream", {}).get("dict", {})
+        cs = d.get("/ColorSpace")
+        cs0 = cs[0] if isinstance(cs, list) and cs else cs
+        if d.get("/Subtype") == "/Image" and (d.get("/Width"), d.get("/Height")) == size and \
+                cs0 == space:
+            return ref, d
+    return None, {}
+
+
+# --------------------------------------------------------------------------------------------
 
 CHECKS = {"face-focus": check_face_focus, "crop-warnings": check_crop_warnings,
           "cache": check_cache, "upscaled": check_upscaled, "sheet": check_sheet,
-          "social": check_social, "web": check_web}
-NEEDS_PHOTOS = ("face-focus", "crop-warnings", "cache", "upscaled")
+          "social": check_social, "web": check_web, "png": check_png}
+NEEDS_PHOTOS = ("face-focus", "crop-warnings", "cache", "upscaled", "png")
 
 
 def main(argv):
