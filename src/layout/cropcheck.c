@@ -12,8 +12,10 @@
 #define FACE_KEEP 0.85
 /* ... and as covered when more than this part lies under another frame. */
 #define FACE_COVER 0.15
-/* The main detail counts as cut when less than this part of it stays visible. */
+/* The main detail counts as cut when less than this part of it stays visible ... */
 #define DETAIL_KEEP 0.6
+/* ... and as a subject when it holds this share of the picture's detail. */
+#define DETAIL_SUBJECT 0.4
 
 cp_crops *cp_crops_lookup(cp_layout_ctx *lc)
 {
@@ -316,11 +318,28 @@ static void check_faces(cp_layout_ctx *lc, cp_placement *pl, const cp_focus *fo)
              fix);
 }
 
-/* The main detail matters when it chose the crop: with faces they decide, and a focus the
- * designer gave is the designer's choice. */
+/* The share of the saliency map inside b: how much of the picture's detail it holds. */
+static double map_share(const cp_focus *fo, cp_box b)
+{
+    double in = 0, total = 0;
+    for (int j = 0; j < CP_FOCUS_MAP; j++)
+        for (int i = 0; i < CP_FOCUS_MAP; i++) {
+            double m = fo->map[j * CP_FOCUS_MAP + i];
+            double cx = (i + 0.5) / CP_FOCUS_MAP, cy = (j + 0.5) / CP_FOCUS_MAP;
+            total += m;
+            if (cx >= b.x && cx <= b.x + b.w && cy >= b.y && cy <= b.y + b.h)
+                in += m;
+        }
+    return total > 0 ? in / total : 0;
+}
+
+/* The main detail matters when it chose the crop (with faces they decide, and a focus the
+ * designer gave is the designer's choice), and only when it is a subject: a region holding
+ * much of the picture's detail, not one peak of texture spread all over. */
 static void check_detail(cp_layout_ctx *lc, cp_placement *pl, const cp_focus *fo)
 {
-    if (pl->source != CP_FOCUS_DETAIL || fo->detail.w <= 0)
+    if (pl->source != CP_FOCUS_DETAIL || fo->detail.w <= 0 ||
+        map_share(fo, fo->detail) < DETAIL_SUBJECT)
         return;
     cp_rect r = on_page(fo->detail, pl->picture_pt);
     double covered, keep = seen(pl, r, &covered);
@@ -362,7 +381,9 @@ static void check_lossless(cp_layout_ctx *lc, const cp_placement *pl, const cp_f
 {
     const cp_image *img = pl->image;
     double jpeg = fo->jpeg_bytes_per_pixel * img->width * img->height;
-    if (img->format == CP_IMAGE_JPEG || jpeg <= 0 || (double)img->len <= 3 * jpeg)
+    /* WebP is often lossy already; a TIFF or PNG almost never. */
+    bool lossless = img->format == CP_IMAGE_PNG || img->format == CP_IMAGE_TIFF;
+    if (!lossless || jpeg <= 0 || (double)img->len <= 3 * jpeg)
         return;
     static const char *const formats[] = {"JPEG", "PNG", "TIFF", "WebP"};
     const char *name = pl->photo->given ? pl->photo->given : pl->photo->path.s;

@@ -207,6 +207,16 @@ def check_crop_warnings(ctx, chk, tmp):
         want = (f"calendar.yaml:{line}:{col}: warning: face-low.jpg: a face lies under frame "
                 "'band'; set photo_focus")
         chk.ok(got == [want], f"{cmd}: cover: {want}", "\n".join(got))
+    # A distinct subject (one green disc on grey) near the foot of a portrait photo: the cover's
+    # crop can lift it by only 28 mm, and it stays under the title band.
+    mkphoto(ctx, os.path.join(tmp, "subject.jpg"), 3000, 4500, "--mark", 0.5, 0.93)
+    man, path = month_manifest(ctx, tmp, [], cover="subject.jpg")
+    p = calpress(ctx, ["check", path], tmp, os.path.join(tmp, "cache"))
+    line, col = man.where["cover.photo"]
+    want = (f"calendar.yaml:{line}:{col}: warning: subject.jpg: the photo's main detail lies "
+            "under frame 'band'; set photo_focus")
+    got = [d["text"] for d in diag_lines(p.err, "warning") if d["msg"].startswith("subject.jpg")]
+    chk.ok(got == [want], f"check: cover: {want}", "\n".join(got) or p.err)
 
 
 # --------------------------------------------------------------------------------------------
