@@ -39,14 +39,14 @@ void cp_render_cache_free(cp_render_cache *rc)
     free(rc);
 }
 
+static bool draw_subpage(cairo_t *cr, const cp_item *it, const cp_render_opts *opts,
+                         cp_render_cache *rc, cp_diags *d);
+
 /* For PDF: cairo-pdf writes the attached JPEG bytes (DCTDecode, with the JPEG's own size and
  * colour space) and never reads the surface's pixels, so the surface is a small stand-in, 1/16
  * of the photo's size; draw_image scales it back up. A full-size stand-in would cost 40 MB a
  * photo, and cairo copies a source surface's pixels when it is destroyed after use in a PDF.
  * One UNIQUE_ID per photo makes a photo placed twice one PDF object. */
-static bool draw_subpage(cairo_t *cr, const cp_item *it, const cp_render_opts *opts,
-                         cp_render_cache *rc, cp_diags *d);
-
 static cairo_surface_t *jpeg_passthrough(const cp_image *img)
 {
     int w = img->width / 16 > 0 ? img->width / 16 : 1;
