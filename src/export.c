@@ -94,7 +94,7 @@ static bool page_jpeg(const cp_page *page, int w, int h, const char *path, cp_re
     double k = w / page->trim_w;
     cairo_scale(cr, k, k);
     cairo_translate(cr, -(page->slug + page->bleed), -(page->slug + page->bleed));
-    cp_render_opts opts = {true, 72 * k, 0};
+    cp_render_opts opts = {.raster = true, .raster_dpi = 72 * k};
     bool ok = cp_render_page(cr, page, &opts, rc, d);
     cairo_destroy(cr);
     cairo_surface_flush(s);

@@ -646,7 +646,13 @@ static int cmd_sheet(int argc, char **argv)
         return rc;
     if (!never_print(&r, &o, NULL))
         return finish_run(&r, EXIT_INPUT);
-    cp_sheet_job job = {&r.lc, &r.calendar, &r.press, &r.meta, o.out_dir, o.never_print, o.quiet};
+    cp_sheet_job job = {.lc = &r.lc,
+                        .calendar = &r.calendar,
+                        .press = &r.press,
+                        .meta = &r.meta,
+                        .dir = o.out_dir,
+                        .never_print = o.never_print,
+                        .quiet = o.quiet};
     return finish_run(&r, cp_sheet_write(&job, &r.diags) ? EXIT_OK : EXIT_INPUT);
 }
 
@@ -659,8 +665,14 @@ static int cmd_export(int argc, char **argv)
         return rc;
     if (!never_print(&r, &o, &r.meta))
         return finish_run(&r, EXIT_INPUT);
-    cp_export_job job = {&r.lc,         &r.calendar, &r.meta, o.out_dir,
-                         o.never_print, o.social,    o.web,   o.quiet};
+    cp_export_job job = {.lc = &r.lc,
+                         .calendar = &r.calendar,
+                         .meta = &r.meta,
+                         .dir = o.out_dir,
+                         .never_print = o.never_print,
+                         .social = o.social,
+                         .web = o.web,
+                         .quiet = o.quiet};
     return finish_run(&r, cp_export_write(&job, &r.diags) ? EXIT_OK : EXIT_INPUT);
 }
 
