@@ -132,7 +132,7 @@ static cp_rect draw_picture(cp_layout_ctx *lc, cp_page *p, const cp_placement *p
     const cp_focus *fo = pl->focus;
     for (int i = 0; fo && i < fo->n_faces; i++)
         box(p, "face", frac_to_sheet(fo->faces[i], pic), 1.2, FACE_C);
-    if (fo && fo->detail.w > 0 && pl->source != CP_FOCUS_FACES)
+    if (fo && fo->detail.w > 0 && pl->source == CP_FOCUS_DETAIL)
         box(p, "detail", frac_to_sheet(fo->detail, pic), 0.8, DETAIL_C);
     double fx = pic.x + pl->focus_x * pic.w, fy = pic.y + pl->focus_y * pic.h;
     cp_page_line(p, "focus", fx - 10, fy, fx + 10, fy, 1.0, FOCUS_C);
@@ -364,6 +364,37 @@ static void thumbnail(cp_layout_ctx *lc, cp_page *p, const cp_page *pg, const ch
     text_at(lc, p, ls, tx, ty + th + 4, tw, label, false);
 }
 
+/* A new contact sheet page with its heading at left: the title, and what the sheet shows. */
+static cp_page *contact_page(cp_layout_ctx *lc, cp_doc *doc, size_t sheet, size_t sheets,
+                             const char *about, double left)
+{
+    cp_page *p = cp_doc_add_page(doc, cp_arena_printf(lc->arena, "contact %zu", sheet), A3_LONG,
+                                 A3_SHORT, 0, 0);
+    cp_page_rect(p, "paper", 0, 0, A3_LONG, A3_SHORT, WHITE);
+    const cp_style *hs = sheet_style(lc, "name", 18, 400, lc->cal->layout.ink);
+    const cp_style *ss = sheet_style(lc, "footer", 8, 400, lc->cal->layout.grey);
+    text_at(lc, p, hs, left, MARGIN - 8, 800, lc->cal->title.s, false);
+    const char *what =
+        sheets > 1 ? cp_arena_printf(lc->arena, "Contact sheet %zu / %zu%s", sheet, sheets, about)
+                   : cp_arena_printf(lc->arena, "Contact sheet%s", about);
+    text_at(lc, p, ss, left, MARGIN + 16, 1000, what, false);
+    return p;
+}
+
+/* " · Calendar, 14 pages · Press release, 1 page · proof of 2020-12-14" */
+static const char *contact_about(cp_layout_ctx *lc, const cp_doc *const *docs,
+                                 const char *const *names, size_t n)
+{
+    const char *about = "";
+    for (size_t k = 0; k < n; k++)
+        about = cp_arena_printf(lc->arena, "%s \xC2\xB7 %s, %zu page%s", about, names[k],
+                                docs[k]->n_pages, docs[k]->n_pages == 1 ? "" : "s");
+    if (lc->opts.build_date)
+        about = cp_arena_printf(lc->arena, "%s \xC2\xB7 %s %s", about,
+                                lc->opts.proof ? "proof of" : "built", lc->opts.build_date);
+    return about;
+}
+
 size_t cp_layout_contact_sheet(cp_layout_ctx *lc, const cp_doc *const *docs,
                                const char *const *names, size_t n, cp_doc *doc)
 {
@@ -378,27 +409,20 @@ size_t cp_layout_contact_sheet(cp_layout_ctx *lc, const cp_doc *const *docs,
     double top = MARGIN + 34, gap = 14, label = 16;
     grid g = arrange(per, first->trim_h / first->trim_w, A3_LONG - 2 * MARGIN,
                      A3_SHORT - top - MARGIN, gap, label);
-    const cp_style *hs = sheet_style(lc, "name", 18, 400, lc->cal->layout.ink);
-    const cp_style *ss = sheet_style(lc, "footer", 8, 400, lc->cal->layout.muted);
+    /* The grid centred across the sheet, the heading on its left edge. */
+    double used = g.cols * g.cell_w + (g.cols - 1) * gap;
+    double left = MARGIN + (A3_LONG - 2 * MARGIN - used) / 2;
+    const char *about = contact_about(lc, docs, names, n);
     cp_page *p = NULL;
     size_t slot = 0, sheet = 0;
     for (size_t k = 0; k < n; k++)
         for (size_t i = 0; i < docs[k]->n_pages; i++) {
             if (!p || slot == per) {
-                sheet++;
-                p = cp_doc_add_page(doc, cp_arena_printf(lc->arena, "contact %zu", sheet), A3_LONG,
-                                    A3_SHORT, 0, 0);
-                cp_page_rect(p, "paper", 0, 0, A3_LONG, A3_SHORT, WHITE);
-                text_at(lc, p, hs, MARGIN, MARGIN - 8, 800, lc->cal->title.s, false);
-                const char *what =
-                    sheets > 1
-                        ? cp_arena_printf(lc->arena, "contact sheet %zu / %zu", sheet, sheets)
-                        : "contact sheet";
-                text_at(lc, p, ss, MARGIN, MARGIN + 16, 800, what, false);
+                p = contact_page(lc, doc, ++sheet, sheets, about, left);
                 slot = 0;
             }
             size_t r = slot / (size_t)g.cols, c = slot % (size_t)g.cols;
-            double x = MARGIN + (double)c * (g.cell_w + gap);
+            double x = left + (double)c * (g.cell_w + gap);
             double y = top + (double)r * (g.cell_h + label + gap);
             thumbnail(lc, p, &docs[k]->pages[i],
                       thumb_label(lc, names[k], &docs[k]->pages[i], i, docs[k]->n_pages), x, y,
