@@ -1,5 +1,6 @@
 /* Automatic focus, crop warnings and the enlargement preflight for placed photos. */
 #include "layout/cropcheck.h"
+#include "base/path.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -254,13 +255,19 @@ static const char *cover_name(const cp_placement *pl, cp_rect r)
     return pl->n_covers ? pl->cover_names[k] : "?";
 }
 
+const char *cp_photo_shown_name(const cp_photo *ph)
+{
+    const char *name = ph->given ? ph->given : ph->path.s;
+    return name[0] == '/' ? cp_path_basename(name) : name;
+}
+
 static void note(cp_layout_ctx *lc, cp_placement *pl, const char *what, const char *fix)
 {
     const char *name = pl->photo->given ? pl->photo->given : pl->photo->path.s;
-    const char *msg = cp_arena_printf(lc->arena, "%s: %s; %s", name, what, fix);
-    cp_warning(lc->diags, pl->photo->path.pos, "%s", msg);
+    cp_warning(lc->diags, pl->photo->path.pos, "%s: %s; %s", name, what, fix);
     if (pl->n_notes < CP_CROP_MAX_NOTES)
-        pl->notes[pl->n_notes++] = msg;
+        pl->notes[pl->n_notes++] =
+            cp_arena_printf(lc->arena, "%s: %s; %s", cp_photo_shown_name(pl->photo), what, fix);
 }
 
 /* What to do about a crop that loses something: choose the focus, or a photo of the frame's

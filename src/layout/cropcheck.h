@@ -38,8 +38,9 @@ typedef struct cp_placement {
     int n_covers;
     double focus_x, focus_y; /* the focal point used, 0..1 of the upright picture */
     cp_focus_source source;
-    double ppi;                           /* effective resolution where placed (bleed included) */
-    const char *notes[CP_CROP_MAX_NOTES]; /* the warnings reported about it (arena-owned) */
+    double ppi; /* effective resolution where placed (bleed included) */
+    /* the warnings reported about it, naming the photo as cp_photo_shown_name (arena-owned) */
+    const char *notes[CP_CROP_MAX_NOTES];
     int n_notes;
 } cp_placement;
 
@@ -73,6 +74,10 @@ void cp_crop_check(cp_layout_ctx *lc, cp_placement *pl, double px, double py, do
  * but an analysis that fails. */
 void cp_crop_focus(cp_layout_ctx *lc, const cp_photo *ph, const cp_image *img, double w, double h,
                    double *fx, double *fy);
+
+/* The photo's name for a page: as the manifest wrote it, or only its file name when that is an
+ * absolute path (a PDF never shows a folder of the computer). Borrowed from ph. */
+const char *cp_photo_shown_name(const cp_photo *ph);
 
 /* "given", "faces", "detail" or "centre". */
 const char *cp_focus_source_name(cp_focus_source s);

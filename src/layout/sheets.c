@@ -1,6 +1,5 @@
 /* The crop sheet and the contact sheet, laid out as display lists like any other page. */
 #include "layout/sheets.h"
-#include "base/path.h"
 #include "layout/cropcheck.h"
 
 #include <math.h>
@@ -222,7 +221,7 @@ static double figures(cp_layout_ctx *lc, cp_page *p, const cp_placement *pl, dou
     const char *cost = analysis_text(lc, pl->focus, &faces, &detail);
     const cp_rect *pp = &pl->picture_pt;
     cp_rect shown = clip(pl->visible_pt, *pp);
-    y += row(lc, p, x, y, w, "FILE", ph->given ? ph->given : cp_path_basename(ph->path.s));
+    y += row(lc, p, x, y, w, "FILE", cp_photo_shown_name(ph));
     y += row(lc, p, x, y, w, "PAGE",
              cp_arena_printf(lc->arena, "%s, frame '%s'", pl->page, pl->frame));
     y += row(lc, p, x, y, w, "PIXELS",
@@ -292,7 +291,7 @@ static void crop_page(cp_layout_ctx *lc, cp_doc *doc, const cp_placement *pl, si
     const char *folio = cp_arena_printf(lc->arena, "%zu / %zu", k, n);
     text_at(lc, p, hs, A4_LONG - MARGIN - text_width(lc, hs, folio), 24, 100, folio, false);
     const cp_style *ts = sheet_style(lc, "name", 20, 400, cal->layout.ink);
-    const char *name = pl->photo->given ? pl->photo->given : cp_path_basename(pl->photo->path.s);
+    const char *name = cp_photo_shown_name(pl->photo);
     text_at(lc, p, ts, MARGIN, 40, 740,
             cp_arena_printf(lc->arena, "%s \xE2\x80\x94 %s", pl->page, name), false);
     draw_picture(lc, p, pl, (cp_rect){MARGIN, 84, 510, A4_SHORT - 84 - MARGIN});
