@@ -174,8 +174,8 @@ cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags 
         cp_error(d, at, "photo '%s' is not a JPEG, PNG, TIFF or WebP file", name);
         ok = false;
     }
-    /* A PNG the PDF takes undecoded (pngpass.h) has had every chunk's CRC checked instead. */
-    if (ok && img->format != CP_IMAGE_JPEG && !cp_png_passthrough(img)) {
+    /* A PNG the PDF takes undecoded (pngpass.h) gets every chunk's CRC checked instead. */
+    if (ok && img->format != CP_IMAGE_JPEG && !(cp_png_passthrough(img) && cp_png_intact(img))) {
         /* Every format but JPEG is decoded for each use: decode once now, so that a damaged
          * file fails here, at the line that names it, and not halfway through a PDF. */
         int w, h;

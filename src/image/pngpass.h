@@ -24,10 +24,13 @@ typedef struct cp_png_data {
 } cp_png_data;
 
 /* True if img is a PNG a PDF can carry as it is: not interlaced, no alpha channel or tRNS
- * transparency, 8 bits (1, 2, 4 or 8 for grey and palette), no colour profile or gamma other
- * than sRGB's, and every chunk's CRC right up to IEND (so a damaged file is decoded, and its
- * damage reported, like any other). Others are decoded to pixels. */
+ * transparency, 8 bits (1, 2, 4 or 8 for greyscale and palette), no colour profile or gamma
+ * other than sRGB's, and whole up to IEND. Others are decoded to pixels. */
 bool cp_png_passthrough(const cp_image *img);
+
+/* True if every chunk's CRC is right: the check that replaces a decode when the photo is opened
+ * (a damaged file then goes to the decoder, which reports the damage at its line). */
+bool cp_png_intact(const cp_image *img);
 
 /* Collects the IDAT data and the palette. False if the chunks are not what
  * cp_png_passthrough promised. Release with cp_png_data_finish. */

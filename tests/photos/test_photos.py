@@ -268,6 +268,13 @@ def check_cache(ctx, chk, tmp):
     chk.ok(p.returncode == 0 and read_bytes(os.path.join(out, "calendar.pdf")) == cached_pdf,
            "the calendar from fresh analyses is byte-identical to the one from the cache")
     del os.environ["SOURCE_DATE_EPOCH"]
+    # A photo named by an absolute path appears on the crop sheet by its file name only.
+    man, path = month_manifest(ctx, tmp, [{"photo": os.path.join(tmp, "mosaic.jpg")}])
+    p = calpress(ctx, ["sheet", path, "-o", out], tmp, cache)
+    text = run(["pdftotext", os.path.join(out, "crops.pdf"), "-"]).out
+    chk.ok(p.returncode == 0 and "January \u2014 mosaic.jpg" in text and tmp not in text,
+           "crops.pdf names a photo given by an absolute path by its file name, never its folder",
+           f"exit {p.returncode}\n{p.err}")
 
 
 # --------------------------------------------------------------------------------------------
