@@ -7,15 +7,11 @@
 #include "image/encode.h"
 #include "layout/social.h"
 #include "render/render.h"
-#include "sheet.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* Screen PDFs: 150 ppi is sharp on a laptop at full page and keeps the sample under 5 MB. */
 #define WEB_PPI      150.0
@@ -56,38 +52,21 @@ static void free_clean(cp_doc *doc)
     memset(doc, 0, sizeof *doc);
 }
 
-/* Writes data through a temporary file beside path and a rename. */
-static bool write_whole(const char *path, const unsigned char *data, size_t len, cp_diags *d)
+/* Draws page (trimmed) onto a white w x h raster and adds it to the set as an sRGB JPEG. */
+static bool page_jpeg(const cp_page *page, int w, int h, cp_outset *set, const char *name,
+                      cp_render_cache *rc, const unsigned char *icc, size_t icc_len, cp_diags *d)
 {
-    size_t n = strlen(path) + 8;
-    char *tmp = cp_xmalloc(n);
-    snprintf(tmp, n, "%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    bool ok = f && fwrite(data, 1, len, f) == len;
-    ok = f && fclose(f) == 0 && ok;
-    if (!f && fd >= 0)
-        close(fd);
-    if (ok) {
-        mode_t mask = umask(0);
-        umask(mask);
-        chmod(tmp, 0666 & ~mask);
-        ok = rename(tmp, path) == 0;
-    }
-    if (!ok) {
-        cp_error(d, cp_pos_file(path), "cannot write the image: %s", strerror(errno));
-        if (fd >= 0)
-            unlink(tmp);
-    }
-    free(tmp);
-    return ok;
-}
-
-/* Draws page (trimmed) onto a white w x h raster and writes it as an sRGB JPEG. */
-static bool page_jpeg(const cp_page *page, int w, int h, const char *path, cp_render_cache *rc,
-                      const unsigned char *icc, size_t icc_len, cp_diags *d)
-{
+    cp_outfile *f = cp_outset_add(set, name, d);
+    if (!f)
+        return false;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_status_t st = cairo_surface_status(s);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        cp_error(d, cp_pos_file(cp_outfile_path(f)), "cannot draw the image (%d x %d pixels): %s",
+                 w, h, cairo_status_to_string(st));
+        cairo_surface_destroy(s);
+        return false;
+    }
     cairo_t *cr = cairo_create(s);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
@@ -116,14 +95,28 @@ static bool page_jpeg(const cp_page *page, int w, int h, const char *path, cp_re
         ok ? cp_image_encode_jpeg(rgb, w, h, JPEG_QUALITY, icc, icc_len, &len) : NULL;
     free(rgb);
     if (ok && !jpeg)
-        cp_error(d, cp_pos_file(path), "cannot encode the image as JPEG");
-    ok = jpeg && write_whole(path, jpeg, len, d);
+        cp_error(d, cp_pos_file(cp_outfile_path(f)), "cannot encode the image as JPEG");
+    ok = jpeg && cp_outfile_write(f, jpeg, len, d);
     free(jpeg);
     return ok;
 }
 
-/* The month pages of the calendar (cover first, the back last) and two cards each. */
-static bool social(const cp_export_job *job, const char *dir, cp_diags *d)
+/* Debian's sRGB profile, for the social images; NULL after reporting an error. */
+static unsigned char *srgb_profile(size_t *len, cp_diags *d)
+{
+    const char *path = CP_ICC_DIR "/sRGB.icc";
+    cp_file_error err;
+    unsigned char *icc = (unsigned char *)cp_file_read(path, &cp_file_icc, len, &err);
+    if (!icc)
+        cp_error(d, cp_pos_file(path),
+                 "cannot read the sRGB profile for the images: %s (install icc-profiles-free)",
+                 err.text);
+    return icc;
+}
+
+/* The month pages of the calendar (cover first, the back last) and two cards each, as JPEGs
+ * into the set (DIR/social). */
+static bool social(const cp_export_job *job, cp_outset *set, int *written, cp_diags *d)
 {
     cp_layout_ctx *lc = job->lc;
     if (job->calendar->n_pages < 13) {
@@ -136,38 +129,38 @@ static bool social(const cp_export_job *job, const char *dir, cp_diags *d)
         cp_layout_social(lc, &cards, m, SOCIAL_W, SOCIAL_W);
         cp_layout_social(lc, &cards, m, SOCIAL_W, SOCIAL_W * 5 / 4);
     }
-    const cp_doc *docs[1] = {&cards};
-    const char *names[1] = {"social images"};
-    bool ok = !cp_diags_failed(d) && cp_sheet_never_print(lc, job->never_print, docs, names, 1, d);
+    cp_np_target target = {&cards, "social images", NULL};
+    bool ok = !cp_diags_failed(d) && cp_pdf_never_print_check(lc, job->never_print, &target, 1, d);
     size_t icc_len = 0;
-    unsigned char *icc = (unsigned char *)cp_read_file(CP_ICC_DIR "/sRGB.icc", &icc_len);
+    unsigned char *icc = ok ? srgb_profile(&icc_len, d) : NULL;
+    ok = ok && icc;
     cp_render_cache *rc = cp_render_cache_new();
-    int written = 0;
     for (int m = 1; m <= 12 && ok; m++) {
         cp_page page = clean_page(&job->calendar->pages[m]);
-        const char *stem = cp_arena_printf(lc->arena, "%s/%02d-%s", dir, m, month_slugs[m - 1]);
+        const char *stem = cp_arena_printf(lc->arena, "%02d-%s", m, month_slugs[m - 1]);
         int h = (int)(SOCIAL_W * page.trim_h / page.trim_w + 0.5);
-        ok = page_jpeg(&page, SOCIAL_W, h, cp_arena_printf(lc->arena, "%s-page.jpg", stem), rc, icc,
-                       icc_len, d);
+        ok = page_jpeg(&page, SOCIAL_W, h, set, cp_arena_printf(lc->arena, "%s-page.jpg", stem), rc,
+                       icc, icc_len, d);
         free(page.items);
         for (int k = 0; k < 2 && ok; k++) {
             const cp_page *card = &cards.pages[2 * (m - 1) + k];
             int cw = (int)card->trim_w, ch = (int)card->trim_h;
-            ok = page_jpeg(card, cw, ch, cp_arena_printf(lc->arena, "%s-%dx%d.jpg", stem, cw, ch),
-                           rc, icc, icc_len, d);
+            ok = page_jpeg(card, cw, ch, set,
+                           cp_arena_printf(lc->arena, "%s-%dx%d.jpg", stem, cw, ch), rc, icc,
+                           icc_len, d);
         }
-        written += ok ? 3 : 0;
+        *written += ok ? 3 : 0;
     }
     cp_render_cache_free(rc);
     free(icc);
     cp_doc_finish(&cards);
-    if (ok && !job->quiet)
-        printf("wrote %d images to %s (sRGB JPEG)\n", written, dir);
     return ok;
 }
 
-/* The calendar for screens: trimmed clean pages, sRGB, photos resampled to WEB_PPI. */
-static bool web(const cp_export_job *job, cp_diags *d)
+/* The calendar for screens into the set: trimmed clean pages, sRGB, photos resampled to
+ * WEB_PPI. Its name goes to *name. */
+static bool web(const cp_export_job *job, cp_outset *set, const char **name, cp_pdf_written *out,
+                cp_diags *d)
 {
     cp_layout_ctx *lc = job->lc;
     cp_doc doc;
@@ -180,39 +173,44 @@ static bool web(const cp_export_job *job, cp_diags *d)
     cp_pdf_meta meta = *job->meta;
     meta.icc_path = NULL;
     meta.icc_condition = NULL;
+    meta.icc_pos = (cp_pos){NULL, 0, 0};
     meta.max_image_ppi = WEB_PPI;
-    const char *name = lc->cal->out_calendar.s;
-    size_t stem = strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".pdf") == 0
-                      ? strlen(name) - 4
-                      : strlen(name);
-    const char *path = cp_path_join(lc->arena, job->dir,
-                                    cp_arena_printf(lc->arena, "%.*s-web.pdf", (int)stem, name));
-    cp_pdf_out out;
-    bool ok = cp_pdf_prepare(&doc, path, &meta, &out, d) && cp_pdf_commit(&out, d);
-    if (ok && !job->quiet)
-        printf("wrote %s (%d pages, %.1f MB, photos at %.0f ppi)\n", out.path, out.pages,
-               out.bytes / 1e6, WEB_PPI);
-    cp_pdf_discard(&out);
+    const char *cal = lc->cal->out_calendar.s;
+    size_t stem = strlen(cal) > 4 && strcmp(cal + strlen(cal) - 4, ".pdf") == 0 ? strlen(cal) - 4
+                                                                                : strlen(cal);
+    *name = cp_arena_printf(lc->arena, "%.*s-web.pdf", (int)stem, cal);
+    bool ok = cp_pdf_write(set, *name, &doc, &meta, out, d);
     free_clean(&doc);
     return ok;
 }
 
-static bool make_folder(const char *dir, cp_diags *d)
-{
-    if (mkdir(dir, 0777) == 0 || errno == EEXIST)
-        return true;
-    cp_error(d, cp_pos_file(dir), "cannot create the folder: %s", strerror(errno));
-    return false;
-}
-
 bool cp_export_write(const cp_export_job *job, cp_diags *d)
 {
+    cp_arena *a = job->lc->arena;
+    const char *social_dir = cp_path_join(a, job->dir, "social");
+    /* Every file is made in its folder's set first; the sets are committed only when all are
+     * complete, so an error leaves both folders as they were. */
+    cp_outset *sets[2] = {NULL, NULL};
+    int images = 0;
+    const char *web_name = NULL;
+    cp_pdf_written web_out = {0};
     bool ok = true;
     if (job->social) {
-        const char *dir = cp_path_join(job->lc->arena, job->dir, "social");
-        ok = make_folder(dir, d) && social(job, dir, d);
+        sets[0] = cp_outset_open(social_dir, true, d);
+        ok = sets[0] && social(job, sets[0], &images, d);
     }
-    if (job->web && ok)
-        ok = web(job, d);
+    if (job->web && ok) {
+        sets[1] = cp_outset_open(job->dir, true, d);
+        ok = sets[1] && web(job, sets[1], &web_name, &web_out, d);
+    }
+    for (int i = 0; i < 2 && ok; i++)
+        ok = !sets[i] || cp_outset_commit(sets[i], d);
+    for (int i = 0; i < 2; i++)
+        cp_outset_free(sets[i]);
+    if (ok && !job->quiet && job->social)
+        printf("wrote %d images to %s (sRGB JPEG)\n", images, social_dir);
+    if (ok && !job->quiet && job->web)
+        printf("wrote %s (%d pages, %.1f MB, photos at %.0f ppi)\n",
+               cp_path_join(a, job->dir, web_name), web_out.pages, web_out.bytes / 1e6, WEB_PPI);
     return ok;
 }

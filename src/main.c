@@ -2,18 +2,22 @@
 #define _POSIX_C_SOURCE 200809L
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/inputs.h"
+#include "base/readset.h"
+#include "base/outfile.h"
 #include "base/path.h"
 #include "base/util.h"
 #include "config.h"
 #include "fonts/fonts.h"
 #include "layout/layout.h"
 #include "manifest/manifest.h"
-#include "model/neverprint.h"
 #include "model/richtext.h"
 #include "pdf/pdf.h"
+#include "record/record.h"
 #include "render/render.h"
 #include "export.h"
 #include "sheet.h"
+#include "watch.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,7 +31,7 @@
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-typedef struct options {
+struct options {
     const char *manifest;
     const char *out_dir;
     bool quiet;
@@ -38,8 +42,11 @@ typedef struct options {
     const char *dump_layout; /* check: write the display list here ("-" for stdout) */
     double dpi;              /* preview */
     const char *never_print; /* --never-print: a list of words no output may carry */
+    bool mark_changes;       /* render, watch: outline what changed since the last proof */
+    const char *pages;       /* preview --pages: "3,5-7,p1" */
+    bool trim;               /* preview --trim: the trimmed page only */
     bool social, web;        /* export: --social, --web */
-} options;
+};
 
 typedef struct command {
     const char *name;
@@ -54,16 +61,20 @@ static int cmd_preview(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_sheet(int argc, char **argv);
 static int cmd_export(int argc, char **argv);
+typedef struct page_list page_list;
+static bool page_list_parse(const char *spec, page_list *out);
 
 static const command commands[] = {
     {"render", "lay out a manifest and write the calendar and press-release PDFs",
      "usage: calpress render MANIFEST [-o DIR] [--proof | --press] [--overlay] [--placeholders]\n"
-     "                       [--icc PROFILE.icc [--condition NAME]] [--never-print FILE]\n"
-     "                       [--quiet]\n"
+     "                       [--mark-changes] [--icc PROFILE.icc [--condition NAME]]\n"
+     "                       [--never-print FILE] [--quiet]\n"
      "\n"
      "Writes DIR/calendar.pdf and DIR/press-release.pdf (DIR defaults to 'out'; the manifest's\n"
-     "output: section may rename the files). Each PDF is written to a temporary file and renamed\n"
-     "over the old one only when complete: a failed run leaves earlier output untouched.\n"
+     "output: section may rename the files). Both PDFs are written to temporary files and\n"
+     "replace the old pair together when complete: a failed or stopped run leaves earlier output\n"
+     "untouched. Two runs into one folder take turns. Then it writes the build record\n"
+     "DIR/.calpress/build.json and says what changed since the last proof in DIR.\n"
      "\n"
      "  -o, --output DIR    folder for the PDFs (created if missing)\n"
      "  --proof             proof pages (the default): a light PROOF watermark\n"
@@ -72,15 +83,18 @@ static const command commands[] = {
      "  --overlay           with --proof: draw the trim, bleed and safe area\n"
      "  --placeholders      with --proof: draw a missing or unreadable photo as a\n"
      "                      labelled box (the proof is marked incomplete)\n"
+     "  --mark-changes      with --proof: outline every frame that changed since the last\n"
+     "                      proof in DIR, and list the changes in the slug\n"
      "  --icc FILE          the printer's ICC profile for the output intent (default sRGB)\n"
      "  --condition NAME    its printing condition identifier, e.g. FOGRA39\n"
      "  --never-print FILE  real names and places that must appear nowhere (one a line):\n"
      "                      any found is an error (see docs/safety.md)\n"
-     "  -q, --quiet         print nothing but diagnostics\n",
+     "  -q, --quiet         print nothing but errors and warnings (no notes on what was\n"
+     "                      removed from photos, no 'wrote' lines)\n",
      cmd_render},
     {"check", "load, validate and lay out a manifest; write nothing; print a copy-fit report",
      "usage: calpress check MANIFEST [--press | --placeholders] [--icc PROFILE.icc]\n"
-     "                      [--never-print FILE] [--dump-layout FILE]\n"
+     "                      [--never-print FILE] [--dump-layout FILE] [--quiet]\n"
      "\n"
      "Reports every problem in the manifest and the files it names, then lays out every page\n"
      "and prints, for each text frame, the lines used of the lines available, the size set,\n"
@@ -90,17 +104,23 @@ static const command commands[] = {
      "  --placeholders      accept missing photos (as render --placeholders does)\n"
      "  --icc FILE          check against the printer's ICC profile, as render would\n"
      "  --never-print FILE  real names and places that must appear nowhere (one a line)\n"
-     "  --dump-layout FILE  also write the display list as text ('-' for standard output)\n",
+     "  --dump-layout FILE  also write the display list as text ('-' for standard output)\n"
+     "  -q, --quiet         no notes on what is removed from photos (errors, warnings and\n"
+     "                      the report are still printed)\n",
      cmd_check},
     {"preview", "draw the pages as PNG images (quick looks, no PDF)",
-     "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--press] [--placeholders]\n"
-     "                        [--never-print FILE]\n"
+     "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--pages LIST] [--trim] [--press]\n"
+     "                        [--placeholders] [--never-print FILE]\n"
      "\n"
      "Lays the manifest out as render does and draws every page, bleed and slug included, as\n"
      "DIR/calendar-NN.png and DIR/press-release-N.png (DIR defaults to 'out/preview').\n"
      "\n"
      "  -o, --output DIR   folder for the images (created if missing)\n"
      "  --dpi N            resolution, 10..600 (default 40)\n"
+     "  --pages LIST       only these pages: calendar page numbers (1 the cover, 2 January,\n"
+     "                     ... 14 the back) and press-release pages as p1, p2, ...;\n"
+     "                     e.g. 3,5-7 or 2,p1\n"
+     "  --trim             draw the trimmed page only: no bleed, slug or marks\n"
      "  --press            pages as for the printer: no watermark, and every preflight\n"
      "                     finding is an error\n"
      "  --placeholders     draw a missing or unreadable photo as a labelled box\n"
@@ -139,6 +159,10 @@ static const command commands[] = {
      "  --never-print FILE  real names and places that must appear nowhere (one a line)\n"
      "  -q, --quiet         print nothing but diagnostics\n",
      cmd_export},
+    {"watch", "render, then render again whenever a file the manifest reads changes", watch_usage,
+     cmd_watch},
+    {"diff", "say what changed between two renders (two output folders or build records)",
+     diff_usage, cmd_diff},
     {"help", "show help for a command", "usage: calpress help [COMMAND]\n", cmd_help},
 };
 
@@ -196,7 +220,7 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             inline_value = eq + 1;
         }
 #define NEXT_VALUE() (inline_value ? inline_value : (++i < argc ? argv[i] : NULL))
-        bool render = strcmp(c->name, "render") == 0;
+        bool render = strcmp(c->name, "render") == 0 || strcmp(c->name, "watch") == 0;
         bool sheet = strcmp(c->name, "sheet") == 0, exports = strcmp(c->name, "export") == 0;
         bool writes = render || preview || sheet || exports;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -215,8 +239,7 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->dpi = strtod(v, &end);
             if (*end || o->dpi < 10 || o->dpi > 600)
                 return usage_error(c, "--dpi must be 10..600 (got '%s')", v);
-        } else if ((render || sheet || exports) &&
-                   (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+        } else if (!preview && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->quiet = true;
         } else if (exports && (strcmp(a, "--social") == 0 || strcmp(a, "--web") == 0)) {
             *(a[2] == 's' ? &o->social : &o->web) = true;
@@ -226,6 +249,16 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->press = false;
         } else if (render && strcmp(a, "--overlay") == 0) {
             o->overlay = true;
+        } else if (render && strcmp(a, "--mark-changes") == 0) {
+            o->mark_changes = true;
+        } else if (preview && strcmp(a, "--trim") == 0) {
+            o->trim = true;
+        } else if (preview && strcmp(a, "--pages") == 0) {
+            const char *v = NEXT_VALUE();
+            if (!v || !page_list_parse(v, NULL))
+                return usage_error(c, "--pages needs a list such as 3,5-7 or 2,p1 (got '%s')",
+                                   v ? v : "");
+            o->pages = v;
         } else if (!exports && strcmp(a, "--placeholders") == 0) {
             o->placeholders = true;
         } else if ((render || strcmp(c->name, "check") == 0) &&
@@ -259,10 +292,16 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         return usage_error(c, "%s needs a MANIFEST file", c->name);
     if (!o->out_dir[0])
         return usage_error(c, "%s", "the output folder is empty");
+    if (cp_path_has_control(o->out_dir))
+        return usage_error(c, "%s", "the output folder's name has a control character");
+    if (o->dump_layout && cp_path_has_control(o->dump_layout))
+        return usage_error(c, "%s", "the --dump-layout file's name has a control character");
     if (o->overlay && o->press)
         return usage_error(c, "%s", "--overlay is for proofs; it cannot go with --press");
     if (o->placeholders && o->press)
         return usage_error(c, "%s", "--placeholders is for proofs; the printer needs every photo");
+    if (o->mark_changes && o->press)
+        return usage_error(c, "%s", "--mark-changes is for proofs; it cannot go with --press");
     if (o->condition && !o->icc)
         return usage_error(c, "%s", "--condition names the printing condition of --icc");
     if (strcmp(c->name, "export") == 0 && !o->social && !o->web)
@@ -300,9 +339,17 @@ static time_t build_date(const cp_calendar *cal, cp_diags *d)
         char *end;
         errno = 0;
         long long v = strtoll(sde, &end, 10);
-        if (!errno && !*end && v >= 0)
+        /* PDF dates have four-digit years: 9999-12-31 23:59:59 UTC is the last one. */
+        if (!errno && !*end && v >= 0 && v <= 253402300799LL)
             return (time_t)v;
-        cp_warning(d, (cp_pos){NULL, 0, 0}, "ignoring SOURCE_DATE_EPOCH='%s' (not a number)", sde);
+        if (!errno && !*end && v > 253402300799LL)
+            cp_warning(d, (cp_pos){NULL, 0, 0},
+                       "ignoring SOURCE_DATE_EPOCH='%s' (after 9999-12-31; PDF dates have "
+                       "four-digit years)",
+                       sde);
+        else
+            cp_warning(d, (cp_pos){NULL, 0, 0}, "ignoring SOURCE_DATE_EPOCH='%s' (not a number)",
+                       sde);
     }
     if (cal->build_date.year)
         return (time_t)cp_date_to_days(cal->build_date) * 86400;
@@ -324,6 +371,7 @@ typedef struct run {
     cp_pdf_meta meta; /* the calendar's metadata and output intent */
     time_t date;
     char date_text[32];
+    watch_state *warm; /* watch: fonts, typesetter, photos and pages kept between builds */
 } run;
 
 static void run_init(run *r)
@@ -334,6 +382,7 @@ static void run_init(run *r)
     cp_photo_cache_init(&r->photos);
     cp_doc_init(&r->calendar);
     cp_doc_init(&r->press);
+    cp_readset_start(); /* no output may be written over a file the run reads */
 }
 
 static void run_finish(run *r)
@@ -349,7 +398,10 @@ static void run_finish(run *r)
     if (r->have_cal)
         cp_calendar_finish(&r->cal);
     cp_diags_finish(&r->diags);
+    if (r->warm) /* pages kept for the next build point into this run's arena */
+        cp_page_cache_end_build(r->warm->pages, &r->arena);
     cp_arena_finish(&r->arena);
+    cp_readset_clear();
 }
 
 static bool output_intent(run *r, const options *o, cp_pdf_meta *meta);
@@ -362,29 +414,47 @@ static bool load_and_lay_out(run *r, const options *o)
     r->diags.press = o->press;
     const char *dir = data_dir(&r->arena);
     const char *dirs[] = {dir, NULL};
-    cp_manifest_opts mo = {dirs, o->placeholders};
+    cp_manifest_opts mo = {dirs, o->placeholders, r->warm ? &r->warm->inputs : NULL};
+    if (r->warm && o->icc)
+        cp_inputs_note(&r->warm->inputs, o->icc, true);
     if (!cp_manifest_load(&r->cal, &r->arena, &r->diags, manifest, &mo))
         return false;
     r->have_cal = true;
-    r->fonts = cp_fonts_new(cp_arena_printf(&r->arena, "%s/fonts", dir), &r->diags);
-    if (!r->fonts)
-        return false;
-    cp_typesetter_init(&r->ts, r->fonts, CP_HYPHEN_DIR, &r->arena, &r->diags);
-    r->have_ts = true;
+    cp_typesetter *ts = &r->ts;
+    cp_photo_cache *photos = &r->photos;
+    if (r->warm) {
+        ts = watch_state_begin(r->warm, cp_arena_printf(&r->arena, "%s/fonts", dir), CP_HYPHEN_DIR,
+                               &r->arena, &r->diags);
+        if (!ts)
+            return false;
+        photos = &r->warm->photos;
+    } else {
+        r->fonts = cp_fonts_new(cp_arena_printf(&r->arena, "%s/fonts", dir), &r->diags);
+        if (!r->fonts)
+            return false;
+        cp_typesetter_init(&r->ts, r->fonts, CP_HYPHEN_DIR, &r->arena, &r->diags);
+        r->have_ts = true;
+    }
     r->date = build_date(&r->cal, &r->diags);
     struct tm tm;
     gmtime_r(&r->date, &tm);
     strftime(r->date_text, sizeof r->date_text, "%Y-%m-%d", &tm);
     cp_layout_opts lo = {!o->press, o->overlay, o->placeholders, r->date_text,
                          "calpress " CP_VERSION};
-    cp_layout_ctx_init(&r->lc, &r->ts, &r->cal, &r->photos, &lo);
+    cp_layout_ctx_init(&r->lc, ts, &r->cal, photos, &lo);
     r->have_lc = true;
+    if (r->warm) {
+        r->lc.page_cache = r->warm->pages;
+        r->lc.inputs = &r->warm->inputs;
+    }
     if (cp_diags_failed(&r->diags))
         return false;
     if (cp_layout_calendar(&r->lc, &r->calendar))
         cp_layout_decorate(&r->lc, &r->calendar, &r->cal.layout, r->cal.out_calendar.s);
     if (cp_layout_press(&r->lc, &r->press))
         cp_layout_decorate(&r->lc, &r->press, &r->cal.press_layout, r->cal.out_press.s);
+    if (!o->quiet) /* what the PDFs leave out of the photos (GPS, camera serial, ...) */
+        cp_image_report_found(r->photos.images, r->photos.n, &r->diags);
     return output_intent(r, o, &r->meta) && !cp_diags_failed(&r->diags);
 }
 
@@ -396,31 +466,6 @@ static int finish_run(run *r, int status)
                 r->diags.n_errors == 1 ? "" : "s");
     run_finish(r);
     return status;
-}
-
-/* mkdir -p: every missing folder on the way. */
-static bool make_dir(const char *dir, cp_diags *d)
-{
-    if (cp_path_is_dir(dir))
-        return true;
-    char *path = cp_xstrdup(dir);
-    bool ok = true;
-    for (char *p = path + 1; ok; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (!cp_path_is_dir(path) && mkdir(path, 0777) != 0 && errno != EEXIST) {
-            cp_error(d, cp_pos_file(dir), "cannot create the output folder '%s': %s", path,
-                     strerror(errno));
-            ok = false;
-        }
-        *p = c;
-        if (c == '\0')
-            break;
-    }
-    free(path);
-    return ok;
 }
 
 /* The calendar's PDF metadata and output intent (the manifest's, or --icc), its profile read
@@ -447,9 +492,9 @@ static bool output_intent(run *r, const options *o, cp_pdf_meta *meta)
                    "profile of their press and paper (e.g. FOGRA39, FOGRA51) and give it with "
                    "--icc or the manifest's output_intent");
     /* A CMYK photo under an RGB intent holds ink values for a press nobody named. */
-    for (size_t i = 0; n != 4 && i < r->photos.n; i++) {
-        const cp_image *img = r->photos.images[i];
-        if (img->cmyk)
+    for (size_t i = 0; n != 4 && i < r->lc.photos->n; i++) {
+        const cp_image *img = r->lc.photos->images[i];
+        if (img->cmyk && cp_photo_cache_used(r->lc.photos, i))
             cp_preflight(&r->diags, img->at,
                          "photo '%s' is a CMYK JPEG but the output intent is not CMYK: its inks "
                          "were separated for an unnamed press; give the printer's profile with "
@@ -478,67 +523,226 @@ static bool never_print(run *r, const options *o, const cp_pdf_meta *meta)
     const cp_str *key = &r->cal.never_print;
     if (!o->never_print && !key->s)
         return true;
-    cp_never_print np;
-    cp_never_print_init(&np);
-    bool ok = !o->never_print || cp_never_print_load(&np, o->never_print, (cp_pos){NULL, 0, 0},
-                                                     "--never-print", &r->diags);
-    ok = (!key->s || cp_never_print_load(&np, key->s, key->pos, "never_print", &r->diags)) && ok;
-    if (ok) {
-        cp_np_check c;
-        cp_np_check_init(&c, &r->lc, &np);
-        cp_np_check_doc(&c, &r->calendar, r->cal.out_calendar.s);
-        cp_np_check_doc(&c, &r->press, r->cal.out_press.s);
-        if (meta) {
-            cp_pdf_meta pmeta;
-            press_meta(r, meta, &pmeta);
-            cp_pdf_never_print(&c, meta, r->cal.out_calendar.s);
-            cp_pdf_never_print(&c, &pmeta, r->cal.out_press.s);
-        }
-        ok = c.found == 0;
-        cp_np_check_finish(&c);
+    if (r->warm) { /* watch builds again when a list changes */
+        if (o->never_print)
+            cp_inputs_note(&r->warm->inputs, o->never_print, true);
+        if (key->s)
+            cp_inputs_note(&r->warm->inputs, key->s, true);
     }
-    cp_never_print_finish(&np);
-    return ok;
+    cp_pdf_meta pmeta;
+    if (meta)
+        press_meta(r, meta, &pmeta);
+    cp_np_target t[2] = {{&r->calendar, r->cal.out_calendar.s, meta},
+                         {&r->press, r->cal.out_press.s, meta ? &pmeta : NULL}};
+    return cp_pdf_never_print_check(&r->lc, o->never_print, t, 2, &r->diags);
 }
 
-/* The common start of the commands that write: options, the manifest laid out, the output
- * folder made. Returns -1 to go on, else the exit status (with r already finished). */
+/* The common start of the commands that write: options, the manifest laid out. The output folder
+ * is made only when there is something to write (base/outfile.h). Returns -1 to go on, else the
+ * exit status (with r already finished). */
+static int begin_run(const options *o, run *r, watch_state *w);
+
 static int begin_writing(const char *name, int argc, char **argv, options *o, run *r)
 {
     int rc = parse_options(find_command(name), argc, argv, o);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    return begin_run(o, r, NULL);
+}
+
+/* The same once the options are parsed; w (watch) keeps fonts, photos and pages warm. */
+static int begin_run(const options *o, run *r, watch_state *w)
+{
     run_init(r);
-    if (!load_and_lay_out(r, o) || !make_dir(o->out_dir, &r->diags))
+    r->warm = w;
+    if (!load_and_lay_out(r, o))
         return finish_run(r, EXIT_INPUT);
     return -1;
+}
+
+/* When this proof is made: SOURCE_DATE_EPOCH (for reproducible records), else now. */
+static time_t proof_time(void)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long v = sde && sde[0] ? strtoll(sde, &end, 10) : -1;
+    return v >= 0 && !*end ? (time_t)v : time(NULL);
+}
+
+/* Describes the laid-out documents as the next proof in the output folder, compares them with
+ * the last one and, with --mark-changes, outlines what changed. */
+static void begin_proof(run *r, const options *o, cp_proof *p)
+{
+    const cp_calendar *cal = &r->cal;
+    cp_image_hash_fn known = r->warm ? watch_image_hash : NULL;
+    cp_record_input docs[2] = {
+        {"calendar", cal->out_calendar.s, NULL, &r->calendar, known, r->warm},
+        {"press release", cal->out_press.s, "press release", &r->press, known, r->warm}};
+    cp_proof_begin(p, o->out_dir, docs, 2, proof_time(), o->press ? "press" : "proof",
+                   "calpress " CP_VERSION, o->manifest, &r->diags);
+    if (!o->mark_changes)
+        return;
+    if (!p->have_old) {
+        cp_warning(&r->diags, (cp_pos){NULL, 0, 0},
+                   "--mark-changes: there is no earlier proof in %s to compare with; nothing is "
+                   "marked",
+                   o->out_dir);
+        return;
+    }
+    const cp_style *cs = cp_layout_lookup_style(&cal->layout, "footer");
+    const cp_style *ps = cp_layout_lookup_style(&cal->press_layout, "footer");
+    if (!ps)
+        ps = cp_layout_lookup_style(&cal->press_layout, "folio");
+    if (cs)
+        cp_record_mark(&r->calendar, NULL, 0, &p->changes, r->lc.ts, cs);
+    if (ps)
+        cp_record_mark(&r->press, "press release", 1, &p->changes, r->lc.ts, ps);
+}
+
+/* After both PDFs are in place: the record beside them, and what changed. */
+static void end_proof(run *r, const options *o, cp_proof *p, watch_state *w)
+{
+    cp_proof_commit(p, &r->diags);
+    char *report = cp_proof_report(p, o->out_dir);
+    if (w) {
+        free(w->report);
+        w->report = report;
+        w->laid_out = r->lc.pages_laid_out;
+        w->reused = r->lc.pages_reused;
+        w->placeholders = r->lc.placeholders;
+        return;
+    }
+    if (!o->quiet)
+        printf("%s\n", report);
+    free(report);
+}
+
+/* A PDF made whole, or in watch drawn again only where the last build's differs. */
+static bool prepare_pdf(run *r, watch_state *w, int k, const char *path, const cp_pdf_meta *meta,
+                        cp_pdf_out *out)
+{
+    const cp_doc *doc = k == 0 ? &r->calendar : &r->press;
+    if (w)
+        return watch_prepare_pdf(w, k, doc, path, meta, out, &r->diags);
+    return cp_pdf_prepare(doc, path, meta, out, &r->diags);
+}
+
+/* watch's way to the two PDFs: each drawn (again only where it changed) into a temporary file
+ * beside it and renamed over it; the folder is made first if need be. */
+static bool watch_write_pdfs(run *r, watch_state *w, const char *dir, const char *const paths[2],
+                             const cp_pdf_meta *const metas[2], cp_pdf_written written[2])
+{
+    cp_pdf_out outs[2];
+    memset(outs, 0, sizeof outs);
+    cp_outset *set = cp_outset_open(dir, true, &r->diags); /* makes the folder, takes the lock */
+    bool ok = set != NULL;
+    for (int i = 0; i < 2 && ok; i++)
+        ok = prepare_pdf(r, w, i, paths[i], metas[i], &outs[i]);
+    for (int i = 0; i < 2 && ok; i++)
+        ok = cp_pdf_commit(&outs[i], &r->diags);
+    for (int i = 0; i < 2; i++) {
+        written[i] = (cp_pdf_written){.pages = outs[i].pages, .bytes = outs[i].bytes};
+        cp_pdf_discard(&outs[i]);
+    }
+    cp_outset_free(set);
+    return ok;
+}
+
+options *cli_options_new(const char *name, int argc, char **argv, int *status)
+{
+    options *o = cp_xmalloc(sizeof *o);
+    int rc = parse_options(find_command(name), argc, argv, o);
+    if (rc) {
+        *status = rc < 0 ? EXIT_OK : rc;
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+void cli_options_free(options *o)
+{
+    free(o);
+}
+
+const char *cli_options_manifest(const options *o)
+{
+    return o->manifest;
+}
+
+const char *cli_options_out_dir(const options *o)
+{
+    return o->out_dir;
+}
+
+/* DIR/NAME and its temporary name must fit in a path; said at the manifest line naming the file. */
+static bool output_paths_fit(const char *dir, const cp_str *const names[2], cp_diags *d)
+{
+    bool ok = true;
+    for (int i = 0; i < 2; i++) {
+        size_t n = strlen(dir) + 1 + strlen(names[i]->s) + CP_OUTFILE_TEMP_EXTRA;
+        if (n >= PATH_MAX) {
+            cp_error(d, names[i]->pos.file ? names[i]->pos : cp_pos_file(dir),
+                     "the output path '%s/%s' is longer than the system allows (%zu bytes with "
+                     "its temporary name; at most %d)",
+                     dir, names[i]->s, n, PATH_MAX - 1);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* Both PDFs into the output folder as a unit (base/outfile.h): the folder is made only now, and
+ * removed again if this run made it and the writing fails. */
+static bool write_pdfs(const char *dir, const cp_str *const names[2], const cp_doc *const docs[2],
+                       const cp_pdf_meta *const metas[2], cp_pdf_written out[2], cp_diags *d)
+{
+    cp_outset *set = cp_outset_open(dir, true, d);
+    bool ok = set != NULL;
+    for (int i = 0; i < 2 && ok; i++)
+        ok = cp_pdf_write(set, names[i]->s, docs[i], metas[i], &out[i], d);
+    ok = ok && cp_outset_commit(set, d);
+    cp_outset_free(set);
+    return ok;
 }
 
 static int cmd_render(int argc, char **argv)
 {
     options o;
+    int rc = parse_options(find_command("render"), argc, argv, &o);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    return render_with(&o, NULL);
+}
+
+int render_with(const options *opts, watch_state *w)
+{
+    options o = *opts;
+    o.quiet = o.quiet || w; /* watch prints one line a build */
     run r;
-    int rc = begin_writing("render", argc, argv, &o, &r);
+    int rc = begin_run(&o, &r, w);
     if (rc >= 0)
         return rc;
     const cp_calendar *cal = &r.cal;
+    const cp_str *names[2] = {&cal->out_calendar, &cal->out_press};
     const cp_pdf_meta meta = r.meta;
     cp_pdf_meta pmeta;
     press_meta(&r, &meta, &pmeta);
-    if (!never_print(&r, &o, &meta))
+    if (!output_paths_fit(o.out_dir, names, &r.diags) || !never_print(&r, &o, &meta))
         return finish_run(&r, EXIT_INPUT);
-    cp_pdf_out outs[2];
-    memset(outs, 0, sizeof outs);
     const char *paths[2] = {cp_path_join(&r.arena, o.out_dir, cal->out_calendar.s),
                             cp_path_join(&r.arena, o.out_dir, cal->out_press.s)};
-    /* Both PDFs are complete and checked before either replaces its predecessor. */
-    bool ok = cp_pdf_prepare(&r.calendar, paths[0], &meta, &outs[0], &r.diags) &&
-              cp_pdf_prepare(&r.press, paths[1], &pmeta, &outs[1], &r.diags);
-    for (int i = 0; i < 2 && ok; i++)
-        ok = cp_pdf_commit(&outs[i], &r.diags);
+    cp_proof proof;
+    begin_proof(&r, &o, &proof);
+    const cp_doc *docs[2] = {&r.calendar, &r.press};
+    const cp_pdf_meta *metas[2] = {&meta, &pmeta};
+    cp_pdf_written outs[2];
+    bool ok = w ? watch_write_pdfs(&r, w, o.out_dir, paths, metas, outs)
+                : write_pdfs(o.out_dir, names, docs, metas, outs, &r.diags);
     if (ok && !o.quiet) {
         for (int i = 0; i < 2; i++)
-            printf("wrote %s (%d page%s, %.*f %s)\n", outs[i].path, outs[i].pages,
+            printf("wrote %s (%d page%s, %.*f %s)\n",
+                   cp_path_join(&r.arena, o.out_dir, names[i]->s), outs[i].pages,
                    outs[i].pages == 1 ? "" : "s", outs[i].bytes >= 1000000 ? 1 : 0,
                    outs[i].bytes >= 1000000 ? outs[i].bytes / 1e6 : outs[i].bytes / 1e3,
                    outs[i].bytes >= 1000000 ? "MB" : "kB");
@@ -546,8 +750,11 @@ static int cmd_render(int argc, char **argv)
             printf("INCOMPLETE PROOF: %d photo%s drawn as placeholder%s\n", r.lc.placeholders,
                    r.lc.placeholders == 1 ? " is" : "s are", r.lc.placeholders == 1 ? "" : "s");
     }
-    for (int i = 0; i < 2; i++)
-        cp_pdf_discard(&outs[i]);
+    if (ok)
+        end_proof(&r, &o, &proof, w);
+    for (int i = 0; i < 2 && ok && w; i++)
+        watch_pdf_written(w, i, paths[i], metas[i]);
+    cp_proof_finish(&proof);
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
 }
 
@@ -579,6 +786,40 @@ static void print_fit_report(const cp_fit_reports *fits)
     }
 }
 
+/* The display list as text, to standard output or (atomically, never over an input) to a file. */
+static bool write_dump(run *r, const char *target)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) {
+        cp_error(&r->diags, (cp_pos){NULL, 0, 0}, "cannot make the layout dump: %s",
+                 strerror(errno));
+        return false;
+    }
+    cp_doc_dump(&r->calendar, m);
+    cp_doc_dump(&r->press, m);
+    if (fclose(m) != 0) {
+        cp_error(&r->diags, (cp_pos){NULL, 0, 0}, "cannot make the layout dump: %s",
+                 strerror(errno));
+        free(text);
+        return false;
+    }
+    bool ok = true;
+    if (strcmp(target, "-") == 0) {
+        fwrite(text, 1, len, stdout);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cp_error(&r->diags, (cp_pos){NULL, 0, 0}, "cannot write to standard output: %s",
+                     strerror(errno));
+            ok = false;
+        }
+    } else {
+        ok = cp_outfile_save(target, text, len, &r->diags);
+    }
+    free(text);
+    return ok;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     options o;
@@ -594,19 +835,82 @@ static int cmd_check(int argc, char **argv)
         printf("%s: OK: calendar %zu pages, press release %zu page%s\n", o.manifest,
                r.calendar.n_pages, r.press.n_pages, r.press.n_pages == 1 ? "" : "s");
     }
-    if (ok && o.dump_layout) {
-        FILE *f = strcmp(o.dump_layout, "-") == 0 ? stdout : fopen(o.dump_layout, "w");
-        if (!f) {
-            cp_error(&r.diags, cp_pos_file(o.dump_layout), "cannot write: %s", strerror(errno));
-            ok = false;
-        } else {
-            cp_doc_dump(&r.calendar, f);
-            cp_doc_dump(&r.press, f);
-            if (f != stdout)
-                fclose(f);
+    if (ok && o.dump_layout)
+        ok = write_dump(&r, o.dump_layout);
+    return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
+}
+
+/* preview --pages: calendar page numbers (1 the cover) and press-release pages (p1, p2-3). */
+struct page_list {
+    struct {
+        bool press;
+        int from, to;
+    } ranges[64];
+    size_t n;
+};
+
+/* Parses "3,5-7,p1"; out may be NULL to check the syntax only. */
+static bool page_list_parse(const char *spec, page_list *out)
+{
+    page_list tmp;
+    if (!out)
+        out = &tmp;
+    out->n = 0;
+    const char *p = spec;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        bool press = *p == 'p' || *p == 'P';
+        p += press;
+        char *end;
+        long from = strtol(p, &end, 10), to = from;
+        if (end == p || from < 1 || from > 9999 || out->n == CP_ARRAY_LEN(out->ranges))
+            return false;
+        p = end;
+        if (*p == '-') {
+            p += 1 + (press && (p[1] == 'p' || p[1] == 'P'));
+            to = strtol(p, &end, 10);
+            if (end == p || to < from || to > 9999)
+                return false;
+            p = end;
+        }
+        out->ranges[out->n].press = press;
+        out->ranges[out->n].from = (int)from;
+        out->ranges[out->n++].to = (int)to;
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            return true;
+        if (*p++ != ',')
+            return false;
+    }
+}
+
+static bool page_list_has(const page_list *l, bool press, size_t page)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->ranges[i].press == press && (int)page >= l->ranges[i].from &&
+            (int)page <= l->ranges[i].to)
+            return true;
+    return false;
+}
+
+/* Every page asked for exists: reports the first that does not. */
+static bool page_list_check(const page_list *l, size_t calendar_pages, size_t press_pages,
+                            cp_diags *d)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        bool press = l->ranges[i].press;
+        size_t have = press ? press_pages : calendar_pages;
+        if ((size_t)l->ranges[i].to > have) {
+            cp_error(d, (cp_pos){NULL, 0, 0},
+                     "--pages asks for %s page %s%d, but it has %zu page%s",
+                     press ? "press-release" : "calendar", press ? "p" : "", l->ranges[i].to, have,
+                     have == 1 ? "" : "s");
+            return false;
         }
     }
-    return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
+    return true;
 }
 
 static int cmd_preview(int argc, char **argv)
@@ -620,20 +924,33 @@ static int cmd_preview(int argc, char **argv)
         return finish_run(&r, EXIT_INPUT);
     const cp_doc *docs[2] = {&r.calendar, &r.press};
     const char *stems[2] = {"calendar", "press-release"};
+    page_list sel = {.n = 0};
+    if (o.pages && (!page_list_parse(o.pages, &sel) ||
+                    !page_list_check(&sel, r.calendar.n_pages, r.press.n_pages, &r.diags)))
+        return finish_run(&r, EXIT_INPUT);
     cp_render_cache *cache = cp_render_cache_new();
-    bool ok = true;
+    /* Every image goes into a temporary file; all of them replace their predecessors together at
+     * the end, or none does (base/outfile.h). */
+    cp_outset *set = cp_outset_open(o.out_dir, true, &r.diags);
+    bool ok = set != NULL;
     int written = 0;
     for (int k = 0; k < 2 && ok; k++) {
         for (size_t i = 0; i < docs[k]->n_pages && ok; i++) {
-            const char *path = cp_arena_printf(&r.arena, "%s/%s-%0*zu.png", o.out_dir, stems[k],
+            if (o.pages && !page_list_has(&sel, k == 1, i + 1))
+                continue;
+            const char *name = cp_arena_printf(&r.arena, "%s-%0*zu.png", stems[k],
                                                docs[k]->n_pages > 9 ? 2 : 1, i + 1);
-            ok = cp_render_png(&docs[k]->pages[i], o.dpi, path, cache, &r.diags);
+            cp_outfile *f = cp_outset_add(set, name, &r.diags);
+            ok = f && cp_render_png_area(&docs[k]->pages[i], o.dpi, o.trim, f, cache, &r.diags);
             written += ok;
         }
     }
+    ok = ok && cp_outset_commit(set, &r.diags);
+    cp_outset_free(set);
     cp_render_cache_free(cache);
     if (ok)
-        printf("wrote %d images to %s (%.0f dpi)\n", written, o.out_dir, o.dpi);
+        printf("wrote %d image%s to %s (%.0f dpi%s)\n", written, written == 1 ? "" : "s", o.out_dir,
+               o.dpi, o.trim ? ", trimmed" : "");
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
 }
 

@@ -3,7 +3,6 @@
 #include "base/path.h"
 #include "image/focus.h"
 #include "layout/cropcheck.h"
-#include "layout/neverprint.h"
 #include "layout/sheets.h"
 #include "render/render.h"
 
@@ -15,31 +14,9 @@
 /* The contact sheet's PNG: A3 landscape at 100 dpi is 1654 x 1169 pixels. */
 #define CONTACT_PNG_DPI 100.0
 
-bool cp_sheet_never_print(cp_layout_ctx *lc, const char *list, const cp_doc *const *docs,
-                          const char *const *names, size_t n, cp_diags *d)
+static void print_written(const char *path, const cp_pdf_written *o)
 {
-    const cp_str *key = &lc->cal->never_print;
-    if (!list && !key->s)
-        return true;
-    cp_never_print np;
-    cp_never_print_init(&np);
-    bool ok = !list || cp_never_print_load(&np, list, (cp_pos){NULL, 0, 0}, "--never-print", d);
-    ok = (!key->s || cp_never_print_load(&np, key->s, key->pos, "never_print", d)) && ok;
-    if (ok) {
-        cp_np_check c;
-        cp_np_check_init(&c, lc, &np);
-        for (size_t i = 0; i < n; i++)
-            cp_np_check_doc(&c, docs[i], names[i]);
-        ok = c.found == 0;
-        cp_np_check_finish(&c);
-    }
-    cp_never_print_finish(&np);
-    return ok;
-}
-
-static void print_written(const cp_pdf_out *o)
-{
-    printf("wrote %s (%d page%s, %.*f %s)\n", o->path, o->pages, o->pages == 1 ? "" : "s",
+    printf("wrote %s (%d page%s, %.*f %s)\n", path, o->pages, o->pages == 1 ? "" : "s",
            o->bytes >= 1000000 ? 1 : 0, o->bytes >= 1000000 ? o->bytes / 1e6 : o->bytes / 1e3,
            o->bytes >= 1000000 ? "MB" : "kB");
 }
@@ -66,54 +43,74 @@ static void print_photos(cp_layout_ctx *lc)
            analysed ? ms / analysed : 0.0, cached);
 }
 
-/* The contact sheet's pages as PNG: contact-sheet.png, or -1.png, -2.png ... */
-static bool write_pngs(const cp_sheet_job *job, const cp_doc *contact, cp_diags *d)
+/* The sheets' metadata: the calendar's, sRGB (sheets are for screens and office printers), its
+ * photos resampled to SHEET_PPI. */
+static void sheet_metas(const cp_sheet_job *job, const cp_doc *crops, const cp_doc *contact,
+                        cp_pdf_meta metas[2])
+{
+    cp_pdf_meta meta = *job->meta;
+    meta.icc_path = NULL;
+    meta.icc_condition = NULL;
+    meta.icc_pos = (cp_pos){NULL, 0, 0};
+    meta.max_image_ppi = SHEET_PPI;
+    metas[0] = metas[1] = meta;
+    metas[0].title = crops->title;
+    metas[0].subject = "Crop sheet";
+    metas[1].title = contact->title;
+    metas[1].subject = "Contact sheet";
+}
+
+/* The file name of the contact sheet's page i: contact-sheet.png, or -1.png, -2.png ... */
+static const char *png_name(const cp_doc *contact, size_t i, char *buf, size_t size)
+{
+    if (contact->n_pages == 1)
+        snprintf(buf, size, "contact-sheet.png");
+    else
+        snprintf(buf, size, "contact-sheet-%zu.png", i + 1);
+    return buf;
+}
+
+/* The contact sheet's pages as PNG, into the set. */
+static bool add_pngs(cp_outset *set, const cp_doc *contact, cp_diags *d)
 {
     cp_render_cache *rc = cp_render_cache_new();
     bool ok = true;
     for (size_t i = 0; i < contact->n_pages && ok; i++) {
         char name[64];
-        if (contact->n_pages == 1)
-            snprintf(name, sizeof name, "contact-sheet.png");
-        else
-            snprintf(name, sizeof name, "contact-sheet-%zu.png", i + 1);
-        const char *path = cp_path_join(job->lc->arena, job->dir, name);
-        ok = cp_render_png(&contact->pages[i], CONTACT_PNG_DPI, path, rc, d);
-        if (ok && !job->quiet)
-            printf("wrote %s\n", path);
+        cp_outfile *f = cp_outset_add(set, png_name(contact, i, name, sizeof name), d);
+        ok = f && cp_render_png(&contact->pages[i], CONTACT_PNG_DPI, f, rc, d);
     }
     cp_render_cache_free(rc);
     return ok;
 }
 
-static bool write_pdfs(const cp_sheet_job *job, const cp_doc *crops, const cp_doc *contact,
-                       cp_diags *d)
+/* Both PDFs and the PNGs into the output folder as one set (base/outfile.h): all are put in
+ * place together, or none is and the folder keeps what it held. */
+static bool write_sheets(const cp_sheet_job *job, const cp_doc *crops, const cp_doc *contact,
+                         const cp_pdf_meta metas[2], cp_diags *d)
 {
-    cp_arena *a = job->lc->arena;
-    cp_pdf_meta meta = *job->meta;
-    meta.icc_path = NULL; /* sheets are for screens and office printers: sRGB */
-    meta.icc_condition = NULL;
-    meta.max_image_ppi = SHEET_PPI;
-    cp_pdf_meta cmeta = meta;
-    meta.title = crops->title;
-    meta.subject = "Crop sheet";
-    cmeta.title = contact->title;
-    cmeta.subject = "Contact sheet";
-    cp_pdf_out outs[2];
+    if (crops->n_pages == 0) {
+        cp_error(d, cp_pos_file(job->lc->cal->manifest),
+                 "no photo is placed: the crop sheet would be empty");
+        return false;
+    }
+    cp_pdf_written outs[2];
     memset(outs, 0, sizeof outs);
-    bool ok = crops->n_pages > 0 || (cp_error(d, cp_pos_file(job->lc->cal->manifest),
-                                              "no photo is placed: the crop sheet would be empty"),
-                                     false);
-    ok = ok && cp_pdf_prepare(crops, cp_path_join(a, job->dir, "crops.pdf"), &meta, &outs[0], d) &&
-         cp_pdf_prepare(contact, cp_path_join(a, job->dir, "contact-sheet.pdf"), &cmeta, &outs[1],
-                        d);
-    for (int i = 0; i < 2 && ok; i++)
-        ok = cp_pdf_commit(&outs[i], d);
-    for (int i = 0; i < 2 && ok && !job->quiet; i++)
-        print_written(&outs[i]);
-    for (int i = 0; i < 2; i++)
-        cp_pdf_discard(&outs[i]);
-    return ok;
+    cp_outset *set = cp_outset_open(job->dir, true, d);
+    bool ok = set && cp_pdf_write(set, "crops.pdf", crops, &metas[0], &outs[0], d) &&
+              cp_pdf_write(set, "contact-sheet.pdf", contact, &metas[1], &outs[1], d) &&
+              add_pngs(set, contact, d) && cp_outset_commit(set, d);
+    cp_outset_free(set);
+    if (!ok || job->quiet)
+        return ok;
+    cp_arena *a = job->lc->arena;
+    print_written(cp_path_join(a, job->dir, "crops.pdf"), &outs[0]);
+    print_written(cp_path_join(a, job->dir, "contact-sheet.pdf"), &outs[1]);
+    for (size_t i = 0; i < contact->n_pages; i++) {
+        char name[64];
+        printf("wrote %s\n", cp_path_join(a, job->dir, png_name(contact, i, name, sizeof name)));
+    }
+    return true;
 }
 
 bool cp_sheet_write(const cp_sheet_job *job, cp_diags *d)
@@ -125,11 +122,14 @@ bool cp_sheet_write(const cp_sheet_job *job, cp_diags *d)
     const cp_doc *docs[2] = {job->calendar, job->press};
     const char *names[2] = {"Calendar", "Press release"};
     cp_layout_contact_sheet(job->lc, docs, names, 2, &contact);
-    const cp_doc *sheets[2] = {&crops, &contact};
-    const char *files[2] = {"crops.pdf", "contact-sheet.pdf"};
+    cp_pdf_meta metas[2];
+    sheet_metas(job, &crops, &contact, metas);
+    /* The PNGs show what contact-sheet.pdf shows. */
+    cp_np_target targets[2] = {{&crops, "crops.pdf", &metas[0]},
+                               {&contact, "contact-sheet.pdf", &metas[1]}};
     bool ok = !cp_diags_failed(d) &&
-              cp_sheet_never_print(job->lc, job->never_print, sheets, files, 2, d) &&
-              write_pdfs(job, &crops, &contact, d) && write_pngs(job, &contact, d);
+              cp_pdf_never_print_check(job->lc, job->never_print, targets, 2, d) &&
+              write_sheets(job, &crops, &contact, metas, d);
     if (ok && !job->quiet)
         print_photos(job->lc);
     cp_doc_finish(&crops);

@@ -13,19 +13,14 @@ typedef struct cp_sheet_job {
     cp_layout_ctx *lc;
     const cp_doc *calendar, *press;
     const cp_pdf_meta *meta; /* the calendar's metadata (its output intent is not used) */
-    const char *dir;         /* the output folder, made already */
+    const char *dir;         /* the output folder (made when the sheets are written) */
     const char *never_print; /* --never-print FILE, or NULL */
     bool quiet;
 } cp_sheet_job;
 
 /* Lays out both sheets, checks them against the never-print lists and writes the three files
- * (each whole or not at all). Returns false after reporting errors. */
+ * through one output set (base/outfile.h): all replace their predecessors together, or none
+ * does. Returns false after reporting errors. */
 bool cp_sheet_write(const cp_sheet_job *job, cp_diags *d);
-
-/* Photo sheets and exports show file names and set text beyond the calendar's: searches docs
- * for the never-print lists' entries (--never-print FILE and the manifest's never_print), each
- * doc to be written as names[i]. False after reporting a match or an unreadable list. */
-bool cp_sheet_never_print(cp_layout_ctx *lc, const char *list, const cp_doc *const *docs,
-                          const char *const *names, size_t n, cp_diags *d);
 
 #endif

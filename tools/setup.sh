@@ -9,11 +9,12 @@ cd "$(dirname "$0")/.."
 PACKAGES="build-essential cmake pkg-config
   libcairo2-dev libpango1.0-dev libyaml-dev libqpdf-dev libcmark-dev libhyphen-dev
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libexif-dev libicu-dev libtiff-dev libwebp-dev
+  libxxhash-dev libjson-c-dev libical-dev librsvg2-dev
   fonts-ebgaramond fonts-inter fonts-noto-core icc-profiles-free
   hyphen-en-us hyphen-bn hyphen-hi
-  libopencv-objdetect-dev libopencv-imgproc-dev opencv-data libxxhash-dev
-  poppler-utils qpdf python3 argyll clang-format webp
-  python3-skimage python3-pil libimage-exiftool-perl"
+  libopencv-objdetect-dev libopencv-imgproc-dev opencv-data
+  poppler-utils qpdf python3 argyll clang-format webp libimage-exiftool-perl
+  python3-skimage python3-pil"
 
 mode=render
 case "${1:-}" in

@@ -32,6 +32,8 @@ void cp_arena_finish(cp_arena *a)
 void *cp_arena_alloc(cp_arena *a, size_t n)
 {
     const size_t align = sizeof(max_align_t);
+    if (n > SIZE_MAX / 2)
+        cp_out_of_memory(n);
     n = (n + align - 1) / align * align;
     if (n == 0)
         n = align;

@@ -13,6 +13,9 @@ char *cp_path_join(cp_arena *a, const char *dir, const char *rel);
 /* The last component of path; borrowed from path. */
 const char *cp_path_basename(const char *path);
 bool cp_path_is_file(const char *path);
+/* True when s holds a control character (below U+0020, or DEL): a newline or escape in a file
+ * name breaks every listing and message that shows it. */
+bool cp_path_has_control(const char *s);
 bool cp_path_is_dir(const char *path);
 
 #endif

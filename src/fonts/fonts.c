@@ -1,5 +1,6 @@
 /* Private fontconfig configuration and strict family checks. */
 #include "fonts/fonts.h"
+#include "base/readset.h"
 #include "base/util.h"
 
 #include <fontconfig/fontconfig.h>
@@ -18,6 +19,18 @@ struct cp_fonts {
     size_t n_known, cap_known;
 };
 
+/* The configuration and every font file it found are inputs: no output may replace them. */
+static void note_font_files(FcConfig *cfg, const char *conf)
+{
+    cp_readset_note_path(conf);
+    FcFontSet *set = FcConfigGetFonts(cfg, FcSetSystem);
+    for (int i = 0; set && i < set->nfont; i++) {
+        FcChar8 *file;
+        if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &file) == FcResultMatch)
+            cp_readset_note_path((const char *)file);
+    }
+}
+
 cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d)
 {
     char conf[4096];
@@ -34,6 +47,7 @@ cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d)
         FcConfigDestroy(cfg);
         return NULL;
     }
+    note_font_files(cfg, conf);
     cp_fonts *f = cp_xcalloc(1, sizeof *f);
     f->config = cfg;
     f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
@@ -43,6 +57,9 @@ cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d)
         return NULL;
     }
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), cfg);
+    /* librsvg sets an SVG logo's text with Pango's default font map: make it this one, so the
+     * logo's words come from calpress's fonts like every other word in the PDF. */
+    pango_cairo_font_map_set_default(PANGO_CAIRO_FONT_MAP(f->map));
     return f;
 }
 
@@ -50,6 +67,8 @@ void cp_fonts_free(cp_fonts *f)
 {
     if (!f)
         return;
+    if (f->map && pango_cairo_font_map_get_default() == f->map)
+        pango_cairo_font_map_set_default(NULL);
     if (f->map)
         g_object_unref(f->map);
     if (f->config)

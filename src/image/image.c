@@ -1,18 +1,18 @@
-/* Photo probing and decoding with libjpeg-turbo's TurboJPEG API, libpng's simplified API and
- * libexif: none of them needs setjmp in calpress's code. */
+/* Photo reading, probing and decoding with libjpeg-turbo's TurboJPEG API, libpng's simplified
+ * API and libwebp (TIFF is in tiff.c): none of them needs setjmp in calpress's code. Every size
+ * is checked against the limits in image.h before pixels are allocated. */
 #include "image/image.h"
 #include "base/util.h"
+#include "image/internal.h"
 #include "image/pngpass.h"
 
-#include <errno.h>
-#include <libexif/exif-data.h>
 #include <png.h>
-#include <stdlib.h>
-#include <string.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <tiffio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <turbojpeg.h>
+#include <unistd.h>
 #include <webp/decode.h>
 
 void cp_image_free(cp_image *img)
@@ -33,30 +33,22 @@ void cp_image_upright_size(const cp_image *img, int *w, int *h)
     *h = turned ? img->width : img->height;
 }
 
-static int exif_orientation(const unsigned char *data, size_t len)
-{
-    ExifData *ed = exif_data_new_from_data(data, (unsigned int)(len > 0xFFFFFFu ? 0xFFFFFFu : len));
-    if (!ed)
-        return 1;
-    int o = 1;
-    ExifEntry *e = exif_data_get_entry(ed, EXIF_TAG_ORIENTATION);
-    if (e && e->format == EXIF_FORMAT_SHORT && e->components == 1) {
-        o = exif_get_short(e->data, exif_data_get_byte_order(ed));
-        if (o < 1 || o > 8)
-            o = 1;
-    }
-    exif_data_unref(ed);
-    return o;
-}
-
 /* Walks the JPEG markers up to the first scan: an Adobe APP14 segment marks inverted CMYK. */
 bool cp_image_jpeg_is_adobe(const unsigned char *p, size_t len)
 {
     size_t i = 2;
     while (i + 4 <= len && p[i] == 0xFF) {
+        if (p[i + 1] == 0xFF) { /* a fill byte */
+            i++;
+            continue;
+        }
         unsigned m = p[i + 1];
         if (m == 0xDA)
             break;
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+            i += 2;
+            continue;
+        }
         size_t seg = ((size_t)p[i + 2] << 8) | p[i + 3];
         if (m == 0xEE && seg >= 7 && i + 9 <= len && memcmp(p + i + 4, "Adobe", 5) == 0)
             return true;
@@ -65,61 +57,132 @@ bool cp_image_jpeg_is_adobe(const unsigned char *p, size_t len)
     return false;
 }
 
-/* A complete JPEG has an end-of-image marker (FF D9) after its first scan. Inside scan data an
- * FF byte is always followed by 00 or a restart marker, so the first FF D9 after the SOS is the
- * end. What follows it (a phone's motion-photo video, vendor trailers) is not our concern. */
-static bool jpeg_complete(const unsigned char *p, size_t len)
+static bool size_ok(unsigned long long w, unsigned long long h, int max_side)
 {
-    size_t i = 2;
-    while (i + 4 <= len && p[i] == 0xFF) {
-        unsigned m = p[i + 1];
-        if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) {
-            i += 2;
-            continue;
-        }
-        if (m == 0xDA)
-            break;
-        i += 2 + (((size_t)p[i + 2] << 8) | p[i + 3]);
-    }
-    for (; i + 1 < len; i++)
-        if (p[i] == 0xFF && p[i + 1] == 0xD9)
-            return true;
+    return w <= (unsigned long long)max_side && h <= (unsigned long long)max_side &&
+           w * h <= CP_IMAGE_MAX_PIXELS;
+}
+
+bool cp_image_within_limits(const char *name, unsigned long long w, unsigned long long h,
+                            int max_side, cp_pos at, cp_diags *d)
+{
+    if (size_ok(w, h, max_side))
+        return true;
+    char mp[48] = "";
+    if (w * h > CP_IMAGE_MAX_PIXELS) /* no overflow: both sides are below 2^32 */
+        snprintf(mp, sizeof mp, " (%llu megapixels)", (w * h + 500000) / 1000000);
+    cp_error(d, at,
+             "photo '%s' is %llu x %llu pixels%s; calpress takes photos of up to %llu megapixels "
+             "and %d pixels a side",
+             name, w, h, mp, CP_IMAGE_MAX_PIXELS / 1000000, max_side);
     return false;
 }
 
-static bool probe_jpeg(cp_image *img, cp_pos at, cp_diags *d)
+/* The bytes of a photo as read: a JPEG up to its end marker (or the limit), else the file. */
+typedef struct photo_bytes {
+    unsigned char *data; /* malloc'd */
+    size_t len;
+    unsigned long long file_size;
+    bool over_limit; /* reading stopped at the limit */
+} photo_bytes;
+
+/* ---- JPEG ---- */
+
+static bool probe_jpeg(cp_image *img, const photo_bytes *pb, cp_pos at, cp_diags *d)
 {
+    cp_jpeg_walk w;
+    cp_jpeg_walk_markers(pb->data, pb->len, &w);
+    if (w.have_sof && !cp_image_within_limits(img->name, (unsigned)w.width, (unsigned)w.height,
+                                              CP_IMAGE_MAX_SIDE_JPEG, at, d))
+        return false;
+    if (w.status == CP_JPEG_BAD) {
+        cp_error(d, at, "photo '%s' %s", img->name, w.why);
+        return false;
+    }
+    if (w.status == CP_JPEG_SHORT) {
+        char lim[32];
+        if (pb->over_limit)
+            cp_error(d, at,
+                     "photo '%s' holds more than %s of JPEG data, over the limit for a photo",
+                     img->name, cp_format_bytes(cp_file_photo.max_bytes, lim, sizeof lim));
+        else
+            cp_error(d, at, "photo '%s' is truncated (the JPEG data stops before its end marker)",
+                     img->name);
+        return false;
+    }
+    img->data = cp_jpeg_strip(pb->data, w.extent, &img->len, &img->found, &img->orientation);
+    img->found.trailer = pb->file_size > w.extent ? pb->file_size - w.extent : 0;
+    /* libjpeg reads the tables too: what it cannot use is an error here, not in the PDF. */
     tjhandle tj = tjInitDecompress();
     if (!tj) {
         cp_error(d, at, "cannot start the JPEG decoder");
         return false;
     }
-    int w, h, sub, cs;
-    int rc = tjDecompressHeader3(tj, img->data, (unsigned long)img->len, &w, &h, &sub, &cs);
+    int tw, th, sub, cs;
+    int rc = tjDecompressHeader3(tj, img->data, (unsigned long)img->len, &tw, &th, &sub, &cs);
     if (rc != 0) {
         cp_error(d, at, "photo '%s' is not a readable JPEG: %s", img->name, tjGetErrorStr2(tj));
         tjDestroy(tj);
         return false;
     }
     tjDestroy(tj);
-    if (!jpeg_complete(img->data, img->len)) {
-        cp_error(d, at, "photo '%s' is truncated (the JPEG data stops before its end marker)",
-                 img->name);
-        return false;
-    }
     img->format = CP_IMAGE_JPEG;
-    img->width = w;
-    img->height = h;
+    img->width = w.width;
+    img->height = w.height;
     img->bit_depth = 8;
     img->components = cs == TJCS_GRAY ? 1 : (cs == TJCS_CMYK || cs == TJCS_YCCK) ? 4 : 3;
     img->cmyk = img->components == 4;
     img->adobe = cp_image_jpeg_is_adobe(img->data, img->len);
-    img->orientation = exif_orientation(img->data, img->len);
     return true;
+}
+
+/* ---- PNG and WebP ---- */
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Whether a PNG's chunks fit in the file (libpng allocates a text chunk's length before it reads
+ * it) and its IDAT chunks can hold its pixels: deflate packs at most 258 bytes into about 2 bits
+ * (1032:1), so a header claiming far more than its data can hold is damaged. Both are refused
+ * before anything is allocated. */
+static bool png_plausible(const cp_image *img, uint32_t w, uint32_t h, cp_pos at, cp_diags *d)
+{
+    const unsigned char *p = img->data;
+    unsigned bits = p[24] * (p[25] == 2 ? 3u : p[25] == 4 ? 2u : p[25] == 6 ? 4u : 1u);
+    uint64_t raw = ((uint64_t)w * bits + 7) / 8 * h + h, idat = 0;
+    for (size_t i = 8; i + 12 <= img->len;) {
+        size_t n = be32(p + i);
+        if (n > img->len - i - 12) {
+            cp_error(d, at, "photo '%s' is truncated (a PNG chunk runs past the end of the file)",
+                     img->name);
+            return false;
+        }
+        if (memcmp(p + i + 4, "IDAT", 4) == 0)
+            idat += n;
+        if (memcmp(p + i + 4, "IEND", 4) == 0)
+            break;
+        i += 12 + n;
+    }
+    if (idat * 1032 + 1032 >= raw)
+        return true;
+    cp_error(d, at,
+             "photo '%s' is damaged: its PNG header says %u x %u pixels, but its image data is far "
+             "too short for that",
+             img->name, w, h);
+    return false;
 }
 
 static bool probe_png(cp_image *img, cp_pos at, cp_diags *d)
 {
+    /* The size from a whole IHDR chunk first, before libpng allocates anything for the image
+     * (a shorter file is libpng's to refuse). */
+    if (img->len >= 33 && memcmp(img->data + 12, "IHDR", 4) == 0 &&
+        (!cp_image_within_limits(img->name, be32(img->data + 16), be32(img->data + 20),
+                                 CP_IMAGE_MAX_SIDE_DECODED, at, d) ||
+         !png_plausible(img, be32(img->data + 16), be32(img->data + 20), at, d)))
+        return false;
     png_image pi;
     memset(&pi, 0, sizeof pi);
     pi.version = PNG_IMAGE_VERSION;
@@ -136,46 +199,62 @@ static bool probe_png(cp_image *img, cp_pos at, cp_diags *d)
     img->bit_depth = (pi.format & PNG_FORMAT_FLAG_LINEAR) ? 16 : 8;
     img->orientation = 1;
     png_image_free(&pi);
+    cp_meta_png(img->data, img->len, &img->found);
     return true;
 }
 
-static bool probe_tiff(cp_image *img, cp_pos at, cp_diags *d);
-static bool probe_webp(cp_image *img, cp_pos at, cp_diags *d);
-
-cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags *d)
+static bool probe_webp(cp_image *img, cp_pos at, cp_diags *d)
 {
-    size_t len = 0;
-    if (!name)
-        name = path;
-    unsigned char *data = (unsigned char *)cp_read_file(path, &len);
-    if (!data) {
-        cp_error(d, at, "cannot read photo '%s': %s", name, strerror(errno));
-        return NULL;
+    WebPBitstreamFeatures f;
+    if (WebPGetFeatures(img->data, img->len, &f) != VP8_STATUS_OK) {
+        cp_error(d, at, "photo '%s' is not a readable WebP", img->name);
+        return false;
     }
-    cp_image *img = cp_xcalloc(1, sizeof *img);
-    img->path = cp_xstrdup(path);
-    img->name = cp_xstrdup(name);
-    img->at = at;
-    img->data = data;
-    img->len = len;
-    bool ok;
+    if (!cp_image_within_limits(img->name, (unsigned)f.width, (unsigned)f.height,
+                                CP_IMAGE_MAX_SIDE_DECODED, at, d))
+        return false;
+    img->format = CP_IMAGE_WEBP;
+    img->width = f.width;
+    img->height = f.height;
+    img->alpha = f.has_alpha;
+    img->components = 3;
+    img->bit_depth = 8;
+    img->orientation = 1;
+    cp_meta_webp(img->data, img->len, &img->found);
+    return true;
+}
+
+/* ---- opening ---- */
+
+/* Probes pb (taking ownership of its buffer) into img. */
+static bool probe(cp_image *img, photo_bytes *pb, cp_pos at, cp_diags *d)
+{
+    const unsigned char *p = pb->data;
+    size_t len = pb->len;
+    if (len >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) {
+        bool ok = probe_jpeg(img, pb, at, d);
+        free(pb->data);
+        return ok;
+    }
+    img->data = pb->data;
+    img->len = pb->len;
     if (len == 0) {
-        cp_error(d, at, "photo '%s' is empty (0 bytes)", name);
-        ok = false;
-    } else if (len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) {
-        ok = probe_jpeg(img, at, d);
-    } else if (len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0) {
+        cp_error(d, at, "photo '%s' is empty (0 bytes)", img->name);
+        return false;
+    }
+    bool ok;
+    if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) {
         ok = probe_png(img, at, d);
-    } else if (len >= 4 && (memcmp(data, "II*\0", 4) == 0 || memcmp(data, "MM\0*", 4) == 0)) {
-        ok = probe_tiff(img, at, d);
-    } else if (len >= 12 && memcmp(data, "RIFF", 4) == 0 && memcmp(data + 8, "WEBP", 4) == 0) {
+    } else if (len >= 4 && (memcmp(p, "II*\0", 4) == 0 || memcmp(p, "MM\0*", 4) == 0)) {
+        ok = cp_tiff_probe(img, at, d);
+    } else if (len >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0) {
         ok = probe_webp(img, at, d);
     } else {
-        cp_error(d, at, "photo '%s' is not a JPEG, PNG, TIFF or WebP file", name);
-        ok = false;
+        cp_error(d, at, "photo '%s' is not a JPEG, PNG, TIFF or WebP file", img->name);
+        return false;
     }
     /* A PNG the PDF takes undecoded (pngpass.h) gets every chunk's CRC checked instead. */
-    if (ok && img->format != CP_IMAGE_JPEG && !(cp_png_passthrough(img) && cp_png_intact(img))) {
+    if (ok && !(cp_png_passthrough(img) && cp_png_intact(img))) {
         /* Every format but JPEG is decoded for each use: decode once now, so that a damaged
          * file fails here, at the line that names it, and not halfway through a PDF. */
         int w, h;
@@ -183,23 +262,142 @@ cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags 
         ok = px != NULL;
         free(px);
     }
+    return ok;
+}
+
+/* Reads a JPEG from fd on from pb's first bytes, in doubling steps, until its end marker, the
+ * end of the file, a frame over the limits, or more than the limit for a photo. What follows the
+ * end marker (a phone's motion-photo video, a gigabyte of anything) is never read. */
+static bool read_jpeg(int fd, photo_bytes *pb, size_t *cap, cp_file_error *err)
+{
+    size_t max = cp_file_photo.max_bytes;
+    for (;;) {
+        cp_jpeg_walk w;
+        if (cp_jpeg_walk_markers(pb->data, pb->len, &w) != CP_JPEG_SHORT)
+            return true;
+        if (w.have_sof && !size_ok((unsigned)w.width, (unsigned)w.height, CP_IMAGE_MAX_SIDE_JPEG))
+            return true; /* probe_jpeg reports it */
+        if (pb->len > max) {
+            pb->over_limit = true;
+            return true;
+        }
+        size_t room = max + 1 - pb->len;
+        size_t want = pb->len + (pb->len < room ? pb->len : room);
+        bool eof = false;
+        if (!cp_file_read_more(fd, &pb->data, &pb->len, cap, want, &eof, err))
+            return false;
+        if (eof)
+            return true;
+    }
+}
+
+static bool read_photo(const char *path, const char *name, cp_pos at, cp_diags *d, photo_bytes *pb)
+{
+    memset(pb, 0, sizeof *pb);
+    cp_file_error err;
+    int fd = cp_file_open(path, &pb->file_size, &err);
+    if (fd < 0) {
+        cp_error(d, at, "cannot read photo '%s': %s", name, err.text);
+        return false;
+    }
+    size_t cap = 0;
+    bool eof = false;
+    bool ok = cp_file_read_more(fd, &pb->data, &pb->len, &cap, 65536, &eof, &err);
+    char a[32], b[32];
+    if (ok && !eof && pb->len >= 3 && pb->data[0] == 0xFF && pb->data[1] == 0xD8) {
+        ok = read_jpeg(fd, pb, &cap, &err);
+    } else if (ok && !eof && pb->file_size > cp_file_photo.max_bytes) {
+        cp_error(d, at, "cannot read photo '%s': it is %s, over the %s limit for a photo", name,
+                 cp_format_bytes(pb->file_size, a, sizeof a),
+                 cp_format_bytes(cp_file_photo.max_bytes, b, sizeof b));
+        close(fd);
+        free(pb->data);
+        return false;
+    } else if (ok && !eof) {
+        ok = cp_file_read_rest(fd, &pb->data, &pb->len, &cap, cp_file_photo.max_bytes,
+                               &pb->over_limit, &err);
+        if (ok && pb->over_limit)
+            snprintf(err.text, sizeof err.text, "it is over the %s limit for a photo",
+                     cp_format_bytes(cp_file_photo.max_bytes, b, sizeof b));
+        ok = ok && !pb->over_limit;
+    }
+    close(fd);
     if (!ok) {
+        cp_error(d, at, "cannot read photo '%s': %s", name, err.text);
+        free(pb->data);
+        return false;
+    }
+    return true;
+}
+
+static cp_image *new_image(const char *path, const char *name, cp_pos at)
+{
+    cp_image *img = cp_xcalloc(1, sizeof *img);
+    img->path = cp_xstrdup(path);
+    img->name = cp_xstrdup(name);
+    img->at = at;
+    img->orientation = 1;
+    return img;
+}
+
+cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags *d)
+{
+    if (!name)
+        name = path;
+    photo_bytes pb;
+    if (!read_photo(path, name, at, d, &pb))
+        return NULL;
+    cp_image *img = new_image(path, name, at);
+    if (!probe(img, &pb, at, d)) {
         cp_image_free(img);
         return NULL;
     }
     return img;
 }
 
+cp_image *cp_image_open_memory(const unsigned char *data, size_t len, const char *name, cp_pos at,
+                               cp_diags *d)
+{
+    photo_bytes pb = {cp_xmalloc(len), len, len, len > cp_file_photo.max_bytes};
+    memcpy(pb.data, data, len);
+    cp_image *img = new_image(name, name, at);
+    if (!probe(img, &pb, at, d)) {
+        cp_image_free(img);
+        return NULL;
+    }
+    return img;
+}
+
+/* ---- decoding ---- */
+
+/* w x h x channels bytes, or NULL with an error if that overflows. */
+unsigned char *cp_image_alloc_pixels(const char *name, size_t w, size_t h, size_t channels,
+                                     cp_diags *d, cp_pos at)
+{
+    size_t n;
+    if (!cp_size_mul3(w, h, channels, &n)) {
+        cp_error(d, at, "photo '%s' is too large to decode (%zu x %zu pixels)", name, w, h);
+        return NULL;
+    }
+    return cp_xmalloc(n);
+}
+
 static unsigned char *decode_jpeg(const cp_image *img, int scale_den, int *w, int *h, cp_diags *d,
                                   cp_pos at)
 {
-    tjhandle tj = tjInitDecompress();
-    if (!tj)
-        return NULL;
     int sw = (img->width + scale_den - 1) / scale_den;
     int sh = (img->height + scale_den - 1) / scale_den;
     int bpp = img->cmyk ? 4 : 3;
-    unsigned char *buf = cp_xmalloc((size_t)sw * (size_t)sh * (size_t)bpp);
+    unsigned char *buf =
+        cp_image_alloc_pixels(img->name, (size_t)sw, (size_t)sh, (size_t)bpp, d, at);
+    if (!buf)
+        return NULL;
+    tjhandle tj = tjInitDecompress();
+    if (!tj) {
+        cp_error(d, at, "cannot start the JPEG decoder");
+        free(buf);
+        return NULL;
+    }
     int rc = tjDecompress2(tj, img->data, (unsigned long)img->len, buf, sw, 0, sh,
                            img->cmyk ? TJPF_CMYK : TJPF_RGB, TJFLAG_FASTDCT | TJFLAG_FASTUPSAMPLE);
     if (rc != 0 && tjGetErrorCode(tj) == TJERR_FATAL) {
@@ -227,9 +425,8 @@ static unsigned char *decode_jpeg(const cp_image *img, int scale_den, int *w, in
     return buf;
 }
 
-/* Keeps every scale_den-th pixel of an RGB buffer (previews only: print gets every pixel);
- * takes ownership of full. */
-static unsigned char *downscale(unsigned char *full, int fw, int fh, int scale_den, int *w, int *h)
+unsigned char *cp_image_downscale(unsigned char *full, int fw, int fh, int scale_den, int *w,
+                                  int *h)
 {
     if (scale_den <= 1) {
         *w = fw;
@@ -237,11 +434,12 @@ static unsigned char *downscale(unsigned char *full, int fw, int fh, int scale_d
         return full;
     }
     int sw = (fw + scale_den - 1) / scale_den, sh = (fh + scale_den - 1) / scale_den;
+    /* Smaller than full, whose size was checked. */
     unsigned char *out = cp_xmalloc((size_t)sw * (size_t)sh * 3);
     for (int y = 0; y < sh; y++)
         for (int x = 0; x < sw; x++)
             memcpy(out + ((size_t)y * sw + x) * 3,
-                   full + ((size_t)(y * scale_den) * fw + (size_t)(x * scale_den)) * 3, 3);
+                   full + ((size_t)y * scale_den * fw + (size_t)x * scale_den) * 3, 3);
     free(full);
     *w = sw;
     *h = sh;
@@ -260,145 +458,11 @@ static unsigned char *flatten_rgba(const unsigned char *rgba, int w, int h)
     return rgb;
 }
 
-/* ---- TIFF, read from memory through libtiff's client procedures ---- */
-typedef struct mem_tiff {
-    const unsigned char *data;
-    toff_t len, pos;
-} mem_tiff;
-
-static tmsize_t mt_read(thandle_t h, void *buf, tmsize_t n)
-{
-    mem_tiff *m = h;
-    if (m->pos >= m->len || n <= 0)
-        return 0;
-    toff_t k = m->len - m->pos < (toff_t)n ? m->len - m->pos : (toff_t)n;
-    memcpy(buf, m->data + m->pos, (size_t)k);
-    m->pos += k;
-    return (tmsize_t)k;
-}
-
-static tmsize_t mt_write(thandle_t h, void *buf, tmsize_t n)
-{
-    (void)h, (void)buf, (void)n;
-    return 0;
-}
-
-static toff_t mt_seek(thandle_t h, toff_t off, int whence)
-{
-    mem_tiff *m = h;
-    toff_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? m->len : 0;
-    m->pos = base + off;
-    return m->pos;
-}
-
-static int mt_close(thandle_t h)
-{
-    (void)h;
-    return 0;
-}
-
-static toff_t mt_size(thandle_t h)
-{
-    return ((mem_tiff *)h)->len;
-}
-
-static int mt_map(thandle_t h, void **base, toff_t *size)
-{
-    mem_tiff *m = h;
-    *base = (void *)m->data;
-    *size = m->len;
-    return 1;
-}
-
-static void mt_unmap(thandle_t h, void *base, toff_t size)
-{
-    (void)h, (void)base, (void)size;
-}
-
-static TIFF *open_tiff(const cp_image *img, mem_tiff *m)
-{
-    /* libtiff prints to stderr by default; calpress reports failures itself. */
-    TIFFSetErrorHandler(NULL);
-    TIFFSetWarningHandler(NULL);
-    *m = (mem_tiff){img->data, (toff_t)img->len, 0};
-    return TIFFClientOpen(img->name, "rm", (thandle_t)m, mt_read, mt_write, mt_seek, mt_close,
-                          mt_size, mt_map, mt_unmap);
-}
-
-static unsigned char *decode_tiff(const cp_image *img, int scale_den, int *w, int *h, cp_diags *d,
-                                  cp_pos at)
-{
-    mem_tiff m;
-    TIFF *t = open_tiff(img, &m);
-    uint32_t tw = 0, th = 0;
-    if (!t || !TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &tw) ||
-        !TIFFGetField(t, TIFFTAG_IMAGELENGTH, &th) || tw == 0 || th == 0 ||
-        (uint64_t)tw * th > 400000000u) {
-        if (t)
-            TIFFClose(t);
-        cp_error(d, at, "cannot decode photo '%s': not a readable TIFF", img->name);
-        return NULL;
-    }
-    uint32_t *raster = cp_xmalloc((size_t)tw * th * sizeof *raster);
-    int ok = TIFFReadRGBAImageOriented(t, tw, th, raster, ORIENTATION_TOPLEFT, 1);
-    TIFFClose(t);
-    if (!ok) {
-        free(raster);
-        cp_error(d, at, "cannot decode photo '%s': the TIFF data is damaged or truncated",
-                 img->name);
-        return NULL;
-    }
-    unsigned char *rgba = cp_xmalloc((size_t)tw * th * 4);
-    for (size_t i = 0, n = (size_t)tw * th; i < n; i++) {
-        rgba[4 * i] = (unsigned char)TIFFGetR(raster[i]);
-        rgba[4 * i + 1] = (unsigned char)TIFFGetG(raster[i]);
-        rgba[4 * i + 2] = (unsigned char)TIFFGetB(raster[i]);
-        rgba[4 * i + 3] = (unsigned char)TIFFGetA(raster[i]);
-    }
-    free(raster);
-    unsigned char *rgb = flatten_rgba(rgba, (int)tw, (int)th);
-    free(rgba);
-    return downscale(rgb, (int)tw, (int)th, scale_den, w, h);
-}
-
-static bool probe_tiff(cp_image *img, cp_pos at, cp_diags *d)
-{
-    mem_tiff m;
-    TIFF *t = open_tiff(img, &m);
-    uint32_t tw = 0, th = 0;
-    uint16_t spp = 3, bps = 8, photometric = PHOTOMETRIC_RGB, extra = 0;
-    uint16_t *extra_types = NULL;
-    if (!t || !TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &tw) ||
-        !TIFFGetField(t, TIFFTAG_IMAGELENGTH, &th)) {
-        if (t)
-            TIFFClose(t);
-        cp_error(d, at, "photo '%s' is not a readable TIFF", img->name);
-        return false;
-    }
-    TIFFGetFieldDefaulted(t, TIFFTAG_SAMPLESPERPIXEL, &spp);
-    TIFFGetFieldDefaulted(t, TIFFTAG_BITSPERSAMPLE, &bps);
-    TIFFGetFieldDefaulted(t, TIFFTAG_PHOTOMETRIC, &photometric);
-    TIFFGetFieldDefaulted(t, TIFFTAG_EXTRASAMPLES, &extra, &extra_types);
-    TIFFClose(t);
-    img->format = CP_IMAGE_TIFF;
-    img->width = (int)tw;
-    img->height = (int)th;
-    img->bit_depth = bps;
-    img->alpha = extra > 0;
-    img->cmyk = photometric == PHOTOMETRIC_SEPARATED;
-    img->components = photometric == PHOTOMETRIC_MINISBLACK || photometric == PHOTOMETRIC_MINISWHITE
-                          ? 1
-                      : img->cmyk ? 4
-                                  : 3;
-    img->orientation = 1; /* libtiff applies the TIFF's own orientation when it decodes */
-    return true;
-}
-
-/* ---- WebP ---- */
 static unsigned char *decode_webp(const cp_image *img, int scale_den, int *w, int *h, cp_diags *d,
                                   cp_pos at)
 {
     int ww = 0, wh = 0;
+    /* The size was checked by probe_webp from the same bytes. */
     uint8_t *rgba = WebPDecodeRGBA(img->data, img->len, &ww, &wh);
     if (!rgba) {
         cp_error(d, at, "cannot decode photo '%s': the WebP data is damaged or truncated",
@@ -407,24 +471,7 @@ static unsigned char *decode_webp(const cp_image *img, int scale_den, int *w, in
     }
     unsigned char *rgb = flatten_rgba(rgba, ww, wh);
     WebPFree(rgba);
-    return downscale(rgb, ww, wh, scale_den, w, h);
-}
-
-static bool probe_webp(cp_image *img, cp_pos at, cp_diags *d)
-{
-    WebPBitstreamFeatures f;
-    if (WebPGetFeatures(img->data, img->len, &f) != VP8_STATUS_OK) {
-        cp_error(d, at, "photo '%s' is not a readable WebP", img->name);
-        return false;
-    }
-    img->format = CP_IMAGE_WEBP;
-    img->width = f.width;
-    img->height = f.height;
-    img->alpha = f.has_alpha;
-    img->components = 3;
-    img->bit_depth = 8;
-    img->orientation = 1;
-    return true;
+    return cp_image_downscale(rgb, ww, wh, scale_den, w, h);
 }
 
 static unsigned char *decode_png(const cp_image *img, int scale_den, int *w, int *h, cp_diags *d,
@@ -435,9 +482,16 @@ static unsigned char *decode_png(const cp_image *img, int scale_den, int *w, int
     pi.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_memory(&pi, img->data, img->len))
         goto fail;
+    if (!cp_image_within_limits(img->name, pi.width, pi.height, CP_IMAGE_MAX_SIDE_DECODED, at, d)) {
+        png_image_free(&pi);
+        return NULL;
+    }
     pi.format = PNG_FORMAT_RGB;
-    size_t stride = (size_t)pi.width * 3;
-    unsigned char *full = cp_xmalloc(stride * pi.height);
+    unsigned char *full = cp_image_alloc_pixels(img->name, pi.width, pi.height, 3, d, at);
+    if (!full) {
+        png_image_free(&pi);
+        return NULL;
+    }
     /* Transparent areas composite onto white paper. */
     png_color white = {255, 255, 255};
     if (!png_image_finish_read(&pi, &white, full, 0, NULL)) {
@@ -446,7 +500,7 @@ static unsigned char *decode_png(const cp_image *img, int scale_den, int *w, int
     }
     int fw = (int)pi.width, fh = (int)pi.height;
     png_image_free(&pi);
-    return downscale(full, fw, fh, scale_den, w, h);
+    return cp_image_downscale(full, fw, fh, scale_den, w, h);
 fail:
     cp_error(d, at, "cannot decode photo '%s': %s", img->name, pi.message);
     png_image_free(&pi);
@@ -462,7 +516,7 @@ unsigned char *cp_image_decode_rgb(const cp_image *img, int scale_den, int *w, i
     case CP_IMAGE_JPEG:
         return decode_jpeg(img, scale_den, w, h, d, at);
     case CP_IMAGE_TIFF:
-        return decode_tiff(img, scale_den, w, h, d, at);
+        return cp_tiff_decode(img, scale_den, w, h, d, at);
     case CP_IMAGE_WEBP:
         return decode_webp(img, scale_den, w, h, d, at);
     default:

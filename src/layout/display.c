@@ -1,5 +1,7 @@
 /* Display list storage and its text dump. */
 #include "layout/display.h"
+#include "base/hash.h"
+#include "image/svg.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -74,6 +76,88 @@ void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, 
     it->color = c;
 }
 
+void cp_page_copy_items(cp_page *dst, const cp_page *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        const cp_item *s = &src->items[i];
+        cp_item *it = cp_page_add(dst, s->kind, s->tag);
+        *it = *s;
+        if (it->line)
+            pango_layout_line_ref(it->line);
+        if (it->layout)
+            g_object_ref(it->layout);
+    }
+}
+
+uint64_t cp_font_memo_hash(cp_font_memo *m, PangoFont *font)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->fonts[i] == font)
+            return m->hashes[i];
+    uint64_t v = 0;
+    if (font) {
+        PangoFontDescription *fd = pango_font_describe_with_absolute_size(font);
+        char *desc = pango_font_description_to_string(fd);
+        v = cp_hash_bytes(desc, strlen(desc));
+        g_free(desc);
+        pango_font_description_free(fd);
+    }
+    if (m->n < CP_ARRAY_LEN(m->fonts)) {
+        m->fonts[m->n] = font;
+        m->hashes[m->n++] = v;
+    }
+    return v;
+}
+
+static void hash_line(cp_hasher *h, PangoLayoutLine *line, cp_font_memo *fonts)
+{
+    for (GSList *r = line ? line->runs : NULL; r; r = r->next) {
+        PangoGlyphItem *run = r->data;
+        if (!run || !run->item || !run->glyphs)
+            continue;
+        cp_hasher_u64(h, cp_font_memo_hash(fonts, run->item->analysis.font));
+        /* Field by field: the attribute bit-field's unused bits are not initialised. */
+        for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+            const PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
+            int32_t v[5] = {(int32_t)gi->glyph, gi->geometry.width, gi->geometry.x_offset,
+                            gi->geometry.y_offset, (int32_t)gi->attr.is_cluster_start};
+            cp_hasher_bytes(h, v, sizeof v);
+        }
+    }
+}
+
+uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
+{
+    cp_font_memo fonts = {.n = 0};
+    cp_hasher h;
+    cp_hasher_init(&h);
+    double geom[] = {p->trim_w, p->trim_h, p->bleed, p->slug};
+    for (size_t i = 0; i < CP_ARRAY_LEN(geom); i++)
+        cp_hasher_pt(&h, geom[i]);
+    cp_hasher_u64(&h, (uint64_t)p->crop_marks << 2 | (uint64_t)p->registration_marks << 1 |
+                          (uint64_t)p->color_bar);
+    for (size_t i = 0; i < p->n; i++) {
+        const cp_item *it = &p->items[i];
+        cp_hasher_u64(&h, it->kind);
+        cp_hasher_str(&h, it->tag);
+        double v[] = {it->x,         it->y,       it->w,     it->h,       it->x1,      it->y1,
+                      it->stroke_pt, it->opacity, it->angle, it->color.r, it->color.g, it->color.b,
+                      it->img_x,     it->img_y,   it->img_w, it->img_h};
+        cp_hasher_bytes(&h, v, sizeof v);
+        cp_hasher_u64(&h, it->ring);
+        cp_hasher_str(&h, it->text);
+        hash_line(&h, it->line, &fonts);
+        if (it->image)
+            cp_hasher_u64(&h, image_hash ? image_hash(it->image, ctx)
+                                         : cp_hash_bytes(it->image->data, it->image->len));
+        if (it->kind == CP_ITEM_PAGE && it->page) /* a page drawn small: what it draws */
+            cp_hasher_u64(&h, cp_page_hash(it->page, image_hash, ctx));
+    }
+    uint64_t v = cp_hasher_digest(&h);
+    cp_hasher_finish(&h);
+    return v;
+}
+
 static void hex(FILE *out, cp_color c)
 {
     fprintf(out, "#%02x%02x%02x", (int)(c.r * 255 + 0.5), (int)(c.g * 255 + 0.5),
@@ -121,6 +205,10 @@ void cp_doc_dump(const cp_doc *doc, FILE *out)
                 fprintf(out, "image %s clip %.2f %.2f %.2f %.2f at %.2f %.2f %.2f %.2f",
                         it->image ? it->image->path : "?", z(it->x), z(it->y), z(it->w), z(it->h),
                         z(it->img_x), z(it->img_y), z(it->img_w), z(it->img_h));
+                break;
+            case CP_ITEM_SVG:
+                fprintf(out, "svg %s at %.2f %.2f %.2f %.2f", it->svg ? it->svg->path : "?",
+                        z(it->x), z(it->y), z(it->w), z(it->h));
                 break;
             case CP_ITEM_PAGE:
                 fprintf(out, "page %s in %.2f %.2f %.2f %.2f", it->page ? it->page->label : "?",

@@ -5,6 +5,7 @@
 
 #include <pango/pango.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "base/arena.h"
@@ -18,6 +19,7 @@ typedef enum cp_item_kind {
     CP_ITEM_DOT,   /* filled circle (holiday markers); stroked when `ring` */
     CP_ITEM_TEXT,  /* one laid-out line of text at a baseline */
     CP_ITEM_IMAGE, /* a photo placed in a clipping frame */
+    CP_ITEM_SVG,   /* vector artwork (a logo) scaled into the rectangle x, y, w, h */
     CP_ITEM_PAGE,  /* another page, trimmed, scaled into the rect (contact sheets) */
 } cp_item_kind;
 
@@ -36,13 +38,16 @@ typedef struct cp_item {
     const char *text;      /* text: the line's characters, for dumps and tests */
     /* text: the line's characters as written, without the hyphens and breaks line breaking
      * added (a hyphenated word's halves join up again); para_end: the last line of its
-     * paragraph; src: the input field it was set from. For the never-print check. */
+     * paragraph. For the never-print check. */
     const char *source;
     bool para_end;
-    cp_pos src;
     /* image: the photo and where its upright, scaled picture lies (may exceed the clip frame) */
     const cp_image *image;
     double img_x, img_y, img_w, img_h;
+    /* the input its content came from (a story's body, a photo; for text, the field it was set
+     * from); file NULL if none */
+    cp_pos src;
+    const struct cp_svg *svg;   /* svg: the artwork, borrowed (image/svg.h) */
     const struct cp_page *page; /* page: the page drawn (borrowed; it must outlive this one) */
 } cp_item;
 
@@ -74,6 +79,27 @@ cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag);
 void cp_page_rect(cp_page *p, const char *tag, double x, double y, double w, double h, cp_color c);
 void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, double y1,
                   double width, cp_color c);
+
+/* Appends to dst a copy of every item of src, with new references to the text lines; strings
+ * are shared with src (they live in the arena of the run that laid src out). */
+void cp_page_copy_items(cp_page *dst, const cp_page *src);
+
+/* Fonts described once: a PangoFont's description (family, style, weight, absolute size) as a
+ * hash, remembered for the fonts of one page or document. Zero-initialise; nothing to free. */
+typedef struct cp_font_memo {
+    PangoFont *fonts[64];
+    uint64_t hashes[64];
+    size_t n;
+} cp_font_memo;
+uint64_t cp_font_memo_hash(cp_font_memo *m, PangoFont *font);
+
+/* The hash of a photo's bytes: a caller that knows it already (a photo cache) saves reading 10 MB
+ * again; NULL means hashing the bytes. */
+typedef uint64_t (*cp_image_hash_fn)(const cp_image *img, void *ctx);
+
+/* A hash of everything the page draws (every item, decorations included, with its text, glyphs,
+ * fonts and photo bytes) and of its boxes and marks: equal hashes draw equal PDF pages. */
+uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx);
 
 /* Writes a stable, human-readable dump of the doc: one line per item, numbers to 0.01 pt. */
 void cp_doc_dump(const cp_doc *doc, FILE *out);

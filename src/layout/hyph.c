@@ -1,5 +1,6 @@
 /* libhyphen wrapper: finds words, asks the dictionary, inserts soft hyphens. */
 #include "layout/hyph.h"
+#include "base/readset.h"
 #include "base/strbuf.h"
 #include "base/util.h"
 
@@ -52,6 +53,7 @@ static HyphenDict *dict_for(cp_hyph *h, const char *lang)
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", h->dir, s->file);
             s->dict = hnj_hyphen_load(path);
+            cp_readset_note_path(path);
             s->tried = true;
         }
         return s->dict;

@@ -3,23 +3,72 @@
 #define CP_LAYOUT_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+#include "base/inputs.h"
 
 #include "layout/display.h"
+#include "image/svg.h"
 #include "layout/text.h"
 #include "model/calendar.h"
 #include "model/locale.h"
 
-/* Photos opened once per run, shared by every page that places them. */
+/* A photo file as last checked: a photo whose stamp is unchanged is not read again. */
+typedef struct cp_photo_stamp {
+    unsigned long long dev, ino, size;
+    long long mtime_s, mtime_ns, ctime_s, ctime_ns;
+    uint64_t hash;    /* of the bytes read */
+    unsigned checked; /* the build in which the file was last compared with its stamp */
+    char *at_file;    /* owned copy of the image's `at` file name: the loader's arena goes */
+} cp_photo_stamp;
+
+/* Photos (and logos) opened once per run, shared by every page that places them. watch keeps the
+ * cache between builds: each build checks every photo's file once and reads it again only if it
+ * changed. */
 typedef struct cp_photo_cache {
     cp_image **images;
     size_t n, cap;
+    cp_photo_stamp *stamps; /* parallel to images */
+    cp_image **retired;     /* replaced photos, freed when the next build starts */
+    size_t n_retired, cap_retired;
+    unsigned build;    /* 0: one run; from 1: the current build of a cache kept between builds */
+    cp_inputs *inputs; /* if set, each photo used is recorded here with its bytes' hash */
+    cp_svg **svgs;     /* logos: SVG artwork, kept for the whole run (or watch session) */
+    size_t n_svgs, cap_svgs;
 } cp_photo_cache;
 
 void cp_photo_cache_init(cp_photo_cache *pc);
 void cp_photo_cache_finish(cp_photo_cache *pc);
-/* The image at path (opened on first use, errors at `at`); borrowed from the cache. */
+/* The image at path (opened on first use, errors at `at`); borrowed from the cache. In a cache
+ * kept between builds, a file changed since the last build is opened again. */
 const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, const char *name,
                                       cp_pos at, cp_diags *d);
+/* Starts the next build of a cache kept between builds: photos replaced in the last build are
+ * freed (no display list may point at them any more), and photos used are recorded in inputs. */
+void cp_photo_cache_next_build(cp_photo_cache *pc, cp_inputs *inputs);
+/* For the page cache: if path's photo is cached and its file unchanged since it was read, sets
+ * *hash to its bytes' hash and returns the image (borrowed); else NULL, and the photo is opened
+ * again when next looked up. Never reports. */
+const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint64_t *hash);
+/* The hash of a cached image's bytes, known in a cache kept between builds; false otherwise. */
+bool cp_photo_cache_hash_of(const cp_photo_cache *pc, const cp_image *img, uint64_t *hash);
+/* True if images[i] is used by the current build (always, for a cache of one run). */
+bool cp_photo_cache_used(const cp_photo_cache *pc, size_t i);
+
+/* Pages laid out in earlier builds, kept by watch: a page whose inputs (the files it is made from,
+ * by content, its photos and the options) are unchanged is copied instead of laid out again.
+ * Owned by the caller; free with cp_page_cache_free after the last document using it. */
+typedef struct cp_page_cache cp_page_cache;
+cp_page_cache *cp_page_cache_new(void);
+void cp_page_cache_free(cp_page_cache *pc);
+/* A build starts: pages it lays out may be kept. */
+void cp_page_cache_begin_build(cp_page_cache *pc);
+/* The build is over and its documents released: the cache takes over the arena its pages' strings
+ * live in, a (left empty), and frees it when no kept page needs it any more. */
+void cp_page_cache_end_build(cp_page_cache *pc, cp_arena *a);
+/* The same for SVG artwork (image/svg.h); borrowed from the cache. */
+const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, const char *name,
+                                        cp_pos at, cp_diags *d);
 
 typedef struct cp_layout_opts {
     bool proof;             /* proof mode: a PROOF watermark */
@@ -60,6 +109,11 @@ typedef struct cp_layout_ctx {
     struct cp_crops *crops; /* placed photos and their analyses (cropcheck.h); NULL until used */
     cp_arena *arena;
     cp_diags *diags;
+    /* watch: pages kept between builds, keyed by the contents of the files the loader read
+     * (both NULL for one run; the fit report then covers every frame) */
+    cp_page_cache *page_cache;
+    const cp_inputs *inputs;
+    int pages_laid_out, pages_reused; /* counted per page (the press release counts as one) */
 } cp_layout_ctx;
 
 void cp_layout_ctx_init(cp_layout_ctx *lc, cp_typesetter *ts, const cp_calendar *cal,
@@ -90,6 +144,10 @@ void cp_lc_report(cp_layout_ctx *lc, const char *page, const char *frame, const 
                   const cp_style *st, double avail_h);
 void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_frame *grid,
                           const cp_frame *holidays);
+/* Lays out page `which` (0 the cover, 1..12 a month, 13 the back, 14 the press release) with
+ * fn, or copies it from lc->page_cache when its inputs are unchanged (warnings given again). */
+typedef void (*cp_lc_page_fn)(cp_layout_ctx *lc, cp_doc *doc, int which);
+void cp_lc_cached(cp_layout_ctx *lc, cp_doc *doc, int which, cp_lc_page_fn fn);
 void cp_layout_mini_month(cp_layout_ctx *lc, cp_page *page, int month, double x, double y, double w,
                           double h);
 

@@ -39,6 +39,9 @@ static double ascent_of(const cp_style *st)
     return st->size_pt * 0.72;
 }
 
+static void holiday_list(cp_layout_ctx *lc, cp_page *page, int month, double bottom,
+                         const cp_frame *hframe);
+
 void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_frame *grid,
                           const cp_frame *hframe)
 {
@@ -94,11 +97,61 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
         cp_page_line(page, "rule", grid->x, bottom, grid->x + grid->w, bottom, l->rule_pt,
                      l->muted);
 
-    /* The holidays of this month, keyed to their dates, under the grid. */
+    holiday_list(lc, page, month, bottom, hframe);
+}
+
+/* The days a holiday keys to in the list: "5", "1–5", or "30 Sep–2 Oct" for a range that crosses
+ * a month's edge (printed so in both months). Arena-owned. */
+static const char *day_label(cp_layout_ctx *lc, const cp_holiday *h)
+{
+    const cp_locale *loc = &lc->locale;
+    cp_arena *a = lc->arena;
+    const char *d1 = cp_locale_number(loc, a, h->date.day),
+               *d2 = cp_locale_number(loc, a, h->end.day);
+    if (cp_date_to_days(h->date) == cp_date_to_days(h->end))
+        return d1;
+    if (h->date.month == h->end.month)
+        return cp_arena_printf(a, "%s\xE2\x80\x93%s", d1, d2);
+    return cp_arena_printf(a, "%s %s\xE2\x80\x93%s %s", d1, loc->months_short[h->date.month - 1],
+                           d2, loc->months_short[h->end.month - 1]);
+}
+
+/* Too many for the frame: reported at the first holiday that does not fit, in the manifest or the
+ * imported file that gave it, because the designer's list is what to change. */
+static void list_overflow(cp_layout_ctx *lc, int month, size_t n, int per_col,
+                          const cp_frame *hframe)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_holiday *first_over = NULL;
+    for (size_t i = 0, k = 0; i < cal->n_holidays && !first_over; i++)
+        if (cp_holiday_in_month(&cal->holidays[i], cal->year, month) && k++ == (size_t)per_col * 2)
+            first_over = &cal->holidays[i];
+    cp_error(lc->diags, first_over->pos,
+             "%zu holidays in %s do not fit frame 'holidays' (room for %d): this one and "
+             "the %zu after it do not fit",
+             n, lc->locale.months[month - 1], per_col * 2, n - (size_t)per_col * 2 - 1);
+    cp_note(lc->diags, hframe->pos, "frame 'holidays' is defined here (%.1f mm high)",
+            hframe->h / CP_PT_PER_MM);
+}
+
+/* The holidays of this month under the grid, each keyed to its days; a range is one line. */
+static void holiday_list(cp_layout_ctx *lc, cp_page *page, int month, double bottom,
+                         const cp_frame *hframe)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_layout *l = &cal->layout;
     const cp_style *hs = cp_lc_style(lc, l, "holiday_item");
     size_t n = 0;
-    for (size_t i = 0; i < cal->n_holidays; i++)
-        n += cal->holidays[i].date.month == month;
+    /* The figures' column: two digits wide, or as wide as the widest range in the list. */
+    double numw = hs->size_pt * 1.2;
+    for (size_t i = 0; i < cal->n_holidays; i++) {
+        const cp_holiday *h = &cal->holidays[i];
+        if (!cp_holiday_in_month(h, cal->year, month))
+            continue;
+        n++;
+        if (cp_date_to_days(h->date) != cp_date_to_days(h->end))
+            numw = fmax(numw, cp_measure(lc->ts, hs, cal->language.s, day_label(lc, h)));
+    }
     if (!n)
         return;
     /* The list follows the month's last row (a five-week month leaves no gap), never lower than
@@ -110,24 +163,14 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
         per_col = 1;
     int cols_needed = (int)((n + (size_t)per_col - 1) / (size_t)per_col);
     if (cols_needed > 2) {
-        /* Reported at the first holiday that overflows: the designer's list is what to change. */
-        const cp_holiday *first_over = NULL;
-        for (size_t i = 0, k = 0; i < cal->n_holidays && !first_over; i++)
-            if (cal->holidays[i].date.month == month && k++ == (size_t)per_col * 2)
-                first_over = &cal->holidays[i];
-        cp_error(lc->diags, first_over->pos,
-                 "%zu holidays in %s do not fit frame 'holidays' (room for %d): this one and "
-                 "the %zu after it do not fit",
-                 n, lc->locale.months[month - 1], per_col * 2, n - (size_t)per_col * 2 - 1);
-        cp_note(lc->diags, hframe->pos, "frame 'holidays' is defined here (%.1f mm high)",
-                hframe->h / CP_PT_PER_MM);
+        list_overflow(lc, month, n, per_col, hframe);
         return;
     }
     double colw = hframe->w / 2;
     size_t k = 0;
     for (size_t i = 0; i < cal->n_holidays; i++) {
         const cp_holiday *h = &cal->holidays[i];
-        if (h->date.month != month)
+        if (!cp_holiday_in_month(h, cal->year, month))
             continue;
         double x = hframe->x + (double)(k / (size_t)per_col) * colw;
         double top = list_top + (double)(k % (size_t)per_col) * hs->leading_pt;
@@ -135,16 +178,15 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
         bool obs = h->kind == CP_OBSERVANCE;
         /* Centred on the lowercase letters: the baseline less half an x-height. */
         dot(page, "holiday-mark", x + 1.8, top + hs->size_pt * 0.70, 1.8, l->accent, obs);
-        const char *num = cp_locale_number(&lc->locale, lc->arena, h->date.day);
-        put_text(lc, page, "holiday", hs, num, x + 8 + hs->size_pt * 1.2, top,
+        put_text(lc, page, "holiday", hs, day_label(lc, h), x + 8 + numw, top,
                  obs ? hs->color : l->accent, true);
         const char *name =
             obs ? cp_arena_printf(lc->arena, "%s (%s)", cp_lc_smart(lc, l, h->name.s),
                                   l->labels.observance)
                 : cp_lc_smart(lc, l, h->name.s);
-        double w = put_text(lc, page, "holiday", hs, name, x + 12 + hs->size_pt * 1.2, top,
+        double w = put_text(lc, page, "holiday", hs, name, x + 12 + numw, top,
                             obs ? l->grey : hs->color, false);
-        if (w > colw - 14 - hs->size_pt * 1.2 && cols_needed > 1)
+        if (w > colw - 14 - numw && cols_needed > 1)
             cp_warning(lc->diags, h->name.pos, "holiday name '%s' is wider than its column",
                        h->name.s);
     }

@@ -1,11 +1,13 @@
 /* Calendar pages: the cover, twelve month pages and the back, composed from layout frames. */
 #define _DEFAULT_SOURCE
 #include "layout/layout.h"
+#include "base/hash.h"
 #include "base/path.h"
 #include "layout/cropcheck.h"
 #include "base/util.h"
 
 #include <glib.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +17,128 @@ void cp_photo_cache_init(cp_photo_cache *pc)
     memset(pc, 0, sizeof *pc);
 }
 
+static void free_retired(cp_photo_cache *pc)
+{
+    for (size_t i = 0; i < pc->n_retired; i++)
+        cp_image_free(pc->retired[i]);
+    pc->n_retired = 0;
+}
+
 void cp_photo_cache_finish(cp_photo_cache *pc)
 {
-    for (size_t i = 0; i < pc->n; i++)
+    for (size_t i = 0; i < pc->n; i++) {
         cp_image_free(pc->images[i]);
+        free(pc->stamps[i].at_file);
+    }
+    free_retired(pc);
     free(pc->images);
+    free(pc->stamps);
+    free(pc->retired);
+    for (size_t i = 0; i < pc->n_svgs; i++)
+        cp_svg_free(pc->svgs[i]);
+    free(pc->svgs);
     memset(pc, 0, sizeof *pc);
+}
+
+void cp_photo_cache_next_build(cp_photo_cache *pc, cp_inputs *inputs)
+{
+    free_retired(pc);
+    pc->build++;
+    pc->inputs = inputs;
+}
+
+static bool stamp_of(const char *path, cp_photo_stamp *s)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return false;
+    *s = (cp_photo_stamp){(unsigned long long)st.st_dev,
+                          (unsigned long long)st.st_ino,
+                          (unsigned long long)st.st_size,
+                          st.st_mtim.tv_sec,
+                          st.st_mtim.tv_nsec,
+                          st.st_ctim.tv_sec,
+                          st.st_ctim.tv_nsec};
+    return true;
+}
+
+static bool same_file(const cp_photo_stamp *a, const cp_photo_stamp *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_s == b->mtime_s &&
+           a->mtime_ns == b->mtime_ns && a->ctime_s == b->ctime_s && a->ctime_ns == b->ctime_ns;
+}
+
+/* Index of the photo cached under key, or pc->n. */
+static size_t find_photo(const cp_photo_cache *pc, const char *key)
+{
+    size_t i = 0;
+    while (i < pc->n && strcmp(pc->images[i]->key, key) != 0)
+        i++;
+    return i;
+}
+
+/* Drops entry i; its image is freed when the next build starts. */
+static void retire(cp_photo_cache *pc, size_t i)
+{
+    cp_grow((void **)&pc->retired, &pc->cap_retired, pc->n_retired + 1, sizeof *pc->retired);
+    pc->retired[pc->n_retired++] = pc->images[i];
+    free(pc->stamps[i].at_file);
+    pc->n--;
+    pc->images[i] = pc->images[pc->n];
+    pc->stamps[i] = pc->stamps[pc->n];
+}
+
+/* In a cache kept between builds: true if entry i's file is as it was read (checked once a
+ * build); otherwise the entry is retired. */
+static bool still_current(cp_photo_cache *pc, size_t i)
+{
+    if (pc->build == 0 || pc->stamps[i].checked == pc->build)
+        return true;
+    cp_photo_stamp now;
+    if (stamp_of(pc->images[i]->path, &now) && same_file(&now, &pc->stamps[i])) {
+        pc->stamps[i].checked = pc->build;
+        return true;
+    }
+    retire(pc, i);
+    return false;
+}
+
+const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint64_t *hash)
+{
+    char *real = realpath(path, NULL);
+    size_t i = real ? find_photo(pc, real) : pc->n;
+    free(real);
+    if (i == pc->n || !still_current(pc, i))
+        return NULL;
+    *hash = pc->stamps[i].hash;
+    return pc->images[i];
+}
+
+bool cp_photo_cache_hash_of(const cp_photo_cache *pc, const cp_image *img, uint64_t *hash)
+{
+    for (size_t i = 0; pc->build > 0 && i < pc->n; i++) {
+        if (pc->images[i] == img && pc->stamps[i].checked) {
+            *hash = pc->stamps[i].hash;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool cp_photo_cache_used(const cp_photo_cache *pc, size_t i)
+{
+    return pc->build == 0 || pc->stamps[i].checked == pc->build;
+}
+
+/* A cache kept between builds outlives the loader's arena: its images' `at` names a file with
+ * the cache's own copy of the name, from the latest build that looked the photo up. */
+static void keep_at(cp_photo_cache *pc, size_t i, cp_pos at)
+{
+    if (pc->build == 0)
+        return;
+    free(pc->stamps[i].at_file);
+    pc->stamps[i].at_file = at.file ? cp_xstrdup(at.file) : NULL;
+    pc->images[i]->at = (cp_pos){pc->stamps[i].at_file, at.line, at.col};
 }
 
 const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, const char *name,
@@ -29,21 +147,54 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cons
     /* One image per file, however it is spelled: a photo used twice is stored once. */
     char *real = realpath(path, NULL);
     const char *key = real ? real : path;
-    for (size_t i = 0; i < pc->n; i++) {
-        if (strcmp(pc->images[i]->key, key) == 0) {
-            free(real);
-            return pc->images[i];
-        }
+    size_t i = find_photo(pc, key);
+    if (i < pc->n && still_current(pc, i)) {
+        free(real);
+        cp_inputs_read_hash(pc->inputs, path, pc->stamps[i].hash);
+        keep_at(pc, i, at);
+        return pc->images[i];
     }
+    cp_photo_stamp stamp = {0};
+    bool stamped = pc->build > 0 && stamp_of(path, &stamp);
     cp_image *img = cp_image_open(path, name, at, d);
     if (!img) {
         free(real);
         return NULL;
     }
     img->key = real ? real : cp_xstrdup(path);
+    /* Stamped before reading: a file changed while it was read looks changed next time. */
+    stamp.hash = stamped ? cp_hash_bytes(img->data, img->len) : 0;
+    stamp.checked = stamped ? pc->build : 0;
     cp_grow((void **)&pc->images, &pc->cap, pc->n + 1, sizeof *pc->images);
+    pc->stamps = cp_xrealloc(pc->stamps, pc->cap * sizeof *pc->stamps);
+    pc->stamps[pc->n] = stamp;
     pc->images[pc->n++] = img;
+    keep_at(pc, pc->n - 1, at);
+    if (stamped)
+        cp_inputs_read_hash(pc->inputs, path, stamp.hash);
     return img;
+}
+
+const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, const char *name,
+                                        cp_pos at, cp_diags *d)
+{
+    char *real = realpath(path, NULL);
+    const char *key = real ? real : path;
+    for (size_t i = 0; i < pc->n_svgs; i++) {
+        if (strcmp(pc->svgs[i]->key, key) == 0) {
+            free(real);
+            return pc->svgs[i];
+        }
+    }
+    cp_svg *svg = cp_svg_open(path, name, at, d);
+    if (!svg) {
+        free(real);
+        return NULL;
+    }
+    svg->key = real ? real : cp_xstrdup(path);
+    cp_grow((void **)&pc->svgs, &pc->cap_svgs, pc->n_svgs + 1, sizeof *pc->svgs);
+    pc->svgs[pc->n_svgs++] = svg;
+    return svg;
 }
 
 void cp_layout_ctx_init(cp_layout_ctx *lc, cp_typesetter *ts, const cp_calendar *cal,
@@ -395,6 +546,7 @@ static void place_photo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, co
     it->img_y = py;
     it->img_w = pw;
     it->img_h = phh;
+    it->src = ph->path.pos;
 }
 
 static cp_page *new_page(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, const char *label)
@@ -613,6 +765,66 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
     footer(lc, page, l, "month", running_title(lc));
 }
 
+/* The months of one credit, in order: runs of three or more as a range ("March–May"), shorter
+ * ones listed ("January, February"); the cover first when it shares the credit. */
+static const char *credit_months(cp_layout_ctx *lc, const cp_layout *l, const char *credit)
+{
+    const cp_calendar *cal = lc->cal;
+    const char *list = "";
+    const char *cover = cal->cover_photo.credit.s;
+    if (cover && strcmp(cover, credit) == 0)
+        list = l->labels.cover;
+    for (int m = 0; m < 12; m++) {
+        const char *c = cal->months[m].photo.credit.s;
+        if (!c || strcmp(c, credit) != 0)
+            continue;
+        int last = m;
+        while (last + 1 < 12 && cal->months[last + 1].photo.credit.s &&
+               strcmp(cal->months[last + 1].photo.credit.s, credit) == 0)
+            last++;
+        const char *sep = list[0] ? ", " : "";
+        if (last - m >= 2)
+            list = cp_arena_printf(lc->arena, "%s%s%s\xE2\x80\x93%s", list, sep,
+                                   lc->locale.months[m], lc->locale.months[last]);
+        else
+            last = m, list = cp_arena_printf(lc->arena, "%s%s%s", list, sep, lc->locale.months[m]);
+        m = last;
+    }
+    return list;
+}
+
+/* The back page's credits: "IJM Kolkata team, January–December" when one credit covers every
+ * month (and the cover, if it has one); otherwise a line a photographer, in the order they first
+ * appear: "A. Photographer: Cover, January, March–May". NULL when no photo has a credit. */
+static const char *credit_lines(cp_layout_ctx *lc, const cp_layout *l)
+{
+    const cp_calendar *cal = lc->cal;
+    const char *credits[13];
+    credits[0] = cal->cover_photo.credit.s;
+    for (int m = 0; m < 12; m++)
+        credits[m + 1] = cal->months[m].photo.credit.s;
+    const char *one = credits[1];
+    for (int i = 0; i < 13 && one; i++)
+        if (credits[i] && strcmp(credits[i], one) != 0)
+            one = NULL;
+    for (int m = 0; m < 12 && one; m++)
+        one = credits[m + 1] ? one : NULL;
+    if (one)
+        return cp_arena_printf(lc->arena, "%s, %s\xE2\x80\x93%s", cp_lc_smart(lc, l, one),
+                               lc->locale.months[0], lc->locale.months[11]);
+    const char *lines = NULL;
+    for (int i = 0; i < 13; i++) {
+        bool seen = !credits[i];
+        for (int j = 0; j < i && !seen; j++)
+            seen = credits[j] && strcmp(credits[j], credits[i]) == 0;
+        if (seen)
+            continue;
+        lines = cp_arena_printf(lc->arena, "%s%s%s: %s", lines ? lines : "", lines ? "\n" : "",
+                                cp_lc_smart(lc, l, credits[i]), credit_months(lc, l, credits[i]));
+    }
+    return lines;
+}
+
 static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
 {
     const cp_calendar *cal = lc->cal;
@@ -643,8 +855,9 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         cp_block_place(&b, page, "about", sub.x, sub.y, bs->color);
         cp_block_finish(&b);
     }
-    /* Photo credits, one line a month. */
-    if (l->credits_on_back) {
+    /* Photo credits, one line a photographer. */
+    const char *lines = l->credits_on_back ? credit_lines(lc, l) : NULL;
+    if (lines) {
         const cp_frame *f = cp_lc_frame(lc, l, "back", "credits");
         const cp_style *cs = cp_lc_style(lc, l, "credits");
         const cp_style *hs = cp_lc_style(lc, l, "back_heading");
@@ -654,19 +867,6 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         double h = b.height + hs->space_after_pt;
         cp_block_place(&b, page, "credits", f->x, f->y, hs->color);
         cp_block_finish(&b);
-        char *lines = cp_arena_strdup(lc->arena, "");
-        if (cal->cover_photo.credit.s)
-            lines = cp_arena_printf(lc->arena, "%s \xE2\x80\x94 %s", l->labels.cover,
-                                    cp_lc_smart(lc, l, cal->cover_photo.credit.s));
-        for (int m = 0; m < 12; m++) {
-            const cp_story *st = &cal->months[m];
-            const char *credit =
-                st->photo.credit.s ? cp_lc_smart(lc, l, st->photo.credit.s) : "\xE2\x80\x94";
-            lines =
-                cp_arena_printf(lc->arena, "%s%s%s \xE2\x80\x94 %s%s: %s", lines,
-                                lines[0] ? "\n" : "", lc->locale.months[m],
-                                st->pseudonym ? "*" : "", cp_lc_smart(lc, l, st->name.s), credit);
-        }
         cp_text_req req = {cs, cal->language.s, f->w, NULL, cal->title.pos, "photo credits", false};
         cp_set_plain(lc->ts, &req, lines, &b);
         if (b.height > f->h - h + 0.01)
@@ -704,6 +904,16 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
     footer(lc, page, l, "back", running_title(lc));
 }
 
+static void layout_page(cp_layout_ctx *lc, cp_doc *doc, int which)
+{
+    if (which == 0)
+        layout_cover(lc, doc);
+    else if (which <= 12)
+        layout_month(lc, doc, which);
+    else
+        layout_back(lc, doc);
+}
+
 bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc)
 {
     size_t before = lc->diags->n_errors;
@@ -713,10 +923,10 @@ bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc)
     if (lc->diags->n_errors != before)
         return false;
     doc->title = lc->cal->title.s;
-    layout_cover(lc, doc);
+    cp_lc_cached(lc, doc, 0, layout_page);
     for (int m = 1; m <= 12 && !cp_diags_full(lc->diags); m++)
-        layout_month(lc, doc, m);
-    layout_back(lc, doc);
+        cp_lc_cached(lc, doc, m, layout_page);
+    cp_lc_cached(lc, doc, 13, layout_page);
     return lc->diags->n_errors == before;
 }
 

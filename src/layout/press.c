@@ -139,6 +139,83 @@ static const char *long_date(cp_layout_ctx *lc, cp_date d)
                            cp_locale_number(press_locale(lc), lc->arena, d.year));
 }
 
+/* A PNG or JPEG logo through the photo cache; its messages call it a logo. */
+static const cp_image *raster_logo(cp_layout_ctx *lc, const char *name)
+{
+    const cp_press_release *pr = &lc->cal->press;
+    cp_diags tmp;
+    cp_diags_init(&tmp);
+    const cp_image *img = cp_photo_cache_lookup(lc->photos, pr->logo.s, name, pr->logo.pos, &tmp);
+    for (size_t i = 0; i < tmp.n; i++) {
+        const cp_diag *g = &tmp.items[i];
+        cp_pos at = {g->file, g->line, g->col};
+        const char *photo = strstr(g->msg, "photo '");
+        const char *msg = photo ? cp_arena_printf(lc->arena, "%.*slogo%s", (int)(photo - g->msg),
+                                                  g->msg, photo + 5)
+                                : g->msg;
+        if (g->sev == CP_SEV_ERROR)
+            cp_error(lc->diags, at, "%s", msg);
+        else if (g->sev == CP_SEV_WARNING)
+            cp_warning(lc->diags, at, "%s", msg);
+        else
+            cp_note(lc->diags, at, "%s", msg);
+    }
+    cp_diags_finish(&tmp);
+    return img;
+}
+
+/* The logo, scaled to fit the layout's 'logo' frame and set at its top-left corner: an SVG as
+ * vectors, a PNG or JPEG as an image. Returns false when the release has no logo, so the
+ * organisation's name is set in type instead. */
+static bool logo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l)
+{
+    const cp_press_release *pr = &lc->cal->press;
+    if (!pr->logo.s)
+        return false;
+    const cp_frame *f = cp_layout_lookup_frame(l, "press", "logo");
+    if (!f) {
+        cp_error(lc->diags, pr->logo.pos, "the press-release layout has no frame 'logo' for it");
+        cp_note(lc->diags, cp_pos_file(l->path), "the layout's frames are defined here");
+        return true;
+    }
+    const char *name = pr->logo_given ? pr->logo_given : pr->logo.s;
+    const char *dot = strrchr(pr->logo.s, '.');
+    const cp_svg *svg = NULL;
+    const cp_image *img = NULL;
+    double iw = 0, ih = 0;
+    if (dot && g_ascii_strcasecmp(dot, ".svg") == 0) {
+        svg = cp_photo_cache_lookup_svg(lc->photos, pr->logo.s, name, pr->logo.pos, lc->diags);
+        iw = svg ? svg->width : 0;
+        ih = svg ? svg->height : 0;
+    } else if ((img = raster_logo(lc, name))) {
+        int w, h;
+        cp_image_upright_size(img, &w, &h);
+        iw = w;
+        ih = h;
+    }
+    if (iw <= 0 || ih <= 0)
+        return true; /* reported */
+    double s = fmin(f->w / iw, f->h / ih), w = iw * s, h = ih * s;
+    cp_item *it = cp_page_add(page, svg ? CP_ITEM_SVG : CP_ITEM_IMAGE, "logo");
+    it->x = f->x;
+    it->y = f->y;
+    it->w = w;
+    it->h = h;
+    it->svg = svg;
+    it->image = img;
+    it->img_x = f->x;
+    it->img_y = f->y;
+    it->img_w = w;
+    it->img_h = h;
+    double ppi = img ? iw / (w / 72.0) : 1e9;
+    if (ppi < 150)
+        cp_warning(lc->diags, pr->logo.pos,
+                   "logo '%s' (%.0f x %.0f px) reaches only %.0f ppi at %.1f mm wide; it will "
+                   "print soft: use an SVG, or an image of %.0f px or wider",
+                   name, iw, ih, ppi, w / CP_PT_PER_MM, ceil(w / 72.0 * 300));
+    return true;
+}
+
 static void letterhead(cp_layout_ctx *lc, cp_page *page, const cp_layout *l)
 {
     const cp_calendar *cal = lc->cal;
@@ -148,9 +225,12 @@ static void letterhead(cp_layout_ctx *lc, cp_page *page, const cp_layout *l)
     const cp_style *ls = cp_lc_style(lc, l, "letterhead_label");
     const cp_style *ds = cp_lc_style(lc, l, "letterhead_date");
     cp_block b;
-    set_plain(lc, os, f->w * 0.62, cal->organisation.s, cal->organisation.pos, "organisation", &b);
-    cp_block_place(&b, page, "letterhead", f->x, f->y, os->color);
-    cp_block_finish(&b);
+    if (!logo(lc, page, l)) {
+        set_plain(lc, os, f->w * 0.62, cal->organisation.s, cal->organisation.pos, "organisation",
+                  &b);
+        cp_block_place(&b, page, "letterhead", f->x, f->y, os->color);
+        cp_block_finish(&b);
+    }
     const char *label = l->labels.press_release;
     double w = cp_measure(lc->ts, ls, press_lang(lc), label);
     set_line(lc, ls, label, pr->date_pos, "label", &b);
@@ -310,17 +390,12 @@ static void folios(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, size_t fi
     }
 }
 
-bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
+static void layout_press(cp_layout_ctx *lc, cp_doc *doc, int which)
 {
-    size_t before = lc->diags->n_errors;
     const cp_calendar *cal = lc->cal;
     const cp_press_release *pr = &cal->press;
     const cp_layout *l = &cal->press_layout;
-    for (size_t i = 0; i < l->n_styles; i++)
-        cp_typesetter_check_style(lc->ts, &l->styles[i]);
-    if (lc->diags->n_errors != before)
-        return false;
-    doc->title = pr->headline.s;
+    (void)which;
     flow f = {lc, doc, l, 0, NULL, 0, true};
     size_t first = doc->n_pages;
     flow_new_page(&f);
@@ -378,5 +453,17 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
         cp_block_finish(&b);
     }
     folios(lc, doc, l, first);
+}
+
+bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
+{
+    size_t before = lc->diags->n_errors;
+    const cp_layout *l = &lc->cal->press_layout;
+    for (size_t i = 0; i < l->n_styles; i++)
+        cp_typesetter_check_style(lc->ts, &l->styles[i]);
+    if (lc->diags->n_errors != before)
+        return false;
+    doc->title = lc->cal->press.headline.s;
+    cp_lc_cached(lc, doc, 14, layout_press);
     return lc->diags->n_errors == before;
 }

@@ -13,6 +13,7 @@ void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_d
                         cp_diags *d)
 {
     memset(ts, 0, sizeof *ts);
+    cp_arena_init(&ts->own);
     ts->fonts = fonts;
     ts->arena = a;
     ts->diags = d;
@@ -37,7 +38,16 @@ void cp_typesetter_finish(cp_typesetter *ts)
     g_free(ts->warned_langs);
     if (ts->lines_cache)
         g_hash_table_destroy(ts->lines_cache);
+    cp_arena_finish(&ts->own);
     memset(ts, 0, sizeof *ts);
+}
+
+void cp_typesetter_rebind(cp_typesetter *ts, cp_arena *a, cp_diags *d)
+{
+    ts->arena = a;
+    ts->diags = d;
+    g_free(ts->warned_langs);
+    ts->warned_langs = NULL;
 }
 
 bool cp_typesetter_check_style(cp_typesetter *ts, const cp_style *st)
@@ -878,7 +888,7 @@ static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescriptio
     pango_font_description_free(pfd);
     cp_grow((void **)&ts->metrics, &ts->cap_metrics, ts->n_metrics + 1, sizeof *ts->metrics);
     cp_font_metrics *fm = &ts->metrics[ts->n_metrics++];
-    *fm = (cp_font_metrics){cp_arena_strdup(ts->arena, key), ascent, descent, -1};
+    *fm = (cp_font_metrics){cp_arena_strdup(&ts->own, key), ascent, descent, -1};
     g_free(key);
     return fm;
 }
@@ -1078,6 +1088,9 @@ void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, c
     if (key && ts->diags->n_errors == errors) {
         cp_block *keep = cp_xmalloc(sizeof *keep);
         block_copy(out, keep);
+        /* The cache outlives the run's arena (watch keeps the typesetter): own the text. */
+        for (size_t i = 0; i < keep->n; i++)
+            keep->lines[i].text = cp_arena_strdup(&ts->own, keep->lines[i].text);
         g_hash_table_insert(ts->lines_cache, key, keep);
     } else {
         g_free(key);

@@ -22,13 +22,14 @@ typedef struct cp_font_metrics {
 
 typedef struct cp_typesetter {
     cp_fonts *fonts;
+    cp_arena own; /* what the caches hold (metrics keys, cached lines' text): lives as long */
     cp_font_metrics *metrics; /* cache; owned */
     size_t n_metrics, cap_metrics;
     GHashTable *lines_cache; /* single lines already set: key -> cp_block (owned) */
     char *warned_langs;      /* languages already warned of having no dictionary */
     PangoContext *ctx;       /* owned */
     cp_hyph *hyph;           /* owned */
-    cp_arena *arena;
+    cp_arena *arena;         /* the run's: set lines' text lives here */
     cp_diags *diags;
 } cp_typesetter;
 
@@ -36,6 +37,9 @@ typedef struct cp_typesetter {
 void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_dir, cp_arena *a,
                         cp_diags *d);
 void cp_typesetter_finish(cp_typesetter *ts);
+/* Points a typesetter kept between runs (watch) at the next run's arena and diagnostics; its
+ * fonts, shaping and hyphenation caches stay warm. Warnings given once per run are reset. */
+void cp_typesetter_rebind(cp_typesetter *ts, cp_arena *a, cp_diags *d);
 
 /* Checks that every family a style names is installed; errors at the style's layout line. */
 bool cp_typesetter_check_style(cp_typesetter *ts, const cp_style *st);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 /* The frames each page kind draws; a layout must define all of them. */
@@ -15,7 +16,8 @@ static const char *const month_frames[] = {"photo", "name", "headline", "quote",
 static const char *const cover_frames[] = {"photo",    "band",         "title",
                                            "subtitle", "organisation", NULL};
 static const char *const back_frames[] = {"about", "year", "credits", "footnote", "footer", NULL};
-static const char *const press_frames[] = {"letterhead", "headline", "body", "footer", NULL};
+static const char *const press_frames[] = {"letterhead", "headline", "body",
+                                           "footer",     "logo",     NULL};
 static const char *const press_next_frames[] = {"body", "footer", NULL};
 static const char *const page_kinds[] = {"month", "cover", "back", "press", "press_next", NULL};
 
@@ -64,7 +66,13 @@ static bool parse_hex_color(const char *s, cp_color *c)
 {
     unsigned r, g, b;
     char tail;
-    if (strlen(s) != 7 || s[0] != '#' || sscanf(s + 1, "%2x%2x%2x%c", &r, &g, &b, &tail) != 3)
+    if (strlen(s) != 7 || s[0] != '#')
+        return false;
+    /* sscanf's %x takes a sign and spaces: "#-1ff00" must not read as a colour. */
+    for (int i = 1; i < 7; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            return false;
+    if (sscanf(s + 1, "%2x%2x%2x%c", &r, &g, &b, &tail) != 3)
         return false;
     c->r = r / 255.0;
     c->g = g / 255.0;
@@ -390,13 +398,28 @@ char *cp_layout_find(cp_arena *a, const char *name, const char *base_dir,
     return NULL;
 }
 
-bool cp_layout_load(cp_layout *l, cp_arena *a, cp_diags *d, const char *path, const cp_pos *from)
+bool cp_layout_load(cp_layout *l, cp_arena *a, cp_diags *d, const char *path, const cp_pos *from,
+                    cp_inputs *inputs)
 {
-    cp_node *root = cp_yaml_load_file(a, d, path, from);
+    cp_node *root = cp_yaml_load_input(a, d, path, from, inputs);
     if (!root)
         return false;
     l->path = cp_arena_strdup(a, path);
     return cp_layout_apply(l, a, d, root, true);
+}
+
+/* Frames a page kind may leave out: the press release's logo (the letterhead names the
+ * organisation in type instead). */
+static bool optional_frame(const char *page, const char *frame)
+{
+    return strcmp(page, "press") == 0 && strcmp(frame, "logo") == 0;
+}
+
+/* The logo sits in the letterhead, in the organisation's name's place: they overlap by design. */
+static bool overlap_expected(const cp_frame *a, const cp_frame *b)
+{
+    return (optional_frame(a->page, a->name) && strcmp(b->name, "letterhead") == 0) ||
+           (optional_frame(b->page, b->name) && strcmp(a->name, "letterhead") == 0);
 }
 
 /* Frames that may run to the trim and into the bleed: photos and colour fields. */
@@ -443,7 +466,8 @@ static void check_overlaps(const cp_layout *l, cp_diags *d)
             continue;
         for (size_t j = i + 1; j < l->n_frames; j++) {
             const cp_frame *b = &l->frames[j];
-            if (strcmp(a->page, b->page) != 0 || may_bleed(b->page, b->name))
+            if (strcmp(a->page, b->page) != 0 || may_bleed(b->page, b->name) ||
+                overlap_expected(a, b))
                 continue;
             double w = fmin(a->x + a->w, b->x + b->w) - fmax(a->x, b->x);
             double h = fmin(a->y + a->h, b->y + b->h) - fmax(a->y, b->y);
@@ -469,6 +493,8 @@ static bool check(const cp_layout *l, cp_diags *d, const char *const *pages,
     for (const char *const *pg = pages; *pg; pg++) {
         for (const char *const *f = frames_of(*pg); *f; f++) {
             const cp_frame *fr = cp_layout_lookup_frame(l, *pg, *f);
+            if (!fr && optional_frame(*pg, *f))
+                continue;
             if (!fr) {
                 cp_error(d, cp_pos_file(l->path), "layout defines no frame '%s' for %s pages", *f,
                          *pg);

@@ -1,8 +1,10 @@
 /* Manifest loader: YAML tree -> calendar model, reporting every problem it finds. */
 #define _POSIX_C_SOURCE 200809L
 #include "manifest/manifest.h"
+#include "base/outfile.h"
 #include "base/path.h"
 #include "base/util.h"
+#include "manifest/holidays.h"
 #include "manifest/layoutfile.h"
 #include "manifest/schema.h"
 #include "manifest/yamltree.h"
@@ -10,6 +12,7 @@
 #include "model/richtext.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <ctype.h>
 #include <string.h>
@@ -21,6 +24,7 @@ typedef struct ctx {
     cp_diags *d;
     cp_calendar *cal;
     bool placeholders;
+    cp_inputs *inputs; /* every file named or read, or NULL */
 } ctx;
 
 static const char *const story_keys[] = {"month",        "name", "pseudonym", "headline",
@@ -43,6 +47,7 @@ static bool resolve_file(ctx *c, const cp_node *v, const char *key, const char *
         return false;
     }
     char *path = cp_path_join(c->a, dir, given.s);
+    cp_inputs_note(c->inputs, path, access(path, R_OK) == 0 && !cp_path_is_dir(path));
     if (cp_path_is_dir(path)) {
         cp_error(c->d, v->pos, "%s '%s' is a folder, not a file", what, given.s);
         return false;
@@ -90,6 +95,8 @@ static void read_photo(ctx *c, const cp_node *m, const char *dir, cp_photo *ph, 
         ph->path.s = cp_path_join(c->a, dir, v->str);
         ph->path.pos = v->pos;
         ph->given = v->str;
+        cp_inputs_note(c->inputs, ph->path.s,
+                       access(ph->path.s, R_OK) == 0 && !cp_path_is_dir(ph->path.s));
         if (access(ph->path.s, R_OK) != 0 || cp_path_is_dir(ph->path.s)) {
             cp_warning(c->d, v->pos, "photo '%s' is missing: the proof shows a placeholder",
                        v->str);
@@ -202,7 +209,7 @@ static void read_month_entry(ctx *c, const cp_node *v, int month)
         cp_str path;
         if (!resolve_file(c, sf, "story", c->cal->dir, &path, "story file"))
             return;
-        cp_node *root = cp_yaml_load_file(c->a, c->d, path.s, &sf->pos);
+        cp_node *root = cp_yaml_load_input(c->a, c->d, path.s, &sf->pos, c->inputs);
         if (!root)
             return;
         st->file = path.s;
@@ -246,54 +253,6 @@ static void read_months(ctx *c, const cp_node *root)
     }
     for (size_t i = 0; i < v->n && i < 12; i++)
         read_month_entry(c, v->vals[i], (int)i + 1);
-}
-
-static int cmp_holiday(const void *a, const void *b)
-{
-    const cp_holiday *x = a, *y = b;
-    long dx = cp_date_to_days(x->date), dy = cp_date_to_days(y->date);
-    if (dx != dy)
-        return dx < dy ? -1 : 1;
-    return x->pos.line < y->pos.line ? -1 : x->pos.line > y->pos.line;
-}
-
-static void read_holidays(ctx *c, const cp_node *root)
-{
-    const cp_node *v = cp_node_lookup(root, "holidays");
-    if (!v || cp_node_is_null(v))
-        return;
-    if (v->kind != CP_NODE_SEQ) {
-        cp_error(c->d, v->pos, "'holidays' must be a list of {date, name} entries");
-        return;
-    }
-    static const char *const keys[] = {"date", "name", "kind", NULL};
-    static const char *const kinds[] = {"holiday", "observance", NULL};
-    c->cal->holidays = cp_arena_alloc(c->a, (v->n ? v->n : 1) * sizeof *c->cal->holidays);
-    for (size_t i = 0; i < v->n; i++) {
-        const cp_node *h = v->vals[i];
-        if (!cp_schema_map(c->d, h, "a holiday", keys))
-            continue;
-        cp_holiday hol;
-        memset(&hol, 0, sizeof hol);
-        hol.pos = h->pos;
-        cp_pos dpos;
-        bool ok = cp_schema_date(c->d, h, "date", true, &hol.date, &dpos);
-        ok = cp_schema_str(c->a, c->d, h, "name", true, &hol.name) && ok;
-        limit_length(c, &hol.name, "name", 500);
-        ok = ok && hol.name.s;
-        int k;
-        if (cp_schema_enum(c->d, h, "kind", kinds, &k))
-            hol.kind = (cp_holiday_kind)k;
-        if (ok && c->cal->year && hol.date.year != c->cal->year) {
-            cp_error(c->d, dpos, "holiday %s is not in the calendar's year %d",
-                     cp_node_lookup(h, "date")->str, c->cal->year);
-            cp_note(c->d, c->cal->year_pos, "the year is set here");
-            ok = false;
-        }
-        if (ok)
-            c->cal->holidays[c->cal->n_holidays++] = hol;
-    }
-    qsort(c->cal->holidays, c->cal->n_holidays, sizeof *c->cal->holidays, cmp_holiday);
 }
 
 /* True if s[0..n) holds a year (four digits, 1000..2999) or an English month name. */
@@ -340,6 +299,28 @@ static void warn_body_dateline(ctx *c, const cp_press_release *pr)
                (int)n, b);
 }
 
+/* The press release's logo: an SVG (drawn as vectors), PNG or JPEG file beside the release. */
+static void read_logo(ctx *c, const cp_node *m, const char *dir, cp_press_release *pr)
+{
+    const cp_node *v = cp_node_lookup(m, "logo");
+    if (!v)
+        return;
+    if (v->kind == CP_NODE_SCALAR && v->str[0]) {
+        static const char *const exts[] = {".svg", ".png", ".jpg", ".jpeg", NULL};
+        const char *dot = strrchr(v->str, '.');
+        bool known = false;
+        for (size_t i = 0; exts[i] && dot; i++)
+            known = known || strcasecmp(dot, exts[i]) == 0;
+        if (!known) {
+            cp_error(c->d, v->pos, "logo '%s' must be an SVG, PNG or JPEG file (.svg, .png, .jpg)",
+                     v->str);
+            return;
+        }
+    }
+    if (resolve_file(c, v, "logo", dir, &pr->logo, "logo"))
+        pr->logo_given = v->str;
+}
+
 static void read_press(ctx *c, const cp_node *root)
 {
     cp_press_release *pr = &c->cal->press;
@@ -355,17 +336,16 @@ static void read_press(ctx *c, const cp_node *root)
         cp_str path;
         if (!resolve_file(c, v, "press_release", c->cal->dir, &path, "press-release file"))
             return;
-        m = cp_yaml_load_file(c->a, c->d, path.s, &v->pos);
+        m = cp_yaml_load_input(c->a, c->d, path.s, &v->pos, c->inputs);
         if (!m)
             return;
         pr->file = path.s;
         dir = cp_path_dirname(c->a, path.s);
     }
-    (void)dir;
     static const char *const keys[] = {
         "headline", "place",    "date",     "body",     "about",
         "contacts", "footnote", "language", "dateline", "contacts_heading",
-        NULL};
+        "logo",     NULL};
     if (!cp_schema_map(c->d, m, "a press release", keys))
         return;
     pr->dateline = true;
@@ -387,6 +367,7 @@ static void read_press(ctx *c, const cp_node *root)
     limit_length(c, &pr->footnote, "footnote", 2000);
     if (pr->dateline && pr->body.s)
         warn_body_dateline(c, pr);
+    read_logo(c, m, dir, pr);
     cp_str names[12];
     for (int i = 0; i < 12; i++)
         names[i] = c->cal->months[i].name;
@@ -444,7 +425,15 @@ static void read_output(ctx *c, const cp_node *root)
         if (!cp_schema_str(c->a, c->d, v, keys[i], false, &s))
             continue;
         size_t n = strlen(s.s);
-        if (strchr(s.s, '/') || n < 5 || strcmp(s.s + n - 4, ".pdf") != 0 || s.s[0] == '.')
+        if (cp_path_has_control(s.s))
+            cp_error(c->d, s.pos,
+                     "the output file name has a control character (a newline, tab or escape)");
+        else if (n + CP_OUTFILE_TEMP_EXTRA > NAME_MAX)
+            cp_error(c->d, s.pos,
+                     "the output file name is %zu bytes long; at most %d fit in a folder (with "
+                     "the temporary name calpress writes first)",
+                     n, NAME_MAX - CP_OUTFILE_TEMP_EXTRA);
+        else if (strchr(s.s, '/') || n < 5 || strcmp(s.s + n - 4, ".pdf") != 0 || s.s[0] == '.')
             cp_error(c->d, s.pos, "output '%s' must be a file name ending in .pdf, without folders",
                      s.s);
         else
@@ -470,7 +459,7 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
                 "or a path to a .yaml file");
         return;
     }
-    if (!cp_layout_load(&cal->layout, c->a, c->d, path, &cal->layout_name.pos))
+    if (!cp_layout_load(&cal->layout, c->a, c->d, path, &cal->layout_name.pos, c->inputs))
         return;
     const cp_node *ov = cp_node_lookup(root, "layout_overrides");
     if (ov && !cp_layout_apply(&cal->layout, c->a, c->d, ov, false))
@@ -497,7 +486,7 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
         return;
     }
     cp_layout_init(&cal->press_layout);
-    if (cp_layout_load(&cal->press_layout, c->a, c->d, ppath, &press.pos)) {
+    if (cp_layout_load(&cal->press_layout, c->a, c->d, ppath, &press.pos, c->inputs)) {
         cp_layout_resolve_colors(&cal->press_layout);
         cp_layout_check_press(&cal->press_layout, c->d);
     }
@@ -507,19 +496,34 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
                       const cp_manifest_opts *opts)
 {
     const char *const *data_dirs = opts ? opts->data_dirs : NULL;
-    static const char *const keys[] = {"title",         "subtitle",         "organisation",
-                                       "year",          "layout",           "press_layout",
-                                       "language",      "week_start",       "holidays",
-                                       "cover",         "months",           "back",
-                                       "press_release", "output",           "date",
-                                       "bleed",         "layout_overrides", "version",
-                                       "output_intent", "never_print",      NULL};
+    static const char *const keys[] = {"title",
+                                       "subtitle",
+                                       "organisation",
+                                       "year",
+                                       "layout",
+                                       "press_layout",
+                                       "language",
+                                       "week_start",
+                                       "holidays",
+                                       "cover",
+                                       "months",
+                                       "back",
+                                       "press_release",
+                                       "output",
+                                       "date",
+                                       "bleed",
+                                       "layout_overrides",
+                                       "version",
+                                       "output_intent",
+                                       "never_print",
+                                       "holiday_files",
+                                       NULL};
     size_t errors_before = d->n_errors;
     cp_calendar *cal = cp_xcalloc(1, sizeof *cal);
-    ctx c = {a, d, cal, opts && opts->placeholders};
+    ctx c = {a, d, cal, opts && opts->placeholders, opts ? opts->inputs : NULL};
     cal->manifest = cp_arena_strdup(a, path);
     cal->dir = cp_path_dirname(a, path);
-    cp_node *root = cp_yaml_load_file(a, d, path, NULL);
+    cp_node *root = cp_yaml_load_input(a, d, path, NULL, c.inputs);
     if (!root)
         goto fail;
     if (!cp_schema_map(d, root, "the manifest", keys))
@@ -557,7 +561,7 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
     if (np)
         resolve_file(&c, np, "never_print", cal->dir, &cal->never_print, "never-print list");
     read_layouts(&c, root, data_dirs);
-    read_holidays(&c, root);
+    cp_holidays_load(a, d, cal, root);
 
     const cp_node *cover = cp_node_lookup(root, "cover");
     static const char *const cover_keys[] = {"photo", "photo_focus", "photo_credit", "fit", NULL};

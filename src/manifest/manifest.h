@@ -7,11 +7,13 @@
 
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/inputs.h"
 #include "model/calendar.h"
 
 typedef struct cp_manifest_opts {
     const char *const *data_dirs; /* NULL-terminated: where installed layouts live */
     bool placeholders; /* a missing photo is a warning (drawn as a placeholder), not an error */
+    cp_inputs *inputs; /* if set, every file the manifest names or reads is recorded here */
 } cp_manifest_opts;
 
 /* Loads path and everything it names into *cal, all-or-nothing: on any error, *cal is left

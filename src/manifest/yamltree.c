@@ -318,16 +318,24 @@ cp_node *cp_yaml_load_string(cp_arena *a, cp_diags *d, const char *name, const c
 
 cp_node *cp_yaml_load_file(cp_arena *a, cp_diags *d, const char *path, const cp_pos *from)
 {
+    return cp_yaml_load_input(a, d, path, from, NULL);
+}
+
+cp_node *cp_yaml_load_input(cp_arena *a, cp_diags *d, const char *path, const cp_pos *from,
+                            cp_inputs *inputs)
+{
     size_t len = 0;
-    char *data = cp_read_file(path, &len);
+    cp_file_error err;
+    char *data = cp_file_read(path, &cp_file_yaml, &len, &err);
     if (!data) {
-        int err = errno;
+        cp_inputs_note(inputs, path, false);
         if (from && from->file)
-            cp_error(d, *from, "cannot read '%s': %s", path, strerror(err));
+            cp_error(d, *from, "cannot read '%s': %s", path, err.text);
         else
-            cp_error(d, cp_pos_file(path), "cannot read file: %s", strerror(err));
+            cp_error(d, cp_pos_file(path), "cannot read file: %s", err.text);
         return NULL;
     }
+    cp_inputs_read(inputs, path, data, len);
     const char *name = cp_arena_strdup(a, path);
     size_t before = d->n_errors;
     cp_node *root = cp_yaml_load_string(a, d, name, data, len);

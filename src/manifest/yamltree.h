@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/inputs.h"
 
 typedef enum cp_node_kind { CP_NODE_SCALAR, CP_NODE_MAP, CP_NODE_SEQ } cp_node_kind;
 
@@ -33,6 +34,10 @@ struct cp_node {
  * it has a file, is where the file was named and is added as a note. An empty document gives an
  * empty map. The tree lives in the arena. */
 cp_node *cp_yaml_load_file(cp_arena *a, cp_diags *d, const char *path, const cp_pos *from);
+/* The same, recording the file in inputs (read, with its bytes' hash, or missing); inputs may be
+ * NULL. */
+cp_node *cp_yaml_load_input(cp_arena *a, cp_diags *d, const char *path, const cp_pos *from,
+                            cp_inputs *inputs);
 /* The same for a string already in memory, named `name` in messages. */
 cp_node *cp_yaml_load_string(cp_arena *a, cp_diags *d, const char *name, const char *data,
                              size_t len);

@@ -6,7 +6,7 @@ size_t cp_calendar_holidays_on(const cp_calendar *cal, cp_date d, size_t *idx, s
     size_t n = 0;
     for (size_t i = 0; i < cal->n_holidays; i++) {
         const cp_holiday *h = &cal->holidays[i];
-        if (h->date.year == d.year && h->date.month == d.month && h->date.day == d.day) {
+        if (cp_holiday_on(h, d)) {
             if (n < max && idx)
                 idx[n] = i;
             n++;

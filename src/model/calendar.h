@@ -42,8 +42,11 @@ typedef struct cp_story {
 
 typedef enum cp_holiday_kind { CP_HOLIDAY, CP_OBSERVANCE } cp_holiday_kind;
 
+/* A holiday or observance: one day, or the days date..end (a five-day festival). pos is where it
+ * was given: the manifest's list entry, or FILE:LINE of an imported .ics or .csv file. */
 typedef struct cp_holiday {
-    cp_date date;
+    cp_date date; /* the first day */
+    cp_date end;  /* the last day, inclusive; equal to date for one day */
     cp_str name;
     cp_holiday_kind kind;
     cp_pos pos;
@@ -63,6 +66,8 @@ typedef struct cp_press_release {
     cp_pos date_pos;
     cp_contact *contacts;
     size_t n_contacts;
+    cp_str logo;            /* resolved path of an SVG, PNG or JPEG logo; NULL: none */
+    const char *logo_given; /* as written in the file, for messages */
 } cp_press_release;
 
 typedef struct cp_calendar {
@@ -73,7 +78,7 @@ typedef struct cp_calendar {
     cp_pos year_pos;
     cp_str layout_name, language;
     cp_week_start week_start;
-    cp_holiday *holidays; /* sorted by date */
+    cp_holiday *holidays; /* sorted by first day, then as given */
     size_t n_holidays;
     cp_photo cover_photo;
     cp_story months[12];
@@ -90,8 +95,17 @@ typedef struct cp_calendar {
     cp_layout press_layout; /* the A4 press layout */
 } cp_calendar;
 
-/* Holidays on a date: returns how many, and fills up to max indices into cal->holidays. */
+/* Holidays on a date (a range counts on each of its days): returns how many, and fills up to max
+ * indices into cal->holidays. */
 size_t cp_calendar_holidays_on(const cp_calendar *cal, cp_date d, size_t *idx, size_t max);
+
+/* True if h falls on d (one of its days). */
+bool cp_holiday_on(const cp_holiday *h, cp_date d);
+/* True if any of h's days lies in month (1..12) of year. */
+bool cp_holiday_in_month(const cp_holiday *h, int year, int month);
+/* The n-th (1..5) given ISO weekday (0 = Monday) of a month, or with n = -1 the last; returns
+ * false (and leaves *out alone) when the month has no such day, e.g. a fifth Monday. */
+bool cp_date_nth_weekday(int year, int month, int weekday, int n, cp_date *out);
 
 /* Releases the layouts; the rest lives in the loader's arena. */
 void cp_calendar_finish(cp_calendar *cal);

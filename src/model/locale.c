@@ -56,7 +56,8 @@ bool cp_locale_load(cp_locale *loc, cp_arena *a, const char *lang)
     bool ok = true;
     for (int m = 0; m < 12; m++) {
         loc->months[m] = symbol(a, fmt, UDAT_STANDALONE_MONTHS, m);
-        ok = ok && loc->months[m];
+        loc->months_short[m] = symbol(a, fmt, UDAT_SHORT_MONTHS, m);
+        ok = ok && loc->months[m] && loc->months_short[m];
     }
     /* ICU numbers weekdays 1 = Sunday .. 7 = Saturday; calpress uses ISO order. */
     for (int d = 0; d < 7; d++) {

@@ -9,6 +9,7 @@
 typedef struct cp_locale {
     const char *lang;
     const char *months[12];         /* standalone, "January" */
+    const char *months_short[12];   /* in a date, "Sep" (30 Sep–2 Oct) */
     const char *weekdays[7];        /* standalone, ISO order (Monday first), "Monday" */
     const char *weekdays_short[7];  /* "Mon" */
     const char *weekdays_narrow[7]; /* "M" */

@@ -1,4 +1,4 @@
-/* PDF surface drawing into memory, then an atomic hand-over to the final path. */
+/* PDF surface drawing into memory, then the hand-over to an output set. */
 #define _POSIX_C_SOURCE 200809L
 #include "pdf/pdf.h"
 #include "base/strbuf.h"
@@ -6,12 +6,13 @@
 #include "render/render.h"
 
 #include <cairo-pdf.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static cairo_status_t to_buffer(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -77,17 +78,56 @@ static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *pdf, cp_
     return ok;
 }
 
+static bool to_outfile(void *ctx, const void *data, size_t len, cp_diags *d)
+{
+    return cp_outfile_write(ctx, data, len, d);
+}
+
+bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pdf_meta *meta,
+                  cp_pdf_written *out, cp_diags *d)
+{
+    memset(out, 0, sizeof *out);
+    cp_outfile *f = cp_outset_add(s, name, d);
+    if (!f)
+        return false;
+    cp_strbuf pdf;
+    cp_strbuf_init(&pdf);
+    bool ok = draw(doc, meta, &pdf, d) &&
+              cp_pdf_postprocess(pdf.data, pdf.len, doc, meta, to_outfile, f, &out->pages, d);
+    cp_strbuf_finish(&pdf);
+    out->bytes = ok ? cp_outfile_size(f) : 0;
+    return ok;
+}
+
+/* ---- watch's per-file path ---- */
+
+typedef struct fd_sink {
+    int fd;
+    const char *path;
+} fd_sink;
+
+static bool to_fd(void *ctx, const void *data, size_t len, cp_diags *d)
+{
+    const fd_sink *out = ctx;
+    const char *p = data;
+    while (len) {
+        ssize_t n = write(out->fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            cp_error(d, cp_pos_file(out->path), "cannot write: %s", strerror(errno));
+            return false;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
 bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta, cp_pdf_out *out,
                     cp_diags *d)
 {
     memset(out, 0, sizeof *out);
-    cp_strbuf pdf;
-    cp_strbuf_init(&pdf);
-    if (!draw(doc, meta, &pdf, d)) {
-        cp_strbuf_finish(&pdf);
-        return false;
-    }
-    /* The temporary file sits beside the target, so rename() is atomic on one file system. */
     const char *slash = strrchr(path, '/');
     size_t dl = slash ? (size_t)(slash - path + 1) : 0;
     size_t n = strlen(path) + 16;
@@ -98,24 +138,24 @@ bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta
         cp_error(d, cp_pos_file(path), "cannot create a temporary file beside it: %s",
                  strerror(errno));
         free(tmp);
-        cp_strbuf_finish(&pdf);
         return false;
     }
     mode_t mask = umask(0);
     umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    close(fd);
+    fd_sink sink = {.fd = fd, .path = path};
+    cp_strbuf pdf;
+    cp_strbuf_init(&pdf);
     int pages = 0;
-    bool ok = cp_pdf_postprocess(pdf.data, pdf.len, doc, meta, tmp, &pages, d);
+    bool ok = fchmod(fd, 0666 & ~mask) == 0 && draw(doc, meta, &pdf, d) &&
+              cp_pdf_postprocess(pdf.data, pdf.len, doc, meta, to_fd, &sink, &pages, d);
     cp_strbuf_finish(&pdf);
-    if (ok && pages != (int)doc->n_pages) {
-        cp_error(d, cp_pos_file(path), "the written PDF has %d pages, expected %zu", pages,
-                 doc->n_pages);
+    struct stat st;
+    if (ok && (fsync(fd) != 0 || fstat(fd, &st) != 0)) {
+        cp_error(d, cp_pos_file(path), "cannot write: %s", strerror(errno));
         ok = false;
     }
-    struct stat st;
-    if (ok && stat(tmp, &st) != 0) {
-        cp_error(d, cp_pos_file(path), "the temporary PDF vanished: %s", strerror(errno));
+    if (close(fd) != 0 && ok) {
+        cp_error(d, cp_pos_file(path), "cannot write: %s", strerror(errno));
         ok = false;
     }
     if (!ok) {
@@ -140,6 +180,16 @@ bool cp_pdf_commit(cp_pdf_out *out, cp_diags *d)
     }
     free(out->tmp_path);
     out->tmp_path = NULL;
+    const char *slash = strrchr(out->path, '/');
+    char *dir = slash ? cp_xstrdup(out->path) : cp_xstrdup(".");
+    if (slash)
+        dir[slash - out->path ? slash - out->path : 1] = '\0';
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    free(dir);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
     return true;
 }
 

@@ -1,5 +1,6 @@
 /* PDF output: cairo's PDF surface, then libqpdf for page boxes, metadata and a deterministic ID,
- * written atomically so the previous PDF survives any failure. */
+ * made in memory and written through an output set (base/outfile.h), so the previous PDF
+ * survives any failure. */
 #ifndef CP_PDF_H
 #define CP_PDF_H
 
@@ -7,6 +8,7 @@
 #include <time.h>
 
 #include "base/diag.h"
+#include "base/outfile.h"
 #include "layout/display.h"
 #include "layout/neverprint.h"
 
@@ -25,7 +27,21 @@ typedef struct cp_pdf_meta {
     double max_image_ppi;
 } cp_pdf_meta;
 
-/* A finished PDF in memory, ready to be committed to its path. */
+/* What cp_pdf_write wrote. */
+typedef struct cp_pdf_written {
+    int pages;
+    size_t bytes;
+} cp_pdf_written;
+
+/* Renders doc with cairo, post-processes it with qpdf (both in memory) and writes it as the file
+ * name of the output set s; cp_outset_commit then puts it in place with the set's other files
+ * (see base/outfile.h). Nothing at the final path is touched here. Returns false with
+ * diagnostics on failure. */
+bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pdf_meta *meta,
+                  cp_pdf_written *out, cp_diags *d);
+
+/* watch's per-file path (render writes through cp_pdf_write): a finished PDF in a temporary file
+ * beside its final path, ready to be renamed over it. */
 typedef struct cp_pdf_out {
     char *path;     /* final path */
     char *tmp_path; /* the complete temporary file beside it */
@@ -33,15 +49,24 @@ typedef struct cp_pdf_out {
     size_t bytes;
 } cp_pdf_out;
 
-/* Renders doc and post-processes it into a temporary file beside path (same folder, so the
- * rename is atomic). Nothing at path is touched. Returns false with diagnostics on failure, and
- * then leaves no temporary file. */
+/* Renders doc and post-processes it into a temporary file beside path, every write, flush and
+ * close checked. Nothing at path is touched. False with diagnostics on failure, and then no
+ * temporary file is left. */
 bool cp_pdf_prepare(const cp_doc *doc, const char *path, const cp_pdf_meta *meta, cp_pdf_out *out,
                     cp_diags *d);
-/* Renames the temporary file over the final path. */
+/* fsyncs and renames the temporary file over the final path, then fsyncs the folder. */
 bool cp_pdf_commit(cp_pdf_out *out, cp_diags *d);
 /* Removes the temporary file (if any) and releases out. Safe after commit. */
 void cp_pdf_discard(cp_pdf_out *out);
+
+/* watch's fast path: like cp_pdf_prepare, but starting from `base`, a PDF this calpress wrote
+ * for an earlier version of doc with the same number of pages and the same meta: only the pages
+ * marked in `changed` are drawn again and put in place of base's; the document information and
+ * metadata are theirs (with no page marked, base's stay). The result is the same pages,
+ * but not the same bytes as cp_pdf_prepare would write (fonts are subset per page drawn, and the
+ * /ID's second part is new). base is only read. */
+bool cp_pdf_prepare_patch(const cp_doc *doc, const bool *changed, const char *base,
+                          const char *path, const cp_pdf_meta *meta, cp_pdf_out *out, cp_diags *d);
 
 /* Reads and checks the output intent's ICC profile (meta->icc_path, or sRGB): returns its number
  * of components (1, 3 or 4), or 0 after reporting an error. */
@@ -56,13 +81,31 @@ const char *cp_pdf_condition_name(const cp_pdf_meta *meta);
  * the language) to a never-print check (layout/neverprint.h). */
 void cp_pdf_never_print(cp_np_check *c, const cp_pdf_meta *meta, const char *pdf_name);
 
+/* A file about to be written, for the never-print check: what it shows, its file name, and for
+ * a PDF its metadata (NULL for an image). Borrowed. */
+typedef struct cp_np_target {
+    const cp_doc *doc;
+    const char *name;
+    const cp_pdf_meta *meta;
+} cp_np_target;
+
+/* Loads the never-print lists (the file `list` from --never-print, or NULL, and the manifest's
+ * never_print) and searches every target's set text and metadata for their entries. True when
+ * there is no list or nothing is found; false after reporting a match or an unreadable list. */
+bool cp_pdf_never_print_check(cp_layout_ctx *lc, const char *list, const cp_np_target *targets,
+                              size_t n, cp_diags *d);
+
 /* Internal to the pdf layer: the stand-ins of PNG photos (image/pngpass.h) in cairo's PDF get
  * the PNGs' own compressed data (pngswap.c). q is a qpdf_data; false after an error. */
 struct _qpdf_data;
 bool cp_pdf_swap_pngs(struct _qpdf_data *q, const cp_doc *doc, cp_diags *d);
 
 /* Internal to the pdf layer: cairo's bytes -> post-processed file at tmp_path. */
+/* Where cp_pdf_postprocess sends the finished bytes: false after reporting a write error. */
+typedef bool (*cp_pdf_sink)(void *ctx, const void *data, size_t len, cp_diags *d);
+
+/* Internal to the pdf layer: cairo's bytes -> the post-processed PDF, handed to sink. */
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
-                        const char *tmp_path, int *pages, cp_diags *d);
+                        cp_pdf_sink sink, void *sink_ctx, int *pages, cp_diags *d);
 
 #endif

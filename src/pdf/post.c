@@ -58,9 +58,10 @@ static bool load_icc(const cp_pdf_meta *meta, icc *out, cp_diags *d)
 {
     const char *path = meta->icc_path ? meta->icc_path : CP_ICC_DIR "/sRGB.icc";
     cp_pos at = meta->icc_path ? meta->icc_pos : cp_pos_file(path);
-    out->data = cp_read_file(path, &out->len);
+    cp_file_error err;
+    out->data = cp_file_read(path, &cp_file_icc, &out->len, &err);
     if (!out->data) {
-        cp_error(d, at, "cannot read ICC profile '%s': %s", path, strerror(errno));
+        cp_error(d, at, "cannot read ICC profile '%s': %s", path, err.text);
         return false;
     }
     const unsigned char *h = (const unsigned char *)out->data;
@@ -125,13 +126,26 @@ static qpdf_oh colorspaces(qpdf_data q, qpdf_oh holder)
 typedef void (*holder_fn)(qpdf_data q, qpdf_oh holder, void *ctx);
 typedef void (*image_fn)(qpdf_data q, qpdf_oh image, void *ctx);
 
-/* Calls on_holder for a page and every form XObject it paints, and on_image for every image
- * XObject, however deep (cairo nests forms for groups and patterns). */
-static void walk_xobjects(qpdf_data q, qpdf_oh holder, holder_fn on_holder, image_fn on_image,
-                          void *ctx, int depth)
+/* The form XObjects being walked, innermost first: a form that paints itself (directly or
+ * through others) is walked once, not for ever. */
+typedef struct form_path {
+    const struct form_path *up;
+    int id, gen;
+} form_path;
+
+static bool on_path(const form_path *p, int id, int gen)
 {
-    if (depth > 16)
-        return;
+    for (; p; p = p->up)
+        if (p->id == id && p->gen == gen)
+            return true;
+    return false;
+}
+
+/* Calls on_holder for a page and every form XObject it paints, and on_image for every image
+ * XObject, however many and however deep (cairo nests forms for groups and patterns). */
+static void walk_xobjects(qpdf_data q, qpdf_oh holder, holder_fn on_holder, image_fn on_image,
+                          void *ctx, const form_path *path)
+{
     if (on_holder)
         on_holder(q, holder, ctx);
     qpdf_oh res = qpdf_oh_get_key(q, holder, "/Resources");
@@ -139,27 +153,33 @@ static void walk_xobjects(qpdf_data q, qpdf_oh holder, holder_fn on_holder, imag
     if (!qpdf_oh_is_dictionary(q, xo))
         return;
     /* Collect first: the key iteration must not see dictionaries being edited. */
-    qpdf_oh found[256];
-    bool form[256];
-    int n = 0;
+    qpdf_oh *found = NULL;
+    bool *form = NULL;
+    size_t n = 0, cap_found = 0, cap_form = 0;
     qpdf_oh_begin_dict_key_iter(q, xo);
-    while (qpdf_oh_dict_more_keys(q) && n < 256) {
+    while (qpdf_oh_dict_more_keys(q)) {
         qpdf_oh x = qpdf_oh_get_key(q, xo, qpdf_oh_dict_next_key(q));
         if (!qpdf_oh_is_stream(q, x))
             continue;
         qpdf_oh sub = qpdf_oh_get_key(q, qpdf_oh_get_dict(q, x), "/Subtype");
         if (qpdf_oh_is_name_and_equals(q, sub, "/Form") ||
             qpdf_oh_is_name_and_equals(q, sub, "/Image")) {
+            cp_grow((void **)&found, &cap_found, n + 1, sizeof *found);
+            cp_grow((void **)&form, &cap_form, n + 1, sizeof *form);
             form[n] = qpdf_oh_is_name_and_equals(q, sub, "/Form");
             found[n++] = x;
         }
     }
-    for (int i = 0; i < n; i++) {
-        if (form[i])
-            walk_xobjects(q, qpdf_oh_get_dict(q, found[i]), on_holder, on_image, ctx, depth + 1);
-        else if (on_image)
+    for (size_t i = 0; i < n; i++) {
+        form_path here = {path, qpdf_oh_get_object_id(q, found[i]),
+                          qpdf_oh_get_generation(q, found[i])};
+        if (form[i] && !on_path(path, here.id, here.gen))
+            walk_xobjects(q, qpdf_oh_get_dict(q, found[i]), on_holder, on_image, ctx, &here);
+        else if (!form[i] && on_image)
             on_image(q, found[i], ctx);
     }
+    free(found);
+    free(form);
 }
 
 /* With a CMYK (or grey) intent, cairo's DeviceRGB must be characterised: /DefaultRGB maps it to
@@ -450,7 +470,7 @@ int cp_pdf_profile_components(const cp_pdf_meta *meta, cp_diags *d)
 }
 
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
-                        const char *tmp_path, int *pages, cp_diags *d)
+                        cp_pdf_sink sink, void *sink_ctx, int *pages, cp_diags *d)
 {
     icc profile = {0};
     if (!load_icc(meta, &profile, d))
@@ -498,7 +518,7 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
         qpdf_oh_replace_key(q, page, "/TrimBox", box(q, o, o, mw - o, mh - o));
         if (p->crop_marks)
             crop_marks(q, page, p, all, profile.n == 4);
-        walk_xobjects(q, page, profile.n != 3 ? add_default_rgb : NULL, fix_cmyk_jpeg, &srgb, 0);
+        walk_xobjects(q, page, profile.n != 3 ? add_default_rgb : NULL, fix_cmyk_jpeg, &srgb, NULL);
     }
     char pdfdate[40], iso[40];
     struct tm tm;
@@ -524,7 +544,9 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
     if (!report(q, d, "cannot edit the PDF"))
         goto done;
 
-    if (qpdf_init_write(q, tmp_path) & QPDF_ERRORS) {
+    /* Into memory: qpdf's own file writer does not report every failed write (on a full disk
+     * it goes on, and its last flush is not checked), so the caller's sink writes the file. */
+    if (qpdf_init_write_memory(q) & QPDF_ERRORS) {
         report(q, d, "cannot write the PDF");
         goto done;
     }
@@ -536,6 +558,8 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
         report(q, d, "cannot write the PDF");
         goto done;
     }
+    if (!sink(sink_ctx, qpdf_get_buffer(q), qpdf_get_buffer_length(q), d))
+        goto done;
     *pages = n;
     ok = true;
 done:

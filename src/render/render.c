@@ -3,6 +3,7 @@
 #include "render/render.h"
 #include "base/util.h"
 #include "image/pngpass.h"
+#include "image/svg.h"
 #include "render/resample.h"
 
 #include <errno.h>
@@ -42,21 +43,41 @@ void cp_render_cache_free(cp_render_cache *rc)
 static bool draw_subpage(cairo_t *cr, const cp_item *it, const cp_render_opts *opts,
                          cp_render_cache *rc, cp_diags *d);
 
+/* A cairo failure on a photo: an error at the line that names it. Destroys s. */
+static cairo_surface_t *surface_failed(const cp_image *img, cairo_surface_t *s, cairo_status_t st,
+                                       cp_diags *d)
+{
+    cp_error(d, img->at, "cannot draw photo '%s': %s", img->name, cairo_status_to_string(st));
+    cairo_surface_destroy(s);
+    return NULL;
+}
+
 /* For PDF: cairo-pdf writes the attached JPEG bytes (DCTDecode, with the JPEG's own size and
  * colour space) and never reads the surface's pixels, so the surface is a small stand-in, 1/16
  * of the photo's size; draw_image scales it back up. A full-size stand-in would cost 40 MB a
  * photo, and cairo copies a source surface's pixels when it is destroyed after use in a PDF.
- * One UNIQUE_ID per photo makes a photo placed twice one PDF object. */
-static cairo_surface_t *jpeg_passthrough(const cp_image *img)
+ * The bytes are the image layer's copy without metadata (EXIF, XMP, IPTC, comments): that copy,
+ * and only it, goes into the PDF. One UNIQUE_ID per photo makes a photo placed twice one PDF
+ * object. */
+static cairo_surface_t *jpeg_passthrough(const cp_image *img, cp_diags *d)
 {
     int w = img->width / 16 > 0 ? img->width / 16 : 1;
     int h = img->height / 16 > 0 ? img->height / 16 : 1;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, img->data, img->len, NULL, NULL);
+    cairo_status_t st = cairo_surface_status(s);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return surface_failed(img, s, st, d);
+    st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, img->data, img->len, NULL, NULL);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return surface_failed(img, s, st, d);
     char id[64];
     snprintf(id, sizeof id, "calpress-%p", (const void *)img);
     unsigned char *uid = (unsigned char *)cp_xstrdup(id);
-    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, uid, strlen(id), free, uid);
+    st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, uid, strlen(id), free, uid);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(uid); /* cairo calls the destroy function only once it has taken the data */
+        return surface_failed(img, s, st, d);
+    }
     return s;
 }
 
@@ -64,10 +85,15 @@ static cairo_surface_t *jpeg_passthrough(const cp_image *img)
 static cairo_surface_t *decoded(const cp_image *img, int scale_den, cp_diags *d)
 {
     int w, h;
-    unsigned char *rgb = cp_image_decode_rgb(img, scale_den, &w, &h, d, cp_pos_file(img->path));
+    unsigned char *rgb = cp_image_decode_rgb(img, scale_den, &w, &h, d, img->at);
     if (!rgb)
         return NULL;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_status_t st = cairo_surface_status(s);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(rgb);
+        return surface_failed(img, s, st, d);
+    }
     cairo_surface_flush(s);
     unsigned char *dst = cairo_image_surface_get_data(s);
     int stride = cairo_image_surface_get_stride(s);
@@ -97,6 +123,10 @@ static cache_entry *surface_for(cp_render_cache *rc, const cp_image *img,
         int w = img->width;
         while (den < 8 && w / (den * 2) >= need)
             den *= 2;
+        /* And small enough for a cairo image surface (a JPEG may be 65500 pixels a side). */
+        while (den < 8 && (img->width / den > CP_IMAGE_MAX_SIDE_DECODED ||
+                           img->height / den > CP_IMAGE_MAX_SIDE_DECODED))
+            den *= 2;
     } else if (!opts->raster && opts->max_ppi > 0) {
         resampled_w = cp_render_resampled_width(img, placed_w, opts->max_ppi);
     }
@@ -108,7 +138,7 @@ static cache_entry *surface_for(cp_render_cache *rc, const cp_image *img,
     if (resampled_w)
         s = cp_render_resampled(img, resampled_w, d);
     else if (!opts->raster && img->format == CP_IMAGE_JPEG)
-        s = jpeg_passthrough(img);
+        s = jpeg_passthrough(img, d);
     else if (!opts->raster && cp_png_passthrough(img))
         s = cp_render_png_standin(img);
     else
@@ -254,6 +284,9 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
         case CP_ITEM_PAGE:
             ok = draw_subpage(cr, it, opts, rc, d) && ok;
             break;
+        case CP_ITEM_SVG:
+            ok = cp_svg_draw(it->svg, cr, it->x, it->y, it->w, it->h, d) && ok;
+            break;
         }
     }
     cairo_restore(cr);
@@ -266,32 +299,55 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
     return ok;
 }
 
-bool cp_render_png(const cp_page *page, double dpi, const char *path, cp_render_cache *rc,
-                   cp_diags *d)
+typedef struct png_sink {
+    cp_outfile *f;
+    cp_diags *d;
+} png_sink;
+
+static cairo_status_t to_outfile(void *closure, const unsigned char *data, unsigned int len)
 {
-    double m = 2 * (page->bleed + page->slug);
+    png_sink *sink = closure;
+    return cp_outfile_write(sink->f, data, len, sink->d) ? CAIRO_STATUS_SUCCESS
+                                                         : CAIRO_STATUS_WRITE_ERROR;
+}
+
+bool cp_render_png(const cp_page *page, double dpi, cp_outfile *f, cp_render_cache *rc, cp_diags *d)
+{
+    return cp_render_png_area(page, dpi, false, f, rc, d);
+}
+
+bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *f,
+                        cp_render_cache *rc, cp_diags *d)
+{
+    double m = trim ? 0 : 2 * (page->bleed + page->slug);
     double k = dpi / 72.0;
     int w = (int)ceil((page->trim_w + m) * k), h = (int)ceil((page->trim_h + m) * k);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_status_t sst = cairo_surface_status(s);
+    if (sst != CAIRO_STATUS_SUCCESS) {
+        cp_error(d, cp_pos_file(cp_outfile_path(f)), "cannot draw the preview (%d x %d pixels): %s",
+                 w, h, cairo_status_to_string(sst));
+        cairo_surface_destroy(s);
+        return false;
+    }
     cairo_t *cr = cairo_create(s);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, k, k);
+    if (trim) /* the page is drawn from its media box's corner: move the trim's to the origin */
+        cairo_translate(cr, -(page->bleed + page->slug), -(page->bleed + page->slug));
     cp_render_opts opts = {true, dpi};
     bool ok = cp_render_page(cr, page, &opts, rc, d);
     cairo_destroy(cr);
     if (ok) {
-        size_t n = strlen(path) + 8;
-        char *tmp = cp_xmalloc(n);
-        snprintf(tmp, n, "%s.tmp", path);
-        cairo_status_t st = cairo_surface_write_to_png(s, tmp);
-        if (st != CAIRO_STATUS_SUCCESS || rename(tmp, path) != 0) {
-            cp_error(d, cp_pos_file(path), "cannot write the preview: %s",
-                     st != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(st) : strerror(errno));
-            remove(tmp);
-            ok = false;
-        }
-        free(tmp);
+        size_t before = d->n_errors;
+        png_sink sink = {f, d};
+        cairo_status_t st = cairo_surface_write_to_png_stream(s, to_outfile, &sink);
+        /* A failed write has been reported by the output file, with its errno. */
+        if (st != CAIRO_STATUS_SUCCESS && d->n_errors == before)
+            cp_error(d, cp_pos_file(cp_outfile_path(f)), "cannot make the preview: %s",
+                     cairo_status_to_string(st));
+        ok = st == CAIRO_STATUS_SUCCESS;
     }
     cairo_surface_destroy(s);
     return ok;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "base/diag.h"
+#include "base/outfile.h"
 #include "layout/display.h"
 
 typedef struct cp_render_cache cp_render_cache;
@@ -30,9 +31,14 @@ void cp_render_cache_free(cp_render_cache *rc);
 bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts,
                     cp_render_cache *rc, cp_diags *d);
 
-/* Draws page at dpi onto a white raster and writes it as a PNG at path (through a temporary file
- * beside it, renamed when complete). Photos are decoded at about the resolution needed. */
-bool cp_render_png(const cp_page *page, double dpi, const char *path, cp_render_cache *rc,
+/* Draws page at dpi onto a white raster and writes it as a PNG into f, a file of an output set
+ * (base/outfile.h) that the caller commits. Photos are decoded at about the resolution needed.
+ * False after reporting an error. */
+bool cp_render_png(const cp_page *page, double dpi, cp_outfile *f, cp_render_cache *rc,
                    cp_diags *d);
+/* The same; with trim, only the trimmed page is drawn (what the wall shows: no bleed, slug or
+ * anything in them). */
+bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *f,
+                        cp_render_cache *rc, cp_diags *d);
 
 #endif

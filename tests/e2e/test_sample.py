@@ -767,7 +767,9 @@ def check_atomic(ctx, chk, tmp):
     good, cal, pr = render_ok(ctx, chk, out)
     if not good:
         return
-    before = {n: read_bytes(os.path.join(out, n)) for n in os.listdir(out)}
+    # Every file, the build record in .calpress/ included.
+    before = {os.path.relpath(os.path.join(d, n), out): read_bytes(os.path.join(d, n))
+              for d, _, names in os.walk(out) for n in names}
 
     # A broken copy of the sample: one story's photo points at a missing file.
     copy = os.path.join(tmp, "stories")
@@ -786,7 +788,8 @@ def check_atomic(ctx, chk, tmp):
            f"exit {p.returncode}\nstderr: {p.err}")
     chk.ok(re.search(re.escape(victim) + rf":{lineno}\b", p.err),
            f"stderr names {victim}:{lineno}", f"stderr: {p.err}")
-    after = sorted(os.listdir(out))
+    after = sorted(os.path.relpath(os.path.join(d, n), out)
+                   for d, _, names in os.walk(out) for n in names)
     chk.ok(after == sorted(before), "no stray files left in the output folder",
            f"before {sorted(before)}, after {after}")
     for n, data in before.items():

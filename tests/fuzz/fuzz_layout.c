@@ -1,7 +1,7 @@
 /* libFuzzer target for the layout-file loader (manifest/layoutfile.c): the bytes are a layout
  * file, applied onto the built-in defaults, then a manifest's layout_overrides made of the same
  * tree, colours resolved and the page kinds checked. Diagnostics must have messages and
- * 1-based positions. Built with -DCP_FUZZ_REPLAY it is a plain program that replays files
+ * 1-based positions. Linked with replay_main.c it is a plain program that replays files
  * (tests/fuzz/regressions/layout). */
 #include "base/arena.h"
 #include "base/diag.h"
@@ -40,23 +40,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cp_arena_finish(&a);
     return 0;
 }
-
-#ifdef CP_FUZZ_REPLAY
-int main(int argc, char **argv)
-{
-    int n = 0;
-    for (int i = 1; i < argc; i++) {
-        size_t len;
-        char *buf = cp_read_file(argv[i], &len);
-        if (!buf) {
-            fprintf(stderr, "fuzz-replay: cannot read %s\n", argv[i]);
-            return 1;
-        }
-        LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
-        free(buf);
-        n++;
-    }
-    printf("fuzz/layout: %d passed, 0 failed\n", n);
-    return 0;
-}
-#endif

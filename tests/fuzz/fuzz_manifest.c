@@ -1,6 +1,6 @@
 /* libFuzzer target for the manifest loader: the bytes are a manifest file; the story,
  * press-release and layout files it may name are the repository's sample (run from the source
- * tree) or absent. Built with -DCP_FUZZ_REPLAY it is a plain program that replays files. */
+ * tree) or absent. Linked with replay_main.c it is a plain program that replays files. */
 #define _DEFAULT_SOURCE
 #include "base/arena.h"
 #include "base/diag.h"
@@ -71,24 +71,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unlink(path);
     return 0;
 }
-
-#ifdef CP_FUZZ_REPLAY
-/* Replays each file named on the command line (the regression corpus under ctest). */
-int main(int argc, char **argv)
-{
-    int n = 0;
-    for (int i = 1; i < argc; i++) {
-        size_t len;
-        char *buf = cp_read_file(argv[i], &len);
-        if (!buf) {
-            fprintf(stderr, "fuzz-replay: cannot read %s\n", argv[i]);
-            return 1;
-        }
-        LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
-        free(buf);
-        n++;
-    }
-    printf("fuzz/manifest: %d passed, 0 failed\n", n);
-    return 0;
-}
-#endif

@@ -61,23 +61,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(src);
     return 0;
 }
-
-#ifdef CP_FUZZ_REPLAY
-int main(int argc, char **argv)
-{
-    int n = 0;
-    for (int i = 1; i < argc; i++) {
-        size_t len;
-        char *buf = cp_read_file(argv[i], &len);
-        if (!buf) {
-            fprintf(stderr, "fuzz-replay: cannot read %s\n", argv[i]);
-            return 1;
-        }
-        LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
-        free(buf);
-        n++;
-    }
-    printf("fuzz/markup: %d passed, 0 failed\n", n);
-    return 0;
-}
-#endif

@@ -119,7 +119,7 @@ def main():
     def two_pdfs(tmp):
         out = os.path.join(tmp, "out")
         names = sorted(os.listdir(out)) if os.path.isdir(out) else []
-        if names != ["calendar.pdf", "press-release.pdf"]:
+        if names != [".calpress", "calendar.pdf", "press-release.pdf"]:
             return [f"output folder holds {names}"]
         return []
 

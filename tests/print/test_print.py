@@ -119,10 +119,12 @@ def read_bytes(path):
 
 
 def snapshot(folder):
-    """{name: bytes} of every file in folder (empty if it does not exist)."""
+    """{name: bytes} of every file in folder (empty if it does not exist); a folder (the build
+    record's .calpress) by the snapshot of its files."""
     if not os.path.isdir(folder):
         return {}
-    return {n: read_bytes(os.path.join(folder, n)) for n in sorted(os.listdir(folder))}
+    return {n: snapshot(os.path.join(folder, n)) if os.path.isdir(os.path.join(folder, n))
+            else read_bytes(os.path.join(folder, n)) for n in sorted(os.listdir(folder))}
 
 
 def tail(s, n=2500):

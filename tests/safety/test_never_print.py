@@ -79,7 +79,9 @@ def body_line(path):
 
 
 def files_in(d):
-    return sorted(os.listdir(d)) if os.path.isdir(d) else []
+    """The PDFs and other files in an output folder; the build record's folder (.calpress/)
+    belongs to every render and is left out."""
+    return sorted(n for n in os.listdir(d) if n != ".calpress") if os.path.isdir(d) else []
 
 
 def test_hyphenated(chk, calpress, d, lst, tmp):

@@ -1,0 +1,33 @@
+/* A fast non-cryptographic hash (XXH3, from Debian's libxxhash) for change detection: frames of
+ * the build record, input files and cached pages. Not for anything an attacker controls. */
+#ifndef CP_HASH_H
+#define CP_HASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* An incremental hash: feed bytes, numbers and strings, then read the 64-bit digest. */
+typedef struct cp_hasher {
+    void *state; /* an XXH3 state, owned */
+} cp_hasher;
+
+void cp_hasher_init(cp_hasher *h);
+void cp_hasher_finish(cp_hasher *h);
+void cp_hasher_bytes(cp_hasher *h, const void *data, size_t len);
+/* A string with its terminating NUL, so "ab","c" and "a","bc" differ; NULL hashes as a marker. */
+void cp_hasher_str(cp_hasher *h, const char *s);
+void cp_hasher_u64(cp_hasher *h, uint64_t v);
+/* A length in points, rounded to 1/100 pt: what a dump shows, free of float noise. */
+void cp_hasher_pt(cp_hasher *h, double v);
+uint64_t cp_hasher_digest(const cp_hasher *h);
+
+/* The hash of one buffer. */
+uint64_t cp_hash_bytes(const void *data, size_t len);
+
+/* 16 lower-case hex digits into buf (at least 17 bytes); returns buf. */
+char *cp_hash_hex(uint64_t v, char *buf);
+/* Parses 16 hex digits; false if s is anything else. */
+bool cp_hash_parse(const char *s, uint64_t *out);
+
+#endif

@@ -1,0 +1,30 @@
+/* Vector artwork (an organisation's logo) read with librsvg and drawn as vectors onto any cairo
+ * context: paths stay paths in the PDF, text stays text. */
+#ifndef CP_SVG_H
+#define CP_SVG_H
+
+#include <cairo.h>
+#include <stdbool.h>
+
+#include "base/diag.h"
+
+typedef struct cp_svg {
+    char *path;
+    char *name;           /* as the manifest wrote it, for messages */
+    cp_pos at;            /* the manifest value that named it (file borrowed from the loader) */
+    char *key;            /* owned; the file's real path, for de-duplication (set by the caller) */
+    double width, height; /* the intrinsic size's proportions (CSS pixels, or the viewBox) */
+    void *handle;         /* the RsvgHandle, owned */
+} cp_svg;
+
+/* Reads and parses an SVG file. On failure reports an error at `at` (the manifest value that named
+ * it), calling the file `name`, and returns NULL. Owned by the caller: cp_svg_free. */
+cp_svg *cp_svg_open(const char *path, const char *name, cp_pos at, cp_diags *d);
+void cp_svg_free(cp_svg *svg);
+
+/* Draws the whole document scaled into the rectangle (x, y, w, h) in cr's user space, keeping its
+ * proportions. Returns false with an error in d if librsvg fails. */
+bool cp_svg_draw(const cp_svg *svg, cairo_t *cr, double x, double y, double w, double h,
+                 cp_diags *d);
+
+#endif

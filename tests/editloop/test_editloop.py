@@ -1,0 +1,468 @@
+#!/usr/bin/env python3
+"""The copy-edit loop: watch, the build record and its change report, diff, --mark-changes and
+preview --pages / --trim, on private copies of the sample (stories/ copied, photos linked).
+
+usage: test_editloop.py CALPRESS SOURCE_DIR CHECK [--keep]
+
+CHECK is one of: watch report diff marks record preview.
+Every check closes with "editloop/CHECK: N passed, M failed". Waits are polled with generous
+limits (a busy CI machine is slow); they guard against hangs and never assert speed.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from checks import Checks  # noqa: E402
+from sample import sample_copy  # noqa: E402
+
+WAIT = 60  # seconds: the longest any single wait may take before the check fails
+MARCH = "shefali.yaml"  # the sample's March story
+APRIL = "mitali.yaml"  # the sample's April story
+# A phrase of the March body, and what the checks change it to (both fit the frame).
+OLD_PHRASE = "a small hotel in central Kolkata"
+NEW_PHRASE = "a small hotel in north Kolkata beside the tramlines"
+
+
+def run(cmd, cwd=None, timeout=300):
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=timeout)
+    p.out = p.stdout.decode("utf-8", "replace")
+    p.err = p.stderr.decode("utf-8", "replace")
+    return p
+
+
+def replace_in(path, old, new):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    assert old in text, f"{old!r} not in {path}"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(old, new, 1))
+
+
+def page_text(pdf, page):
+    p = run(["pdftotext", "-f", str(page), "-l", str(page), pdf, "-"])
+    return " ".join(p.out.split())
+
+
+def has_words(text, words):
+    """True if text holds words, however lines broke them (spaces and soft hyphens dropped)."""
+    squeeze = "".join(text.replace("\u00ad", "").split())
+    return "".join(words.split()) in squeeze
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def report_of(out):
+    """The change report of a render's output: the line after 'proof N: '."""
+    for line in out.splitlines():
+        m = re.match(r"proof (\d+): (.*)$", line)
+        if m:
+            return int(m.group(1)), m.group(2)
+    return None, None
+
+
+def changed_names(report):
+    """'changed since proof 7 (date): A (why), B (why)' -> ['A', 'B']."""
+    m = re.match(r"changed since proof \d+ \([^)]*\): (.*)$", report or "")
+    if not m:
+        return []
+    return [re.sub(r" \([^()]*\)$", "", part) for part in re.split(r", (?![^()]*\))", m.group(1))]
+
+
+def stray_files(*folders):
+    """Temporary files (dot-files other than the build record's folder) left in folders."""
+    left = []
+    for d in folders:
+        for root, dirs, files in os.walk(d, followlinks=False):
+            dirs[:] = [x for x in dirs if x != "photos"]
+            left += [os.path.join(root, f) for f in files
+                     if f.startswith(".") or f.endswith(".tmp") or "XXXXXX" in f]
+    return left
+
+
+# --------------------------------------------------------------------------------------------
+# watch
+
+
+class Watch:
+    """calpress watch in the background; its output is collected by polling files."""
+
+    def __init__(self, ctx, manifest, out, tmp):
+        self.out_path = os.path.join(tmp, "watch.out")
+        self.err_path = os.path.join(tmp, "watch.err")
+        self.proc = subprocess.Popen([ctx.calpress, "watch", manifest, "-o", out],
+                                     stdout=open(self.out_path, "w"),
+                                     stderr=open(self.err_path, "w"))
+
+    def text(self, which="out"):
+        with open(self.out_path if which == "out" else self.err_path, encoding="utf-8",
+                  errors="replace") as f:
+            return f.read()
+
+    def builds(self):
+        return [ln for ln in self.text().splitlines() if re.match(r"\[\d\d:\d\d:\d\d\] ", ln)]
+
+    def wait_builds(self, n):
+        """Waits until n build lines were printed; returns them (or fewer after WAIT s)."""
+        end = time.monotonic() + WAIT
+        while time.monotonic() < end and len(self.builds()) < n and self.proc.poll() is None:
+            time.sleep(0.1)
+        return self.builds()
+
+
+def wait_for(cond, limit=WAIT):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.1)
+    return cond()
+
+
+def check_watch(ctx, chk, tmp, stories):
+    manifest = os.path.join(stories, "calendar.yaml")
+    out = os.path.join(tmp, "out")
+    cal = os.path.join(out, "calendar.pdf")
+    w = Watch(ctx, manifest, out, tmp)
+    try:
+        builds = w.wait_builds(1)
+        chk.ok(len(builds) == 1 and "built in" in builds[0] and os.path.isfile(cal),
+               "watch makes the PDFs once at the start", w.text() + w.text("err"))
+
+        # An edit of the March body: the PDF holds the new text soon after.
+        replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+        seen = wait_for(lambda: has_words(page_text(cal, 4), "beside the tramlines"))
+        chk.ok(seen, "after an edit of the March story, the PDF holds the new text",
+               page_text(cal, 4)[:400])
+        builds = w.wait_builds(2)
+        chk.ok(len(builds) >= 2 and re.search(r"\] shefali\.yaml: built in \d+ ms", builds[1])
+               and "March body" in builds[1],
+               "one line for the rebuild: time, the file changed, the result",
+               "\n".join(builds))
+        good = read_bytes(cal)
+
+        # A YAML error: the message is printed, and the PDF stays the last good one.
+        replace_in(os.path.join(stories, MARCH), "headline: A house", "headline: [A house")
+        printed = wait_for(lambda: re.search(r"shefali\.yaml:\d+:\d+: error: ", w.text("err")))
+        chk.ok(printed, "a YAML error is printed with its file, line and column", w.text("err"))
+        builds = w.wait_builds(3)
+        chk.ok(len(builds) >= 3 and "not built" in builds[2] and "keeps the last good PDFs"
+               in builds[2], "the build line says the last good PDFs stay", "\n".join(builds))
+        chk.ok(read_bytes(cal) == good, "the PDF is still the previous good one, byte for byte")
+
+        # The fix: it renders again.
+        replace_in(os.path.join(stories, MARCH), "headline: [A house", "headline: A house")
+        builds = w.wait_builds(4)
+        chk.ok(len(builds) >= 4 and "built in" in builds[3],
+               "after the fix it renders again", "\n".join(builds))
+        chk.ok(has_words(page_text(cal, 4), "beside the tramlines"),
+               "the fixed build holds the edit")
+
+        # A deleted story is an error, not a crash; it is watched for its return.
+        april = os.path.join(stories, APRIL)
+        saved = read_bytes(april)
+        os.remove(april)
+        builds = w.wait_builds(5)
+        chk.ok(len(builds) >= 5 and "not built" in builds[4] and w.proc.poll() is None,
+               "a deleted story file is an error and watch goes on", "\n".join(builds))
+        with open(april, "wb") as f:
+            f.write(saved)
+        builds = w.wait_builds(6)
+        chk.ok(len(builds) >= 6 and "built in" in builds[5], "the file back, it builds again",
+               "\n".join(builds) + w.text("err"))
+    finally:
+        # SIGINT ends it cleanly, leaving no temporary file.
+        w.proc.send_signal(signal.SIGINT)
+        try:
+            code = w.proc.wait(WAIT)
+        except subprocess.TimeoutExpired:
+            w.proc.kill()
+            code = None
+    chk.ok(code == 0, "SIGINT ends watch with status 0", f"status {code}")
+    chk.ok(w.text().rstrip().endswith("stopped"), "watch says it stopped", w.text()[-300:])
+    left = stray_files(out, stories)
+    chk.ok(not left, "no stray file is left in the output or the stories folder", str(left))
+    chk.ok(sorted(os.listdir(out)) == [".calpress", "calendar.pdf", "press-release.pdf"] and
+           os.listdir(os.path.join(out, ".calpress")) == ["build.json"],
+           "the output folder holds the two PDFs and the build record", str(os.listdir(out)))
+
+
+def check_watch_sigint_during_build(ctx, chk, tmp, stories):
+    """SIGINT while the first build runs: taken once it is over, nothing left behind."""
+    out = os.path.join(tmp, "out")
+    w = Watch(ctx, os.path.join(stories, "calendar.yaml"), out, tmp)
+    # "watching" is printed once Ctrl-C is taken over, before the first build.
+    chk.ok(wait_for(lambda: w.text().startswith("watching ")), "watch starts", w.text("err"))
+    w.proc.send_signal(signal.SIGINT)
+    try:
+        code = w.proc.wait(WAIT)
+    except subprocess.TimeoutExpired:
+        w.proc.kill()
+        code = None
+    chk.ok(code == 0, "SIGINT during a build ends watch with status 0", f"status {code}")
+    chk.ok(len(w.builds()) <= 1 and w.text().rstrip().endswith("stopped"),
+           "it stops after the build under way, without another", w.text())
+    chk.ok(not stray_files(out, stories) if os.path.isdir(out) else True,
+           "and leaves no temporary file", str(stray_files(out, stories)))
+
+
+# --------------------------------------------------------------------------------------------
+# The change report
+
+
+def render(ctx, manifest, out, *extra):
+    return run([ctx.calpress, "render", manifest, "-o", out, *extra])
+
+
+def check_report(ctx, chk, tmp, stories):
+    manifest = os.path.join(stories, "calendar.yaml")
+    out = os.path.join(tmp, "out")
+    p = render(ctx, manifest, out)
+    n, rep = report_of(p.out)
+    chk.ok(p.returncode == 0 and n == 1 and "no earlier proof" in rep,
+           "the first render is proof 1, with nothing to compare", p.out + p.err)
+
+    replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+    p = render(ctx, manifest, out)
+    n, rep = report_of(p.out)
+    chk.ok(n == 2 and rep.startswith("changed since proof 1 ("), "the second render is proof 2 "
+           "and reports the changes since proof 1", p.out)
+    chk.ok(changed_names(rep) == ["March body"], "only the March body is named", rep)
+    chk.ok(re.search(r"March body \(reset(: \d+ lines? (longer|shorter))?\)", rep or ""),
+           "with the reason: reset, and how many lines longer or shorter", rep)
+
+    p = render(ctx, manifest, out)
+    n, rep = report_of(p.out)
+    chk.ok(n == 3 and re.fullmatch(r"no changes since proof 2 \(\d{4}-\d\d-\d\d \d\d:\d\d\)",
+                                   rep or ""), "a render without edits: 'no changes'", p.out)
+
+    # The photos are a link to the sample's: make a folder of links and replace one photo.
+    photos = os.path.join(stories, "photos")
+    real = os.path.realpath(photos)
+    os.remove(photos)
+    os.mkdir(photos)
+    for name in os.listdir(real):
+        os.symlink(os.path.join(real, name), os.path.join(photos, name))
+    p = render(ctx, manifest, out)
+    chk.ok(report_of(p.out)[1].startswith("no changes"), "photos moved to links: no changes",
+           p.out)
+    os.remove(os.path.join(photos, "mitali.jpg"))
+    shutil.copyfile(os.path.join(real, "ahana.jpg"), os.path.join(photos, "mitali.jpg"))
+    p = render(ctx, manifest, out)
+    n, rep = report_of(p.out)
+    chk.ok(changed_names(rep) == ["April photo"] and "April photo (new file)" in rep,
+           "a photo replaced by other bytes: that month's photo is named (new file)", p.out)
+
+    # The slug's date and version do not count.
+    replace_in(manifest, "title: ", "version: second draft\ntitle: ")
+    p = render(ctx, manifest, out)
+    chk.ok((report_of(p.out)[1] or "").startswith("no changes") and
+           "version second draft" in page_text(os.path.join(out, "calendar.pdf"), 2),
+           "a new version label (in the slug only) is no change", p.out + p.err)
+    p = render(ctx, manifest, out, "--quiet")
+    chk.ok(p.returncode == 0 and p.out == "", "--quiet prints no report", p.out)
+
+
+# --------------------------------------------------------------------------------------------
+# diff
+
+
+def check_diff(ctx, chk, tmp, stories):
+    manifest = os.path.join(stories, "calendar.yaml")
+    old, new = os.path.join(tmp, "old"), os.path.join(tmp, "new")
+    render(ctx, manifest, old)
+    shutil.copytree(old, new)
+    replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+    p = render(ctx, manifest, new)
+    _, rep = report_of(p.out)
+    d = run([ctx.calpress, "diff", old, new])
+    chk.ok(d.returncode == 1, "diff of two folders that differ exits 1",
+           f"exit {d.returncode}\n{d.out}{d.err}")
+    chk.ok(d.out.strip() == rep, "and prints the report render printed",
+           f"diff: {d.out.strip()}\nrender: {rep}")
+    d = run([ctx.calpress, "diff", new, new])
+    chk.ok(d.returncode == 0 and d.out.startswith("no changes since proof 2"),
+           "diff of a folder with itself exits 0: no changes", f"exit {d.returncode}\n{d.out}")
+    d = run([ctx.calpress, "diff", os.path.join(old, ".calpress", "build.json"),
+             os.path.join(new, ".calpress", "build.json")])
+    chk.ok(d.returncode == 1 and d.out.strip() == rep, "build.json files work as folders do",
+           d.out + d.err)
+    d = run([ctx.calpress, "diff", old])
+    chk.ok(d.returncode == 2 and "usage: calpress diff" in d.err, "one argument: usage, exit 2",
+           d.err)
+    d = run([ctx.calpress, "diff", old, os.path.join(tmp, "nowhere")])
+    chk.ok(d.returncode == 2 and "cannot read the build record" in d.err,
+           "a missing record: exit 2 with a message", d.err)
+
+
+# --------------------------------------------------------------------------------------------
+# --mark-changes
+
+
+def check_marks(ctx, chk, tmp, stories):
+    manifest = os.path.join(stories, "calendar.yaml")
+    out = os.path.join(tmp, "out")
+    p = render(ctx, manifest, out, "--mark-changes", "--press")
+    chk.ok(p.returncode == 2 and "--mark-changes is for proofs" in p.err and
+           not os.path.exists(out), "--mark-changes with --press is a usage error (exit 2)",
+           p.err[:300])
+    p = render(ctx, manifest, out, "--mark-changes")
+    chk.ok(p.returncode == 0 and "no earlier proof" in p.err, "a first proof has nothing to "
+           "mark, and says so", p.err)
+    replace_in(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+    p = render(ctx, manifest, out, "--mark-changes")
+    cal = os.path.join(out, "calendar.pdf")
+    march = page_text(cal, 4)
+    chk.ok(re.search(r"CHANGED SINCE PROOF 1 \([^)]*\): body \(reset", march),
+           "the March page lists the change in its slug", march[:300])
+    others = [page_text(cal, n) for n in (2, 3, 5, 14)]
+    chk.ok(not any("CHANGED SINCE" in t for t in others), "pages without changes carry no label")
+    # The outline: four 0.75 pt lines in the mark colour on the March page only.
+    chk.ok(has_outline(cal, 4) and not has_outline(cal, 5), "the March page has the outline, "
+           "April not")
+    p = render(ctx, manifest, out)
+    chk.ok(report_of(p.out)[1].startswith("no changes"),
+           "the marks themselves are no change for the next proof", p.out)
+
+
+def has_outline(pdf, page):
+    """True if the page's content strokes in the mark colour (0.93 0.4 0 RG)."""
+    qdf = os.path.splitext(pdf)[0] + "-qdf.pdf"
+    q = run(["qpdf", "--qdf", "--object-streams=disable", pdf, qdf])
+    data = read_bytes(qdf).decode("latin-1") if q.returncode in (0, 3) else ""
+    if os.path.exists(qdf):
+        os.remove(qdf)
+    parts = re.split(r"%% Contents for page (\d+)\n", data)
+    content = "".join(parts[k + 1] for k in range(1, len(parts), 2) if int(parts[k]) == page)
+    return re.search(r"(?<![\d.])0\.93 0\.4 0 RG", content) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# The record itself
+
+
+def check_record(ctx, chk, tmp, stories):
+    manifest = os.path.join(stories, "calendar.yaml")
+    out = os.path.join(tmp, "out")
+    render(ctx, manifest, out)
+    path = os.path.join(out, ".calpress", "build.json")
+    with open(path, encoding="utf-8") as f:
+        rec = json.load(f)
+    chk.ok(rec.get("format") == "calpress build record" and rec.get("version") == 1 and
+           rec.get("proof") == 1, "the record names its format, version 1, proof 1",
+           json.dumps({k: rec.get(k) for k in ("format", "version", "proof")}))
+    docs = rec.get("documents", [])
+    chk.ok([d.get("kind") for d in docs] == ["calendar", "press release"] and
+           len(docs[0]["pages"]) == 14, "two documents; the calendar has 14 pages")
+    march = docs[0]["pages"][3]
+    body = next((f for f in march["frames"] if f["frame"] == "body"), {})
+    chk.ok(march["label"] == "March" and body.get("name") == "March body" and
+           re.fullmatch(r".*shefali\.yaml:\d+", body.get("source") or "") and
+           re.fullmatch(r"[0-9a-f]{16}", body.get("hash", "")) and body.get("lines", 0) > 5,
+           "the March body: its name, the story line it came from, a hash, its lines",
+           json.dumps(body))
+    frames = {f["frame"] for p in docs[0]["pages"] for f in p["frames"]}
+    chk.ok(not frames & {"slug", "watermark", "overlay", "changes"},
+           "slug, watermark and overlay are not frames", str(sorted(frames)))
+    # A damaged record: a warning, and the numbering starts again.
+    with open(path, "w") as f:
+        f.write('{"format": "calpress build record", "version": 1, "proof": ')
+    p = render(ctx, manifest, out)
+    chk.ok(p.returncode == 0 and "warning: not a usable build record" in p.err and
+           report_of(p.out)[0] == 1, "a damaged record is a warning; numbering starts again",
+           p.out + p.err)
+    rec["version"] = 99
+    with open(path, "w") as f:
+        json.dump(rec, f)
+    p = render(ctx, manifest, out)
+    chk.ok(p.returncode == 0 and "written by a newer calpress" in p.err,
+           "a newer record's version is named in the warning", p.err)
+    d = run([ctx.calpress, "diff", out, out])
+    chk.ok(d.returncode == 0, "the record rewritten by this calpress reads again", d.err)
+
+
+# --------------------------------------------------------------------------------------------
+# preview --pages and --trim
+
+
+def png_size(path):
+    data = read_bytes(path)[:24]
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def check_preview(ctx, chk, tmp, stories):
+    manifest = os.path.join(stories, "calendar.yaml")
+    out = os.path.join(tmp, "p")
+    p = run([ctx.calpress, "preview", manifest, "-o", out, "--pages", "3,5-7"])
+    chk.ok(p.returncode == 0 and sorted(os.listdir(out)) ==
+           ["calendar-03.png", "calendar-05.png", "calendar-06.png", "calendar-07.png"],
+           "--pages 3,5-7 draws calendar pages 3, 5, 6 and 7 only",
+           f"{p.out}{p.err}{os.listdir(out) if os.path.isdir(out) else ''}")
+    out2 = os.path.join(tmp, "p2")
+    p = run([ctx.calpress, "preview", manifest, "-o", out2, "--pages", "p1,14", "--trim",
+             "--dpi", "72"])
+    files = sorted(os.listdir(out2)) if os.path.isdir(out2) else []
+    chk.ok(p.returncode == 0 and files == ["calendar-14.png", "press-release-1.png"],
+           "--pages p1,14: the press release's first page and the back", f"{files}\n{p.err}")
+    if files:
+        w, h = png_size(os.path.join(out2, "calendar-14.png"))
+        chk.ok((w, h) == (842, 1191), "--trim at 72 dpi: the A3 trim, 842 x 1191 px, no bleed "
+               "or slug", f"{w} x {h}")
+        w, h = png_size(os.path.join(out2, "press-release-1.png"))
+        chk.ok((w, h) == (596, 842), "and the A4 press release, 596 x 842 px", f"{w} x {h}")
+    p = run([ctx.calpress, "preview", manifest, "-o", out2, "--pages", "15"])
+    chk.ok(p.returncode == 1 and "--pages asks for calendar page 15, but it has 14 pages"
+           in p.err, "a page that does not exist: exit 1 with a message", p.err)
+    p = run([ctx.calpress, "preview", manifest, "-o", out2, "--pages", "5-3"])
+    chk.ok(p.returncode == 2 and "--pages needs a list" in p.err, "a bad list: usage, exit 2",
+           p.err[:200])
+
+
+CHECKS = {"watch": check_watch, "watch-sigint": check_watch_sigint_during_build,
+          "report": check_report, "diff": check_diff, "marks": check_marks,
+          "record": check_record, "preview": check_preview}
+
+
+class Ctx:
+    pass
+
+
+def main(argv):
+    args = argv[1:]
+    keep = "--keep" in args
+    if keep:
+        args.remove("--keep")
+    if len(args) != 3 or args[2] not in CHECKS:
+        print(__doc__, file=sys.stderr)
+        return 2
+    ctx = Ctx()
+    ctx.calpress = os.path.abspath(args[0])
+    ctx.src = os.path.abspath(args[1])
+    name = args[2]
+    chk = Checks(name)
+    tmp, stories = sample_copy(ctx.src, f"calpress-editloop-{name}-")
+    print(f"editloop/{name}: working in {tmp}")
+    try:
+        CHECKS[name](ctx, chk, tmp, stories)
+    except Exception as e:  # a crash of the test itself counts as a failure
+        import traceback
+        chk.ok(False, f"test raised {type(e).__name__}: {e}", traceback.format_exc())
+    if chk.failed or keep:
+        print(f"editloop/{name}: kept {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"editloop/{name}: {chk.passed} passed, {chk.failed} failed")
+    return 1 if chk.failed or chk.passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

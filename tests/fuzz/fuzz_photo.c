@@ -1,0 +1,180 @@
+/* libFuzzer targets for photo probing and decoding: the bytes are a photo file, opened as
+ * cp_image_open does (the JPEG marker walk, limits, metadata stripping and notes, a trial decode
+ * of PNG, TIFF and WebP), then decoded at 1/8 and, when small, at full size. Built once per
+ * format with -DCP_FUZZ_FORMAT=jpeg|png|tiff|webp, a target ignores other formats, so that each
+ * keeps a corpus of its own. Built with -DCP_FUZZ_REPLAY it is a plain program that replays files
+ * of every format. */
+#define _DEFAULT_SOURCE /* DIR, struct dirent */
+#include "base/diag.h"
+#include "base/util.h"
+#include "image/image.h"
+#include "image/internal.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FMT_ANY  0
+#define FMT_JPEG 1
+#define FMT_PNG  2
+#define FMT_TIFF 3
+#define FMT_WEBP 4
+#ifndef CP_FUZZ_FORMAT
+#define CP_FUZZ_FORMAT FMT_ANY
+#endif
+
+static int sniff(const uint8_t *p, size_t n)
+{
+    if (n >= 2 && p[0] == 0xFF && p[1] == 0xD8)
+        return FMT_JPEG;
+    if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return FMT_PNG;
+    if (n >= 4 && (memcmp(p, "II*\0", 4) == 0 || memcmp(p, "MM\0*", 4) == 0))
+        return FMT_TIFF;
+    if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
+        return FMT_WEBP;
+    return FMT_ANY;
+}
+
+static void check_diags(const cp_diags *d, bool want_error)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (!d->items[i].msg || !d->items[i].msg[0])
+            abort();
+    if (want_error && d->n_errors == 0)
+        abort(); /* a refused photo always says why */
+}
+
+/* The stripper on its own, on any bytes that walk as a JPEG: the copy walks as a JPEG with the
+ * same frame and scans, has no segment a decoder does not need, and stripping it again changes
+ * nothing. */
+static void check_strip(const uint8_t *data, size_t size)
+{
+    cp_jpeg_walk w, w2;
+    if (cp_jpeg_walk_markers(data, size, &w) != CP_JPEG_OK)
+        return;
+    cp_image_found found, found2;
+    memset(&found, 0, sizeof found);
+    memset(&found2, 0, sizeof found2);
+    size_t len, len2;
+    int o, o2;
+    unsigned char *out = cp_jpeg_strip(data, w.extent, &len, &found, &o);
+    if (len > w.extent || o < 1 || o > 8)
+        abort();
+    if (cp_jpeg_walk_markers(out, len, &w2) != CP_JPEG_OK || w2.extent != len ||
+        w2.width != w.width || w2.height != w.height || w2.scan_bytes != w.scan_bytes ||
+        w2.min_scan_bits != w.min_scan_bits)
+        abort();
+    unsigned char *again = cp_jpeg_strip(out, len, &len2, &found2, &o2);
+    if (len2 != len || memcmp(again, out, len) != 0)
+        abort();
+    char *text = cp_image_found_text(&found2);
+    if (text) /* nothing is left to find */
+        abort();
+    text = cp_image_found_text(&found);
+    free(text);
+    free(again);
+    free(out);
+}
+
+static void check_image(const cp_image *img, cp_diags *d)
+{
+    int side = img->format == CP_IMAGE_JPEG ? CP_IMAGE_MAX_SIDE_JPEG : CP_IMAGE_MAX_SIDE_DECODED;
+    if (img->width < 1 || img->height < 1 || img->width > side || img->height > side ||
+        (uint64_t)img->width * (uint64_t)img->height > CP_IMAGE_MAX_PIXELS ||
+        img->orientation < 1 || img->orientation > 8)
+        abort();
+    if (img->format == CP_IMAGE_JPEG) {
+        cp_jpeg_walk w;
+        if (cp_jpeg_walk_markers(img->data, img->len, &w) != CP_JPEG_OK || w.extent != img->len)
+            abort();
+    }
+    int w, h;
+    unsigned char *px = cp_image_decode_rgb(img, 8, &w, &h, d, img->at);
+    free(px);
+    /* Full size only when small: a large photo within the limits is slow, not wrong. */
+    if ((uint64_t)img->width * (uint64_t)img->height <= 4000000) {
+        px = cp_image_decode_rgb(img, 1, &w, &h, d, img->at);
+        if (px && (w != img->width || h != img->height))
+            abort();
+        free(px);
+    }
+    cp_image *list[1] = {(cp_image *)img};
+    cp_image_report_found(list, 1, d);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int fmt = sniff(data, size);
+#if CP_FUZZ_FORMAT != FMT_ANY
+    if (fmt != CP_FUZZ_FORMAT)
+        return -1; /* not this target's format: keep it out of the corpus */
+#endif
+    if (fmt == FMT_JPEG)
+        check_strip(data, size);
+    cp_diags d;
+    cp_diags_init(&d);
+    cp_pos at = {"fuzz.yaml", 3, 8};
+    cp_image *img = cp_image_open_memory(data, size, "photo.jpg", at, &d);
+    if (img)
+        check_image(img, &d);
+    check_diags(&d, img == NULL);
+    cp_image_free(img);
+    cp_diags_finish(&d);
+    return 0;
+}
+
+#ifdef CP_FUZZ_REPLAY
+#include <dirent.h>
+#include <sys/stat.h>
+
+static int replay_file(const char *path)
+{
+    size_t len;
+    cp_file_error err;
+    char *buf = cp_file_read(path, &cp_file_photo, &len, &err);
+    if (!buf) {
+        fprintf(stderr, "fuzz-photo-replay: cannot read %s: %s\n", path, err.text);
+        return -1;
+    }
+    LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
+    free(buf);
+    return 1;
+}
+
+/* Replays each file named on the command line, and every file in each folder named (the seed
+ * corpus made by make_photo_seeds and tests/fuzz/regressions/photos under ctest). */
+int main(int argc, char **argv)
+{
+    int n = 0;
+    for (int i = 1; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            DIR *dir = opendir(argv[i]);
+            struct dirent *e;
+            while (dir && (e = readdir(dir))) {
+                if (e->d_name[0] == '.')
+                    continue;
+                char path[4096];
+                snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name);
+                int r = replay_file(path);
+                if (r < 0)
+                    return 1;
+                n += r;
+            }
+            if (dir)
+                closedir(dir);
+        } else {
+            int r = replay_file(argv[i]);
+            if (r < 0)
+                return 1;
+            n += r;
+        }
+    }
+    printf("fuzz/photo-replay: %d passed, 0 failed\n", n);
+    return n > 0 ? 0 : 1;
+}
+#endif
