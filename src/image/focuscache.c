@@ -128,12 +128,22 @@ static bool read_box(FILE *f, const char *tag, cp_box *b)
            strcmp(word, tag) == 0 && box_ok(b);
 }
 
-/* Reads one cached analysis; false (and out unspecified) for anything unexpected. */
+/* A cache entry is a few kilobytes: a larger file is not one. */
+static const cp_file_kind entry_file = {"a photo analysis", 65536};
+
+/* Reads one cached analysis; false (and out unspecified) for anything unexpected. The file is
+ * read with the checked reader: a FIFO, a device or a huge file there is never waited on or
+ * read whole. */
 static bool load_entry(const char *path, cp_focus *out)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
+    cp_file_error err;
+    size_t len = 0;
+    char *text = cp_file_read(path, &entry_file, &len, &err);
+    FILE *f = text ? fmemopen(text, len, "r") : NULL;
+    if (!f) {
+        free(text);
         return false;
+    }
     memset(out, 0, sizeof *out);
     int version = 0, det = 0, flat = 0, up = 0;
     bool ok = fscanf(f, "calpress-focus %d size %d %d detector %d faces %d", &version, &out->width,
@@ -152,6 +162,7 @@ static bool load_entry(const char *path, cp_focus *out)
         out->map[i] = (unsigned char)v;
     }
     fclose(f);
+    free(text);
     out->detector = det != 0;
     out->flat = flat != 0;
     out->upscaled = up != 0;

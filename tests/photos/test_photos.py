@@ -42,10 +42,10 @@ VISIBLE = (0.0, 0.0, 297.0, 228.0)
 OFF = 15.0  # bleed + slug: the trim's corner from the media's
 
 
-def calpress(ctx, args, cwd, cache):
+def calpress(ctx, args, cwd, cache, timeout=400):
     """calpress with its own analysis cache folder."""
     env = dict(os.environ, XDG_CACHE_HOME=cache)
-    p = run([ctx.calpress] + list(args), cwd=cwd, env=env)
+    p = run([ctx.calpress] + list(args), cwd=cwd, env=env, timeout=timeout)
     shown = " ".join(os.path.basename(str(a)) if os.path.isabs(str(a)) else str(a) for a in args)
     print(f"  ran   calpress {shown}  (exit {p.returncode}, {p.seconds:.2f} s)")
     return p
@@ -263,6 +263,25 @@ def check_cache(ctx, chk, tmp):
            "damaged cache entries: the photos are analysed again", f"{p.out}\n{p.err}")
     p = calpress(ctx, ["sheet", path, "-o", out], tmp, cache)
     chk.ok(sheet_stats(p.out) == (0, 4), "and the rewritten entries serve the next run", p.out)
+    # An entry that is a FIFO or a huge file is not read (no hang, no 1 GiB in memory): the
+    # photo is analysed again and the entry replaced.
+    focus = os.path.join(cache, "calpress", "focus")
+    os.remove(os.path.join(focus, entries[0]))
+    os.mkfifo(os.path.join(focus, entries[0]))
+    with open(os.path.join(focus, entries[1]), "w") as f:
+        f.truncate(1 << 30)
+    try:
+        p = calpress(ctx, ["sheet", path, "-o", out], tmp, cache, timeout=120)
+        chk.ok(p.returncode == 0 and sheet_stats(p.out) == (2, 2),
+               "a FIFO and a 1 GiB file as cache entries: those two photos are analysed again",
+               f"{p.out}\n{p.err}")
+        chk.ok(all(os.path.isfile(os.path.join(focus, e)) and
+                   os.path.getsize(os.path.join(focus, e)) < 65536 for e in entries[:2]),
+               "and their entries are written anew")
+    except subprocess.TimeoutExpired:
+        chk.ok(False, "a FIFO and a 1 GiB file as cache entries: sheet does not hang")
+        for e in entries[:2]:
+            os.remove(os.path.join(focus, e))
     # ... is byte-identical to one from fresh analyses in an empty cache: deterministic.
     p = calpress(ctx, ["render", path, "-o", out], tmp, os.path.join(tmp, "cache2"))
     chk.ok(p.returncode == 0 and read_bytes(os.path.join(out, "calendar.pdf")) == cached_pdf,
