@@ -86,27 +86,7 @@ static cairo_surface_t *decoded(const cp_image *img, int scale_den, cp_diags *d)
 {
     int w, h;
     unsigned char *rgb = cp_image_decode_rgb(img, scale_den, &w, &h, d, img->at);
-    if (!rgb)
-        return NULL;
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    cairo_status_t st = cairo_surface_status(s);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        free(rgb);
-        return surface_failed(img, s, st, d);
-    }
-    cairo_surface_flush(s);
-    unsigned char *dst = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
-    for (int y = 0; y < h; y++) {
-        uint32_t *row = (uint32_t *)(void *)(dst + (size_t)y * (size_t)stride);
-        const unsigned char *src = rgb + (size_t)y * (size_t)w * 3;
-        for (int x = 0; x < w; x++)
-            row[x] = 0xFF000000u | ((uint32_t)src[3 * x] << 16) | ((uint32_t)src[3 * x + 1] << 8) |
-                     src[3 * x + 2];
-    }
-    cairo_surface_mark_dirty(s);
-    free(rgb);
-    return s;
+    return rgb ? cp_render_rgb_surface(img, rgb, w, h, d) : NULL;
 }
 
 /* placed_w: the photo's upright width where it is placed, in device units (pixels for a
@@ -140,7 +120,7 @@ static cache_entry *surface_for(cp_render_cache *rc, const cp_image *img,
     else if (!opts->raster && img->format == CP_IMAGE_JPEG)
         s = jpeg_passthrough(img, d);
     else if (!opts->raster && cp_png_passthrough(img))
-        s = cp_render_png_standin(img);
+        s = cp_render_png_standin(img, d);
     else
         s = decoded(img, den, d);
     if (!s)

@@ -27,14 +27,28 @@ int cp_render_resampled_width(const cp_image *img, double placed_w_pt, double ma
     return want < 8 ? 8 : (int)want;
 }
 
-/* Decoded pixels as a cairo surface (RGB24). Takes ownership of rgb. */
-static cairo_surface_t *to_surface(unsigned char *rgb, int w, int h)
+/* A cairo failure on a photo: an error at the line that names it. Destroys s. */
+static cairo_surface_t *failed(const cp_image *img, cairo_surface_t *s, cairo_status_t st,
+                               cp_diags *d)
+{
+    cp_error(d, img->at, "cannot draw photo '%s': %s", img->name, cairo_status_to_string(st));
+    cairo_surface_destroy(s);
+    return NULL;
+}
+
+cairo_surface_t *cp_render_rgb_surface(const cp_image *img, unsigned char *rgb, int w, int h,
+                                       cp_diags *d)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_status_t st = cairo_surface_status(s);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(rgb);
+        return failed(img, s, st, d);
+    }
     cairo_surface_flush(s);
     unsigned char *dst = cairo_image_surface_get_data(s);
     int stride = cairo_image_surface_get_stride(s);
-    for (int y = 0; y < h && dst; y++) {
+    for (int y = 0; y < h; y++) {
         uint32_t *row = (uint32_t *)(void *)(dst + (size_t)y * (size_t)stride);
         const unsigned char *src = rgb + (size_t)y * (size_t)w * 3;
         for (int x = 0; x < w; x++)
@@ -46,10 +60,17 @@ static cairo_surface_t *to_surface(unsigned char *rgb, int w, int h)
     return s;
 }
 
-/* The surface scaled to w x h with cairo's good (box-filtered) downscaling, as RGB bytes. */
-static unsigned char *scaled_rgb(cairo_surface_t *src, int w, int h)
+/* The surface scaled to w x h with cairo's good (box-filtered) downscaling, as RGB bytes; NULL
+ * after an error. */
+static unsigned char *scaled_rgb(const cp_image *img, cairo_surface_t *src, int w, int h,
+                                 cp_diags *d)
 {
     cairo_surface_t *dst = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_status_t st = cairo_surface_status(dst);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        failed(img, dst, st, d);
+        return NULL;
+    }
     cairo_t *cr = cairo_create(dst);
     cairo_scale(cr, (double)w / cairo_image_surface_get_width(src),
                 (double)h / cairo_image_surface_get_height(src));
@@ -57,12 +78,18 @@ static unsigned char *scaled_rgb(cairo_surface_t *src, int w, int h)
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
     cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
     cairo_paint(cr);
+    st = cairo_status(cr);
     cairo_destroy(cr);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        failed(img, dst, st, d);
+        return NULL;
+    }
     cairo_surface_flush(dst);
+    /* w x h is at most the photo's own size, which is within the limits of image.h */
     unsigned char *rgb = cp_xmalloc((size_t)w * (size_t)h * 3);
     const unsigned char *data = cairo_image_surface_get_data(dst);
     int stride = cairo_image_surface_get_stride(dst);
-    for (int y = 0; y < h && data; y++) {
+    for (int y = 0; y < h; y++) {
         const uint32_t *row = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
         for (int x = 0; x < w; x++) {
             unsigned char *o = rgb + ((size_t)y * w + x) * 3;
@@ -75,50 +102,63 @@ static unsigned char *scaled_rgb(cairo_surface_t *src, int w, int h)
     return rgb;
 }
 
+/* A stand-in surface 1/16 of w x h carrying jpeg (taken over) as its JPEG data, with id as its
+ * unique ID; NULL after an error. Only its extent matters to cairo-pdf. */
+static cairo_surface_t *standin(const cp_image *img, int w, int h, unsigned char *jpeg, size_t len,
+                                const char *id, cp_diags *d)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w / 16 > 0 ? w / 16 : 1,
+                                                    h / 16 > 0 ? h / 16 : 1);
+    cairo_status_t st = cairo_surface_status(s);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, jpeg, len, free, jpeg);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(jpeg); /* cairo calls the destroy function only once it has taken the data */
+        return failed(img, s, st, d);
+    }
+    unsigned char *uid = (unsigned char *)cp_xstrdup(id);
+    st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, uid, strlen(id), free, uid);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(uid);
+        return failed(img, s, st, d);
+    }
+    return s;
+}
+
 cairo_surface_t *cp_render_resampled(const cp_image *img, int stored_w, cp_diags *d)
 {
     int den = 1;
     while (img->format == CP_IMAGE_JPEG && den < 8 && img->width / (den * 2) >= stored_w)
         den *= 2;
     int w0, h0;
-    unsigned char *rgb = cp_image_decode_rgb(img, den, &w0, &h0, d, cp_pos_file(img->path));
+    unsigned char *rgb = cp_image_decode_rgb(img, den, &w0, &h0, d, img->at);
     if (!rgb)
         return NULL;
     int w = stored_w, h = (int)lround((double)img->height * stored_w / img->width);
     if (h < 1)
         h = 1;
-    cairo_surface_t *full = to_surface(rgb, w0, h0);
-    unsigned char *small = scaled_rgb(full, w, h);
+    cairo_surface_t *full = cp_render_rgb_surface(img, rgb, w0, h0, d);
+    unsigned char *small = full ? scaled_rgb(img, full, w, h, d) : NULL;
     cairo_surface_destroy(full);
+    if (!small)
+        return NULL;
     size_t len = 0;
     unsigned char *jpeg = cp_image_encode_jpeg(small, w, h, RESAMPLED_QUALITY, NULL, 0, &len);
     free(small);
     if (!jpeg) {
-        cp_error(d, cp_pos_file(img->path), "cannot re-encode photo '%s' as JPEG", img->name);
+        cp_error(d, img->at, "cannot re-encode photo '%s' as JPEG", img->name);
         return NULL;
     }
-    /* A stand-in 1/16 of the size: only its extent matters to cairo-pdf. */
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w / 16 > 0 ? w / 16 : 1,
-                                                    h / 16 > 0 ? h / 16 : 1);
-    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, jpeg, len, free, jpeg);
     char id[64];
     snprintf(id, sizeof id, "calpress-%p-%d", (const void *)img, w);
-    unsigned char *uid = (unsigned char *)cp_xstrdup(id);
-    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, uid, strlen(id), free, uid);
-    return s;
+    return standin(img, w, h, jpeg, len, id, d);
 }
 
-cairo_surface_t *cp_render_png_standin(const cp_image *img)
+cairo_surface_t *cp_render_png_standin(const cp_image *img, cp_diags *d)
 {
     size_t len = 0;
     unsigned char *marker = cp_png_marker(img, &len);
-    int w = img->width / 16 > 0 ? img->width / 16 : 1,
-        h = img->height / 16 > 0 ? img->height / 16 : 1;
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, marker, len, free, marker);
     char id[64];
     snprintf(id, sizeof id, "calpress-png-%016llx", (unsigned long long)cp_png_key(img));
-    unsigned char *uid = (unsigned char *)cp_xstrdup(id);
-    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, uid, strlen(id), free, uid);
-    return s;
+    return standin(img, img->width, img->height, marker, len, id, d);
 }
