@@ -4,7 +4,7 @@ preview --pages / --trim, on private copies of the sample (stories/ copied, phot
 
 usage: test_editloop.py CALPRESS SOURCE_DIR CHECK [--keep]
 
-CHECK is one of: watch report diff marks record preview.
+CHECK is one of: watch watch-sigint crops report diff marks record preview.
 Every check closes with "editloop/CHECK: N passed, M failed". Waits are polled with generous
 limits (a busy CI machine is slow); they guard against hangs and never assert speed.
 """
@@ -213,6 +213,73 @@ def check_watch_sigint_during_build(ctx, chk, tmp, stories):
            "it stops after the build under way, without another", w.text())
     chk.ok(not stray_files(out, stories) if os.path.isdir(out) else True,
            "and leaves no temporary file", str(stray_files(out, stories)))
+
+
+def page_png(pdf, page, tmp, name):
+    """Page `page` of pdf drawn by poppler at 30 dpi, as PNG bytes."""
+    prefix = os.path.join(tmp, name)
+    run(["pdftoppm", "-r", "30", "-png", "-singlefile", "-f", str(page), "-l", str(page), pdf,
+         prefix])
+    return read_bytes(prefix + ".png") if os.path.isfile(prefix + ".png") else None
+
+
+def check_crops(ctx, chk, tmp, stories):
+    """Issue 12's crops in the edit loop: a story's photo_focus removed (the crop chosen from the
+    picture), its photo replaced by another (chosen from the new picture), photo_focus given
+    again elsewhere; each time watch lays out and draws April alone, reports 'April photo', and
+    the page equals that of a fresh render with an empty analysis cache."""
+    os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")  # the photo analyses
+    photos = os.path.join(stories, "photos")
+    real = os.path.realpath(photos)
+    os.remove(photos)  # a folder of links to the sample's photos, so one can be replaced
+    os.mkdir(photos)
+    for name in os.listdir(real):
+        os.symlink(os.path.join(real, name), os.path.join(photos, name))
+    manifest = os.path.join(stories, "calendar.yaml")
+    april = os.path.join(stories, APRIL)
+    with open(april, encoding="utf-8") as f:
+        focus = next(ln for ln in f if ln.startswith("photo_focus:"))
+    out = os.path.join(tmp, "out")
+    cal = os.path.join(out, "calendar.pdf")
+    w = Watch(ctx, manifest, out, tmp)
+    steps = [("photo_focus removed", lambda: replace_in(april, focus, ""), "recropped"),
+             ("the photo replaced (no photo_focus)",
+              lambda: (os.remove(os.path.join(photos, "mitali.jpg")),
+                       shutil.copyfile(os.path.join(real, "priya.jpg"),
+                                       os.path.join(photos, "mitali.jpg"))), "new file"),
+             ("photo_focus given",
+              lambda: replace_in(april, "photo: photos/mitali.jpg\n",
+                                 "photo: photos/mitali.jpg\nphoto_focus: [0.1, 0.1]\n"),
+              "recropped")]
+    try:
+        chk.ok(len(w.wait_builds(1)) == 1, "watch makes the PDFs once at the start",
+               w.text() + w.text("err"))
+        for i, (what, change, why) in enumerate(steps, start=2):
+            before = w.builds()
+            change()
+            wait_for(lambda: len(w.builds()) > len(before) and
+                     f"April photo ({why})" in w.builds()[-1])
+            line = w.builds()[-1] if len(w.builds()) > len(before) else ""
+            rep = line[line.find("changed since"):] if "changed since" in line else ""
+            chk.ok(re.search(r"built in \d+ ms \(1 of 15 pages laid out, 1 of 15 drawn\)", line)
+                   and changed_names(rep) == ["April photo"] and f"April photo ({why})" in rep,
+                   f"{what}: April alone laid out and drawn again, 'April photo ({why})'",
+                   "\n".join(w.builds()) + w.text("err"))
+            # A fresh render with analyses of its own, not those watch keeps.
+            fresh = os.path.join(tmp, f"fresh-{i}")
+            os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, f"cache-{i}")
+            p = render(ctx, manifest, fresh, "-q")
+            got, want = page_png(cal, 5, tmp, f"w{i}"), page_png(os.path.join(fresh,
+                                                                              "calendar.pdf"),
+                                                                 5, tmp, f"f{i}")
+            chk.ok(p.returncode == 0 and got and got == want,
+                   f"{what}: watch's April page is a fresh render's, pixel for pixel", p.err)
+    finally:
+        w.proc.send_signal(signal.SIGINT)
+        try:
+            w.proc.wait(WAIT)
+        except subprocess.TimeoutExpired:
+            w.proc.kill()
 
 
 # --------------------------------------------------------------------------------------------
@@ -428,7 +495,7 @@ def check_preview(ctx, chk, tmp, stories):
 
 
 CHECKS = {"watch": check_watch, "watch-sigint": check_watch_sigint_during_build,
-          "report": check_report, "diff": check_diff, "marks": check_marks,
+          "crops": check_crops, "report": check_report, "diff": check_diff, "marks": check_marks,
           "record": check_record, "preview": check_preview}
 
 
