@@ -14,9 +14,11 @@ import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import time
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
@@ -223,11 +225,45 @@ def page_png(pdf, page, tmp, name):
     return read_bytes(prefix + ".png") if os.path.isfile(prefix + ".png") else None
 
 
+def png_photo(path, w, h):
+    """An 8-bit RGB PNG (not interlaced, opaque: one that passes into a PDF undecoded) with a
+    bright square in its upper left on a gradient; returns its IDAT data."""
+    rows = []
+    for y in range(h):
+        base = bytes((x * 200 // w, y * 200 // h, 90)[c] for x in range(0, w, 60) for c in range(3))
+        row = b"".join(base[i:i + 3] * 60 for i in range(0, len(base), 3))[:3 * w]
+        if h // 6 <= y < h // 3:
+            row = row[:3 * (w // 6)] + b"\xf0\xd0\xb0" * (w // 6) + row[3 * (w // 3):]
+        rows.append(b"\0" + row)
+    idat = zlib.compress(b"".join(rows), 6)
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+    return idat
+
+
+def image_streams(pdf):
+    """[(dict, raw stream bytes)] of the PDF's image XObjects."""
+    p = run(["qpdf", "--json=2", "--json-key=qpdf", pdf])
+    objs = json.loads(p.out)["qpdf"][1] if p.returncode in (0, 3) else {}
+    out = []
+    for key, o in objs.items():
+        d = o.get("stream", {}).get("dict", {}) if isinstance(o, dict) else {}
+        if d.get("/Subtype") == "/Image":
+            num = key.split()[0].replace("obj:", "")
+            out.append((d, run(["qpdf", f"--show-object={num}", "--raw-stream-data", pdf]).stdout))
+    return out
+
+
 def check_crops(ctx, chk, tmp, stories):
     """Issue 12's crops in the edit loop: a story's photo_focus removed (the crop chosen from the
-    picture), its photo replaced by another (chosen from the new picture), photo_focus given
-    again elsewhere; each time watch lays out and draws April alone, reports 'April photo', and
-    the page equals that of a fresh render with an empty analysis cache."""
+    picture), its photo replaced by a PNG (chosen from the new picture; passed into the patched
+    PDF undecoded), photo_focus given again elsewhere; each time watch lays out and draws April
+    alone, reports 'April photo', and the page equals that of a fresh render with an empty
+    analysis cache."""
     os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")  # the photo analyses
     photos = os.path.join(stories, "photos")
     real = os.path.realpath(photos)
@@ -242,14 +278,15 @@ def check_crops(ctx, chk, tmp, stories):
     out = os.path.join(tmp, "out")
     cal = os.path.join(out, "calendar.pdf")
     w = Watch(ctx, manifest, out, tmp)
+    idat = []
     steps = [("photo_focus removed", lambda: replace_in(april, focus, ""), "recropped"),
-             ("the photo replaced (no photo_focus)",
-              lambda: (os.remove(os.path.join(photos, "mitali.jpg")),
-                       shutil.copyfile(os.path.join(real, "priya.jpg"),
-                                       os.path.join(photos, "mitali.jpg"))), "new file"),
+             ("the photo replaced by a PNG (no photo_focus)",
+              lambda: (idat.append(png_photo(os.path.join(tmp, "mitali.png"), 3600, 2700)),
+                       os.replace(os.path.join(tmp, "mitali.png"),
+                                  os.path.join(photos, "mitali.jpg"))), "new file"),
              ("photo_focus given",
               lambda: replace_in(april, "photo: photos/mitali.jpg\n",
-                                 "photo: photos/mitali.jpg\nphoto_focus: [0.1, 0.1]\n"),
+                                 "photo: photos/mitali.jpg\nphoto_focus: [0.9, 0.9]\n"),
               "recropped")]
     try:
         chk.ok(len(w.wait_builds(1)) == 1, "watch makes the PDFs once at the start",
@@ -274,6 +311,12 @@ def check_crops(ctx, chk, tmp, stories):
                                                                  5, tmp, f"f{i}")
             chk.ok(p.returncode == 0 and got and got == want,
                    f"{what}: watch's April page is a fresh render's, pixel for pixel", p.err)
+            if idat:  # the PNG passes into the PDF watch patched, as into a render's
+                imgs = image_streams(cal)
+                chk.ok([raw for _, raw in imgs].count(idat[0]) == 1 and
+                       not [raw for _, raw in imgs if b"calpress-png" in raw[:40]],
+                       f"{what}: the PNG's IDAT data is an image stream of watch's PDF, and no "
+                       "stand-in is left", f"{len(imgs)} images")
     finally:
         w.proc.send_signal(signal.SIGINT)
         try:
