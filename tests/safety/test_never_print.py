@@ -209,9 +209,9 @@ def pdf_words(pdf, tmp):
 def test_sheets(chk, calpress, d, lst, tmp):
     """calpress sheet and export: the sheets name the photos' files."""
     neha = os.path.join(d, "neha.yaml")
-    shutil.copy(os.path.join(d, "photos", "neha.jpg"), os.path.join(d, "photos",
-                                                                    "sonagachi-shelter.jpg"))
-    edit(neha, "photo: photos/neha.jpg", "photo: photos/sonagachi-shelter.jpg")
+    # Beside the stories, not in photos/: that is a link to the source tree's photos.
+    shutil.copy(os.path.join(d, "photos", "neha.jpg"), os.path.join(d, "sonagachi-shelter.jpg"))
+    edit(neha, "photo: photos/neha.jpg", "photo: sonagachi-shelter.jpg")
     line = next(n for n, s in enumerate(open(neha, encoding="utf-8"), 1) if s.startswith("photo:"))
     out = os.path.join(tmp, "np-out")
     rc, _, err = run(calpress, ["render", "calendar.yaml", "-o", out, "--never-print", lst], d)
@@ -235,9 +235,8 @@ def test_sheets(chk, calpress, d, lst, tmp):
     # An absolute path with a listed place and the machine's folders in it.
     folder = os.path.join(tmp, "Sonagachi Shelter")
     os.makedirs(folder)
-    shutil.move(os.path.join(d, "photos", "sonagachi-shelter.jpg"),
-                os.path.join(folder, "neha.jpg"))
-    edit(neha, "photo: photos/sonagachi-shelter.jpg", f"photo: {folder}/neha.jpg")
+    shutil.move(os.path.join(d, "sonagachi-shelter.jpg"), os.path.join(folder, "neha.jpg"))
+    edit(neha, "photo: sonagachi-shelter.jpg", f"photo: {folder}/neha.jpg")
     rc, _, err = run(calpress, ["sheet", "calendar.yaml", "-o", sheets, "-q",
                                 "--never-print", lst], d)
     chk.ok(rc == 0 and files_in(sheets) == ["contact-sheet.pdf", "contact-sheet.png",
