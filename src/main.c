@@ -12,11 +12,12 @@
 #include "fonts/fonts.h"
 #include "layout/layout.h"
 #include "manifest/manifest.h"
-#include "model/neverprint.h"
 #include "model/richtext.h"
 #include "pdf/pdf.h"
 #include "record/record.h"
 #include "render/render.h"
+#include "export.h"
+#include "sheet.h"
 #include "watch.h"
 
 #include <errno.h>
@@ -46,6 +47,7 @@ struct options {
     const char *pages;       /* preview --pages: "3,5-7,p1" */
     bool trim;               /* preview --trim: the trimmed page only */
     const char *command;     /* "render", "check", "preview" or "watch" */
+    bool social, web;        /* export: --social, --web */
 };
 
 typedef struct command {
@@ -59,6 +61,8 @@ static int cmd_render(int argc, char **argv);
 static int cmd_check(int argc, char **argv);
 static int cmd_preview(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+static int cmd_sheet(int argc, char **argv);
+static int cmd_export(int argc, char **argv);
 typedef struct page_list page_list;
 static bool page_list_parse(const char *spec, page_list *out);
 
@@ -130,6 +134,39 @@ static const command commands[] = {
      "  -q, --quiet        print nothing but errors and warnings (no notes on what is\n"
      "                     removed from photos, no 'wrote' line)\n",
      cmd_preview},
+    {"sheet", "write the crop sheet and the contact sheet for approval",
+     "usage: calpress sheet MANIFEST [-o DIR] [--press] [--placeholders] [--never-print FILE]\n"
+     "                      [--quiet]\n"
+     "\n"
+     "Lays the manifest out as render does and writes, for a designer's approval:\n"
+     "  DIR/crops.pdf          one page per placed photo: the whole picture with the frame's\n"
+     "                         crop, the trim and bleed, the focus, the faces found, the\n"
+     "                         effective ppi, colour and file\n"
+     "  DIR/contact-sheet.pdf  every page of the calendar and the press release, trimmed, as\n"
+     "                         labelled thumbnails on A3 landscape pages\n"
+     "  DIR/contact-sheet.png  the same at 100 dpi, for an e-mail\n"
+     "and a line per photo: where its focus came from, faces, ppi, analysis cost.\n"
+     "\n"
+     "  -o, --output DIR    folder for the sheets (default 'out'; created if missing)\n"
+     "  --press             the pages as for the printer (no watermark; preflight errors)\n"
+     "  --placeholders      draw a missing or unreadable photo as a labelled box\n"
+     "  --never-print FILE  real names and places that must appear nowhere (one a line)\n"
+     "  -q, --quiet         print nothing but diagnostics\n",
+     cmd_sheet},
+    {"export", "write images and a screen PDF for the web (--social, --web)",
+     "usage: calpress export MANIFEST [-o DIR] (--social | --web | --social --web)\n"
+     "                       [--never-print FILE] [--quiet]\n"
+     "\n"
+     "  --social   for each month, sRGB JPEGs with no metadata in DIR/social/:\n"
+     "             01-january-page.jpg (the trimmed page, 1080 px wide),\n"
+     "             01-january-1080x1080.jpg and 01-january-1080x1350.jpg (the photo, the\n"
+     "             name, the headline and the month, for a post)\n"
+     "  --web      DIR/calendar-web.pdf: the calendar for screens and e-mail (trimmed pages,\n"
+     "             no marks or watermark, sRGB, photos at 150 ppi)\n"
+     "  -o, --output DIR    folder (default 'out'; created if missing)\n"
+     "  --never-print FILE  real names and places that must appear nowhere (one a line)\n"
+     "  -q, --quiet         print nothing but diagnostics\n",
+     cmd_export},
     {"watch", "render, then render again whenever a file the manifest reads changes", watch_usage,
      cmd_watch},
     {"diff", "say what changed between two renders (two output folders or build records)",
@@ -193,7 +230,8 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         }
 #define NEXT_VALUE() (inline_value ? inline_value : (++i < argc ? argv[i] : NULL))
         bool render = strcmp(c->name, "render") == 0 || strcmp(c->name, "watch") == 0;
-        bool writes = render || preview;
+        bool sheet = strcmp(c->name, "sheet") == 0, exports = strcmp(c->name, "export") == 0;
+        bool writes = render || preview || sheet || exports;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(c->usage, stdout);
             return -1;
@@ -212,7 +250,9 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
                 return usage_error(c, "--dpi must be 10..600 (got '%s')", v);
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = true;
-        } else if (strcmp(a, "--press") == 0) {
+        } else if (exports && (strcmp(a, "--social") == 0 || strcmp(a, "--web") == 0)) {
+            *(a[2] == 's' ? &o->social : &o->web) = true;
+        } else if (!exports && strcmp(a, "--press") == 0) {
             o->press = true;
         } else if (render && strcmp(a, "--proof") == 0) {
             o->press = false;
@@ -228,9 +268,10 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
                 return usage_error(c, "--pages needs a list such as 3,5-7 or 2,p1 (got '%s')",
                                    v ? v : "");
             o->pages = v;
-        } else if (strcmp(a, "--placeholders") == 0) {
+        } else if (!exports && strcmp(a, "--placeholders") == 0) {
             o->placeholders = true;
-        } else if (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0) {
+        } else if (!sheet && !exports &&
+                   (strcmp(a, "--icc") == 0 || strcmp(a, "--condition") == 0)) {
             const char *v = NEXT_VALUE();
             if (!v)
                 return usage_error(c, "%s needs a value", a);
@@ -272,6 +313,8 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         return usage_error(c, "%s", "--mark-changes is for proofs; it cannot go with --press");
     if (o->condition && !o->icc)
         return usage_error(c, "%s", "--condition names the printing condition of --icc");
+    if (strcmp(c->name, "export") == 0 && !o->social && !o->web)
+        return usage_error(c, "%s", "export needs --social, --web or both");
     return 0;
 }
 
@@ -488,7 +531,10 @@ static const char *fogra39_profile(cp_arena *a)
 static bool resolve_intent(run *r, const options *o)
 {
     cp_diags *d = &r->diags;
-    r->icc_path = o->icc ? o->icc : r->cal.icc_profile.s;
+    /* The crop and contact sheets and the exports are for screens and office printers: sRGB,
+     * whatever the manifest names for the press. */
+    bool screen = strcmp(o->command, "sheet") == 0 || strcmp(o->command, "export") == 0;
+    r->icc_path = screen ? NULL : o->icc ? o->icc : r->cal.icc_profile.s;
     r->icc_condition = o->icc ? o->condition : r->cal.icc_condition.s;
     r->icc_pos = o->icc ? (cp_pos){NULL, 0, 0} : r->cal.icc_profile.pos;
     const char *fogra = fogra39_profile(&r->arena);
@@ -585,27 +631,12 @@ static bool never_print(run *r, const options *o, const cp_pdf_meta *meta)
         if (key->s)
             cp_inputs_note(&r->warm->inputs, key->s, true);
     }
-    cp_never_print np;
-    cp_never_print_init(&np);
-    bool ok = !o->never_print || cp_never_print_load(&np, o->never_print, (cp_pos){NULL, 0, 0},
-                                                     "--never-print", &r->diags);
-    ok = (!key->s || cp_never_print_load(&np, key->s, key->pos, "never_print", &r->diags)) && ok;
-    if (ok) {
-        cp_np_check c;
-        cp_np_check_init(&c, &r->lc, &np);
-        cp_np_check_doc(&c, &r->calendar, r->cal.out_calendar.s);
-        cp_np_check_doc(&c, &r->press, r->cal.out_press.s);
-        if (meta) {
-            cp_pdf_meta pmeta;
-            press_meta(r, meta, &pmeta);
-            cp_pdf_never_print(&c, meta, r->cal.out_calendar.s);
-            cp_pdf_never_print(&c, &pmeta, r->cal.out_press.s);
-        }
-        ok = c.found == 0;
-        cp_np_check_finish(&c);
-    }
-    cp_never_print_finish(&np);
-    return ok;
+    cp_pdf_meta pmeta;
+    if (meta)
+        press_meta(r, meta, &pmeta);
+    cp_np_target t[2] = {{&r->calendar, r->cal.out_calendar.s, meta},
+                         {&r->press, r->cal.out_press.s, meta ? &pmeta : NULL}};
+    return cp_pdf_never_print_check(&r->lc, o->never_print, t, 2, &r->diags);
 }
 
 /* The common start of the commands that write: options, the manifest laid out. The output folder
@@ -997,6 +1028,45 @@ static int cmd_preview(int argc, char **argv)
         printf("wrote %d image%s to %s (%.0f dpi%s)\n", written, written == 1 ? "" : "s", o.out_dir,
                o.dpi, o.trim ? ", trimmed" : "");
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
+}
+
+static int cmd_sheet(int argc, char **argv)
+{
+    options o;
+    run r;
+    int rc = begin_writing("sheet", argc, argv, &o, &r);
+    if (rc >= 0)
+        return rc;
+    if (!never_print(&r, &o, NULL))
+        return finish_run(&r, EXIT_INPUT);
+    cp_sheet_job job = {.lc = &r.lc,
+                        .calendar = &r.calendar,
+                        .press = &r.press,
+                        .meta = &r.meta,
+                        .dir = o.out_dir,
+                        .never_print = o.never_print,
+                        .quiet = o.quiet};
+    return finish_run(&r, cp_sheet_write(&job, &r.diags) ? EXIT_OK : EXIT_INPUT);
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    options o;
+    run r;
+    int rc = begin_writing("export", argc, argv, &o, &r);
+    if (rc >= 0)
+        return rc;
+    if (!never_print(&r, &o, &r.meta))
+        return finish_run(&r, EXIT_INPUT);
+    cp_export_job job = {.lc = &r.lc,
+                         .calendar = &r.calendar,
+                         .meta = &r.meta,
+                         .dir = o.out_dir,
+                         .never_print = o.never_print,
+                         .social = o.social,
+                         .web = o.web,
+                         .quiet = o.quiet};
+    return finish_run(&r, cp_export_write(&job, &r.diags) ? EXIT_OK : EXIT_INPUT);
 }
 
 static int cmd_help(int argc, char **argv)

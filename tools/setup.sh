@@ -12,7 +12,9 @@ PACKAGES="build-essential cmake pkg-config
   libxxhash-dev libjson-c-dev libical-dev librsvg2-dev liblcms2-dev zlib1g-dev
   fonts-ebgaramond fonts-inter fonts-noto-core icc-profiles-free
   hyphen-en-us hyphen-bn hyphen-hi
-  poppler-utils qpdf python3 argyll clang-format webp ghostscript libimage-exiftool-perl"
+  libopencv-objdetect-dev libopencv-imgproc-dev opencv-data
+  poppler-utils qpdf python3 argyll clang-format webp ghostscript libimage-exiftool-perl
+  python3-skimage python3-pil"
 
 mode=render
 case "${1:-}" in

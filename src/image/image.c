@@ -4,6 +4,7 @@
 #include "image/image.h"
 #include "base/util.h"
 #include "image/internal.h"
+#include "image/pngpass.h"
 
 #include <png.h>
 #include <stdint.h>
@@ -252,7 +253,8 @@ static bool probe(cp_image *img, photo_bytes *pb, cp_pos at, cp_diags *d)
         cp_error(d, at, "photo '%s' is not a JPEG, PNG, TIFF or WebP file", img->name);
         return false;
     }
-    if (ok) {
+    /* A PNG the PDF takes undecoded (pngpass.h) gets every chunk's CRC checked instead. */
+    if (ok && !(cp_png_passthrough(img) && cp_png_intact(img))) {
         /* Every format but JPEG is decoded for each use: decode once now, so that a damaged
          * file fails here, at the line that names it, and not halfway through a PDF. */
         int w, h;

@@ -151,6 +151,8 @@ uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
         if (it->image)
             cp_hasher_u64(&h, image_hash ? image_hash(it->image, ctx)
                                          : cp_hash_bytes(it->image->data, it->image->len));
+        if (it->kind == CP_ITEM_PAGE && it->page) /* a page drawn small: what it draws */
+            cp_hasher_u64(&h, cp_page_hash(it->page, image_hash, ctx));
     }
     uint64_t v = cp_hasher_digest(&h);
     cp_hasher_finish(&h);
@@ -209,6 +211,10 @@ void cp_doc_dump(const cp_doc *doc, FILE *out)
                 break;
             case CP_ITEM_SVG:
                 fprintf(out, "svg %s at %.2f %.2f %.2f %.2f", it->svg ? it->svg->path : "?",
+                        z(it->x), z(it->y), z(it->w), z(it->h));
+                break;
+            case CP_ITEM_PAGE:
+                fprintf(out, "page %s in %.2f %.2f %.2f %.2f", it->page ? it->page->label : "?",
                         z(it->x), z(it->y), z(it->w), z(it->h));
                 break;
             }

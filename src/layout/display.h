@@ -21,6 +21,7 @@ typedef enum cp_item_kind {
     CP_ITEM_TEXT,  /* one laid-out line of text at a baseline */
     CP_ITEM_IMAGE, /* a photo placed in a clipping frame */
     CP_ITEM_SVG,   /* vector artwork (a logo) scaled into the rectangle x, y, w, h */
+    CP_ITEM_PAGE,  /* another page, trimmed, scaled into the rect (contact sheets) */
 } cp_item_kind;
 
 typedef struct cp_item {
@@ -47,7 +48,8 @@ typedef struct cp_item {
     /* the input its content came from (a story's body, a photo; for text, the field it was set
      * from); file NULL if none */
     cp_pos src;
-    const struct cp_svg *svg; /* svg: the artwork, borrowed (image/svg.h) */
+    const struct cp_svg *svg;   /* svg: the artwork, borrowed (image/svg.h) */
+    const struct cp_page *page; /* page: the page drawn (borrowed; it must outlive this one) */
 } cp_item;
 
 typedef struct cp_page {

@@ -107,7 +107,8 @@ typedef struct cp_layout_ctx {
     bool have_press_locale;
     cp_layout_opts opts;
     cp_fit_reports fits;
-    int placeholders; /* photos drawn as placeholders: the proof is incomplete */
+    int placeholders;       /* photos drawn as placeholders: the proof is incomplete */
+    struct cp_crops *crops; /* placed photos and their analyses (cropcheck.h); NULL until used */
     cp_arena *arena;
     cp_diags *diags;
     /* watch: pages kept between builds, keyed by the contents of the files the loader read

@@ -3,6 +3,7 @@
 #include "layout/layout.h"
 #include "base/hash.h"
 #include "base/path.h"
+#include "layout/cropcheck.h"
 #include "base/util.h"
 
 #include <glib.h>
@@ -221,6 +222,7 @@ void cp_layout_ctx_init(cp_layout_ctx *lc, cp_typesetter *ts, const cp_calendar 
 
 void cp_layout_ctx_finish(cp_layout_ctx *lc)
 {
+    cp_crops_free(lc->crops);
     free(lc->fits.items);
     memset(lc, 0, sizeof *lc);
 }
@@ -488,8 +490,8 @@ static void preflight_photo(cp_layout_ctx *lc, const cp_image *img, const cp_pho
 }
 
 /* Places a photo in a frame: fill crops around the focal point, contain letterboxes. */
-static void place_photo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_frame *f,
-                        const cp_photo *ph)
+static void place_photo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const char *kind,
+                        const cp_frame *f, const cp_photo *ph)
 {
     if (!ph->path.s)
         return;
@@ -520,17 +522,20 @@ static void place_photo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, co
     double s = ph->fit == CP_FIT_CONTAIN ? fmin(sx, sy) : fmax(sx, sy);
     double pw = iw * s, phh = ih * s;
     double px, py;
+    /* photo_focus, or the focus found in the photo (cropcheck.c) */
+    cp_placement *pl = cp_crop_plan(lc, l, page->label, kind, f, ph, img, x, y, w, h);
     if (ph->fit == CP_FIT_CONTAIN) {
         px = x + (w - pw) / 2;
         py = y + (h - phh) / 2;
     } else {
         /* Put the focal point at the frame's centre, then slide back so no edge shows. */
-        px = x + w / 2 - ph->focus_x * pw;
-        py = y + h / 2 - ph->focus_y * phh;
+        px = x + w / 2 - pl->focus_x * pw;
+        py = y + h / 2 - pl->focus_y * phh;
         px = fmin(x, fmax(x + w - pw, px));
         py = fmin(y, fmax(y + h - phh, py));
     }
     preflight_photo(lc, img, ph, f->name, w, h, pw, phh);
+    cp_crop_check(lc, pl, px, py, pw, phh);
     cp_item *it = cp_page_add(page, CP_ITEM_IMAGE, "photo");
     it->x = x;
     it->y = y;
@@ -588,7 +593,7 @@ static void layout_cover(cp_layout_ctx *lc, cp_doc *doc)
     cp_page *page = new_page(lc, doc, l, "cover");
     cp_page_rect(page, "paper", -l->bleed, -l->bleed, l->trim_w + 2 * l->bleed,
                  l->trim_h + 2 * l->bleed, l->paper);
-    place_photo(lc, page, l, cp_lc_frame(lc, l, "cover", "photo"), &cal->cover_photo);
+    place_photo(lc, page, l, "cover", cp_lc_frame(lc, l, "cover", "photo"), &cal->cover_photo);
     const cp_frame *band = cp_lc_frame(lc, l, "cover", "band");
     double x, y, w, h;
     bleed_frame(l, band, &x, &y, &w, &h);
@@ -674,7 +679,7 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
     cp_page *page = new_page(lc, doc, l, label);
     cp_page_rect(page, "paper", -l->bleed, -l->bleed, l->trim_w + 2 * l->bleed,
                  l->trim_h + 2 * l->bleed, l->paper);
-    place_photo(lc, page, l, cp_lc_frame(lc, l, "month", "photo"), &st->photo);
+    place_photo(lc, page, l, "month", cp_lc_frame(lc, l, "month", "photo"), &st->photo);
     const char *lang = st->language.s ? st->language.s : cal->language.s;
     if (!st->language.s && strcmp(lang, "en") != 0 && mostly_latin(st->body.s))
         cp_warning(lc->diags, st->body.pos,

@@ -112,6 +112,7 @@ static void read_photo(ctx *c, const cp_node *m, const char *dir, cp_photo *ph, 
         } else {
             cp_value_number(c->d, f->vals[0], "photo_focus x", 0, 1, &ph->focus_x);
             cp_value_number(c->d, f->vals[1], "photo_focus y", 0, 1, &ph->focus_y);
+            ph->focus_given = true;
         }
     }
     int fit;

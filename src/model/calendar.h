@@ -23,6 +23,7 @@ typedef struct cp_photo {
     cp_str path;             /* resolved against the naming file's directory */
     const char *given;       /* as written in the file */
     double focus_x, focus_y; /* 0..1, default 0.5 */
+    bool focus_given;        /* photo_focus was written: no automatic focus */
     cp_fit fit;
     cp_str credit;
     bool missing; /* could not be read; a placeholder is drawn (proofs with --placeholders) */

@@ -19,4 +19,9 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
 bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int *pages,
                  cp_diags *d);
 
+/* The stand-ins of PNG photos (image/pngpass.h) in cairo's PDF get the PNGs' own compressed
+ * data (pngswap.c). q is a qpdf_data; false after an error. */
+struct _qpdf_data;
+bool cp_pdf_swap_pngs(struct _qpdf_data *q, const cp_doc *doc, cp_diags *d);
+
 #endif

@@ -47,7 +47,8 @@ static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *pdf, cp_
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
     cairo_t *cr = cairo_create(s);
     cp_render_cache *rc = cp_render_cache_new();
-    cp_render_opts opts = {.raster = false, .colours = meta->colours};
+    cp_render_opts opts = {
+        .raster = false, .colours = meta->colours, .max_ppi = meta->max_image_ppi};
     bool ok = true;
     for (size_t i = 0; i < doc->n_pages && ok; i++) {
         const cp_page *p = &doc->pages[i];

@@ -28,6 +28,9 @@ typedef struct cp_pdf_meta {
     cp_colours *colours;
     const cp_profile *profile; /* the output intent's profile (borrowed, required) */
     bool pdfx;                 /* claim PDF/X-4 (the profile describes a printing condition) */
+    /* Screen PDFs and sheets: photos above this resolution where placed are resampled to it
+     * (as JPEG); 0 embeds every photo as it is (print). */
+    double max_image_ppi;
 } cp_pdf_meta;
 
 /* What cp_pdf_write wrote. */
@@ -61,5 +64,19 @@ const char *cp_pdf_condition_name(const cp_pdf_meta *meta);
 /* Adds the strings the PDF carries outside its pages (Info, XMP, the output intent's name and
  * the language) to a never-print check (layout/neverprint.h). */
 void cp_pdf_never_print(cp_np_check *c, const cp_pdf_meta *meta, const char *pdf_name);
+
+/* A file about to be written, for the never-print check: what it shows, its file name, and for
+ * a PDF its metadata (NULL for an image). Borrowed. */
+typedef struct cp_np_target {
+    const cp_doc *doc;
+    const char *name;
+    const cp_pdf_meta *meta;
+} cp_np_target;
+
+/* Loads the never-print lists (the file `list` from --never-print, or NULL, and the manifest's
+ * never_print) and searches every target's set text and metadata for their entries. True when
+ * there is no list or nothing is found; false after reporting a match or an unreadable list. */
+bool cp_pdf_never_print_check(cp_layout_ctx *lc, const char *list, const cp_np_target *targets,
+                              size_t n, cp_diags *d);
 
 #endif

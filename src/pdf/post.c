@@ -479,6 +479,8 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
         cp_error(d, (cp_pos){NULL, 0, 0}, "cairo wrote %d pages, expected %zu", n, doc->n_pages);
         goto done;
     }
+    if (!cp_pdf_swap_pngs(q, doc, d)) /* PNG photos as their own data (pngswap.c) */
+        goto done;
     qpdf_oh all = registration_colour(q);
     if (profile.n != 4 && doc->n_pages && doc->pages[0].color_bar)
         cp_warning(d, (cp_pos){NULL, 0, 0},

@@ -162,6 +162,12 @@ static void add_item(acc *a, const cp_item *it, photo_hashes *ph)
             a->has_photo = true;
         }
         break;
+    case CP_ITEM_PAGE:
+        /* A page drawn small (contact sheets): where, and everything it draws. */
+        cp_hasher_pt(&a->geometry, it->h);
+        if (it->page)
+            cp_hasher_u64(&a->style, cp_page_hash(it->page, ph->fn, ph->ctx));
+        break;
     }
 }
 

@@ -2,7 +2,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "render/render.h"
 #include "base/util.h"
+#include "image/pngpass.h"
 #include "image/svg.h"
+#include "render/resample.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,6 +17,7 @@ typedef struct cache_entry {
     const cp_image *image;
     cairo_surface_t *surface;
     int scale_den;
+    int resampled_w; /* max_ppi: the width it was resampled to; 0 for the photo as it is */
 } cache_entry;
 
 struct cp_render_cache {
@@ -36,6 +39,9 @@ void cp_render_cache_free(cp_render_cache *rc)
     free(rc->entries);
     free(rc);
 }
+
+static bool draw_subpage(cairo_t *cr, const cp_item *it, const cp_render_opts *opts,
+                         cp_render_cache *rc, cp_diags *d);
 
 /* A cairo failure on a photo: an error at the line that names it. Destroys s. */
 static cairo_surface_t *surface_failed(const cp_image *img, cairo_surface_t *s, cairo_status_t st,
@@ -80,36 +86,20 @@ static cairo_surface_t *decoded(const cp_image *img, int scale_den, cp_diags *d)
 {
     int w, h;
     unsigned char *rgb = cp_image_decode_rgb(img, scale_den, &w, &h, d, img->at);
-    if (!rgb)
-        return NULL;
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    cairo_status_t st = cairo_surface_status(s);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        free(rgb);
-        return surface_failed(img, s, st, d);
-    }
-    cairo_surface_flush(s);
-    unsigned char *dst = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
-    for (int y = 0; y < h; y++) {
-        uint32_t *row = (uint32_t *)(void *)(dst + (size_t)y * (size_t)stride);
-        const unsigned char *src = rgb + (size_t)y * (size_t)w * 3;
-        for (int x = 0; x < w; x++)
-            row[x] = 0xFF000000u | ((uint32_t)src[3 * x] << 16) | ((uint32_t)src[3 * x + 1] << 8) |
-                     src[3 * x + 2];
-    }
-    cairo_surface_mark_dirty(s);
-    free(rgb);
-    return s;
+    return rgb ? cp_render_rgb_surface(img, rgb, w, h, d) : NULL;
 }
 
+/* placed_w: the photo's upright width where it is placed, in device units (pixels for a
+ * raster, points for a PDF). */
 static cache_entry *surface_for(cp_render_cache *rc, const cp_image *img,
-                                const cp_render_opts *opts, double placed_w_pt, cp_diags *d)
+                                const cp_render_opts *opts, double placed_w, cp_diags *d)
 {
-    int den = 1;
+    int den = 1, resampled_w = 0;
+    int uw, uh;
+    cp_image_upright_size(img, &uw, &uh);
     if (opts->raster && img->format == CP_IMAGE_JPEG) {
         /* The smallest DCT scale that still gives the raster's resolution. */
-        double need = placed_w_pt / 72.0 * opts->raster_dpi;
+        double need = placed_w * img->width / uw;
         int w = img->width;
         while (den < 8 && w / (den * 2) >= need)
             den *= 2;
@@ -117,13 +107,20 @@ static cache_entry *surface_for(cp_render_cache *rc, const cp_image *img,
         while (den < 8 && (img->width / den > CP_IMAGE_MAX_SIDE_DECODED ||
                            img->height / den > CP_IMAGE_MAX_SIDE_DECODED))
             den *= 2;
+    } else if (!opts->raster && opts->max_ppi > 0) {
+        resampled_w = cp_render_resampled_width(img, placed_w, opts->max_ppi);
     }
     for (size_t i = 0; i < rc->n; i++)
-        if (rc->entries[i].image == img && rc->entries[i].scale_den == den)
+        if (rc->entries[i].image == img && rc->entries[i].scale_den == den &&
+            rc->entries[i].resampled_w == resampled_w)
             return &rc->entries[i];
     cairo_surface_t *s;
-    if (!opts->raster && img->format == CP_IMAGE_JPEG)
+    if (resampled_w)
+        s = cp_render_resampled(img, resampled_w, d);
+    else if (!opts->raster && img->format == CP_IMAGE_JPEG)
         s = jpeg_passthrough(img, d);
+    else if (!opts->raster && cp_png_passthrough(img))
+        s = cp_render_png_standin(img, d);
     else
         s = decoded(img, den, d);
     if (!s)
@@ -133,6 +130,7 @@ static cache_entry *surface_for(cp_render_cache *rc, const cp_image *img,
     e->image = img;
     e->surface = s;
     e->scale_den = den;
+    e->resampled_w = resampled_w;
     return e;
 }
 
@@ -170,7 +168,10 @@ static void orientation_matrix(int o, double w, double h, cairo_matrix_t *m)
 static bool draw_image(cairo_t *cr, const cp_item *it, const cp_render_opts *opts,
                        cp_render_cache *rc, cp_diags *d)
 {
-    cache_entry *e = surface_for(rc, it->image, opts, it->img_w, d);
+    /* The placed width as the target sees it: a page drawn inside another is smaller. */
+    double dx = it->img_w, dy = 0;
+    cairo_user_to_device_distance(cr, &dx, &dy);
+    cache_entry *e = surface_for(rc, it->image, opts, hypot(dx, dy), d);
     if (!e)
         return false;
     int uw, uh;
@@ -193,6 +194,25 @@ static bool draw_image(cairo_t *cr, const cp_item *it, const cp_render_opts *opt
     cairo_paint(cr);
     cairo_restore(cr);
     return true;
+}
+
+/* Another page, trimmed, scaled into the item's rectangle. */
+static bool draw_subpage(cairo_t *cr, const cp_item *it, const cp_render_opts *opts,
+                         cp_render_cache *rc, cp_diags *d)
+{
+    const cp_page *p = it->page;
+    if (!p || p->trim_w <= 0 || p->trim_h <= 0)
+        return true;
+    cairo_save(cr);
+    cairo_rectangle(cr, it->x, it->y, it->w, it->h);
+    cairo_clip(cr);
+    cairo_translate(cr, it->x, it->y);
+    cairo_scale(cr, it->w / p->trim_w, it->h / p->trim_h);
+    /* cp_render_page puts the trim at (slug + bleed); here it goes at the origin. */
+    cairo_translate(cr, -(p->slug + p->bleed), -(p->slug + p->bleed));
+    bool ok = cp_render_page(cr, p, opts, rc, d);
+    cairo_restore(cr);
+    return ok;
 }
 
 bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts,
@@ -242,6 +262,9 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
             break;
         case CP_ITEM_IMAGE:
             ok = draw_image(cr, it, opts, rc, d) && ok;
+            break;
+        case CP_ITEM_PAGE:
+            ok = draw_subpage(cr, it, opts, rc, d) && ok;
             break;
         case CP_ITEM_SVG:
             ok = cp_svg_draw(it->svg, cr, it->x, it->y, it->w, it->h, d) && ok;

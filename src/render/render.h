@@ -21,6 +21,9 @@ typedef struct cp_render_opts {
      * display list, the screen colour or, for a PDF under a CMYK intent, a key the pdf layer
      * turns into inks. */
     cp_colours *colours;
+    /* Vector targets: a photo with more than this resolution where it is placed is resampled
+     * to it and embedded as a new JPEG (screen PDFs, sheets); 0 embeds every photo as it is. */
+    double max_ppi;
 } cp_render_opts;
 
 /* Surfaces made for photos, shared by every page of one document (so a photo placed twice is

@@ -4,7 +4,7 @@ preview --pages / --trim, on private copies of the sample (stories/ copied, phot
 
 usage: test_editloop.py CALPRESS SOURCE_DIR CHECK [--keep]
 
-CHECK is one of: watch watch-sigint watch-press report diff marks record preview.
+CHECK is one of: watch watch-sigint watch-press watch-pair crops report diff marks record preview.
 Every check closes with "editloop/CHECK: N passed, M failed". Waits are polled with generous
 limits (a busy CI machine is slow); they guard against hangs and never assert speed.
 """
@@ -14,9 +14,11 @@ import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import time
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
@@ -281,6 +283,112 @@ def check_watch_press(ctx, chk, tmp, stories):
                f"different pages: {[i for i in range(1, len(a) + 1) if i not in same]}")
     chk.ok(has_words(page_text(cal, 4), "beside the tramlines"), "and it holds the edit")
     chk.ok(re.search(rb"(?m)^1 0 0 0 k ", qdf_bytes(cal)), "and the new accent, as cyan ink alone")
+def page_png(pdf, page, tmp, name):
+    """Page `page` of pdf drawn by poppler at 30 dpi, as PNG bytes."""
+    prefix = os.path.join(tmp, name)
+    run(["pdftoppm", "-r", "30", "-png", "-singlefile", "-f", str(page), "-l", str(page), pdf,
+         prefix])
+    return read_bytes(prefix + ".png") if os.path.isfile(prefix + ".png") else None
+
+
+def png_photo(path, w, h):
+    """An 8-bit RGB PNG (not interlaced, opaque: one that passes into a PDF undecoded) with a
+    bright square in its upper left on a gradient; returns its IDAT data."""
+    rows = []
+    for y in range(h):
+        base = bytes((x * 200 // w, y * 200 // h, 90)[c] for x in range(0, w, 60) for c in range(3))
+        row = b"".join(base[i:i + 3] * 60 for i in range(0, len(base), 3))[:3 * w]
+        if h // 6 <= y < h // 3:
+            row = row[:3 * (w // 6)] + b"\xf0\xd0\xb0" * (w // 6) + row[3 * (w // 3):]
+        rows.append(b"\0" + row)
+    idat = zlib.compress(b"".join(rows), 6)
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+    return idat
+
+
+def image_streams(pdf):
+    """[(dict, raw stream bytes)] of the PDF's image XObjects."""
+    p = run(["qpdf", "--json=2", "--json-key=qpdf", pdf])
+    objs = json.loads(p.out)["qpdf"][1] if p.returncode in (0, 3) else {}
+    out = []
+    for key, o in objs.items():
+        d = o.get("stream", {}).get("dict", {}) if isinstance(o, dict) else {}
+        if d.get("/Subtype") == "/Image":
+            num = key.split()[0].replace("obj:", "")
+            out.append((d, run(["qpdf", f"--show-object={num}", "--raw-stream-data", pdf]).stdout))
+    return out
+
+
+def check_crops(ctx, chk, tmp, stories):
+    """Issue 12's crops in the edit loop: a story's photo_focus removed (the crop chosen from the
+    picture), its photo replaced by a PNG (chosen from the new picture; passed into the patched
+    PDF undecoded), photo_focus given again elsewhere; each time watch lays out and draws April
+    alone, reports 'April photo', and the page equals that of a fresh render with an empty
+    analysis cache."""
+    os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")  # the photo analyses
+    photos = os.path.join(stories, "photos")
+    real = os.path.realpath(photos)
+    os.remove(photos)  # a folder of links to the sample's photos, so one can be replaced
+    os.mkdir(photos)
+    for name in os.listdir(real):
+        os.symlink(os.path.join(real, name), os.path.join(photos, name))
+    manifest = os.path.join(stories, "calendar.yaml")
+    april = os.path.join(stories, APRIL)
+    with open(april, encoding="utf-8") as f:
+        focus = next(ln for ln in f if ln.startswith("photo_focus:"))
+    out = os.path.join(tmp, "out")
+    cal = os.path.join(out, "calendar.pdf")
+    w = Watch(ctx, manifest, out, tmp)
+    idat = []
+    steps = [("photo_focus removed", lambda: edit(april, focus, ""), "recropped"),
+             ("the photo replaced by a PNG (no photo_focus)",
+              lambda: (idat.append(png_photo(os.path.join(tmp, "mitali.png"), 3600, 2700)),
+                       os.replace(os.path.join(tmp, "mitali.png"),
+                                  os.path.join(photos, "mitali.jpg"))), "new file"),
+             ("photo_focus given",
+              lambda: edit(april, "photo: photos/mitali.jpg\n",
+                                 "photo: photos/mitali.jpg\nphoto_focus: [0.9, 0.9]\n"),
+              "recropped")]
+    try:
+        chk.ok(len(w.wait_builds(1)) == 1, "watch makes the PDFs once at the start",
+               w.text() + w.text("err"))
+        for i, (what, change, why) in enumerate(steps, start=2):
+            before = w.builds()
+            change()
+            wait_for(lambda: len(w.builds()) > len(before) and
+                     f"April photo ({why})" in w.builds()[-1])
+            line = w.builds()[-1] if len(w.builds()) > len(before) else ""
+            rep = line[line.find("changed since"):] if "changed since" in line else ""
+            chk.ok(re.search(r"built in \d+ ms \(1 of 15 pages laid out, 1 of 15 drawn\)", line)
+                   and changed_names(rep) == ["April photo"] and f"April photo ({why})" in rep,
+                   f"{what}: April alone laid out and drawn again, 'April photo ({why})'",
+                   "\n".join(w.builds()) + w.text("err"))
+            # A fresh render with analyses of its own, not those watch keeps.
+            fresh = os.path.join(tmp, f"fresh-{i}")
+            os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, f"cache-{i}")
+            p = render(ctx, manifest, fresh, "-q")
+            got, want = page_png(cal, 5, tmp, f"w{i}"), page_png(os.path.join(fresh,
+                                                                              "calendar.pdf"),
+                                                                 5, tmp, f"f{i}")
+            chk.ok(p.returncode == 0 and got and got == want,
+                   f"{what}: watch's April page is a fresh render's, pixel for pixel", p.err)
+            if idat:  # the PNG passes into the PDF watch patched, as into a render's
+                imgs = image_streams(cal)
+                chk.ok([raw for _, raw in imgs].count(idat[0]) == 1 and
+                       not [raw for _, raw in imgs if b"calpress-png" in raw[:40]],
+                       f"{what}: the PNG's IDAT data is an image stream of watch's PDF, and no "
+                       "stand-in is left", f"{len(imgs)} images")
+    finally:
+        w.proc.send_signal(signal.SIGINT)
+        try:
+            w.proc.wait(WAIT)
+        except subprocess.TimeoutExpired:
+            w.proc.kill()
 
 
 # --------------------------------------------------------------------------------------------
@@ -527,7 +635,7 @@ def check_watch_pair(ctx, chk, tmp, stories):
 
 
 CHECKS = {"watch": check_watch, "watch-sigint": check_watch_sigint_during_build,
-          "watch-press": check_watch_press, "watch-pair": check_watch_pair,
+          "watch-press": check_watch_press, "watch-pair": check_watch_pair, "crops": check_crops,
           "report": check_report, "diff": check_diff, "marks": check_marks,
           "record": check_record, "preview": check_preview}
 

@@ -1,15 +1,17 @@
 /* libFuzzer targets for photo probing and decoding: the bytes are a photo file, opened as
  * cp_image_open does (the JPEG marker walk, limits, metadata stripping and notes, a trial decode
  * of PNG, TIFF and WebP), then decoded at 1/8 and, when small, at full size; its embedded ICC
- * profile is read, and a CMYK JPEG's ink measured, as the colour pass does. Built once per
- * format with -DCP_FUZZ_FORMAT=jpeg|png|tiff|webp, a target ignores other formats, so that each
- * keeps a corpus of its own. Linked with replay_main.c it is a plain program that replays files of
- * every format. */
+ * profile is read, and a CMYK JPEG's ink measured, as the colour pass does; a PNG that would
+ * pass into a PDF undecoded has its data, palette and stand-in read as the PDF step does. Built
+ * once per format with -DCP_FUZZ_FORMAT=jpeg|png|tiff|webp, a target ignores other formats, so
+ * that each keeps a corpus of its own. Linked with replay_main.c it is a plain program that
+ * replays files of every format. */
 #include "base/diag.h"
 #include "base/util.h"
 #include "image/colour.h"
 #include "image/image.h"
 #include "image/internal.h"
+#include "image/pngpass.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -88,6 +90,26 @@ static void check_strip(const uint8_t *data, size_t size)
     free(out);
 }
 
+/* A PNG the PDF would take undecoded (issue 12): its data and palette as the PDF step reads
+ * them, and the stand-in that names it. */
+static void check_png_passthrough(const cp_image *img)
+{
+    if (!cp_png_passthrough(img))
+        return;
+    cp_png_data p;
+    if (cp_png_data_load(img, &p) &&
+        (p.width != img->width || p.height != img->height || !p.idat_len ||
+         (p.palette && (p.plte_n < 1 || p.plte_n > 256)) || (p.colors != 1 && p.colors != 3)))
+        abort();
+    cp_png_data_finish(&p);
+    size_t n;
+    uint64_t key;
+    unsigned char *m = cp_png_marker(img, &n);
+    if (!cp_png_marker_key(m, n, &key) || key != cp_png_key(img))
+        abort();
+    free(m);
+}
+
 static void check_image(const cp_image *img, cp_diags *d)
 {
     int side = img->format == CP_IMAGE_JPEG ? CP_IMAGE_MAX_SIDE_JPEG : CP_IMAGE_MAX_SIDE_DECODED;
@@ -110,6 +132,8 @@ static void check_image(const cp_image *img, cp_diags *d)
             abort();
         free(px);
     }
+    if (img->format == CP_IMAGE_PNG)
+        check_png_passthrough(img);
     cp_image *list[1] = {(cp_image *)img};
     cp_image_report_found(list, 1, d);
     /* The colour data the PDF pass reads: an embedded profile, a CMYK photo's ink. */

@@ -1123,8 +1123,12 @@ def check_focus(ctx, chk, tmp):
         months[k + 3]["photo"] = name
         months[k + 3]["fit"] = "contain"
         plan.append((k + 4, f"{w}x{h} fit: contain", w, h, "contain", (0.5, 0.5), (mx, my)))
-    # Control: without photo_focus the 4000 x 1000 photo's mark (at x 0.9) is cropped away.
+    # Control: with photo_focus [0.5, 0.5] written out (an explicit focus always wins over the
+    # automatic one) the 4000 x 1000 photo's mark (at x 0.9) is cropped away.
     months[6]["photo"] = "mark4000x1000.jpg"
+    months[6]["photo_focus"] = (0.5, 0.5)
+    # Without photo_focus, automatic focus finds the mark (the only detail) and keeps it whole.
+    months[7]["photo"] = "mark4000x1000.jpg"
     man = Manifest(months, cover=cover)
     mpath = man.write(os.path.join(tmp, "calendar.yaml"))
     out = os.path.join(tmp, "out")
@@ -1143,8 +1147,14 @@ def check_focus(ctx, chk, tmp):
     px, py, s = placement(4000, 1000, "fill")
     gone = px + 0.9 * 4000 * s
     pts = green_pixels(r)
-    chk.ok(not pts, f"month 7 (4000x1000 fill, no photo_focus): the mark, at x = {gone:.0f} mm, "
-           "is cropped away (so the focus above did the work)", f"{len(pts)} green pixels")
+    chk.ok(not pts, f"month 7 (4000x1000 fill, photo_focus [0.5, 0.5]): the mark, at x = "
+           f"{gone:.0f} mm, is cropped away (so the focus above did the work)",
+           f"{len(pts)} green pixels")
+    r = rasterise(cal, 9, dpi, tmp, "p8")
+    pts = green_pixels(r)
+    area = 3.14159 * r.mm(0.015 * 4000 * s) ** 2
+    chk.ok(len(pts) >= 0.9 * area, "month 8 (4000x1000 fill, no photo_focus): automatic focus "
+           f"keeps the mark whole ({len(pts)} px of a {area:.0f} px disc)")
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,6 +11,10 @@ CHECK is one of:
               of check and render, --quiet; proofs and press PDFs alike; identical PDFs on two
               runs; one image object for the photo used twice
   png-text    a PNG with tEXt chunks: their text is nowhere in the uncompressed PDF
+  png-meta    a PNG that passes into the PDF undecoded (8-bit RGB, not interlaced) carrying what
+              phones and editors add (eXIf with GPS, camera and serial number, XMP in iTXt,
+              tEXt, zTXt, tIME; written by exiftool where it can): the image stream is the IDAT
+              data byte for byte, and no chunk's text or bytes is anywhere in the PDF
   limits      photos over the size limits (a 40000 x 40 PNG, a 60000 x 60000 PNG bomb, JPEG,
               TIFF and WebP headers claiming huge sizes, JPEG, PNG and TIFF headers claiming far
               more pixels than their data can hold, a 600 MiB PNG): check and render exit 1
@@ -299,6 +303,79 @@ def check_png_text(ctx, chk, tmp, stories):
            f"found: {left}")
 
 
+def png_chunks(data):
+    """[(type, body)] of a PNG's chunks."""
+    out, i = [], 8
+    while i + 12 <= len(data):
+        n = struct.unpack(">I", data[i:i + 4])[0]
+        out.append((data[i + 4:i + 8], data[i + 8:i + 8 + n]))
+        i += 12 + n
+    return out
+
+
+def image_streams(pdf):
+    """{object number: raw stream bytes} of every image XObject with PNG predictors."""
+    p = run(["qpdf", "--json=2", "--json-key=qpdf", pdf])
+    objs = json.loads(p.stdout)["qpdf"][1] if p.returncode in (0, 3) else {}
+    out = {}
+    for key, o in objs.items():
+        d = o.get("stream", {}).get("dict", {}) if isinstance(o, dict) else {}
+        if d.get("/Subtype") == "/Image" and "/Predictor" in json.dumps(d.get("/DecodeParms")):
+            num = key.split()[0].replace("obj:", "")
+            out[num] = subprocess.run(["qpdf", f"--show-object={num}", "--raw-stream-data", pdf],
+                                      capture_output=True).stdout
+    return out
+
+
+def check_png_meta(ctx, chk, tmp, stories):
+    w, h = 480, 360
+    raw = b"".join(b"\0" + bytes(v for x in range(w)
+                                  for v in ((x * 7 + y) % 256, (y * 3) % 256, (x ^ y) % 256))
+                   for y in range(h))
+    extra = (png_chunk(b"zTXt", b"Location\0\0" + zlib.compress(b"Shelter behind Sealdah station")) +
+             png_chunk(b"tIME", struct.pack(">HBBBBB", 2025, 3, 14, 9, 26, 53)))
+    photo = os.path.join(stories, "asha.png")
+    write(photo, b"\x89PNG\r\n\x1a\n" +
+          png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + extra +
+          png_chunk(b"IDAT", zlib.compress(raw, 6)) + png_chunk(b"IEND", b""))
+    p = run(["exiftool", "-overwrite_original", "-GPSLatitude=22.5726", "-GPSLatitudeRef=N",
+             "-GPSLongitude=88.3639", "-GPSLongitudeRef=E", "-Make=Fujifilm", "-Model=X-T30",
+             "-SerialNumber=77A41902", "-XMP-dc:Description=Asha at Kalighat night shelter",
+             "-PNG:Author=Maria Fernandes", "-PNG:Comment=Do not publish: Asha Begum", photo])
+    if not chk.ok(p.returncode == 0, "exiftool writes the PNG's metadata", p.stderr):
+        return
+    data = read(photo)
+    kinds = [k for k, _ in png_chunks(data)]
+    chk.ok(all(k in kinds for k in (b"eXIf", b"iTXt", b"tEXt", b"zTXt", b"tIME")),
+           "the photo carries eXIf, iTXt, tEXt, zTXt and tIME chunks", repr(kinds))
+    at = set_photo(stories, "neha", "asha.png")
+    out = os.path.join(tmp, "out")
+    p = run([ctx.calpress, "render", "calendar.yaml", "-o", out], cwd=stories)
+    pdf = os.path.join(out, "calendar.pdf")
+    if not chk.ok(p.returncode == 0 and os.path.isfile(pdf), "render exits 0",
+                  f"exit {p.returncode}\n{p.stderr}"):
+        return
+    notes = [x for x in p.stderr.splitlines() if x.startswith(f"{at}: note: asha.png:")]
+    chk.ok(notes and "GPS" in " ".join(notes) and "serial" in " ".join(notes),
+           "render notes the GPS position and the serial number it leaves out", p.stderr)
+    idat = b"".join(b for k, b in png_chunks(data) if k == b"IDAT")
+    streams = image_streams(pdf)
+    chk.ok(list(streams.values()).count(idat) == 1,
+           "the photo passed through undecoded: one image stream is its IDAT data, byte for byte",
+           f"{len(streams)} predictor images: {[len(v) for v in streams.values()]}, IDAT {len(idat)}")
+    whole = read(pdf) + qdf(pdf, os.path.join(tmp, "qdf.pdf"))
+    # Words of five bytes or more: a shorter one may occur by chance in a font or JPEG stream.
+    words = [b"Sealdah", b"Kalighat", b"Asha Begum", b"Maria Fernandes", b"Fujifilm", b"X-T30",
+             b"77A41902", b"Location", b"publish"]
+    left = [x for x in words if x in whole]
+    chk.ok(not left, "none of the metadata's words is in the PDF (raw or uncompressed)",
+           f"found: {left}")
+    bodies = [b for k, b in png_chunks(data) if k in (b"eXIf", b"iTXt", b"zTXt", b"tEXt") and
+              len(b) >= 16]
+    chk.ok(bodies and not [b for b in bodies if b[:16] in whole],
+           "no metadata chunk's bytes are in the PDF")
+
+
 # ---- photos over the limits ----
 
 def bomb_png(side, blocks):
@@ -483,7 +560,8 @@ def check_nonregular(ctx, chk, tmp, stories):
                     "16.0 MiB limit for an ICC profile")
 
 
-CHECKS = {"strip": check_strip, "png-text": check_png_text, "limits": check_limits,
+CHECKS = {"strip": check_strip, "png-text": check_png_text, "png-meta": check_png_meta,
+          "limits": check_limits,
           "tail": check_tail, "nonregular": check_nonregular}
 
 

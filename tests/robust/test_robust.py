@@ -2,7 +2,8 @@
 """Robustness of the outputs (issue 8, items 1-5 and 10): a full disk, a file-size limit, a folder
 where a PDF should be, failures half-way through replacing the pair, two renders into one folder
 at once, signals at random moments, --dump-layout onto an input or /dev/full, a preview that
-fails half-way, a bad --icc, file modes, output names, SOURCE_DATE_EPOCH. Each check asserts
+fails half-way, a bad --icc, file modes, output names, SOURCE_DATE_EPOCH; the sheets and the
+exports of issue 12 failing half-way. Each check asserts
 what is on disk afterwards: the earlier files byte for byte, and no stray file.
 
 usage: test_robust.py CALPRESS SOURCE_DIR FAULTSHIM CHECK [--keep]
@@ -683,6 +684,66 @@ def check_no_folder(ctx, chk):
 
 
 # --------------------------------------------------------------------------------------------
+# Issue 12's outputs: the sheets and the exports go through the same writer
+
+
+SHEETS = ["contact-sheet.pdf", "contact-sheet.png", "crops.pdf"]
+
+
+def sheet(ctx, which, out, env=None):
+    return run([ctx.calpress, "sheet", ctx.sample(which), "-o", out, "-q"], env=env)
+
+
+def export(ctx, which, out, env=None):
+    return run([ctx.calpress, "export", ctx.sample(which), "-o", out, "--social", "--web", "-q"],
+               env=env)
+
+
+def check_sheet_export(ctx, chk):
+    # The photo analyses are cached outside the output folders, in a cache of the test's own.
+    os.environ["XDG_CACHE_HOME"] = os.path.join(ctx.tmp, "cache")
+    out = os.path.join(ctx.tmp, "sheets")
+    p = sheet(ctx, "A", out)
+    chk.ok(p.returncode == 0 and sorted(entries(out)) == SHEETS,
+           "sheet writes crops.pdf, contact-sheet.pdf and contact-sheet.png", describe(p))
+    before = snapshot(out)
+    for spec in ("fail:write:30:ENOSPC", "notmpfile,fail:write:30:ENOSPC", "fail:fsync:3:EIO",
+                 "fail:rename:2:EIO", "notmpfile,noexchange,nolink,fail:rename:3:EXDEV"):
+        p = sheet(ctx, "B", out, env=shim_env(ctx, spec, out))
+        chk.ok(p.returncode == 1 and "nothing was written" in p.err,
+               f"sheet failing half-way ({spec}): exit 1", describe(p))
+        same_as(chk, out, before, f"sheet failing half-way ({spec})")
+    p = sheet(ctx, "B", out)
+    after = snapshot(out)
+    chk.ok(p.returncode == 0 and sorted(after) == SHEETS and
+           all(after[n] != before[n] for n in SHEETS),
+           "then sheet replaces all three files", describe(p))
+    new = os.path.join(ctx.tmp, "new-sheets", "sub")
+    p = sheet(ctx, "A", new, env=shim_env(ctx, "fail:write:30:ENOSPC", new))
+    chk.ok(p.returncode == 1 and not os.path.exists(os.path.dirname(new)),
+           "sheet failing half-way into a new folder removes the folder", describe(p))
+
+    exp = os.path.join(ctx.tmp, "export")
+    social = os.path.join(exp, "social")
+    p = export(ctx, "A", exp)
+    chk.ok(p.returncode == 0 and len(entries(social)) == 36 and
+           sorted(entries(exp)) == ["calendar-web.pdf", "social"],
+           "export --social --web writes 36 images and calendar-web.pdf", describe(p))
+    before, before_social = snapshot(exp), snapshot(social)
+    for spec, where in (("fail:write:20:ENOSPC", social), ("fail:write:20:ENOSPC", exp),
+                        ("fail:rename:5:EIO", social), ("fail:rename:1:EIO", exp)):
+        p = export(ctx, "B", exp, env=shim_env(ctx, spec, where))
+        what = f"export failing ({spec} in {os.path.basename(where)})"
+        chk.ok(p.returncode == 1 and "nothing was written" in p.err, f"{what}: exit 1",
+               describe(p))
+        same_as(chk, exp, before, what)
+        same_as(chk, social, before_social, f"{what}, social/")
+    p = export(ctx, "B", exp)
+    chk.ok(p.returncode == 0 and snapshot(exp)["calendar-web.pdf"] != before["calendar-web.pdf"],
+           "then export replaces calendar-web.pdf", describe(p))
+
+
+# --------------------------------------------------------------------------------------------
 # Item 10: modes, names, dates
 
 
@@ -796,6 +857,7 @@ CHECKS = {
     "pair": check_pair, "concurrent": check_concurrent, "dump-layout": check_dump_layout,
     "signals": check_signals, "sigkill": check_sigkill, "preview": check_preview, "no-folder": check_no_folder,
     "mode": check_mode, "names": check_names, "date": check_date,
+    "sheet-export": check_sheet_export,
 }
 
 

@@ -11,6 +11,11 @@ release, in a missing photo's file name (a placeholder's label) and in the outpu
 condition name is found too; --never-print and the manifest's never_print add up. With the
 name removed the runs succeed, and the PDFs carry neither the list's path nor its entries.
 No message ever shows an entry that the text does not use.
+
+The sheets (calpress sheet) show the photos' file names: a place on the list in a file name
+stops sheet, though render and export, which print no file names, pass. A photo named by an
+absolute path shows by its file name only: a listed place in its folders is neither matched
+nor written, nor is any folder of the machine.
 """
 import os
 import re
@@ -181,6 +186,64 @@ def test_more_places(chk, calpress, d, lst, tmp, icc):
     edit(cal, f"never_print: {lst}\n", "")
 
 
+def pdf_words(pdf, tmp):
+    """The PDF's bytes with every stream uncompressed, and its text, in lower case."""
+    qdf = os.path.join(tmp, os.path.basename(pdf) + ".qdf")
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", pdf, qdf], check=True)
+    with open(qdf, "rb") as f:
+        data = f.read().lower()
+    text = subprocess.run(["pdftotext", pdf, "-"], stdout=subprocess.PIPE, check=True).stdout
+    return data + b"\n" + text.lower()
+
+
+def test_sheets(chk, calpress, d, lst, tmp):
+    """calpress sheet and export: the sheets name the photos' files."""
+    neha = os.path.join(d, "neha.yaml")
+    # Beside the stories, not in photos/: that is a link to the source tree's photos.
+    shutil.copy(os.path.join(d, "photos", "neha.jpg"), os.path.join(d, "sonagachi-shelter.jpg"))
+    edit(neha, "photo: photos/neha.jpg", "photo: sonagachi-shelter.jpg")
+    line = next(n for n, s in enumerate(open(neha, encoding="utf-8"), 1) if s.startswith("photo:"))
+    out = os.path.join(tmp, "np-out")
+    rc, _, err = run(calpress, ["render", "calendar.yaml", "-o", out, "--never-print", lst], d)
+    chk.ok(rc == 0, "render: a listed place in a photo's file name is not printed: exit 0", err)
+    sheets = os.path.join(tmp, "sheets")
+    rc, sout, err = run(calpress, ["sheet", "calendar.yaml", "-o", sheets, "-q",
+                                   "--never-print", lst], d)
+    want = (f"neha.yaml:{line}:8: error: \"sonagachi\" is on the never-print list: frame 'sheet' "
+            "would print it on page 2 (crops 2) of crops.pdf\n"
+            "calpress: 1 error; nothing was written\n")
+    chk.ok(rc == 1 and err == want, "sheet: the file name on the crop sheet is an error at the "
+           "photo's line, exit 1", f"{rc}\n{err}")
+    chk.ok(not os.path.exists(sheets), "sheet: nothing written, no folder made",
+           entries(sheets))
+    no_secrets(chk, "sheet", sout, err)
+    exp = os.path.join(tmp, "export")
+    rc, _, err = run(calpress, ["export", "calendar.yaml", "-o", exp, "--social", "--web", "-q",
+                                "--never-print", lst], d)
+    chk.ok(rc == 0, "export: the images and the screen PDF name no file: exit 0", err)
+
+    # An absolute path with a listed place and the machine's folders in it.
+    folder = os.path.join(tmp, "Sonagachi Shelter")
+    os.makedirs(folder)
+    shutil.move(os.path.join(d, "sonagachi-shelter.jpg"), os.path.join(folder, "neha.jpg"))
+    edit(neha, "photo: sonagachi-shelter.jpg", f"photo: {folder}/neha.jpg")
+    rc, _, err = run(calpress, ["sheet", "calendar.yaml", "-o", sheets, "-q",
+                                "--never-print", lst], d)
+    chk.ok(rc == 0 and entries(sheets) == ["contact-sheet.pdf", "contact-sheet.png",
+                                            "crops.pdf"],
+           "sheet with the photo under an absolute path: exit 0, three files", f"{rc}\n{err}")
+    for name in ("crops.pdf", "contact-sheet.pdf"):
+        data = pdf_words(os.path.join(sheets, name), tmp) if rc == 0 else b""
+        leaks = [x for x in [tmp, d, "sonagachi", os.path.basename(lst)] + SECRETS
+                 if x.lower().encode() in data]
+        chk.ok(data and not leaks, f"{name}: no folder of the machine, no entry of the list",
+               leaks)
+    chk.ok(rc == 0 and b"january \xe2\x80\x94 neha.jpg" in
+           pdf_words(os.path.join(sheets, "crops.pdf"), tmp),
+           "crops.pdf names the photo by its file name alone")
+    edit(neha, f"photo: {folder}/neha.jpg", "photo: photos/neha.jpg")
+
+
 def test_unreadable(chk, calpress, d, tmp):
     missing = os.path.join(tmp, "no-such-list.txt")
     rc, out, err = run(calpress, ["check", "calendar.yaml", "--never-print", missing], d)
@@ -199,12 +262,15 @@ def main():
         chk.note(f"no {icc} (ArgyllCMS missing): the sRGB profile stands in for --icc")
         icc = "/usr/share/color/icc/sRGB.icc"
     tmp, d = sample_copy(src, "calpress-never-print-")
+    # sheet and render analyse photos: their cache goes into the test's folder.
+    os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")
     lst = os.path.join(tmp, "real-names.txt")
     with open(lst, "w", encoding="utf-8") as f:
         f.write(LIST)
     try:
         test_hyphenated(chk, calpress, d, lst, tmp)
         test_more_places(chk, calpress, d, lst, tmp, icc)
+        test_sheets(chk, calpress, d, lst, tmp)
         test_unreadable(chk, calpress, d, tmp)
     finally:
         if chk.failed:
