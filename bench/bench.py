@@ -270,7 +270,7 @@ def make_jobs(args, tmp):
     if "check-min" in want:
         m = minimal_manifest(args.manifest, os.path.join(tmp, "min"))
         jobs.append(Job("check-min", "check, minimal manifest", args.runs,
-                        lambda: run([cp, "check", m])))
+                        lambda m=m: run([cp, "check", m])))
     if "check" in want:
         jobs.append(Job("check", "check, the sample", args.runs,
                         lambda: run([cp, "check", args.manifest])))
@@ -280,9 +280,8 @@ def make_jobs(args, tmp):
     if "edit" in want:
         m = sample_copy(args.manifest, os.path.join(tmp, "edit"))
         story = os.path.join(os.path.dirname(m), EDIT_STORY)
-        count = [0]
 
-        def edit_render():
+        def edit_render(m=m, story=story, count=[0]):
             edit(story, count[0])
             count[0] += 1
             return run([cp, "render", m, "-o", out("edit"), "-q"])
@@ -295,9 +294,9 @@ def make_jobs(args, tmp):
         ensure_png_photos(args.mkphotos, args.png_photos)
         m = sample_copy(args.manifest, os.path.join(tmp, "png"), args.png_photos)
         jobs.append(Job("png", "render, photos as PNG", args.png_runs,
-                        lambda: run([cp, "render", m, "-o", out("png"), "-q"])))
+                        lambda m=m: run([cp, "render", m, "-o", out("png"), "-q"])))
     if "latex" in want:
-        d = args.vs_latex
+        d = os.path.abspath(args.vs_latex)
         if not os.path.exists(os.path.join(d, LATEX_TEX)):
             sys.exit(f"bench: no {LATEX_TEX} in {d}: run "
                      f"sh ../shared/anchors/wallcalendar/setup.sh {d} first")
