@@ -860,6 +860,47 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     free(map);
 }
 
+static gboolean take_first_font(PangoFontset *fs, PangoFont *font, gpointer data)
+{
+    (void)fs;
+    *(PangoFont **)data = g_object_ref(font);
+    return TRUE; /* the first is enough */
+}
+
+/* What pango_context_get_metrics() says of a description's ascent and descent, without the
+ * approximate character widths it also measures (a sample text set in a layout for every font
+ * it meets, the dearest part): the first font of the description's fontset, raised to every
+ * font the language's sample text is itemized into, as Pango does. */
+static void context_extents(PangoContext *ctx, const PangoFontDescription *fd, double *ascent,
+                            double *descent)
+{
+    PangoLanguage *lang = pango_context_get_language(ctx);
+    PangoFontset *fs = pango_font_map_load_fontset(pango_context_get_font_map(ctx), ctx, fd, lang);
+    PangoFont *first = NULL;
+    if (fs)
+        pango_fontset_foreach(fs, take_first_font, &first);
+    int a = 0, d = 0;
+    if (first) {
+        cp_fonts_raise_extents(first, &a, &d);
+        g_object_unref(first);
+    }
+    const char *sample = pango_language_get_sample_string(lang);
+    PangoAttrList *al = pango_attr_list_new();
+    pango_attr_list_insert(al, pango_attr_font_desc_new(fd));
+    GList *items = pango_itemize(ctx, sample, 0, (int)strlen(sample), al, NULL);
+    for (GList *l = items; l; l = l->next) {
+        PangoItem *item = l->data;
+        if (item->analysis.font)
+            cp_fonts_raise_extents(item->analysis.font, &a, &d);
+    }
+    g_list_free_full(items, (GDestroyNotify)pango_item_free);
+    pango_attr_list_unref(al);
+    if (fs)
+        g_object_unref(fs);
+    *ascent = a / (double)PANGO_SCALE;
+    *descent = d / (double)PANGO_SCALE;
+}
+
 /* Ascent and descent of a font description's first family, cached per description: a month
  * page sets hundreds of small texts in a handful of fonts. */
 static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescription *fd)
@@ -871,19 +912,13 @@ static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescriptio
             return &ts->metrics[i];
         }
     }
-    double size_pt = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
-    double ascent = size_pt * 0.8, descent = size_pt * 0.25;
     PangoFontDescription *pfd = pango_font_description_copy(fd);
     const char *family = pango_font_description_get_family(fd);
     const char *comma = family ? strchr(family, ',') : NULL;
     char *first = comma ? g_strndup(family, (gsize)(comma - family)) : g_strdup(family);
     pango_font_description_set_family(pfd, first);
-    PangoFontMetrics *m = pango_context_get_metrics(ts->ctx, pfd, NULL);
-    if (m) {
-        ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
-        descent = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
-        pango_font_metrics_unref(m);
-    }
+    double ascent, descent;
+    context_extents(ts->ctx, pfd, &ascent, &descent);
     g_free(first);
     pango_font_description_free(pfd);
     cp_grow((void **)&ts->metrics, &ts->cap_metrics, ts->n_metrics + 1, sizeof *ts->metrics);
