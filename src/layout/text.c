@@ -1193,6 +1193,57 @@ static int fit_try(const fit_search *fs, int k, cp_block *out)
     return out->height <= fs->max_height + 0.01;
 }
 
+/* fit_try, keeping a setting that fits in *kept (swapped with out): each size that fits is
+ * smaller than the last, so *kept always holds the setting of the smallest k that fit. */
+static int fit_keep(const fit_search *fs, int k, cp_block *out, cp_block *kept)
+{
+    int r = fit_try(fs, k, out);
+    if (r == 1) {
+        cp_block t = *kept;
+        *kept = *out;
+        *out = t;
+    }
+    return r;
+}
+
+/* The search itself; see fit_search_run. */
+static int fit_gallop(const fit_search *fs, int k0, cp_block *out, cp_block *kept)
+{
+    int bad = 0, good = -1, k;
+    int r = fit_keep(fs, k0, out, kept);
+    if (r < 0)
+        return -1;
+    if (r) {
+        good = k0;
+        for (int step = 1; good - step > bad; step *= 2) {
+            if ((r = fit_keep(fs, k = good - step, out, kept)) < 0)
+                return -1;
+            if (!r) {
+                bad = k;
+                break;
+            }
+            good = k;
+        }
+    } else {
+        bad = k0;
+        for (int step = 1; good < 0; step *= 2) {
+            if (bad == fs->n)
+                return 0;
+            k = bad + step < fs->n ? bad + step : fs->n;
+            if ((r = fit_keep(fs, k, out, kept)) < 0)
+                return -1;
+            *(r ? &good : &bad) = k;
+        }
+    }
+    while (good - bad > 1) {
+        int mid = bad + (good - bad) / 2;
+        if ((r = fit_keep(fs, mid, out, kept)) < 0)
+            return -1;
+        *(r ? &good : &bad) = mid;
+    }
+    return 1;
+}
+
 /* The largest size that fits (the smallest k), in a few settings whatever the range: from a
  * first guess k0, galloping towards the side that decides (up while it fits, down while it does
  * not), then halving between the largest size that did not fit and the smallest k that did.
@@ -1200,44 +1251,15 @@ static int fit_try(const fit_search *fs, int k, cp_block *out)
  * Leaves out set at the chosen size (at min_size when none fits). 1/0/-1 as fit_try. */
 static int fit_search_run(const fit_search *fs, int k0, cp_block *out)
 {
-    int bad = 0, good = -1, held;
-    int r = fit_try(fs, held = k0, out);
-    if (r < 0)
-        return -1;
-    if (r) {
-        good = k0;
-        for (int step = 1; good - step > bad; step *= 2) {
-            if ((r = fit_try(fs, held = good - step, out)) < 0)
-                return -1;
-            if (!r) {
-                bad = held;
-                break;
-            }
-            good = held;
-        }
+    cp_block kept = {0};
+    int r = fit_gallop(fs, k0, out, &kept);
+    if (r == 1) { /* the size chosen was set once already: no need to set it again */
+        cp_block_finish(out);
+        *out = kept;
     } else {
-        bad = k0;
-        for (int step = 1; good < 0; step *= 2) {
-            if (bad == fs->n)
-                return 0;
-            int k = bad + step < fs->n ? bad + step : fs->n;
-            if ((r = fit_try(fs, held = k, out)) < 0)
-                return -1;
-            if (r)
-                good = k;
-            else
-                bad = k;
-        }
+        cp_block_finish(&kept);
     }
-    while (good - bad > 1) {
-        int mid = bad + (good - bad) / 2;
-        if ((r = fit_try(fs, held = mid, out)) < 0)
-            return -1;
-        *(r ? &good : &bad) = mid;
-    }
-    if (held != good && fit_try(fs, good, out) < 0)
-        return -1;
-    return 1;
+    return r;
 }
 
 /* A first guess for the search: a block's height goes roughly with the square of the size (more
