@@ -19,7 +19,8 @@ typedef struct cp_photo_stamp {
     long long mtime_s, mtime_ns, ctime_s, ctime_ns;
     uint64_t hash;    /* of the bytes read */
     unsigned checked; /* the build in which the file was last compared with its stamp */
-    char *at_file;    /* owned copy of the image's `at` file name: the loader's arena goes */
+    unsigned used_build, used_seq; /* the last build that looked it up, and in which turn */
+    char *at_file; /* owned copy of the image's `at` file name: the loader's arena goes */
 } cp_photo_stamp;
 
 /* Photos (and logos) opened once per run, shared by every page that places them. watch keeps the
@@ -32,6 +33,7 @@ typedef struct cp_photo_cache {
     cp_image **retired;     /* replaced photos, freed when the next build starts */
     size_t n_retired, cap_retired;
     unsigned build;    /* 0: one run; from 1: the current build of a cache kept between builds */
+    unsigned next_seq; /* the turn of the next photo first looked up in this build */
     cp_inputs *inputs; /* if set, each photo used is recorded here with its bytes' hash */
     cp_svg **svgs;     /* logos: SVG artwork, kept for the whole run (or watch session) */
     size_t n_svgs, cap_svgs;
@@ -54,6 +56,9 @@ const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint6
 bool cp_photo_cache_hash_of(const cp_photo_cache *pc, const cp_image *img, uint64_t *hash);
 /* True if images[i] is used by the current build (always, for a cache of one run). */
 bool cp_photo_cache_used(const cp_photo_cache *pc, size_t i);
+/* The photos the current build looked up, in the order it first did: as a cache of that build
+ * alone would hold them. Fills images (room for pc->n) and returns how many. */
+size_t cp_photo_cache_list_used(const cp_photo_cache *pc, cp_image **images);
 
 /* Pages laid out in earlier builds, kept by watch: a page whose inputs (the files it is made from,
  * by content, its photos and the options) are unchanged is copied instead of laid out again.
