@@ -1,5 +1,6 @@
 /* Text setting on Pango: attributes from styles, lines on a fixed leading, copy-fit. */
 #include "layout/text.h"
+#include "base/hash.h"
 #include "base/strbuf.h"
 #include "base/util.h"
 
@@ -786,6 +787,105 @@ static bool tie_last(const char *text, const size_t *map, size_t len, char **out
     return true;
 }
 
+/* What a paragraph's candidates are made from (text and map: hyphenated, owned by the caller). */
+typedef struct cand_src {
+    cp_typesetter *ts;
+    const cp_text_req *req;
+    PangoFontDescription *fd;
+    const cp_para *para;
+    double size_pt;
+    bool first;
+    const char *text;
+    const size_t *map;
+    size_t len;
+    double space;
+} cand_src;
+
+/* The paragraph's tracking steps, in thousandths of an em. */
+static const double track_deltas[] = {0, -5, 5, -10, 10};
+
+/* One candidate (cp_plan's kind and k): greedy breaks, whole-paragraph breaks or the last two
+ * words tied, tracked by track_deltas[k]. False if it cannot be made. */
+static bool make_cand(const cand_src *s, int kind, size_t k, cand *c)
+{
+    if (k >= CP_ARRAY_LEN(track_deltas) || kind < 0 || kind > 2)
+        return false;
+    char *t2 = NULL;
+    size_t *m2 = NULL;
+    ls_span *ls2 = NULL;
+    size_t n_ls2 = 0;
+    if (kind == 1) {
+        if (!kp_apply(s->ts, s->req, s->fd, s->para, s->size_pt, s->first, s->text, s->map, s->len,
+                      track_deltas[k], &t2, &m2, &ls2, &n_ls2))
+            return false;
+    } else if (kind == 2) {
+        if (!tie_last(s->text, s->map, s->len, &t2, &m2))
+            return false;
+    } else {
+        t2 = cp_xstrdup(s->text);
+        m2 = dup_map(s->map, s->len);
+    }
+    build(s->ts, s->req, s->fd, s->para, s->size_pt, s->first, t2, m2, track_deltas[k], s->space,
+          ls2, n_ls2, c);
+    return true;
+}
+
+/* Candidates, best kept: Pango's greedy breaks; for justified copy the whole-paragraph breaker;
+ * then, while any line is stretched past 130 % or the paragraph ends in a runt, both with the
+ * paragraph tracked by up to 1 % of an em, and the greedy breaks with the last two words tied.
+ * A candidate must not add a line. The winner's kind and k go into *won. */
+static void search_para(const cand_src *s, cand *best, cp_plan *won)
+{
+    const cp_style *st = s->req->style;
+    double limit = st->max_word_space > 0 ? st->max_word_space : 1e9;
+    make_cand(s, 0, 0, best);
+    won->kind = won->k = 0;
+    int base_lines = best->lines;
+    bool wrap = !s->req->no_wrap;
+    bool justify = st->align == CP_ALIGN_JUSTIFY && wrap && base_lines > 1;
+    for (size_t k = 0; k < CP_ARRAY_LEN(track_deltas) && wrap; k++) {
+        if (best->max_loose <= (k == 0 ? 125 : 130) && !best->runt)
+            break; /* good enough: the search is for paragraphs that need it */
+        for (int kind = 0; kind < 3; kind++) {
+            bool tried = (kind == 0 && k > 0) || (kind == 1 && justify) ||
+                         (kind == 2 && k == 0 && best->runt);
+            cand c = {0};
+            if (!tried || !make_cand(s, kind, k, &c))
+                continue;
+            if (c.lines <= base_lines && badness(&c, limit) < badness(best, limit) - 1e-9) {
+                cand_free(best);
+                *best = c;
+                won->kind = kind;
+                won->k = (int32_t)k;
+            } else {
+                cand_free(&c);
+            }
+        }
+    }
+}
+
+/* Which paragraph request this is, for a follower of plans to check it is in step. */
+static uint64_t para_fp(const cp_text_req *req, const cp_para *para, double size_pt, bool first)
+{
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_str(&h, para->text);
+    for (size_t i = 0; i < para->n_spans; i++) {
+        cp_hasher_u64(&h, para->spans[i].flags);
+        cp_hasher_u64(&h, para->spans[i].start);
+        cp_hasher_u64(&h, para->spans[i].end);
+    }
+    cp_hasher_str(&h, req->style->name);
+    cp_hasher_str(&h, req->lang);
+    cp_hasher_pt(&h, size_pt);
+    cp_hasher_pt(&h, req->width);
+    cp_hasher_pt(&h, req->hang);
+    cp_hasher_u64(&h, first);
+    uint64_t v = cp_hasher_digest(&h);
+    cp_hasher_finish(&h);
+    return v;
+}
+
 /* Sets one paragraph as well as a greedy line breaker allows: when the plain setting leaves a
  * runt or a loose line, it tries tying the last two words and tracking the paragraph by up to
  * 1 % of an em either way, and keeps the best that does not add a line. */
@@ -815,46 +915,19 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     }
     bool measure_spaces = st->align == CP_ALIGN_JUSTIFY && !req->no_wrap;
     double space = measure_spaces ? space_width(ts, fd, size_pt) : size_pt * 0.25;
-    double limit = st->max_word_space > 0 ? st->max_word_space : 1e9;
-    /* Candidates, best kept: Pango's greedy breaks; for justified copy the whole-paragraph
-     * breaker; then, while any line is stretched past 130 % or the paragraph ends in a runt, both
-     * with the paragraph tracked by up to 1 % of an em, and the greedy breaks with the last two
-     * words tied. A candidate must not add a line. Each owns copies of `text` and `map`. */
-    build(ts, req, fd, para, size_pt, first, cp_xstrdup(text), dup_map(map, len), 0, space, NULL, 0,
-          best);
-    int base_lines = best->lines;
-    bool justify = st->align == CP_ALIGN_JUSTIFY && !req->no_wrap && base_lines > 1;
-    static const double deltas[] = {0, -5, 5, -10, 10};
-    for (size_t k = 0; k < CP_ARRAY_LEN(deltas) && !req->no_wrap; k++) {
-        if (best->max_loose <= (k == 0 ? 125 : 130) && !best->runt)
-            break; /* good enough: the search is for paragraphs that need it */
-        for (int kind = 0; kind < 3; kind++) {
-            char *t2 = NULL;
-            size_t *m2 = NULL;
-            ls_span *ls2 = NULL;
-            size_t n_ls2 = 0;
-            if (kind == 0 && k > 0) { /* greedy, tracked */
-                t2 = cp_xstrdup(text);
-                m2 = dup_map(map, len);
-            } else if (kind == 1 && justify) { /* whole-paragraph breaks */
-                if (!kp_apply(ts, req, fd, para, size_pt, first, text, map, len, deltas[k], &t2,
-                              &m2, &ls2, &n_ls2))
-                    continue;
-            } else if (kind == 2 && k == 0 && best->runt) { /* tie the last two words */
-                if (!tie_last(text, map, len, &t2, &m2))
-                    continue;
-            } else {
-                continue;
-            }
-            cand c = {0};
-            build(ts, req, fd, para, size_pt, first, t2, m2, deltas[k], space, ls2, n_ls2, &c);
-            if (c.lines <= base_lines && badness(&c, limit) < badness(best, limit) - 1e-9) {
-                cand_free(best);
-                *best = c;
-            } else {
-                cand_free(&c);
-            }
-        }
+    cand_src src = {ts, req, fd, para, size_pt, first, text, map, len, space};
+    /* A helper process that laid this page out already says which candidate won: set only
+     * that one (text.c's candidates are deterministic: it comes out the same). */
+    cp_plan won = {para_fp(req, para, size_pt, first), 0, 0};
+    bool planned = !req->no_wrap && ts->plans && cp_plans_take(ts->plans, won.fp, &won);
+    if (planned && !make_cand(&src, won.kind, (size_t)won.k, best)) {
+        ts->plans->lost = true; /* cannot be: search, and follow no further plan */
+        planned = false;
+    }
+    if (!planned) {
+        search_para(&src, best, &won);
+        if (!req->no_wrap && ts->plans)
+            cp_plans_put(ts->plans, &won);
     }
     free(text);
     free(map);
