@@ -17,6 +17,7 @@
 #include "record/record.h"
 #include "render/render.h"
 #include "watch.h"
+#include "worker.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -342,6 +343,7 @@ typedef struct run {
     char date_text[32];
     watch_state *warm;    /* watch: fonts, typesetter, photos and pages kept between builds */
     struct shared *share; /* several manifests: fonts, typesetter and photos shared */
+    cp_worker *worker;    /* the second core's helper, while the pages are laid out */
 } run;
 
 /* What the manifests of one render or check share: set up by the first that needs them. */
@@ -384,6 +386,17 @@ static void run_finish(run *r)
 }
 
 static bool output_intent(run *r, const options *o, cp_pdf_meta *meta);
+static bool set_up_layout(run *r, const options *o, const char *dir);
+
+/* What the helper process of a run starts from (a copy, after the fork). */
+typedef struct helper_ctx {
+    run *r;
+    const options *o;
+    const char *dir;
+    cp_doc doc;
+} helper_ctx;
+static void helper_setup(void *ctx, cp_plans *record);
+static void helper_page(void *ctx, int which);
 
 /* The shared typesetter for the next manifest (fonts set up by the first), pointed at r's arena
  * and diagnostics, and the photo cache's next build; NULL after a font set-up error. */
@@ -429,6 +442,30 @@ static bool load_and_lay_out(run *r, const options *o)
     if (!cp_manifest_load(&r->cal, &r->arena, &r->diags, manifest, &mo))
         return false;
     r->have_cal = true;
+    helper_ctx hc = {r, o, dir, {0}};
+    if (!r->warm && !r->share) /* the second core lays pages out ahead (src/worker.c) */
+        r->worker = cp_worker_start(helper_setup, helper_page, &hc);
+    if (!set_up_layout(r, o, dir))
+        return false;
+    if (r->worker)
+        cp_worker_attach(r->worker, &r->lc);
+    if (cp_diags_failed(&r->diags))
+        return false;
+    if (cp_layout_calendar(&r->lc, &r->calendar))
+        cp_layout_decorate(&r->lc, &r->calendar, &r->cal.layout, r->cal.out_calendar.s);
+    if (cp_layout_press(&r->lc, &r->press))
+        cp_layout_decorate(&r->lc, &r->press, &r->cal.press_layout, r->cal.out_press.s);
+    cp_worker_finish(r->worker);
+    r->worker = NULL;
+    if (!o->quiet) /* what the PDFs leave out of the photos (GPS, camera serial, ...) */
+        report_found(r);
+    return output_intent(r, o, &r->meta) && !cp_diags_failed(&r->diags);
+}
+
+/* Fonts, the typesetter (the run's own, watch's or the shared one), the build date and the
+ * layout context; false after a font set-up error. */
+static bool set_up_layout(run *r, const options *o, const char *dir)
+{
     cp_typesetter *ts = &r->ts;
     cp_photo_cache *photos = &r->photos;
     if (r->warm) {
@@ -460,15 +497,24 @@ static bool load_and_lay_out(run *r, const options *o)
         r->lc.page_cache = r->warm->pages;
         r->lc.inputs = &r->warm->inputs;
     }
-    if (cp_diags_failed(&r->diags))
-        return false;
-    if (cp_layout_calendar(&r->lc, &r->calendar))
-        cp_layout_decorate(&r->lc, &r->calendar, &r->cal.layout, r->cal.out_calendar.s);
-    if (cp_layout_press(&r->lc, &r->press))
-        cp_layout_decorate(&r->lc, &r->press, &r->cal.press_layout, r->cal.out_press.s);
-    if (!o->quiet) /* what the PDFs leave out of the photos (GPS, camera serial, ...) */
-        report_found(r);
-    return output_intent(r, o, &r->meta) && !cp_diags_failed(&r->diags);
+    return true;
+}
+
+/* The helper process's copy of the run (src/worker.c): the same set-up, its typesetter
+ * recording plans; pages go into a document that is never drawn. */
+static void helper_setup(void *ctx, cp_plans *record)
+{
+    helper_ctx *hc = ctx;
+    if (!set_up_layout(hc->r, hc->o, hc->dir))
+        _exit(0);
+    hc->r->lc.ts->plans = record;
+    cp_doc_init(&hc->doc);
+}
+
+static void helper_page(void *ctx, int which)
+{
+    helper_ctx *hc = ctx;
+    cp_layout_page(&hc->r->lc, &hc->doc, which);
 }
 
 static int finish_run(run *r, int status)

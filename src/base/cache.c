@@ -17,6 +17,12 @@
 static char cache_path[PATH_MAX];
 static const char *cache_dir_found;
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static bool cache_readonly;
+
+void cp_cache_readonly(void)
+{
+    cache_readonly = true;
+}
 
 /* mkdir -p of a path, each new folder private to the user. */
 static int make_dirs(char *path)
@@ -88,7 +94,7 @@ unsigned char *cp_cache_load(const char *name, size_t max, size_t *len)
 void cp_cache_store(const char *name, const void *data, size_t len)
 {
     const char *dir = cp_cache_dir();
-    if (!dir)
+    if (!dir || cache_readonly)
         return;
     char path[PATH_MAX], tmp[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, name);

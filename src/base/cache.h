@@ -20,4 +20,8 @@ unsigned char *cp_cache_load(const char *name, size_t max, size_t *len);
  * Failure is silent: the next run builds its data again. */
 void cp_cache_store(const char *name, const void *data, size_t len);
 
+/* From now on this process reads the cache but never writes it (a helper process that may be
+ * killed at any moment). */
+void cp_cache_readonly(void);
+
 #endif

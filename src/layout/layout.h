@@ -118,6 +118,9 @@ typedef struct cp_layout_ctx {
     cp_page_cache *page_cache;
     const cp_inputs *inputs;
     int pages_laid_out, pages_reused; /* counted per page (the press release counts as one) */
+    /* Called before page `which` (as cp_lc_cached numbers them) is laid out, if set. */
+    void (*before_page)(void *ctx, int which);
+    void *before_page_ctx;
 } cp_layout_ctx;
 
 void cp_layout_ctx_init(cp_layout_ctx *lc, cp_typesetter *ts, const cp_calendar *cal,
@@ -129,6 +132,11 @@ void cp_layout_ctx_finish(cp_layout_ctx *lc);
 bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc);
 /* Lays out the press release, flowing onto as many A4 pages as it needs. */
 bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc);
+
+/* Lays out page `which` alone into doc: 0 the cover, 1..12 a month, 13 the back, 14 the press
+ * release (all its pages). For a helper that lays pages out ahead of the run (its doc is thrown
+ * away); the run itself uses cp_layout_calendar and cp_layout_press. */
+void cp_layout_page(cp_layout_ctx *lc, cp_doc *doc, int which);
 
 /* Adds the proof watermark, the overlay and the slug line (file name, title, page, version,
  * build date, mode) to every page of doc. Call after the pages are laid out. */
@@ -154,5 +162,7 @@ typedef void (*cp_lc_page_fn)(cp_layout_ctx *lc, cp_doc *doc, int which);
 void cp_lc_cached(cp_layout_ctx *lc, cp_doc *doc, int which, cp_lc_page_fn fn);
 void cp_layout_mini_month(cp_layout_ctx *lc, cp_page *page, int month, double x, double y, double w,
                           double h);
+/* press.c's page function for cp_lc_cached (which is 14). */
+void cp_lc_press_pages(cp_layout_ctx *lc, cp_doc *doc, int which);
 
 #endif

@@ -964,6 +964,11 @@ static void layout_page(cp_layout_ctx *lc, cp_doc *doc, int which)
         layout_back(lc, doc);
 }
 
+void cp_layout_page(cp_layout_ctx *lc, cp_doc *doc, int which)
+{
+    cp_lc_cached(lc, doc, which, which == 14 ? cp_lc_press_pages : layout_page);
+}
+
 bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc)
 {
     size_t before = lc->diags->n_errors;
