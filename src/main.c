@@ -367,6 +367,8 @@ static void run_init(run *r)
 
 static void run_finish(run *r)
 {
+    cp_worker_finish(r->worker); /* a run that stopped before its pages were laid out */
+    r->worker = NULL;
     cp_doc_finish(&r->calendar);
     cp_doc_finish(&r->press);
     if (r->have_lc)
