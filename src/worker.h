@@ -18,8 +18,8 @@ typedef void (*cp_worker_page_fn)(void *ctx, int which);
 /* Forks the helper, which calls setup(ctx) once (its own fonts, typesetter and layout context,
  * the typesetter's plans pointed at *record), then page(ctx, which) for the pages, and ends.
  * Call while the process has a single thread: after the manifest is loaded, before fonts. NULL
- * when there is no helper: CALPRESS_WORKER is not "on" (or "first"), or fork failed. The helper is told
- * nothing else and writes no file. Owned by the caller: cp_worker_finish. */
+ * when there is no helper: CALPRESS_WORKER is not "on" (or "first"), or fork failed. The helper is
+ * told nothing else and writes no file. Owned by the caller: cp_worker_finish. */
 cp_worker *cp_worker_start(void (*setup)(void *ctx, cp_plans *record), cp_worker_page_fn page,
                            void *ctx);
 
