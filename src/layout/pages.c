@@ -142,7 +142,8 @@ static unsigned long turn_of(const cp_photo_cache *pc, size_t i)
 size_t cp_photo_cache_list_used(const cp_photo_cache *pc, cp_image **images)
 {
     if (pc->build == 0) {
-        memcpy(images, pc->images, pc->n * sizeof *images);
+        for (size_t i = 0; i < pc->n; i++)
+            images[i] = pc->images[i];
         return pc->n;
     }
     size_t *idx = cp_xmalloc((pc->n ? pc->n : 1) * sizeof *idx);
