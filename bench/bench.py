@@ -1,21 +1,34 @@
 #!/usr/bin/env python3
-"""calpress benchmark: renders the sample N times and reports the median wall time and peak
-memory (max RSS) of `calpress render`, and the same for `calpress check`.
+"""calpress benchmark: CPU time, wall time and peak memory of the jobs a designer runs, and with
+--vs-latex the comparable LaTeX job measured in the same run.
 
-usage: bench/bench.py [--runs N] [--calpress PATH] [--manifest FILE] [--png]
---png: also renders a copy of the sample whose January photo is a 3600 x 2700 PNG (made here,
-deterministic) and reports its render time against the all-JPEG sample's.
-Timings are of the whole process (start-up, fonts, layout, PDF and post-processing), one run at
-a time, after one untimed warm-up run (so the page cache holds the photos and fonts).
+usage: bench/bench.py [--runs N] [--warmup N] [--png-runs N] [--jobs LIST] [--vs-latex DIR]
+                      [--calpress PATH] [--mkphotos PATH] [--png-photos DIR] [--manifest FILE]
 
-Then the copy-edit loop, on a copy of the sample (stories/ copied, the photos linked): one
-story's body is edited N times (a word changed back and forth), and after each edit
-  - `calpress watch` rebuilds; its own "built in N ms" is the rebuild time;
-  - a fresh `calpress render` into a folder holding the last proof is timed as above.
-Both are reported as ratios to the cold render's median (targets: watch < 1/4, render < 1/2).
+Jobs (--jobs picks some, comma-separated; all by default):
+  version     calpress --version (the start-up floor: loading the program)
+  check-min   calpress check on a minimal manifest (twelve one-line stories, one photo)
+  check       calpress check on the sample (stories/calendar.yaml)
+  render      calpress render of the sample: 14 A3 pages and the press release
+  edit        calpress render after a one-story edit, into a folder holding the last proof
+  watch       calpress watch's rebuild after a one-story edit (one long-running process)
+  png         calpress render of the sample with its thirteen photos as PNG files (made once
+              with mkphotos --png into --png-photos)
+  latex       with --vs-latex DIR: LuaLaTeX's wallcalendar job prepared by
+              ../shared/anchors/wallcalendar/setup.sh DIR (cover and 12 A3 months, photos,
+              crop marks, text, holidays)
+
+Every job runs --warmup times untimed, then the jobs take turns, one run each per round, so that
+a busy machine weighs on all of them alike. CPU is user + system time of the child (wait4's
+rusage, which includes the child's own waited-for children); peak memory is its ru_maxrss. For
+watch, CPU is the growth of the process's utime + stime (/proc/PID/stat, in clock ticks) over a
+rebuild, wall is the rebuild time watch prints, and peak memory is its VmHWM at the end. Each
+row gives the median and the number of runs. Ratios are of medians measured in this run; no
+figure is a constant.
 """
 import argparse
 import os
+import platform
 import re
 import select
 import shutil
@@ -28,79 +41,58 @@ import time
 # The edit: one phrase of the March story's body, changed back and forth. Both versions fit.
 EDIT_STORY = "shefali.yaml"
 EDIT_WORDS = ("a small hotel in central Kolkata", "a small hotel in north Kolkata")
+LATEX_TEX = "cal2021-a3.tex"
+JOBS = ("version", "check-min", "check", "render", "edit", "watch", "png", "latex")
+GOAL_LATEX = 25  # render at most 1/25 of the LaTeX job's CPU (issue 14)
+GOAL_CHECK = 0.5  # check at most half of render's CPU
+GOAL_RSS_MIB = 64
 
-# The LaTeX wallcalendar class takes over 3 s for a comparable photo calendar (brief); the
-# ratio below is against that figure, not a measurement of LaTeX on this machine.
-LATEX_REFERENCE_S = 3.0
 
-
-def run(cmd):
-    """Runs cmd; returns (wall seconds, max RSS in MiB) from wait4's rusage of that child."""
+def run(cmd, cwd=None):
+    """Runs cmd to its end; returns (cpu s, wall s, peak RSS MiB) from wait4's rusage."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read()  # a full pipe would block the child
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
+    proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {' '.join(cmd)} failed:\n{err}")
-    return wall, usage.ru_maxrss / 1024.0
+    if proc.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed ({proc.returncode}):\n"
+                 f"{err.decode(errors='replace')[-3000:]}")
+    return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024.0
 
 
-def measure(name, cmd, runs):
-    run(cmd)  # warm-up
-    walls, rss = [], []
-    for _ in range(runs):
-        w, m = run(cmd)
-        walls.append(w)
-        rss.append(m)
-    med = statistics.median(walls)
-    print(f"{name:7s} median {med * 1000:7.1f} ms  (min {min(walls) * 1000:.1f}, "
-          f"max {max(walls) * 1000:.1f}, n={runs})  peak RSS median {statistics.median(rss):6.1f} MiB")
-    return med
-
-
-def png_bytes(w, h):
-    """A deterministic 8-bit RGB PNG, w x h: a vertical colour gradient under heavy grain, which
-    compresses about as badly as a photo saved as PNG (standard library only)."""
-    import random
-    import struct
-    import zlib
-    rng = random.Random(12)
-    rows = []
-    for y in range(h):
-        base = y * 200 // h
-        table = bytes((base + (v & 31)) % 256 for v in range(256))
-        rows.append(b"\x00" + rng.randbytes(3 * w).translate(table))
-    raw = zlib.compress(b"".join(rows), 6)
-
-    def chunk(t, d):
-        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
-
-
-def png_sample(root, folder):
-    """A copy of the sample with January's photo as a 3600 x 2700 PNG; returns its manifest."""
-    stories = os.path.join(folder, "stories")
-    shutil.copytree(os.path.join(root, "stories"), stories)
-    with open(os.path.join(stories, "photos", "neha.png"), "wb") as f:
-        f.write(png_bytes(3600, 2700))
-    path = os.path.join(stories, "neha.yaml")
-    with open(path, encoding="utf-8") as f:
-        text = f.read().replace("photo: photos/neha.jpg", "photo: photos/neha.png")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    return os.path.join(stories, "calendar.yaml")
-
-
-def sample_copy(manifest, tmp):
-    """A copy of the manifest's folder in tmp, photos linked; returns the copied manifest."""
-    src = os.path.dirname(os.path.abspath(manifest))
-    dst = os.path.join(tmp, "stories")
+def sample_copy(src_manifest, dst, png_photos=None):
+    """A copy of the manifest's folder as dst, photos linked (or the PNG set, .jpg names in the
+    YAML changed to .png); returns the copied manifest's path."""
+    src = os.path.dirname(os.path.abspath(src_manifest))
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("photos"))
-    os.symlink(os.path.join(src, "photos"), os.path.join(dst, "photos"))
-    return os.path.join(dst, os.path.basename(manifest))
+    os.symlink(png_photos or os.path.join(src, "photos"), os.path.join(dst, "photos"))
+    if png_photos:
+        for name in os.listdir(dst):
+            if name.endswith(".yaml"):
+                path = os.path.join(dst, name)
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(re.sub(r"(photo: *photos/[\w-]+)\.jpg", r"\1.png", text))
+    return os.path.join(dst, os.path.basename(src_manifest))
+
+
+def minimal_manifest(src_manifest, dst):
+    """The start-up floor's manifest: twelve one-line inline stories, one photo for all."""
+    os.makedirs(dst)
+    photo = os.path.join(os.path.dirname(os.path.abspath(src_manifest)), "photos", "neha.jpg")
+    os.symlink(photo, os.path.join(dst, "photo.jpg"))
+    months = "".join(f"  - name: Name {i}\n    headline: Headline {i}\n    body: Body {i}.\n"
+                     f"    photo: photo.jpg\n" for i in range(1, 13))
+    path = os.path.join(dst, "calendar.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("title: Minimal\norganisation: Bench\nyear: 2021\ncover:\n  photo: photo.jpg\n"
+                f"months:\n{months}press_release:\n  headline: Minimal\n  place: Kolkata\n"
+                "  date: 2020-12-14\n  body: One paragraph.\n")
+    return path
 
 
 def edit(story, i):
@@ -109,7 +101,7 @@ def edit(story, i):
         text = f.read()
     old, new = EDIT_WORDS if i % 2 == 0 else EDIT_WORDS[::-1]
     if old not in text:
-        sys.exit(f"bench: '{old}' is not in {story}: the edit benchmark needs the sample")
+        sys.exit(f"bench: '{old}' is not in {story}: the edit jobs need the sample")
     with open(story, "w", encoding="utf-8") as f:
         f.write(text.replace(old, new, 1))
 
@@ -134,84 +126,239 @@ class Lines:
         return line.decode(errors="replace")
 
 
-def measure_watch(calpress, manifest, out, runs):
-    """Median rebuild time that watch reports after a one-story edit, and the edit-to-line
-    latency (which includes the 150 ms settling of events)."""
-    proc = subprocess.Popen([calpress, "watch", manifest, "-o", out], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
-    lines = Lines(proc)
-    story = os.path.join(os.path.dirname(manifest), EDIT_STORY)
-    builds, latencies = [], []
+def proc_cpu(pid):
+    """utime + stime of a live process, in seconds (clock-tick resolution)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_hwm(pid):
+    """Peak resident memory of a live process in MiB (VmHWM)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+class Watch:
+    """A calpress watch process over its own copy of the sample; one() is a timed rebuild."""
+
+    def __init__(self, calpress, manifest, out):
+        self.proc = subprocess.Popen([calpress, "watch", manifest, "-o", out],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.lines = Lines(self.proc)
+        self.story = os.path.join(os.path.dirname(manifest), EDIT_STORY)
+        self.i = 0
+        self.lines.next(60)  # "watching ..."
+        self.lines.next(300)  # the first build
+
+    def one(self):
+        cpu0 = proc_cpu(self.proc.pid)
+        edit(self.story, self.i)
+        self.i += 1
+        line = self.lines.next(300)
+        m = re.search(r"built in (\d+) ms", line)
+        if not m:
+            sys.exit(f"bench: watch did not build after an edit: {line.strip()}")
+        # watch prints its line as the build ends; the CPU count catches up within a tick
+        time.sleep(0.05)
+        cpu = proc_cpu(self.proc.pid) - cpu0
+        time.sleep(0.25)  # let the file settle before the next edit
+        return cpu, int(m.group(1)) / 1000.0, proc_hwm(self.proc.pid)
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(30)
+
+
+def pdf_note(path):
+    """'N pages, S MB' of a PDF (pages by pdfinfo when installed)."""
+    size = os.path.getsize(path) / 1e6
     try:
-        lines.next(60)  # "watching ..."
-        lines.next(120)  # the first build
-        for i in range(runs + 1):
-            t0 = time.perf_counter()
-            edit(story, i)
-            line = lines.next(120)
-            m = re.search(r"built in (\d+) ms", line)
-            if not m:
-                sys.exit(f"bench: watch did not build after an edit: {line.strip()}")
-            if i > 0:  # the first edit warms the caches of the edited page
-                builds.append(int(m.group(1)) / 1000.0)
-                latencies.append(time.perf_counter() - t0)
-            time.sleep(0.3)
-    finally:
-        proc.terminate()
-        proc.wait(30)
-    return statistics.median(builds), statistics.median(latencies), len(builds)
+        info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
+        pages = next((l.split()[-1] for l in info.splitlines() if l.startswith("Pages:")), "?")
+    except OSError:
+        pages = "?"
+    return f"{os.path.basename(path)} {pages} pages, {size:.1f} MB"
 
 
-def measure_edit_render(calpress, manifest, out, runs):
-    """Median wall time of a fresh render after a one-story edit, into a folder with a proof."""
-    story = os.path.join(os.path.dirname(manifest), EDIT_STORY)
-    cmd = [calpress, "render", manifest, "-o", out, "-q"]
-    run(cmd)
-    walls = []
-    for i in range(runs):
-        edit(story, i)
-        walls.append(run(cmd)[0])
-    return statistics.median(walls)
+def machine():
+    """One line about the machine: CPU model, cores, memory, kernel."""
+    model = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")),
+                         "?")
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{model}, {os.cpu_count()} cores, {mem:.0f} GiB, Linux {platform.release()}"
+
+
+def ensure_png_photos(mkphotos, folder):
+    """The PNG set, made once (cover.png written last marks it complete)."""
+    if os.path.exists(os.path.join(folder, "cover.png")):
+        return
+    if not mkphotos or not os.path.exists(mkphotos):
+        sys.exit(f"bench: no PNG photos in {folder} and no mkphotos to make them (--mkphotos)")
+    print(f"making the PNG photos in {folder} (once)...", flush=True)
+    subprocess.run([mkphotos, "--png", folder], check=True, stdout=subprocess.DEVNULL)
+
+
+def parse_args():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=11, help="timed runs of each job (default 11)")
+    ap.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
+    ap.add_argument("--png-runs", type=int, default=None,
+                    help="timed runs of the PNG calendar (default: --runs)")
+    ap.add_argument("--jobs", default=",".join(JOBS[:-1]), help="comma-separated jobs")
+    ap.add_argument("--vs-latex", metavar="DIR", help="also time the LaTeX job in DIR")
+    ap.add_argument("--calpress", default=os.path.join(root, "build", "calpress"))
+    ap.add_argument("--mkphotos", default=None, help="default: beside --calpress")
+    ap.add_argument("--png-photos", default=None,
+                    help="the PNG photo set (made if missing; default: bench-png beside "
+                         "--calpress)")
+    ap.add_argument("--manifest", default=os.path.join(root, "stories", "calendar.yaml"))
+    args = ap.parse_args()
+    args.jobs = [j for j in args.jobs.split(",") if j]
+    if args.vs_latex and "latex" not in args.jobs:
+        args.jobs.append("latex")
+    for j in args.jobs:
+        if j not in JOBS:
+            ap.error(f"unknown job '{j}' (jobs: {', '.join(JOBS)})")
+    if "latex" in args.jobs and not args.vs_latex:
+        ap.error("the latex job needs --vs-latex DIR")
+    bindir = os.path.dirname(os.path.abspath(args.calpress))
+    args.mkphotos = args.mkphotos or os.path.join(bindir, "mkphotos")
+    args.png_photos = args.png_photos or os.path.join(bindir, "bench-png")
+    if args.png_runs is None:
+        args.png_runs = args.runs
+    return args
+
+
+class Job:
+    """One benchmark row: a name, what it runs, how many timed runs, and a run function."""
+
+    def __init__(self, name, what, runs, fn):
+        self.name, self.what, self.runs, self.fn = name, what, runs, fn
+        self.cpu, self.wall, self.rss = [], [], []
+
+    def once(self, timed=True):
+        cpu, wall, rss = self.fn()
+        if timed:
+            self.cpu.append(cpu)
+            self.wall.append(wall)
+            self.rss.append(rss)
+
+    def median(self, what):
+        values = getattr(self, what)
+        return statistics.median(values) if values else float("nan")
+
+
+def make_jobs(args, tmp):
+    """The jobs asked for, each with its inputs prepared in tmp."""
+    cp = args.calpress
+    out = lambda name: os.path.join(tmp, "out-" + name)  # noqa: E731
+    jobs = []
+    want = set(args.jobs)
+    if "version" in want:
+        jobs.append(Job("version", "calpress --version", args.runs,
+                        lambda: run([cp, "--version"])))
+    if "check-min" in want:
+        m = minimal_manifest(args.manifest, os.path.join(tmp, "min"))
+        jobs.append(Job("check-min", "check, minimal manifest", args.runs,
+                        lambda m=m: run([cp, "check", m])))
+    if "check" in want:
+        jobs.append(Job("check", "check, the sample", args.runs,
+                        lambda: run([cp, "check", args.manifest])))
+    if "render" in want:
+        jobs.append(Job("render", "render, the sample", args.runs,
+                        lambda: run([cp, "render", args.manifest, "-o", out("render"), "-q"])))
+    if "edit" in want:
+        m = sample_copy(args.manifest, os.path.join(tmp, "edit"))
+        story = os.path.join(os.path.dirname(m), EDIT_STORY)
+
+        def edit_render(m=m, story=story, count=[0]):
+            edit(story, count[0])
+            count[0] += 1
+            return run([cp, "render", m, "-o", out("edit"), "-q"])
+        jobs.append(Job("edit", "render after a one-story edit", args.runs, edit_render))
+    if "watch" in want:
+        m = sample_copy(args.manifest, os.path.join(tmp, "watch"))
+        args.watch = Watch(cp, m, out("watch"))
+        jobs.append(Job("watch", "watch rebuild after that edit", args.runs, args.watch.one))
+    if "png" in want:
+        ensure_png_photos(args.mkphotos, args.png_photos)
+        m = sample_copy(args.manifest, os.path.join(tmp, "png"), args.png_photos)
+        jobs.append(Job("png", "render, photos as PNG", args.png_runs,
+                        lambda m=m: run([cp, "render", m, "-o", out("png"), "-q"])))
+    if "latex" in want:
+        d = os.path.abspath(args.vs_latex)
+        if not os.path.exists(os.path.join(d, LATEX_TEX)):
+            sys.exit(f"bench: no {LATEX_TEX} in {d}: run "
+                     f"sh ../shared/anchors/wallcalendar/setup.sh {d} first")
+        jobs.append(Job("latex", "lualatex wallcalendar (A3, 13 pages)", args.runs,
+                        lambda: run(["lualatex", "-interaction=nonstopmode", "-halt-on-error",
+                                     LATEX_TEX], cwd=d)))
+    return jobs
+
+
+def report(jobs, args, tmp):
+    print(f"{'job':10s} {'what':38s} {'n':>3s} {'CPU s':>8s} {'wall s':>8s} {'peak MiB':>9s}")
+    for j in jobs:
+        print(f"{j.name:10s} {j.what:38s} {len(j.cpu):3d} {j.median('cpu'):8.3f} "
+              f"{j.median('wall'):8.3f} {j.median('rss'):9.1f}")
+    by = {j.name: j for j in jobs}
+    for name, folder in (("render", "out-render"), ("png", "out-png")):
+        if name in by:
+            print(f"output  {name}: {pdf_note(os.path.join(tmp, folder, 'calendar.pdf'))}")
+    if "latex" in by:
+        print(f"output  latex: {pdf_note(os.path.join(args.vs_latex, 'cal2021-a3.pdf'))}")
+    render = by.get("render")
+    if render and "latex" in by:
+        r = by["latex"].median("cpu") / render.median("cpu")
+        print(f"ratio   render CPU = 1/{r:.1f} of the LaTeX job's (goal 1/{GOAL_LATEX} or less)")
+    if render and "check" in by:
+        r = by["check"].median("cpu") / render.median("cpu")
+        print(f"ratio   check CPU = {r:.2f} of render's (goal {GOAL_CHECK} or less)")
+    if render and "edit" in by:
+        r = by["edit"].median("cpu") / render.median("cpu")
+        print(f"ratio   edit render CPU = {r:.2f} of a cold render's")
+    if render and "watch" in by:
+        r = by["watch"].median("cpu") / render.median("cpu")
+        print(f"ratio   watch rebuild CPU = {r:.2f} of a cold render's")
+    if render:
+        print(f"memory  render peak {render.median('rss'):.1f} MiB (goal under {GOAL_RSS_MIB})")
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=15)
-    ap.add_argument("--calpress", default=os.path.join(root, "build", "calpress"))
-    ap.add_argument("--manifest", default=os.path.join(root, "stories", "calendar.yaml"))
-    ap.add_argument("--png", action="store_true")
-    args = ap.parse_args()
+    args = parse_args()
     if not os.path.exists(args.calpress):
         sys.exit(f"bench: {args.calpress} not found: build first (sh tools/setup.sh)")
-    with tempfile.TemporaryDirectory() as out:
-        env_note = f"calpress: {args.calpress}\nmanifest: {args.manifest}"
-        print(env_note)
-        med = measure("render", [args.calpress, "render", args.manifest, "-o", out, "-q"], args.runs)
-        measure("check", [args.calpress, "check", args.manifest], args.runs)
-        pages = subprocess.run(["pdfinfo", os.path.join(out, "calendar.pdf")],
-                               capture_output=True, text=True).stdout
-        npages = next((l.split()[-1] for l in pages.splitlines() if l.startswith("Pages:")), "?")
-        size = os.path.getsize(os.path.join(out, "calendar.pdf")) / 1e6
-        print(f"output  calendar.pdf {npages} pages, {size:.1f} MB; press-release.pdf "
-              f"{os.path.getsize(os.path.join(out, 'press-release.pdf')) / 1e3:.0f} kB")
-        print(f"ratio   {LATEX_REFERENCE_S / med:.0f}x faster than the 3 s LaTeX wallcalendar build")
-        if args.png:
-            with tempfile.TemporaryDirectory() as folder:
-                man = png_sample(os.path.dirname(os.path.dirname(os.path.abspath(args.manifest))),
-                                 folder)
-                pmed = measure("png", [args.calpress, "render", man, "-o", out, "-q"], args.runs)
-                print(f"png     a 3600 x 2700 PNG in January: {pmed / med:.2f}x the all-JPEG "
-                      "render")
-    with tempfile.TemporaryDirectory() as tmp:
-        manifest = sample_copy(args.manifest, tmp)
-        build, latency, n = measure_watch(args.calpress, manifest, os.path.join(tmp, "w"),
-                                          args.runs)
-        print(f"edit    watch rebuild median {build * 1000:7.1f} ms  (n={n}; edit to line "
-              f"{latency * 1000:.0f} ms)  = {build / med:.2f} of a cold render (target < 0.25)")
-        rmed = measure_edit_render(args.calpress, manifest, os.path.join(tmp, "r"), args.runs)
-        print(f"edit    render median        {rmed * 1000:7.1f} ms  (n={args.runs})"
-              f"{'':23s}= {rmed / med:.2f} of a cold render (target < 0.50)")
+    print(f"calpress {args.calpress}\nmanifest {args.manifest}\nmachine  {machine()}")
+    print(f"date     {time.strftime('%Y-%m-%d %H:%M %Z')}, load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} at the start", flush=True)
+    args.watch = None
+    tmp = tempfile.mkdtemp(prefix="calpress-bench-")
+    try:
+        jobs = make_jobs(args, tmp)
+        for j in jobs:
+            for _ in range(args.warmup):
+                j.once(timed=False)
+        for i in range(max(j.runs for j in jobs)):
+            for j in jobs:
+                if i < j.runs:
+                    j.once()
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end; "
+              "medians of the timed runs")
+        report(jobs, args, tmp)
+    finally:
+        if args.watch:
+            args.watch.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@
 #include "export.h"
 #include "sheet.h"
 #include "watch.h"
+#include "worker.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+#define CP_MAX_MANIFESTS 64 /* manifests in one render or check */
 
 struct options {
     const char *manifest;
@@ -48,6 +50,9 @@ struct options {
     bool trim;               /* preview --trim: the trimmed page only */
     const char *command;     /* "render", "check", "preview" or "watch" */
     bool social, web;        /* export: --social, --web */
+    /* render, check: the manifests after the first, run with shared fonts and caches */
+    const char *more[CP_MAX_MANIFESTS - 1];
+    int n_more;
 };
 
 typedef struct command {
@@ -68,15 +73,18 @@ static bool page_list_parse(const char *spec, page_list *out);
 
 static const command commands[] = {
     {"render", "lay out a manifest and write the calendar and press-release PDFs",
-     "usage: calpress render MANIFEST [-o DIR] [--proof | --press] [--overlay] [--placeholders]\n"
-     "                       [--mark-changes] [--icc PROFILE.icc [--condition NAME]]\n"
-     "                       [--never-print FILE] [--quiet]\n"
+     "usage: calpress render MANIFEST [MANIFEST...] [-o DIR] [--proof | --press] [--overlay]\n"
+     "                       [--placeholders] [--mark-changes] [--icc PROFILE.icc\n"
+     "                       [--condition NAME]] [--never-print FILE] [--quiet]\n"
      "\n"
      "Writes DIR/calendar.pdf and DIR/press-release.pdf (DIR defaults to 'out'; the manifest's\n"
      "output: section may rename the files). Both PDFs are written to temporary files and\n"
      "replace the old pair together when complete: a failed or stopped run leaves earlier output\n"
      "untouched. Two runs into one folder take turns. Then it writes the build record\n"
      "DIR/.calpress/build.json and says what changed since the last proof in DIR.\n"
+     "With several manifests, each is rendered as alone into DIR/NAME (NAME: its file name\n"
+     "without .yaml, or its folder's name when two file names are the same), sharing fonts,\n"
+     "caches and photos.\n"
      "\n"
      "  -o, --output DIR    folder for the PDFs (created if missing)\n"
      "  --proof             proof pages (the default): a light PROOF watermark\n"
@@ -96,7 +104,7 @@ static const command commands[] = {
      "                      removed from photos, no 'wrote' lines)\n",
      cmd_render},
     {"check", "load, validate and lay out a manifest; write nothing; print a copy-fit report",
-     "usage: calpress check MANIFEST [--press | --placeholders] [--icc PROFILE.icc]\n"
+     "usage: calpress check MANIFEST [MANIFEST...] [--press | --placeholders] [--icc PROFILE.icc]\n"
      "                      [--never-print FILE] [--dump-layout FILE] [--quiet]\n"
      "\n"
      "Reports every problem in the manifest and the files it names, then lays out every page\n"
@@ -292,6 +300,9 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             return usage_error(c, "unknown option '%s'", a);
         } else if (!o->manifest) {
             o->manifest = a;
+        } else if ((strcmp(c->name, "render") == 0 || strcmp(c->name, "check") == 0) &&
+                   o->n_more < CP_MAX_MANIFESTS - 1) {
+            o->more[o->n_more++] = a;
         } else {
             return usage_error(c, "unexpected argument '%s'", a);
         }
@@ -315,6 +326,8 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         return usage_error(c, "%s", "--condition names the printing condition of --icc");
     if (strcmp(c->name, "export") == 0 && !o->social && !o->web)
         return usage_error(c, "%s", "export needs --social, --web or both");
+    if (o->n_more && o->dump_layout)
+        return usage_error(c, "%s", "--dump-layout takes one manifest");
     return 0;
 }
 
@@ -387,8 +400,18 @@ typedef struct run {
     cp_colours *colours;
     const char *icc_path, *icc_condition; /* as the PDF names the intent; NULL for sRGB */
     cp_pos icc_pos;
-    bool pdfx; /* the intent is a printing condition: the PDFs are PDF/X-4 */
+    bool pdfx;            /* the intent is a printing condition: the PDFs are PDF/X-4 */
+    struct shared *share; /* several manifests: fonts, typesetter and photos shared */
+    cp_worker *worker;    /* the second core's helper, while the pages are laid out */
 } run;
+
+/* What the manifests of one render or check share: set up by the first that needs them. */
+typedef struct shared {
+    cp_fonts *fonts;
+    cp_typesetter ts;
+    bool have_ts;
+    cp_photo_cache photos;
+} shared;
 
 static void run_init(run *r)
 {
@@ -406,6 +429,8 @@ static void run_finish(run *r)
     cp_colours_free(r->colours);
     cp_profile_free(r->screen_cmyk);
     cp_profile_free(r->profile);
+    cp_worker_finish(r->worker); /* a run that stopped before its pages were laid out */
+    r->worker = NULL;
     cp_doc_finish(&r->calendar);
     cp_doc_finish(&r->press);
     if (r->have_lc)
@@ -420,11 +445,53 @@ static void run_finish(run *r)
     if (r->warm) /* pages kept for the next build point into this run's arena */
         cp_page_cache_end_build(r->warm->pages, &r->arena);
     cp_arena_finish(&r->arena);
-    cp_readset_clear();
+    if (!r->share) /* several manifests: every one's inputs stay inputs to the end */
+        cp_readset_clear();
 }
 
 static bool resolve_intent(run *r, const options *o);
 static bool output_intent(run *r, const options *o, cp_pdf_meta *meta);
+static bool set_up_layout(run *r, const options *o, const char *dir);
+
+/* What the helper process of a run starts from (a copy, after the fork). */
+typedef struct helper_ctx {
+    run *r;
+    const options *o;
+    const char *dir;
+    cp_doc doc;
+} helper_ctx;
+static void helper_setup(void *ctx, cp_plans *record);
+static void helper_page(void *ctx, int which);
+
+/* The shared typesetter for the next manifest (fonts set up by the first), pointed at r's arena
+ * and diagnostics, and the photo cache's next build; NULL after a font set-up error. */
+static cp_typesetter *shared_begin(shared *s, const char *fonts_dir, run *r)
+{
+    if (!s->fonts && !(s->fonts = cp_fonts_new(fonts_dir, &r->diags)))
+        return NULL;
+    if (s->have_ts) {
+        cp_typesetter_rebind(&s->ts, &r->arena, &r->diags);
+    } else {
+        cp_typesetter_init(&s->ts, s->fonts, CP_HYPHEN_DIR, &r->arena, &r->diags);
+        s->have_ts = true;
+    }
+    cp_photo_cache_next_build(&s->photos, NULL);
+    return &s->ts;
+}
+
+/* What the PDFs leave out of this run's photos: of a shared cache, the photos this run used. */
+static void report_found(run *r)
+{
+    const cp_photo_cache *pc = r->lc.photos;
+    if (pc == &r->photos || !r->share) {
+        cp_image_report_found(r->photos.images, r->photos.n, &r->diags);
+        return;
+    }
+    cp_image **used = cp_xmalloc((pc->n ? pc->n : 1) * sizeof *used);
+    size_t n = cp_photo_cache_list_used(pc, used);
+    cp_image_report_found(used, n, &r->diags);
+    free(used);
+}
 
 /* Loads and lays out everything, and checks the output intent; true when there were no errors.
  * The intent is checked even when the layout failed, and the layout is made even when the
@@ -441,6 +508,36 @@ static bool load_and_lay_out(run *r, const options *o)
     if (!cp_manifest_load(&r->cal, &r->arena, &r->diags, manifest, &mo))
         return false;
     r->have_cal = true;
+    helper_ctx hc = {r, o, dir, {0}};
+    if (!r->warm && !r->share) /* the second core lays pages out ahead (src/worker.c) */
+        r->worker = cp_worker_start(helper_setup, helper_page, &hc);
+    if (!set_up_layout(r, o, dir))
+        return false;
+    if (r->worker)
+        cp_worker_attach(r->worker, &r->lc);
+    if (cp_diags_failed(&r->diags))
+        return false;
+    /* Before the pages: their slug says whether a proof is for the screen. A failed intent's
+     * errors come with the layout's; nothing is written then. */
+    if (resolve_intent(r, o))
+        r->lc.opts.screen_proof = !o->press && !r->pdfx;
+    if (cp_layout_calendar(&r->lc, &r->calendar))
+        cp_layout_decorate(&r->lc, &r->calendar, &r->cal.layout, r->cal.out_calendar.s);
+    if (cp_layout_press(&r->lc, &r->press))
+        cp_layout_decorate(&r->lc, &r->press, &r->cal.press_layout, r->cal.out_press.s);
+    cp_worker_finish(r->worker);
+    r->worker = NULL;
+    if (!o->quiet) /* what the PDFs leave out of the photos (GPS, camera serial, ...) */
+        report_found(r);
+    if (r->colours)
+        cp_layout_check_colours(&r->lc, r->colours, &r->calendar, strcmp(o->command, "check") == 0);
+    return output_intent(r, o, &r->meta) && !cp_diags_failed(&r->diags);
+}
+
+/* Fonts, the typesetter (the run's own, watch's or the shared one), the build date and the
+ * layout context; false after a font set-up error. */
+static bool set_up_layout(run *r, const options *o, const char *dir)
+{
     cp_typesetter *ts = &r->ts;
     cp_photo_cache *photos = &r->photos;
     if (r->warm) {
@@ -449,6 +546,10 @@ static bool load_and_lay_out(run *r, const options *o)
         if (!ts)
             return false;
         photos = &r->warm->photos;
+    } else if (r->share) {
+        if (!(ts = shared_begin(r->share, cp_arena_printf(&r->arena, "%s/fonts", dir), r)))
+            return false;
+        photos = &r->share->photos;
     } else {
         r->fonts = cp_fonts_new(cp_arena_printf(&r->arena, "%s/fonts", dir), &r->diags);
         if (!r->fonts)
@@ -471,21 +572,24 @@ static bool load_and_lay_out(run *r, const options *o)
         r->lc.page_cache = r->warm->pages;
         r->lc.inputs = &r->warm->inputs;
     }
-    if (cp_diags_failed(&r->diags))
-        return false;
-    /* Before the pages: their slug says whether a proof is for the screen. A failed intent's
-     * errors come with the layout's; nothing is written then. */
-    if (resolve_intent(r, o))
-        r->lc.opts.screen_proof = !o->press && !r->pdfx;
-    if (cp_layout_calendar(&r->lc, &r->calendar))
-        cp_layout_decorate(&r->lc, &r->calendar, &r->cal.layout, r->cal.out_calendar.s);
-    if (cp_layout_press(&r->lc, &r->press))
-        cp_layout_decorate(&r->lc, &r->press, &r->cal.press_layout, r->cal.out_press.s);
-    if (!o->quiet) /* what the PDFs leave out of the photos (GPS, camera serial, ...) */
-        cp_image_report_found(r->photos.images, r->photos.n, &r->diags);
-    if (r->colours)
-        cp_layout_check_colours(&r->lc, r->colours, &r->calendar, strcmp(o->command, "check") == 0);
-    return output_intent(r, o, &r->meta) && !cp_diags_failed(&r->diags);
+    return true;
+}
+
+/* The helper process's copy of the run (src/worker.c): the same set-up, its typesetter
+ * recording plans; pages go into a document that is never drawn. */
+static void helper_setup(void *ctx, cp_plans *record)
+{
+    helper_ctx *hc = ctx;
+    if (!set_up_layout(hc->r, hc->o, hc->dir))
+        _exit(0);
+    hc->r->lc.ts->plans = record;
+    cp_doc_init(&hc->doc);
+}
+
+static void helper_page(void *ctx, int which)
+{
+    helper_ctx *hc = ctx;
+    cp_layout_page(&hc->r->lc, &hc->doc, which);
 }
 
 static int finish_run(run *r, int status)
@@ -594,15 +698,18 @@ static bool output_intent(run *r, const options *o, cp_pdf_meta *meta)
                           .pdfx = r->pdfx};
     int n = r->profile->n;
     /* A CMYK photo under an RGB intent holds ink values for a press nobody named. */
-    for (size_t i = 0; n != 4 && i < r->lc.photos->n; i++) {
-        const cp_image *img = r->lc.photos->images[i];
-        if (img->cmyk && cp_photo_cache_used(r->lc.photos, i))
+    cp_image **used = cp_xmalloc((r->lc.photos->n ? r->lc.photos->n : 1) * sizeof *used);
+    size_t n_used = cp_photo_cache_list_used(r->lc.photos, used);
+    for (size_t i = 0; n != 4 && i < n_used; i++) {
+        const cp_image *img = used[i];
+        if (img->cmyk)
             cp_preflight(&r->diags, img->at,
                          "photo '%s' is a CMYK JPEG but the output intent is not CMYK: its inks "
                          "were separated for an unnamed press; give the printer's profile with "
                          "--icc, or supply the photo in RGB",
                          img->name);
     }
+    free(used);
     return !cp_diags_failed(&r->diags);
 }
 
@@ -642,21 +749,23 @@ static bool never_print(run *r, const options *o, const cp_pdf_meta *meta)
 /* The common start of the commands that write: options, the manifest laid out. The output folder
  * is made only when there is something to write (base/outfile.h). Returns -1 to go on, else the
  * exit status (with r already finished). */
-static int begin_run(const options *o, run *r, watch_state *w);
+static int begin_run(const options *o, run *r, watch_state *w, shared *sh);
 
 static int begin_writing(const char *name, int argc, char **argv, options *o, run *r)
 {
     int rc = parse_options(find_command(name), argc, argv, o);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    return begin_run(o, r, NULL);
+    return begin_run(o, r, NULL, NULL);
 }
 
-/* The same once the options are parsed; w (watch) keeps fonts, photos and pages warm. */
-static int begin_run(const options *o, run *r, watch_state *w)
+/* The same once the options are parsed; w (watch) keeps fonts, photos and pages warm, sh shares
+ * fonts, caches and photos among the manifests of one run. */
+static int begin_run(const options *o, run *r, watch_state *w, shared *sh)
 {
     run_init(r);
     r->warm = w;
+    r->share = sh;
     if (!load_and_lay_out(r, o))
         return finish_run(r, EXIT_INPUT);
     return -1;
@@ -780,21 +889,33 @@ static bool write_pdfs(watch_state *w, const char *dir, const cp_str *const name
     return ok;
 }
 
+static int render_run(const options *opts, watch_state *w, shared *sh);
+static int run_many(const char *cmd, const options *o, int (*one)(const options *o, shared *sh));
+static int render_shared(const options *o, shared *sh)
+{
+    return render_run(o, NULL, sh);
+}
+
 static int cmd_render(int argc, char **argv)
 {
     options o;
     int rc = parse_options(find_command("render"), argc, argv, &o);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    return render_with(&o, NULL);
+    return o.n_more ? run_many("render", &o, render_shared) : render_run(&o, NULL, NULL);
 }
 
 int render_with(const options *opts, watch_state *w)
 {
+    return render_run(opts, w, NULL);
+}
+
+static int render_run(const options *opts, watch_state *w, shared *sh)
+{
     options o = *opts;
     o.quiet = o.quiet || w; /* watch prints one line a build */
     run r;
-    int rc = begin_run(&o, &r, w);
+    int rc = begin_run(&o, &r, w, sh);
     if (rc >= 0)
         return rc;
     const cp_calendar *cal = &r.cal;
@@ -895,14 +1016,23 @@ static bool write_dump(run *r, const char *target)
     return ok;
 }
 
+static int check_run(const options *o, shared *sh);
+
 static int cmd_check(int argc, char **argv)
 {
     options o;
     int rc = parse_options(find_command("check"), argc, argv, &o);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    return o.n_more ? run_many("check", &o, check_run) : check_run(&o, NULL);
+}
+
+static int check_run(const options *opts, shared *sh)
+{
+    options o = *opts;
     run r;
     run_init(&r);
+    r.share = sh;
     bool ok = load_and_lay_out(&r, &o);
     ok = ok && never_print(&r, &o, &r.meta);
     if (ok) {
@@ -913,6 +1043,80 @@ static int cmd_check(int argc, char **argv)
     if (ok && o.dump_layout)
         ok = write_dump(&r, o.dump_layout);
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
+}
+
+/* The folder under -o for manifest i of several: its file name without .yaml or .yml, or, when
+ * another manifest has the same, the name of the folder it is in (editions/bn/calendar.yaml:
+ * bn). Arena-owned. */
+static const char *edition_name(cp_arena *a, const char *const *m, int n, int i)
+{
+    const char *stems[CP_MAX_MANIFESTS];
+    for (int k = 0; k < n; k++) {
+        const char *b = strrchr(m[k], '/') ? strrchr(m[k], '/') + 1 : m[k];
+        size_t len = strlen(b);
+        for (const char *ext = ".yaml"; ext; ext = strcmp(ext, ".yaml") == 0 ? ".yml" : NULL)
+            if (len > strlen(ext) && strcmp(b + len - strlen(ext), ext) == 0) {
+                len -= strlen(ext);
+                break;
+            }
+        stems[k] = cp_arena_strndup(a, b, len);
+    }
+    bool clash = false;
+    for (int k = 0; k < n; k++)
+        clash = clash || (k != i && strcmp(stems[k], stems[i]) == 0);
+    if (!clash)
+        return stems[i];
+    const char *dir = cp_path_dirname(a, m[i]);
+    char cwd[PATH_MAX];
+    if (strcmp(dir, ".") == 0 && getcwd(cwd, sizeof cwd))
+        dir = cp_arena_strdup(a, cwd);
+    return cp_path_basename(dir);
+}
+
+/* render or check of several manifests: each as it would be alone (render into -o's folder
+ * NAME, see edition_name), one after the other, with fonts, the typesetter's caches and the
+ * photos set up once. Exit 1 if any of them failed; the others are still made. */
+static int run_many(const char *cmd, const options *o, int (*one)(const options *o, shared *sh))
+{
+    const char *m[CP_MAX_MANIFESTS] = {o->manifest};
+    int n = 1 + o->n_more;
+    for (int i = 1; i < n; i++)
+        m[i] = o->more[i - 1];
+    cp_arena a;
+    cp_arena_init(&a);
+    const char *names[CP_MAX_MANIFESTS];
+    int status = EXIT_OK;
+    bool writes = strcmp(cmd, "render") == 0; /* check writes nothing: names do not matter */
+    for (int i = 0; i < n && status == EXIT_OK; i++) {
+        names[i] = edition_name(&a, m, n, i);
+        if (!writes)
+            continue;
+        for (int k = 0; k < i && status == EXIT_OK; k++)
+            if (strcmp(names[k], names[i]) == 0 || !names[i][0] || strcmp(names[i], ".") == 0 ||
+                strcmp(names[i], "..") == 0)
+                status = usage_error(find_command(cmd),
+                                     "%s and %s would both write into %s/%s; give the manifests "
+                                     "different names, or render them one at a time",
+                                     m[k], m[i], o->out_dir, names[i]);
+    }
+    shared sh = {.fonts = NULL};
+    cp_photo_cache_init(&sh.photos);
+    cp_readset_start();
+    for (int i = 0; i < n && status != EXIT_USAGE; i++) {
+        options each = *o;
+        each.manifest = m[i];
+        each.n_more = 0;
+        each.out_dir = cp_path_join(&a, o->out_dir, names[i]);
+        if (one(&each, &sh) != EXIT_OK)
+            status = EXIT_INPUT;
+    }
+    cp_readset_clear();
+    cp_photo_cache_finish(&sh.photos);
+    if (sh.have_ts)
+        cp_typesetter_finish(&sh.ts);
+    cp_fonts_free(sh.fonts);
+    cp_arena_finish(&a);
+    return status;
 }
 
 /* preview --pages: calendar page numbers (1 the cover) and press-release pages (p1, p2-3). */

@@ -4,6 +4,9 @@
 /*
  * Usage:
  *   mkphotos OUTDIR                             cover.jpg + twelve month photos
+ *   mkphotos --png OUTDIR                       the same thirteen images as 8-bit RGB PNG
+ *                                               (cover.png, neha.png, ...): the benchmark's
+ *                                               PNG-photo calendar
  *   mkphotos --one W H SEED PALETTE OUT.jpg [OPTIONS]
  *                                               one image, PALETTE 0..12
  *
@@ -56,6 +59,7 @@
 #include <unistd.h>
 
 #include <jpeglib.h>
+#include <png.h>
 
 #define PROG "mkphotos"
 
@@ -817,9 +821,11 @@ typedef struct {
     int mark;        /* --mark X Y: grey image with a green disc */
     double mark_x, mark_y;
     int heavy; /* --heavy-ink N: CMYK, 250 % ink with an N x N square of 370 % (cmyk is set) */
+    int png;   /* --png (set mode): the same pixels as a PNG instead of a JPEG */
 } Extras;
 
-static const Extras no_extras = {0, 0, 0, 0.0, 0.0, 0};
+static const Extras no_extras = {.heavy = 0};
+static const Extras png_extras = {.png = 1};
 
 /* A row of a --mark image: mid-grey with a pure green disc (hard edge). */
 static void mark_row(int w, int h, int y, const Extras *ex, unsigned char *out)
@@ -883,67 +889,21 @@ static void write_exif_orientation(j_compress_ptr cinfo, int orientation)
     jpeg_write_marker(cinfo, JPEG_APP0 + 1, seg, (unsigned int)sizeof seg);
 }
 
-/* Renders one image and writes it to path via a temporary file and rename,
- * so a half-written JPEG never sits under the final name. Returns 0 or -1. */
-static int write_photo(const char *path, int w, int h, uint32_t seed, int palette, const Extras *ex)
+/* Encodes the image as a baseline JPEG (or the --one test variants) onto fp. Returns 0, or -1
+ * after a message. */
+static int encode_jpeg(FILE *fp, const char *path, const Scene *scene, const Extras *ex, float *R,
+                       float *G, float *B, unsigned char *row)
 {
-    Scene *scene = malloc(sizeof *scene);
-    if (!scene) {
-        fprintf(stderr, PROG ": %s: out of memory\n", path);
-        return -1;
-    }
-    if (scene_init(scene, w, h, seed, palette) != 0) {
-        fprintf(stderr, PROG ": %s: out of memory\n", path);
-        free(scene);
-        return -1;
-    }
-    size_t plen = strlen(path) + 32;
-    char *tmp = malloc(plen);
-    /* three separate planes: distinct allocations let the compiler see they
-     * never overlap, which keeps the row loops vectorised after inlining */
-    size_t plane = (size_t)scene->nblk * 8 * sizeof(float);
-    float *R = malloc(plane), *G = malloc(plane), *B = malloc(plane);
-    unsigned char *row = malloc((size_t)w * (ex->cmyk ? 4 : 3));
-    if (!tmp || !R || !G || !B || !row) {
-        fprintf(stderr, PROG ": %s: out of memory\n", path);
-        free(tmp);
-        free(R);
-        free(G);
-        free(B);
-        free(row);
-        scene_free(scene);
-        free(scene);
-        return -1;
-    }
-    snprintf(tmp, plen, "%s.tmp%ld", path, (long)getpid());
-    FILE *fp = fopen(tmp, "wbx");
-    if (!fp && errno == EEXIST) {
-        remove(tmp); /* stale leftover of an earlier crash with the same pid */
-        fp = fopen(tmp, "wbx");
-    }
-    if (!fp) {
-        fprintf(stderr, PROG ": cannot create %s: %s\n", tmp, strerror(errno));
-        free(tmp);
-        free(R);
-        free(G);
-        free(B);
-        free(row);
-        scene_free(scene);
-        free(scene);
-        return -1;
-    }
-
+    int w = scene->w, h = scene->h;
     struct jpeg_compress_struct cinfo;
     ErrMgr jerr;
-    int rc = -1;
     cinfo.err = jpeg_std_error(&jerr.pub);
     jerr.pub.error_exit = on_jpeg_error;
     jerr.pub.output_message = on_jpeg_message;
     jerr.path = path;
     if (setjmp(jerr.jb)) {
         jpeg_destroy_compress(&cinfo);
-        fclose(fp);
-        goto done;
+        return -1;
     }
     jpeg_create_compress(&cinfo);
     jpeg_stdio_dest(&cinfo, fp);
@@ -999,6 +959,104 @@ static int write_photo(const char *path, int w, int h, uint32_t seed, int palett
     }
     jpeg_finish_compress(&cinfo);
     jpeg_destroy_compress(&cinfo);
+    return 0;
+}
+
+/* libpng's errors return to encode_png; the message names the file. */
+_Noreturn static void on_png_error(png_structp png, png_const_charp msg)
+{
+    fprintf(stderr, PROG ": %s: libpng: %s\n", (const char *)png_get_error_ptr(png), msg);
+    png_longjmp(png, 1);
+}
+
+/* Encodes the image as an 8-bit RGB PNG at 300 dpi onto fp (zlib's default level, as image
+ * editors export). Returns 0, or -1 after a message. */
+static int encode_png(FILE *fp, const char *path, const Scene *scene, const Extras *ex, float *R,
+                      float *G, float *B, unsigned char *row)
+{
+    (void)ex;
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, (png_voidp)path, on_png_error, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!info) {
+        fprintf(stderr, PROG ": %s: out of memory\n", path);
+        png_destroy_write_struct(&png, NULL);
+        return -1;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        return -1;
+    }
+    png_init_io(png, fp);
+    png_set_IHDR(png, info, (png_uint_32)scene->w, (png_uint_32)scene->h, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_uint_32 ppm = (png_uint_32)(DPI / 0.0254 + 0.5); /* pixels per metre */
+    png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+    png_write_info(png, info);
+    for (int y = 0; y < scene->h; y++) {
+        render_row(scene, y, R, G, B, row);
+        png_write_row(png, row);
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    return 0;
+}
+
+/* Renders one image and writes it to path via a temporary file and rename,
+ * so a half-written JPEG never sits under the final name. Returns 0 or -1. */
+static int write_photo(const char *path, int w, int h, uint32_t seed, int palette, const Extras *ex)
+{
+    Scene *scene = malloc(sizeof *scene);
+    if (!scene) {
+        fprintf(stderr, PROG ": %s: out of memory\n", path);
+        return -1;
+    }
+    if (scene_init(scene, w, h, seed, palette) != 0) {
+        fprintf(stderr, PROG ": %s: out of memory\n", path);
+        free(scene);
+        return -1;
+    }
+    size_t plen = strlen(path) + 32;
+    char *tmp = malloc(plen);
+    /* three separate planes: distinct allocations let the compiler see they
+     * never overlap, which keeps the row loops vectorised after inlining */
+    size_t plane = (size_t)scene->nblk * 8 * sizeof(float);
+    float *R = malloc(plane), *G = malloc(plane), *B = malloc(plane);
+    unsigned char *row = malloc((size_t)w * (ex->cmyk ? 4 : 3));
+    if (!tmp || !R || !G || !B || !row) {
+        fprintf(stderr, PROG ": %s: out of memory\n", path);
+        free(tmp);
+        free(R);
+        free(G);
+        free(B);
+        free(row);
+        scene_free(scene);
+        free(scene);
+        return -1;
+    }
+    snprintf(tmp, plen, "%s.tmp%ld", path, (long)getpid());
+    FILE *fp = fopen(tmp, "wbx");
+    if (!fp && errno == EEXIST) {
+        remove(tmp); /* stale leftover of an earlier crash with the same pid */
+        fp = fopen(tmp, "wbx");
+    }
+    if (!fp) {
+        fprintf(stderr, PROG ": cannot create %s: %s\n", tmp, strerror(errno));
+        free(tmp);
+        free(R);
+        free(G);
+        free(B);
+        free(row);
+        scene_free(scene);
+        free(scene);
+        return -1;
+    }
+
+    int rc = -1;
+    if ((ex->png ? encode_png : encode_jpeg)(fp, path, scene, ex, R, G, B, row) != 0) {
+        fclose(fp);
+        goto done;
+    }
 
     if (fflush(fp) != 0 || ferror(fp)) {
         fprintf(stderr, PROG ": write error on %s: %s\n", tmp, strerror(errno));
@@ -1051,7 +1109,7 @@ static void print_focus(const char *name, int w, int h, int palette)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: " PROG " OUTDIR\n"
+    fprintf(stderr, "usage: " PROG " [--png] OUTDIR\n"
                     "       " PROG " --one W H SEED PALETTE OUT.jpg [OPTIONS]   (PALETTE 0..12)\n"
                     "options of --one (test images):\n"
                     "  --cmyk            Adobe CMYK JPEG, stored inverted: left half cyan ink,\n"
@@ -1160,7 +1218,7 @@ static int worker_count(int njobs)
 
 /* Runs the jobs in forked workers, at most nwork at a time; returns the
  * number of failed jobs. Falls back to in-process work if fork fails. */
-static int run_jobs(char *const *paths, const Job *jobs, int njobs, int nwork)
+static int run_jobs(char *const *paths, const Job *jobs, int njobs, int nwork, const Extras *ex)
 {
     pid_t pids[16];
     int slot_job[16];
@@ -1174,11 +1232,11 @@ static int run_jobs(char *const *paths, const Job *jobs, int njobs, int nwork)
             const Job *j = &jobs[next];
             pid_t pid = fork();
             if (pid == 0) {
-                int r = write_photo(paths[next], j->w, j->h, j->seed, j->palette, &no_extras);
+                int r = write_photo(paths[next], j->w, j->h, j->seed, j->palette, ex);
                 _exit(r == 0 ? 0 : 1);
             }
             if (pid < 0) {
-                if (write_photo(paths[next], j->w, j->h, j->seed, j->palette, &no_extras) != 0)
+                if (write_photo(paths[next], j->w, j->h, j->seed, j->palette, ex) != 0)
                     failed++;
                 next++;
                 continue;
@@ -1221,7 +1279,7 @@ static int run_jobs(char *const *paths, const Job *jobs, int njobs, int nwork)
  * The cover is rendered first (it is the largest) but put under its final
  * name only after every other image is written, so cover.jpg can serve the
  * build as a stamp meaning "the whole set is complete". */
-static int make_set(const char *outdir)
+static int make_set(const char *outdir, const Extras *ex)
 {
     enum { NJOBS = 13 };
     Job jobs[NJOBS];
@@ -1261,6 +1319,8 @@ static int make_set(const char *outdir)
             return 1;
         }
         snprintf(paths[i], n, "%s%s%s", outdir, slash ? "" : "/", jobs[i].name);
+        if (ex->png) /* the same name with .png for .jpg */
+            memcpy(paths[i] + strlen(paths[i]) - 3, "png", 3);
     }
     /* the cover goes to a pending name first, moved into place at the end */
     cover_final = paths[0];
@@ -1275,7 +1335,7 @@ static int make_set(const char *outdir)
     }
     snprintf(paths[0], pn, "%s.pending%ld", cover_final, (long)getpid());
 
-    int failed = run_jobs(paths, jobs, NJOBS, worker_count(NJOBS));
+    int failed = run_jobs(paths, jobs, NJOBS, worker_count(NJOBS), ex);
     if (failed == 0 && rename(paths[0], cover_final) != 0) {
         fprintf(stderr, PROG ": cannot rename %s to %s: %s\n", paths[0], cover_final,
                 strerror(errno));
@@ -1286,8 +1346,10 @@ static int make_set(const char *outdir)
         remove(paths[0]);
         remove(cover_final);
     } else {
-        for (int i = 0; i < NJOBS; i++)
-            print_focus(jobs[i].name, jobs[i].w, jobs[i].h, jobs[i].palette);
+        for (int i = 0; i < NJOBS; i++) {
+            const char *base = strrchr(i ? paths[i] : cover_final, '/');
+            print_focus(base ? base + 1 : jobs[i].name, jobs[i].w, jobs[i].h, jobs[i].palette);
+        }
     }
     free(cover_final);
     for (int i = 0; i < NJOBS; i++)
@@ -1306,7 +1368,9 @@ static int make_set(const char *outdir)
 int main(int argc, char **argv)
 {
     if (argc == 2 && argv[1][0] != '-')
-        return make_set(argv[1]);
+        return make_set(argv[1], &no_extras);
+    if (argc == 3 && strcmp(argv[1], "--png") == 0)
+        return make_set(argv[2], &png_extras);
     if (argc >= 7 && strcmp(argv[1], "--one") == 0) {
         long long w, h, seed, pal;
         Extras ex;

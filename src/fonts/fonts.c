@@ -4,6 +4,7 @@
 #include "base/util.h"
 
 #include <fontconfig/fontconfig.h>
+#include <harfbuzz/hb.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-font.h>
 #include <pango/pangofc-fontmap.h>
@@ -48,6 +49,10 @@ cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d)
         return NULL;
     }
     note_font_files(cfg, conf);
+    /* Pango starts a thread that calls FcInit(), which would load the desktop's configuration
+     * and every system font cache, only for calpress never to use them. With the private
+     * configuration as fontconfig's current one, FcInit() has nothing left to do. */
+    FcConfigSetCurrent(cfg);
     cp_fonts *f = cp_xcalloc(1, sizeof *f);
     f->config = cfg;
     f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
@@ -159,4 +164,20 @@ bool cp_fonts_font_in(PangoFont *font, const char *families)
         if (listed(families, (const char *)fam))
             return true;
     return false;
+}
+
+void cp_fonts_raise_extents(PangoFont *font, int *ascent, int *descent)
+{
+    hb_font_extents_t ext;
+    hb_font_get_extents_for_direction(pango_font_get_hb_font(font), HB_DIRECTION_LTR, &ext);
+    FcMatrix *m;
+    bool transform = PANGO_IS_FC_FONT(font) &&
+                     FcPatternGetMatrix(pango_fc_font_get_pattern(PANGO_FC_FONT(font)), FC_MATRIX,
+                                        0, &m) == FcResultMatch &&
+                     (m->xx != 1 || m->xy != 0 || m->yx != 0 || m->yy != 1);
+    /* pangofc-font.c's get_face_metrics(): ints scaled by the matrix's yy, as Pango does */
+    int a = transform ? (int)(ext.ascender * m->yy) : ext.ascender;
+    int d = transform ? (int)(-ext.descender * m->yy) : -ext.descender;
+    *ascent = a > *ascent ? a : *ascent;
+    *descent = d > *descent ? d : *descent;
 }

@@ -32,4 +32,9 @@ const char *cp_fonts_font_family(PangoFont *font);
  * "EB Garamond 12") is listed in the comma-separated `families`. */
 bool cp_fonts_font_in(PangoFont *font, const char *families);
 
+/* Raises *ascent and *descent (Pango units) to the font's own as Pango's font metrics give them
+ * (its HarfBuzz extents, under its pattern's transform if it has one), without measuring the
+ * approximate character widths that pango_font_get_metrics() also works out. */
+void cp_fonts_raise_extents(PangoFont *font, int *ascent, int *descent);
+
 #endif

@@ -61,6 +61,7 @@ void cp_svg_free(cp_svg *svg)
     free(svg->path);
     free(svg->name);
     free(svg->key);
+    free(svg->at_file);
     free(svg);
 }
 

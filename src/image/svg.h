@@ -12,6 +12,7 @@ typedef struct cp_svg {
     char *path;
     char *name;           /* as the manifest wrote it, for messages */
     cp_pos at;            /* the manifest value that named it (file borrowed from the loader) */
+    char *at_file;        /* owned copy of at's file, once a cache kept beyond the loader sets it */
     char *key;            /* owned; the file's real path, for de-duplication (set by the caller) */
     double width, height; /* the intrinsic size's proportions (CSS pixels, or the viewBox) */
     void *handle;         /* the RsvgHandle, owned */

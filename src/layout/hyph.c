@@ -1,5 +1,6 @@
 /* libhyphen wrapper: finds words, asks the dictionary, inserts soft hyphens. */
 #include "layout/hyph.h"
+#include "layout/hyphcache.h"
 #include "base/readset.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -14,6 +15,7 @@ typedef struct dict_slot {
     const char *lang;
     const char *file;
     HyphenDict *dict;
+    void *block; /* the dictionary's memory when it came from the cache */
     bool tried;
 } dict_slot;
 
@@ -26,9 +28,9 @@ cp_hyph *cp_hyph_new(const char *dir)
 {
     cp_hyph *h = cp_xcalloc(1, sizeof *h);
     h->dir = cp_xstrdup(dir);
-    h->slots[0] = (dict_slot){"en", "hyph_en_US.dic", NULL, false};
-    h->slots[1] = (dict_slot){"bn", "hyph_bn_IN.dic", NULL, false};
-    h->slots[2] = (dict_slot){"hi", "hyph_hi_IN.dic", NULL, false};
+    h->slots[0] = (dict_slot){"en", "hyph_en_US.dic", NULL, NULL, false};
+    h->slots[1] = (dict_slot){"bn", "hyph_bn_IN.dic", NULL, NULL, false};
+    h->slots[2] = (dict_slot){"hi", "hyph_hi_IN.dic", NULL, NULL, false};
     return h;
 }
 
@@ -37,8 +39,7 @@ void cp_hyph_free(cp_hyph *h)
     if (!h)
         return;
     for (size_t i = 0; i < CP_ARRAY_LEN(h->slots); i++)
-        if (h->slots[i].dict)
-            hnj_hyphen_free(h->slots[i].dict);
+        cp_hyph_dict_free(h->slots[i].dict, h->slots[i].block);
     free(h->dir);
     free(h);
 }
@@ -52,7 +53,7 @@ static HyphenDict *dict_for(cp_hyph *h, const char *lang)
         if (!s->tried) {
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", h->dir, s->file);
-            s->dict = hnj_hyphen_load(path);
+            s->dict = cp_hyph_dict_load(path, &s->block);
             cp_readset_note_path(path);
             s->tried = true;
         }

@@ -20,7 +20,8 @@ typedef struct cp_photo_stamp {
     long long mtime_s, mtime_ns, ctime_s, ctime_ns;
     uint64_t hash;    /* of the bytes read */
     unsigned checked; /* the build in which the file was last compared with its stamp */
-    char *at_file;    /* owned copy of the image's `at` file name: the loader's arena goes */
+    unsigned used_build, used_seq; /* the last build that looked it up, and in which turn */
+    char *at_file; /* owned copy of the image's `at` file name: the loader's arena goes */
 } cp_photo_stamp;
 
 /* Photos (and logos) opened once per run, shared by every page that places them. watch keeps the
@@ -33,6 +34,7 @@ typedef struct cp_photo_cache {
     cp_image **retired;     /* replaced photos, freed when the next build starts */
     size_t n_retired, cap_retired;
     unsigned build;    /* 0: one run; from 1: the current build of a cache kept between builds */
+    unsigned next_seq; /* the turn of the next photo first looked up in this build */
     cp_inputs *inputs; /* if set, each photo used is recorded here with its bytes' hash */
     cp_svg **svgs;     /* logos: SVG artwork, kept for the whole run (or watch session) */
     size_t n_svgs, cap_svgs;
@@ -55,6 +57,9 @@ const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint6
 bool cp_photo_cache_hash_of(const cp_photo_cache *pc, const cp_image *img, uint64_t *hash);
 /* True if images[i] is used by the current build (always, for a cache of one run). */
 bool cp_photo_cache_used(const cp_photo_cache *pc, size_t i);
+/* The photos the current build looked up, in the order it first did: as a cache of that build
+ * alone would hold them. Fills images (room for pc->n) and returns how many. */
+size_t cp_photo_cache_list_used(const cp_photo_cache *pc, cp_image **images);
 
 /* Pages laid out in earlier builds, kept by watch: a page whose inputs (the files it is made from,
  * by content, its photos and the options) are unchanged is copied instead of laid out again.
@@ -116,6 +121,9 @@ typedef struct cp_layout_ctx {
     cp_page_cache *page_cache;
     const cp_inputs *inputs;
     int pages_laid_out, pages_reused; /* counted per page (the press release counts as one) */
+    /* Called before page `which` (as cp_lc_cached numbers them) is laid out, if set. */
+    void (*before_page)(void *ctx, int which);
+    void *before_page_ctx;
 } cp_layout_ctx;
 
 void cp_layout_ctx_init(cp_layout_ctx *lc, cp_typesetter *ts, const cp_calendar *cal,
@@ -127,6 +135,11 @@ void cp_layout_ctx_finish(cp_layout_ctx *lc);
 bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc);
 /* Lays out the press release, flowing onto as many A4 pages as it needs. */
 bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc);
+
+/* Lays out page `which` alone into doc: 0 the cover, 1..12 a month, 13 the back, 14 the press
+ * release (all its pages). For a helper that lays pages out ahead of the run (its doc is thrown
+ * away); the run itself uses cp_layout_calendar and cp_layout_press. */
+void cp_layout_page(cp_layout_ctx *lc, cp_doc *doc, int which);
 
 /* Adds the proof watermark, the overlay and the slug line (file name, title, page, version,
  * build date, mode) to every page of doc. Call after the pages are laid out. */
@@ -161,5 +174,7 @@ typedef void (*cp_lc_page_fn)(cp_layout_ctx *lc, cp_doc *doc, int which);
 void cp_lc_cached(cp_layout_ctx *lc, cp_doc *doc, int which, cp_lc_page_fn fn);
 void cp_layout_mini_month(cp_layout_ctx *lc, cp_page *page, int month, double x, double y, double w,
                           double h);
+/* press.c's page function for cp_lc_cached (which is 14). */
+void cp_lc_press_pages(cp_layout_ctx *lc, cp_doc *doc, int which);
 
 #endif

@@ -273,6 +273,8 @@ void cp_lc_cached(cp_layout_ctx *lc, cp_doc *doc, int which, cp_lc_page_fn fn)
     }
     size_t first = doc->n_pages, diag0 = lc->diags->n, errors = lc->diags->n_errors;
     int placeholders = lc->placeholders;
+    if (lc->before_page)
+        lc->before_page(lc->before_page_ctx, which);
     fn(lc, doc, which);
     lc->pages_laid_out++;
     /* The key is taken again: the layout opened the page's photos, so their hashes are known. */

@@ -7,6 +7,7 @@
 #include "base/util.h"
 
 #include <glib.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ void cp_photo_cache_next_build(cp_photo_cache *pc, cp_inputs *inputs)
 {
     free_retired(pc);
     pc->build++;
+    pc->next_seq = 0;
     pc->inputs = inputs;
 }
 
@@ -130,6 +132,46 @@ bool cp_photo_cache_used(const cp_photo_cache *pc, size_t i)
     return pc->build == 0 || pc->stamps[i].checked == pc->build;
 }
 
+/* Photos looked up in this build come in their turn; photos only checked (of pages watch
+ * reused) after them, in the cache's order. */
+static unsigned long turn_of(const cp_photo_cache *pc, size_t i)
+{
+    const cp_photo_stamp *s = &pc->stamps[i];
+    return s->used_build == pc->build ? s->used_seq : (unsigned long)UINT_MAX + 1 + i;
+}
+
+size_t cp_photo_cache_list_used(const cp_photo_cache *pc, cp_image **images)
+{
+    if (pc->build == 0) {
+        for (size_t i = 0; i < pc->n; i++)
+            images[i] = pc->images[i];
+        return pc->n;
+    }
+    size_t *idx = cp_xmalloc((pc->n ? pc->n : 1) * sizeof *idx);
+    size_t n = 0;
+    for (size_t i = 0; i < pc->n; i++) {
+        if (!cp_photo_cache_used(pc, i))
+            continue;
+        size_t k = n++; /* insertion sort by turn: a calendar has a few dozen photos */
+        for (; k > 0 && turn_of(pc, idx[k - 1]) > turn_of(pc, i); k--)
+            idx[k] = idx[k - 1];
+        idx[k] = i;
+    }
+    for (size_t k = 0; k < n; k++)
+        images[k] = pc->images[idx[k]];
+    free(idx);
+    return n;
+}
+
+/* Notes that this build looked up entry i, and in which turn if it is the first time. */
+static void mark_used(cp_photo_cache *pc, size_t i)
+{
+    if (pc->build > 0 && pc->stamps[i].used_build != pc->build) {
+        pc->stamps[i].used_build = pc->build;
+        pc->stamps[i].used_seq = pc->next_seq++;
+    }
+}
+
 /* A cache kept between builds outlives the loader's arena: its images' `at` names a file with
  * the cache's own copy of the name, from the latest build that looked the photo up. */
 static void keep_at(cp_photo_cache *pc, size_t i, cp_pos at)
@@ -152,6 +194,7 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cons
         free(real);
         cp_inputs_read_hash(pc->inputs, path, pc->stamps[i].hash);
         keep_at(pc, i, at);
+        mark_used(pc, i);
         return pc->images[i];
     }
     cp_photo_stamp stamp = {0};
@@ -170,9 +213,20 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cons
     pc->stamps[pc->n] = stamp;
     pc->images[pc->n++] = img;
     keep_at(pc, pc->n - 1, at);
+    mark_used(pc, pc->n - 1);
     if (stamped)
         cp_inputs_read_hash(pc->inputs, path, stamp.hash);
     return img;
+}
+
+/* As keep_at, for a logo: its `at` names the latest build's manifest line, in its own copy. */
+static void keep_svg_at(cp_photo_cache *pc, cp_svg *svg, cp_pos at)
+{
+    if (pc->build == 0)
+        return;
+    free(svg->at_file);
+    svg->at_file = at.file ? cp_xstrdup(at.file) : NULL;
+    svg->at = (cp_pos){svg->at_file, at.line, at.col};
 }
 
 const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, const char *name,
@@ -183,6 +237,7 @@ const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, co
     for (size_t i = 0; i < pc->n_svgs; i++) {
         if (strcmp(pc->svgs[i]->key, key) == 0) {
             free(real);
+            keep_svg_at(pc, pc->svgs[i], at);
             return pc->svgs[i];
         }
     }
@@ -192,6 +247,7 @@ const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, co
         return NULL;
     }
     svg->key = real ? real : cp_xstrdup(path);
+    keep_svg_at(pc, svg, at);
     cp_grow((void **)&pc->svgs, &pc->cap_svgs, pc->n_svgs + 1, sizeof *pc->svgs);
     pc->svgs[pc->n_svgs++] = svg;
     return svg;
@@ -912,6 +968,11 @@ static void layout_page(cp_layout_ctx *lc, cp_doc *doc, int which)
         layout_month(lc, doc, which);
     else
         layout_back(lc, doc);
+}
+
+void cp_layout_page(cp_layout_ctx *lc, cp_doc *doc, int which)
+{
+    cp_lc_cached(lc, doc, which, which == 14 ? cp_lc_press_pages : layout_page);
 }
 
 bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc)

@@ -467,3 +467,8 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)
     cp_lc_cached(lc, doc, 14, layout_press);
     return lc->diags->n_errors == before;
 }
+
+void cp_lc_press_pages(cp_layout_ctx *lc, cp_doc *doc, int which)
+{
+    layout_press(lc, doc, which);
+}

@@ -1,5 +1,6 @@
 /* Text setting on Pango: attributes from styles, lines on a fixed leading, copy-fit. */
 #include "layout/text.h"
+#include "base/hash.h"
 #include "base/strbuf.h"
 #include "base/util.h"
 
@@ -786,6 +787,105 @@ static bool tie_last(const char *text, const size_t *map, size_t len, char **out
     return true;
 }
 
+/* What a paragraph's candidates are made from (text and map: hyphenated, owned by the caller). */
+typedef struct cand_src {
+    cp_typesetter *ts;
+    const cp_text_req *req;
+    PangoFontDescription *fd;
+    const cp_para *para;
+    double size_pt;
+    bool first;
+    const char *text;
+    const size_t *map;
+    size_t len;
+    double space;
+} cand_src;
+
+/* The paragraph's tracking steps, in thousandths of an em. */
+static const double track_deltas[] = {0, -5, 5, -10, 10};
+
+/* One candidate (cp_plan's kind and k): greedy breaks, whole-paragraph breaks or the last two
+ * words tied, tracked by track_deltas[k]. False if it cannot be made. */
+static bool make_cand(const cand_src *s, int kind, size_t k, cand *c)
+{
+    if (k >= CP_ARRAY_LEN(track_deltas) || kind < 0 || kind > 2)
+        return false;
+    char *t2 = NULL;
+    size_t *m2 = NULL;
+    ls_span *ls2 = NULL;
+    size_t n_ls2 = 0;
+    if (kind == 1) {
+        if (!kp_apply(s->ts, s->req, s->fd, s->para, s->size_pt, s->first, s->text, s->map, s->len,
+                      track_deltas[k], &t2, &m2, &ls2, &n_ls2))
+            return false;
+    } else if (kind == 2) {
+        if (!tie_last(s->text, s->map, s->len, &t2, &m2))
+            return false;
+    } else {
+        t2 = cp_xstrdup(s->text);
+        m2 = dup_map(s->map, s->len);
+    }
+    build(s->ts, s->req, s->fd, s->para, s->size_pt, s->first, t2, m2, track_deltas[k], s->space,
+          ls2, n_ls2, c);
+    return true;
+}
+
+/* Candidates, best kept: Pango's greedy breaks; for justified copy the whole-paragraph breaker;
+ * then, while any line is stretched past 130 % or the paragraph ends in a runt, both with the
+ * paragraph tracked by up to 1 % of an em, and the greedy breaks with the last two words tied.
+ * A candidate must not add a line. The winner's kind and k go into *won. */
+static void search_para(const cand_src *s, cand *best, cp_plan *won)
+{
+    const cp_style *st = s->req->style;
+    double limit = st->max_word_space > 0 ? st->max_word_space : 1e9;
+    make_cand(s, 0, 0, best);
+    won->kind = won->k = 0;
+    int base_lines = best->lines;
+    bool wrap = !s->req->no_wrap;
+    bool justify = st->align == CP_ALIGN_JUSTIFY && wrap && base_lines > 1;
+    for (size_t k = 0; k < CP_ARRAY_LEN(track_deltas) && wrap; k++) {
+        if (best->max_loose <= (k == 0 ? 125 : 130) && !best->runt)
+            break; /* good enough: the search is for paragraphs that need it */
+        for (int kind = 0; kind < 3; kind++) {
+            bool tried = (kind == 0 && k > 0) || (kind == 1 && justify) ||
+                         (kind == 2 && k == 0 && best->runt);
+            cand c = {0};
+            if (!tried || !make_cand(s, kind, k, &c))
+                continue;
+            if (c.lines <= base_lines && badness(&c, limit) < badness(best, limit) - 1e-9) {
+                cand_free(best);
+                *best = c;
+                won->kind = kind;
+                won->k = (int32_t)k;
+            } else {
+                cand_free(&c);
+            }
+        }
+    }
+}
+
+/* Which paragraph request this is, for a follower of plans to check it is in step. */
+static uint64_t para_fp(const cp_text_req *req, const cp_para *para, double size_pt, bool first)
+{
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_str(&h, para->text);
+    for (size_t i = 0; i < para->n_spans; i++) {
+        cp_hasher_u64(&h, para->spans[i].flags);
+        cp_hasher_u64(&h, para->spans[i].start);
+        cp_hasher_u64(&h, para->spans[i].end);
+    }
+    cp_hasher_str(&h, req->style->name);
+    cp_hasher_str(&h, req->lang);
+    cp_hasher_pt(&h, size_pt);
+    cp_hasher_pt(&h, req->width);
+    cp_hasher_pt(&h, req->hang);
+    cp_hasher_u64(&h, first);
+    uint64_t v = cp_hasher_digest(&h);
+    cp_hasher_finish(&h);
+    return v;
+}
+
 /* Sets one paragraph as well as a greedy line breaker allows: when the plain setting leaves a
  * runt or a loose line, it tries tying the last two words and tracking the paragraph by up to
  * 1 % of an em either way, and keeps the best that does not add a line. */
@@ -815,49 +915,63 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     }
     bool measure_spaces = st->align == CP_ALIGN_JUSTIFY && !req->no_wrap;
     double space = measure_spaces ? space_width(ts, fd, size_pt) : size_pt * 0.25;
-    double limit = st->max_word_space > 0 ? st->max_word_space : 1e9;
-    /* Candidates, best kept: Pango's greedy breaks; for justified copy the whole-paragraph
-     * breaker; then, while any line is stretched past 130 % or the paragraph ends in a runt, both
-     * with the paragraph tracked by up to 1 % of an em, and the greedy breaks with the last two
-     * words tied. A candidate must not add a line. Each owns copies of `text` and `map`. */
-    build(ts, req, fd, para, size_pt, first, cp_xstrdup(text), dup_map(map, len), 0, space, NULL, 0,
-          best);
-    int base_lines = best->lines;
-    bool justify = st->align == CP_ALIGN_JUSTIFY && !req->no_wrap && base_lines > 1;
-    static const double deltas[] = {0, -5, 5, -10, 10};
-    for (size_t k = 0; k < CP_ARRAY_LEN(deltas) && !req->no_wrap; k++) {
-        if (best->max_loose <= (k == 0 ? 125 : 130) && !best->runt)
-            break; /* good enough: the search is for paragraphs that need it */
-        for (int kind = 0; kind < 3; kind++) {
-            char *t2 = NULL;
-            size_t *m2 = NULL;
-            ls_span *ls2 = NULL;
-            size_t n_ls2 = 0;
-            if (kind == 0 && k > 0) { /* greedy, tracked */
-                t2 = cp_xstrdup(text);
-                m2 = dup_map(map, len);
-            } else if (kind == 1 && justify) { /* whole-paragraph breaks */
-                if (!kp_apply(ts, req, fd, para, size_pt, first, text, map, len, deltas[k], &t2,
-                              &m2, &ls2, &n_ls2))
-                    continue;
-            } else if (kind == 2 && k == 0 && best->runt) { /* tie the last two words */
-                if (!tie_last(text, map, len, &t2, &m2))
-                    continue;
-            } else {
-                continue;
-            }
-            cand c = {0};
-            build(ts, req, fd, para, size_pt, first, t2, m2, deltas[k], space, ls2, n_ls2, &c);
-            if (c.lines <= base_lines && badness(&c, limit) < badness(best, limit) - 1e-9) {
-                cand_free(best);
-                *best = c;
-            } else {
-                cand_free(&c);
-            }
-        }
+    cand_src src = {ts, req, fd, para, size_pt, first, text, map, len, space};
+    /* A helper process that laid this page out already says which candidate won: set only
+     * that one (text.c's candidates are deterministic: it comes out the same). */
+    cp_plan won = {para_fp(req, para, size_pt, first), 0, 0};
+    bool planned = !req->no_wrap && ts->plans && cp_plans_take(ts->plans, won.fp, &won);
+    if (planned && !make_cand(&src, won.kind, (size_t)won.k, best)) {
+        ts->plans->lost = true; /* cannot be: search, and follow no further plan */
+        planned = false;
+    }
+    if (!planned) {
+        search_para(&src, best, &won);
+        if (!req->no_wrap && ts->plans)
+            cp_plans_put(ts->plans, &won);
     }
     free(text);
     free(map);
+}
+
+static gboolean take_first_font(PangoFontset *fs, PangoFont *font, gpointer data)
+{
+    (void)fs;
+    *(PangoFont **)data = g_object_ref(font);
+    return TRUE; /* the first is enough */
+}
+
+/* What pango_context_get_metrics() says of a description's ascent and descent, without the
+ * approximate character widths it also measures (a sample text set in a layout for every font
+ * it meets, the dearest part): the first font of the description's fontset, raised to every
+ * font the language's sample text is itemized into, as Pango does. */
+static void context_extents(PangoContext *ctx, const PangoFontDescription *fd, double *ascent,
+                            double *descent)
+{
+    PangoLanguage *lang = pango_context_get_language(ctx);
+    PangoFontset *fs = pango_font_map_load_fontset(pango_context_get_font_map(ctx), ctx, fd, lang);
+    PangoFont *first = NULL;
+    if (fs)
+        pango_fontset_foreach(fs, take_first_font, &first);
+    int a = 0, d = 0;
+    if (first) {
+        cp_fonts_raise_extents(first, &a, &d);
+        g_object_unref(first);
+    }
+    const char *sample = pango_language_get_sample_string(lang);
+    PangoAttrList *al = pango_attr_list_new();
+    pango_attr_list_insert(al, pango_attr_font_desc_new(fd));
+    GList *items = pango_itemize(ctx, sample, 0, (int)strlen(sample), al, NULL);
+    for (GList *l = items; l; l = l->next) {
+        PangoItem *item = l->data;
+        if (item->analysis.font)
+            cp_fonts_raise_extents(item->analysis.font, &a, &d);
+    }
+    g_list_free_full(items, (GDestroyNotify)pango_item_free);
+    pango_attr_list_unref(al);
+    if (fs)
+        g_object_unref(fs);
+    *ascent = a / (double)PANGO_SCALE;
+    *descent = d / (double)PANGO_SCALE;
 }
 
 /* Ascent and descent of a font description's first family, cached per description: a month
@@ -871,19 +985,13 @@ static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescriptio
             return &ts->metrics[i];
         }
     }
-    double size_pt = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
-    double ascent = size_pt * 0.8, descent = size_pt * 0.25;
     PangoFontDescription *pfd = pango_font_description_copy(fd);
     const char *family = pango_font_description_get_family(fd);
     const char *comma = family ? strchr(family, ',') : NULL;
     char *first = comma ? g_strndup(family, (gsize)(comma - family)) : g_strdup(family);
     pango_font_description_set_family(pfd, first);
-    PangoFontMetrics *m = pango_context_get_metrics(ts->ctx, pfd, NULL);
-    if (m) {
-        ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
-        descent = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
-        pango_font_metrics_unref(m);
-    }
+    double ascent, descent;
+    context_extents(ts->ctx, pfd, &ascent, &descent);
     g_free(first);
     pango_font_description_free(pfd);
     cp_grow((void **)&ts->metrics, &ts->cap_metrics, ts->n_metrics + 1, sizeof *ts->metrics);
@@ -1158,6 +1266,57 @@ static int fit_try(const fit_search *fs, int k, cp_block *out)
     return out->height <= fs->max_height + 0.01;
 }
 
+/* fit_try, keeping a setting that fits in *kept (swapped with out): each size that fits is
+ * smaller than the last, so *kept always holds the setting of the smallest k that fit. */
+static int fit_keep(const fit_search *fs, int k, cp_block *out, cp_block *kept)
+{
+    int r = fit_try(fs, k, out);
+    if (r == 1) {
+        cp_block t = *kept;
+        *kept = *out;
+        *out = t;
+    }
+    return r;
+}
+
+/* The search itself; see fit_search_run. */
+static int fit_gallop(const fit_search *fs, int k0, cp_block *out, cp_block *kept)
+{
+    int bad = 0, good = -1, k;
+    int r = fit_keep(fs, k0, out, kept);
+    if (r < 0)
+        return -1;
+    if (r) {
+        good = k0;
+        for (int step = 1; good - step > bad; step *= 2) {
+            if ((r = fit_keep(fs, k = good - step, out, kept)) < 0)
+                return -1;
+            if (!r) {
+                bad = k;
+                break;
+            }
+            good = k;
+        }
+    } else {
+        bad = k0;
+        for (int step = 1; good < 0; step *= 2) {
+            if (bad == fs->n)
+                return 0;
+            k = bad + step < fs->n ? bad + step : fs->n;
+            if ((r = fit_keep(fs, k, out, kept)) < 0)
+                return -1;
+            *(r ? &good : &bad) = k;
+        }
+    }
+    while (good - bad > 1) {
+        int mid = bad + (good - bad) / 2;
+        if ((r = fit_keep(fs, mid, out, kept)) < 0)
+            return -1;
+        *(r ? &good : &bad) = mid;
+    }
+    return 1;
+}
+
 /* The largest size that fits (the smallest k), in a few settings whatever the range: from a
  * first guess k0, galloping towards the side that decides (up while it fits, down while it does
  * not), then halving between the largest size that did not fit and the smallest k that did.
@@ -1165,44 +1324,15 @@ static int fit_try(const fit_search *fs, int k, cp_block *out)
  * Leaves out set at the chosen size (at min_size when none fits). 1/0/-1 as fit_try. */
 static int fit_search_run(const fit_search *fs, int k0, cp_block *out)
 {
-    int bad = 0, good = -1, held;
-    int r = fit_try(fs, held = k0, out);
-    if (r < 0)
-        return -1;
-    if (r) {
-        good = k0;
-        for (int step = 1; good - step > bad; step *= 2) {
-            if ((r = fit_try(fs, held = good - step, out)) < 0)
-                return -1;
-            if (!r) {
-                bad = held;
-                break;
-            }
-            good = held;
-        }
+    cp_block kept = {0};
+    int r = fit_gallop(fs, k0, out, &kept);
+    if (r == 1) { /* the size chosen was set once already: no need to set it again */
+        cp_block_finish(out);
+        *out = kept;
     } else {
-        bad = k0;
-        for (int step = 1; good < 0; step *= 2) {
-            if (bad == fs->n)
-                return 0;
-            int k = bad + step < fs->n ? bad + step : fs->n;
-            if ((r = fit_try(fs, held = k, out)) < 0)
-                return -1;
-            if (r)
-                good = k;
-            else
-                bad = k;
-        }
+        cp_block_finish(&kept);
     }
-    while (good - bad > 1) {
-        int mid = bad + (good - bad) / 2;
-        if ((r = fit_try(fs, held = mid, out)) < 0)
-            return -1;
-        *(r ? &good : &bad) = mid;
-    }
-    if (held != good && fit_try(fs, good, out) < 0)
-        return -1;
-    return 1;
+    return r;
 }
 
 /* A first guess for the search: a block's height goes roughly with the square of the size (more

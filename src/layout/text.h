@@ -11,6 +11,7 @@
 #include "fonts/fonts.h"
 #include "layout/display.h"
 #include "layout/hyph.h"
+#include "layout/plans.h"
 #include "model/richtext.h"
 #include "model/style.h"
 
@@ -31,6 +32,7 @@ typedef struct cp_typesetter {
     cp_hyph *hyph;           /* owned */
     cp_arena *arena;         /* the run's: set lines' text lives here */
     cp_diags *diags;
+    cp_plans *plans; /* borrowed, or NULL: wrapped paragraphs' choices recorded or followed */
 } cp_typesetter;
 
 /* A PangoContext at 72 dpi with hinting off, so the same lines come out for PDF and PNG. */

@@ -89,8 +89,13 @@ def main():
           after=nothing_created)
     check("check without a manifest", ["check"], 2, stdout=b"",
           stderr=r"calpress: check needs a MANIFEST file\nusage: calpress check MANIFEST.*")
-    check("two manifests", ["check", valid, valid], 2, stdout=b"",
-          stderr=r"calpress: unexpected argument '.*'\nusage: calpress check MANIFEST.*")
+    check("the same manifest twice", ["check", valid, valid], 0,
+          stdout=r"(?s)(.*: OK: calendar 14 pages, press release 1 page\n){2}", stderr=b"")
+    check("two manifests into one folder", ["render", valid, valid, "-o", "out"], 2, stdout=b"",
+          stderr=r"calpress: .* and .* would both write into out/.*\nusage: calpress render .*",
+          after=nothing_created)
+    check("watch with two manifests", ["watch", valid, valid], 2, stdout=b"",
+          stderr=r"calpress: unexpected argument '.*'\nusage: calpress watch MANIFEST.*")
     check("help for an unknown command", ["help", "frobnicate"], 2, stdout=b"",
           stderr=r"calpress: no command 'frobnicate'\n" + usage)
     check("--help", ["--help"], 0, stdout=usage, stderr=b"")
