@@ -367,11 +367,14 @@ static void contacts(flow *f)
 
 static void folios(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, size_t first)
 {
-    const cp_style *st = cp_lc_style(lc, l, "folio");
     size_t total = doc->n_pages - first;
     for (size_t i = first; i < doc->n_pages; i++) {
         cp_page *page = &doc->pages[i];
-        const cp_frame *f = cp_lc_frame(lc, l, i == first ? "press" : "press_next", "footer");
+        const cp_frame *f =
+            cp_layout_lookup_frame(l, i == first ? "press" : "press_next", "footer");
+        if (!f)
+            continue;
+        const cp_style *st = cp_lc_style(lc, l, "folio");
         cp_block b;
         set_plain(lc, st, f->w, cp_lc_smart(lc, l, lc->cal->organisation.s),
                   lc->cal->organisation.pos, "footer", &b);
