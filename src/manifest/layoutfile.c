@@ -461,7 +461,7 @@ static void apply_frames(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *
             const cp_node *r = fm->vals[j];
             if (cp_node_is_null(r)) {
                 /* name: ~ leaves out a frame the layout extended had */
-                cp_layout_remove_frame(l, page, fm->keys[j]->str);
+                cp_layout_remove_frame(l, page, fm->keys[j]->str, fm->keys[j]->pos);
                 continue;
             }
             if (!cp_schema_map(d, r, "a frame", keys))
@@ -540,7 +540,14 @@ static void apply_sequence(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node
         const cp_node *it = v->vals[i];
         const cp_page_kind *k =
             it->kind == CP_NODE_SCALAR ? cp_layout_lookup_kind(l, it->str) : NULL;
-        if (!k || k->content == CP_CONTENT_PRESS || k->content == CP_CONTENT_PRESS_NEXT) {
+        if (k && (k->content == CP_CONTENT_PRESS || k->content == CP_CONTENT_PRESS_NEXT)) {
+            cp_error(d, it->pos,
+                     "'sequence' lists the calendar's pages; '%s' is the press "
+                     "release's (see press_layout)",
+                     k->name);
+            continue;
+        }
+        if (!k) {
             const char *const *known = kind_names(l, a);
             const char *s = it->kind == CP_NODE_SCALAR ? cp_suggest(it->str, known) : NULL;
             cp_error(d, it->pos, "'sequence' names no calendar page kind '%s'%s%s%s",
@@ -733,6 +740,12 @@ static bool load_file(cp_layout *l, load_ctx *c, const char *path, const cp_pos 
     bool ok = !ext || load_parent(l, c, path, ext);
     c->depth--;
     l->path = cp_arena_strdup(c->a, path);
+    if (ext) {
+        /* A variant is called by its file's name unless it names itself. */
+        const char *base = cp_path_basename(path);
+        size_t n = strlen(base);
+        l->name = cp_arena_strndup(c->a, base, n > 5 && !strcmp(base + n - 5, ".yaml") ? n - 5 : n);
+    }
     return cp_layout_apply(l, c->a, c->d, root, true) && ok;
 }
 
@@ -870,7 +883,13 @@ static bool check_needs(const cp_layout *l, const kind_set *ks, cp_content conte
             if (have)
                 continue;
             ok = false;
-            if (to - from == 1) {
+            const cp_frame *gone = NULL;
+            for (size_t i = from; i < to && !gone; i++)
+                gone = cp_layout_lookup_removed(l, of[i]->name, *f);
+            if (gone) {
+                cp_error(d, gone->pos, "frame '%s' is left out here, but %s pages need it", *f,
+                         content == CP_CONTENT_MONTH ? "month" : of[from]->name);
+            } else if (to - from == 1) {
                 cp_error(d, kind_pos(l, of[from]), "layout defines no frame '%s' for %s pages", *f,
                          of[from]->name);
             } else {

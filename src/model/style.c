@@ -197,7 +197,7 @@ cp_frame *cp_layout_put_frame(cp_layout *l, const char *page, const char *name)
     return f;
 }
 
-void cp_layout_remove_frame(cp_layout *l, const char *page, const char *name)
+void cp_layout_remove_frame(cp_layout *l, const char *page, const char *name, cp_pos at)
 {
     const cp_frame *f = cp_layout_lookup_frame(l, page, name);
     if (!f)
@@ -205,6 +205,16 @@ void cp_layout_remove_frame(cp_layout *l, const char *page, const char *name)
     size_t i = (size_t)(f - l->frames);
     memmove(&l->frames[i], &l->frames[i + 1], (l->n_frames - i - 1) * sizeof *l->frames);
     l->n_frames--;
+    cp_grow((void **)&l->removed, &l->cap_removed, l->n_removed + 1, sizeof *l->removed);
+    l->removed[l->n_removed++] = (cp_frame){.page = page, .name = name, .pos = at};
+}
+
+const cp_frame *cp_layout_lookup_removed(const cp_layout *l, const char *page, const char *name)
+{
+    for (size_t i = l->n_removed; i-- > 0;)
+        if (strcmp(l->removed[i].page, page) == 0 && strcmp(l->removed[i].name, name) == 0)
+            return &l->removed[i];
+    return NULL;
 }
 
 void cp_layout_finish(cp_layout *l)
@@ -212,6 +222,9 @@ void cp_layout_finish(cp_layout *l)
     free(l->styles);
     free(l->frames);
     free(l->kinds);
+    free(l->removed);
+    l->removed = NULL;
+    l->n_removed = l->cap_removed = 0;
     l->styles = NULL;
     l->frames = NULL;
     l->kinds = NULL;

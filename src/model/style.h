@@ -162,6 +162,8 @@ typedef struct cp_layout {
     size_t n_styles, cap_styles;
     cp_frame *frames;
     size_t n_frames, cap_frames;
+    cp_frame *removed; /* frames a variant left out ('name: ~'), where it did: for messages */
+    size_t n_removed, cap_removed;
 } cp_layout;
 
 /* Built-in defaults: A3 portrait, 3 mm bleed, neutral palette, no frames or styles. */
@@ -176,8 +178,11 @@ const cp_frame *cp_layout_lookup_frame(const cp_layout *l, const char *page, con
  * release with cp_layout_finish). */
 cp_style *cp_layout_put_style(cp_layout *l, const char *name);
 cp_frame *cp_layout_put_frame(cp_layout *l, const char *page, const char *name);
-/* Removes a frame (an inherited one a variant does without); no-op when there is none. */
-void cp_layout_remove_frame(cp_layout *l, const char *page, const char *name);
+/* Removes a frame (an inherited one a variant does without), remembering where (at); no-op
+ * when there is none. */
+void cp_layout_remove_frame(cp_layout *l, const char *page, const char *name, cp_pos at);
+/* Where the frame was removed, or NULL; borrowed. */
+const cp_frame *cp_layout_lookup_removed(const cp_layout *l, const char *page, const char *name);
 void cp_layout_finish(cp_layout *l);
 
 /* A page kind by name: a declared one, else a built-in; borrowed, or NULL. */
