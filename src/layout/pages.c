@@ -364,7 +364,7 @@ static void frame_text(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, con
     }
     cp_text_req req = {st, lang, f->w, keep, src, what, false};
     cp_block b;
-    if (cp_set_fit(lc->ts, &req, rt, f->h, frame, &f->pos, &b))
+    if (cp_set_fill(lc->ts, &req, rt, f->h, frame, &f->pos, &b))
         cp_block_warn(lc->ts, &req, &b);
     cp_lc_report(lc, page->label, frame, &b, st, f->h);
     if (used_w) {
@@ -373,7 +373,13 @@ static void frame_text(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, con
             if (b.lines[i].x + b.lines[i].width > *used_w)
                 *used_w = b.lines[i].x + b.lines[i].width;
     }
-    cp_block_place(&b, page, frame, f->x, f->y, color ? *color : st->color);
+    /* A text shorter than its frame stands where the layout says: the room left is a margin the
+     * layout chose (below, above, or shared), not a hole. */
+    double room = b.n && b.height < f->h ? f->h - b.height : 0;
+    double y = f->y + (f->valign == CP_VALIGN_BOTTOM   ? room
+                       : f->valign == CP_VALIGN_CENTER ? room / 2
+                                                       : 0);
+    cp_block_place(&b, page, frame, f->x, y, color ? *color : st->color);
     cp_block_finish(&b);
 }
 

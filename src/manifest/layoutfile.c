@@ -286,6 +286,7 @@ static void apply_style(cp_layout *l, cp_arena *a, cp_diags *d, const char *name
                                        "family",
                                        "size",
                                        "min_size",
+                                       "max_size",
                                        "leading",
                                        "min_leading",
                                        "weight",
@@ -324,6 +325,8 @@ static void apply_style(cp_layout *l, cp_arena *a, cp_diags *d, const char *name
         s.set |= CP_STYLE_SET_SIZE;
     if (cp_schema_length(d, m, "min_size", 1, &s.min_size_pt, NULL))
         s.set |= CP_STYLE_SET_MIN_SIZE;
+    if (cp_schema_length(d, m, "max_size", 1, &s.max_size_pt, NULL))
+        s.set |= CP_STYLE_SET_MAX_SIZE;
     if (cp_schema_length(d, m, "leading", 1, &s.leading_pt, NULL))
         s.set |= CP_STYLE_SET_LEADING;
     if (cp_schema_length(d, m, "min_leading", 1, &s.min_leading_pt, NULL))
@@ -369,6 +372,8 @@ static void apply_style(cp_layout *l, cp_arena *a, cp_diags *d, const char *name
         dst->leading_pt = dst->size_pt * 1.25;
     if (dst->min_size_pt <= 0 || dst->min_size_pt > dst->size_pt)
         dst->min_size_pt = dst->size_pt;
+    if (dst->max_size_pt < dst->size_pt)
+        dst->max_size_pt = dst->size_pt;
 }
 
 static bool known_style(const char *name)
@@ -448,7 +453,8 @@ static void apply_frames(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *
 {
     if (!cp_schema_map(d, m, "frames", kind_names(l, a)))
         return;
-    static const char *const keys[] = {"x", "y", "width", "height", "follows", NULL};
+    static const char *const keys[] = {"x", "y", "width", "height", "follows", "valign", NULL};
+    static const char *const valigns[] = {"top", "center", "bottom", NULL};
     for (size_t i = 0; i < m->n; i++) {
         const char *page = m->keys[i]->str;
         const cp_node *fm = m->vals[i];
@@ -475,6 +481,9 @@ static void apply_frames(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *
             const cp_node *fl = cp_node_lookup(r, "follows");
             if (fl)
                 apply_follows(l, d, fl, f);
+            int va;
+            if (cp_schema_enum(d, r, "valign", valigns, &va))
+                f->valign = (cp_valign)va;
         }
     }
 }

@@ -25,7 +25,8 @@ typedef struct cp_style {
     const char *family; /* comma-separated: the first is the face, the rest per-script fallbacks */
     cp_pos family_pos;  /* where family was set, for font errors */
     double size_pt, min_size_pt, leading_pt, min_leading_pt;
-    int weight; /* 100..900 */
+    double max_size_pt; /* the largest size a text may grow to when it leaves its frame room */
+    int weight;         /* 100..900 */
     bool italic;
     cp_color color;
     int color_ref;   /* 1 + palette index when the colour was given by name, else 0 */
@@ -61,6 +62,7 @@ enum {
     CP_STYLE_SET_HYPH_AFTER = 1u << 17,
     CP_STYLE_SET_MAX_WORD_SPACE = 1u << 18,
     CP_STYLE_SET_MIN_LEADING = 1u << 19,
+    CP_STYLE_SET_MAX_SIZE = 1u << 20,
 };
 
 /* Copies every field that src has set onto dst and marks it set there. */
@@ -68,11 +70,15 @@ void cp_style_merge(cp_style *dst, const cp_style *src);
 
 /* A named rectangle of a page kind ("month", "cover", "back", "press", "press_next"), in points
  * from the trim's top-left corner. */
+/* Where a frame's text stands when it is shorter than the frame. */
+typedef enum cp_valign { CP_VALIGN_TOP, CP_VALIGN_CENTER, CP_VALIGN_BOTTOM } cp_valign;
+
 typedef struct cp_frame {
     const char *page;
     const char *name;
     cp_pos pos;
     double x, y, w, h;
+    cp_valign valign;    /* where its text stands in it (a flowed body: its closing section) */
     const char *follows; /* a frame of the same page: start closer after its text, in whole
                             lines of this frame's leading, when that text is short; or NULL */
     cp_pos follows_pos;
