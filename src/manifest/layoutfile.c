@@ -749,6 +749,8 @@ static bool load_file(cp_layout *l, load_ctx *c, const char *path, const cp_pos 
     bool ok = !ext || load_parent(l, c, path, ext);
     c->depth--;
     l->path = cp_arena_strdup(c->a, path);
+    if (l->n_files < CP_LAYOUT_MAX_FILES)
+        l->files[l->n_files++] = l->path;
     if (ext) {
         /* A variant is called by its file's name unless it names itself. */
         const char *base = cp_path_basename(path);

@@ -127,8 +127,14 @@ typedef struct cp_grid_spec {
     double year_gap_pt;            /* ... and the gap between them, both ways */
 } cp_grid_spec;
 
+#define CP_LAYOUT_MAX_FILES 8
+
 typedef struct cp_layout {
     const char *path; /* the layout file, or "(built-in)" */
+    /* Every file applied, the extended ones first and path last (arena-owned): what a page laid
+     * out with this layout depends on. */
+    const char *files[CP_LAYOUT_MAX_FILES];
+    int n_files;
     const char *name;
     const char *press_layout; /* the layout of the press release, by name or path */
     cp_pos press_layout_pos;

@@ -196,6 +196,38 @@ def check_watch(ctx, chk, tmp, stories):
            "the output folder holds the two PDFs and the build record", str(os.listdir(out)))
 
 
+def check_watch_extends(ctx, chk, tmp, stories):
+    """A variant layout (extends) in watch: an edit of the layout it extends reaches the pages
+    watch keeps, not only the variant's own edits."""
+    with open(os.path.join(ctx.src, "layouts", "a3-portrait.yaml"), encoding="utf-8") as f:
+        parent = f.read()
+    with open(os.path.join(stories, "house.yaml"), "w", encoding="utf-8") as f:
+        f.write(parent)
+    with open(os.path.join(stories, "variant.yaml"), "w", encoding="utf-8") as f:
+        f.write("extends: house\nname: variant\n")
+    manifest = os.path.join(stories, "calendar.yaml")
+    replace_in(manifest, "layout: a3-portrait", "layout: variant")
+    out = os.path.join(tmp, "out")
+    cal = os.path.join(out, "calendar.pdf")
+    w = Watch(ctx, manifest, out, tmp)
+    try:
+        builds = w.wait_builds(1)
+        chk.ok(len(builds) == 1 and "built in" in builds[0] and
+               "Photographs" in page_text(cal, 14), "watch builds the variant",
+               w.text() + w.text("err"))
+        replace_in(os.path.join(stories, "house.yaml"), "photo_credits: both",
+                   "photo_credits: both\nlabels: {photographs: Fotografias}")
+        seen = wait_for(lambda: "Fotografias" in page_text(cal, 14))
+        chk.ok(seen, "an edit of the extended layout reaches the back page",
+               "\n".join(w.builds()) + "\n" + page_text(cal, 14)[:300])
+    finally:
+        w.proc.send_signal(signal.SIGINT)
+        try:
+            w.proc.wait(WAIT)
+        except subprocess.TimeoutExpired:
+            w.proc.kill()
+
+
 def check_watch_sigint_during_build(ctx, chk, tmp, stories):
     """SIGINT while the first build runs: taken once it is over, nothing left behind."""
     out = os.path.join(tmp, "out")
@@ -427,7 +459,8 @@ def check_preview(ctx, chk, tmp, stories):
            p.err[:200])
 
 
-CHECKS = {"watch": check_watch, "watch-sigint": check_watch_sigint_during_build,
+CHECKS = {"watch": check_watch, "watch-extends": check_watch_extends,
+          "watch-sigint": check_watch_sigint_during_build,
           "report": check_report, "diff": check_diff, "marks": check_marks,
           "record": check_record, "preview": check_preview}
 
