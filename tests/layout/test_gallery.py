@@ -277,14 +277,20 @@ def check_marks(chk, pdf, pages, bx, tmp, layout):
     return hanger
 
 
+def kind_of(label):
+    """The page kind from a page's label: 'cover', 'back', 'photo leaf' or 'month'."""
+    if label in ("cover", "back"):
+        return label
+    return "photo leaf" if label.endswith(" photo leaf") else "month"
+
+
 def check_safe(chk, pages, layout, binding_pt, bound):
     """Text inside the safe area; on bound pages clear of the binding margin."""
     bad = []
     safe = 8 * MM if layout == "a5-desk" else 10 * MM
     for n, page in enumerate(pages, 1):
         tw, th = page["trim_w"], page["trim_h"]
-        edge = bound.get(page["label"].split(" ", 1)[-1] if " " in page["label"] else
-                         page["label"])
+        edge = bound.get(kind_of(page["label"]))
         for tag, kind, nums, text in page["items"]:
             if kind != "text" or tag in ("slug", "watermark") or not text:
                 continue
@@ -300,9 +306,9 @@ def check_safe(chk, pages, layout, binding_pt, bound):
 
 # Bound edges and margins as the gallery's files declare them (docs/layouts.md).
 BINDING = {
-    "a3-spread": (20 * MM, {"cover": "top", "photo leaf": "bottom", "grid leaf": "top",
+    "a3-spread": (20 * MM, {"cover": "top", "photo leaf": "bottom", "month": "top",
                             "back": "bottom"}, True),
-    "a5-desk": (12 * MM, {"cover": "top", "photo leaf": "top", "grid leaf": "top",
+    "a5-desk": (12 * MM, {"cover": "top", "photo leaf": "top", "month": "top",
                           "back": "top"}, False),
 }
 
@@ -331,8 +337,7 @@ def main():
         margin, bound, has_hanger = BINDING.get(layout, (0, {}, False))
         want = []
         if has_hanger:
-            want = sorted({(n, bound[" ".join(pages[n - 1]["label"].split(" ")[1:]) or
-                                     pages[n - 1]["label"]])
+            want = sorted({(n, bound[kind_of(pages[n - 1]["label"])])
                            for n in sorted({1, 2, 3, len(pages)})})
         chk.ok(sorted(hanger) == want, f"{layout}: the hanger notch is marked "
                + (f"at the bound edge: {want}" if want else "nowhere (no hanger)"),
