@@ -920,14 +920,16 @@ static bool check_needs(const cp_layout *l, const kind_set *ks, cp_content conte
 static bool check_styles(const cp_layout *l, const kind_set *ks, cp_diags *d)
 {
     const char *missing[64];
+    const cp_frame *needed_by[64];
     size_t n_missing = 0;
-    bool month_frame = false;
+    const cp_frame *month_frame = NULL;
     for (size_t i = 0; i < l->n_frames; i++) {
         const cp_frame *f = &l->frames[i];
         const cp_page_kind *k = cp_layout_lookup_kind(l, f->page);
         if (!k || !in_set(ks, f->page))
             continue;
-        month_frame = month_frame || (k->content == CP_CONTENT_MONTH && !strcmp(f->name, "month"));
+        if (k->content == CP_CONTENT_MONTH && !strcmp(f->name, "month") && !month_frame)
+            month_frame = f;
         for (size_t j = 0; j < sizeof styles_of_frames / sizeof *styles_of_frames; j++) {
             const frame_styles *fs = &styles_of_frames[j];
             if (fs->content != k->content || strcmp(fs->frame, f->name) != 0)
@@ -937,14 +939,19 @@ static bool check_styles(const cp_layout *l, const kind_set *ks, cp_diags *d)
                 for (size_t q = 0; q < n_missing && !known; q++)
                     known = strcmp(missing[q], fs->styles[m]) == 0;
                 if (!known && n_missing < 64)
-                    missing[n_missing++] = fs->styles[m];
+                    missing[n_missing] = fs->styles[m], needed_by[n_missing++] = f;
             }
         }
     }
-    if (month_frame && l->second_language && !cp_layout_lookup_style(l, "month_second"))
-        missing[n_missing++] = "month_second";
-    for (size_t i = 0; i < n_missing; i++)
+    if (month_frame && l->second_language && !cp_layout_lookup_style(l, "month_second") &&
+        n_missing < 64)
+        missing[n_missing] = "month_second", needed_by[n_missing++] = month_frame;
+    for (size_t i = 0; i < n_missing; i++) {
         cp_error(d, cp_pos_file(l->path), "layout defines no style '%s'", missing[i]);
+        if (needed_by[i]->pos.file)
+            cp_note(d, needed_by[i]->pos, "frame '%s' of %s pages is set in it", needed_by[i]->name,
+                    needed_by[i]->page);
+    }
     return n_missing == 0;
 }
 
