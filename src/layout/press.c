@@ -492,7 +492,9 @@ static void closing_to_foot(flow *f)
     cp_doc_finish(&scratch);
 }
 
-static void press_pages(cp_layout_ctx *lc, cp_doc *doc, const cp_style *bs)
+/* The release's pages with the body set in bs; when only counting pages, the closing section
+ * is left where it falls. */
+static void press_pages(cp_layout_ctx *lc, cp_doc *doc, const cp_style *bs, bool counting)
 {
     const cp_calendar *cal = lc->cal;
     const cp_press_release *pr = &cal->press;
@@ -519,7 +521,8 @@ static void press_pages(cp_layout_ctx *lc, cp_doc *doc, const cp_style *bs)
     if (pr->dateline)
         add_dateline(lc, &body);
     flow_paragraphs(&f, bs, &body, pr->body.pos, "press-release body", "body", 0);
-    closing_to_foot(&f);
+    if (!counting)
+        closing_to_foot(&f);
     closing(&f);
     folios(lc, doc, l, first);
 }
@@ -538,30 +541,39 @@ static cp_style body_at(const cp_style *bs, double size)
     return st;
 }
 
+/* Whether the release fits one page with its body at `step` quarter points above its size. */
+static bool fits_one_page(cp_layout_ctx *lc, const cp_style *bs, int step)
+{
+    cp_style st = body_at(bs, bs->size_pt + step * 0.25);
+    cp_doc scratch;
+    cp_doc_init(&scratch);
+    trial t;
+    trial_begin(lc, &t);
+    press_pages(lc, &scratch, &st, true);
+    bool fits = !trial_end(lc, &t) && scratch.n_pages == 1;
+    cp_doc_finish(&scratch);
+    return fits;
+}
+
 /* The body's size: a release that fits its first page with room to spare grows toward the body
- * style's max_size, to the largest quarter point at which it still fits one page. */
+ * style's max_size, to the largest quarter point at which it still fits one page. A release
+ * that fits at max_size takes one trial; one that needs more than a page at its size, two. */
 static double body_size(cp_layout_ctx *lc, const cp_style *bs)
 {
     int steps = (int)floor((bs->max_size_pt - bs->size_pt) / 0.25 + 1e-9);
-    int lo = -1, hi = steps; /* lo: the largest step known to fit (-1: not even the size) */
+    if (fits_one_page(lc, bs, steps))
+        return bs->size_pt + steps * 0.25;
+    if (!fits_one_page(lc, bs, 0))
+        return bs->size_pt;     /* more than a page already: never larger */
+    int lo = 0, hi = steps - 1; /* lo fits */
     while (lo < hi) {
-        int mid = lo < 0 ? 0 : (lo + hi + 1) / 2;
-        cp_style st = body_at(bs, bs->size_pt + mid * 0.25);
-        cp_doc scratch;
-        cp_doc_init(&scratch);
-        trial t;
-        trial_begin(lc, &t);
-        press_pages(lc, &scratch, &st);
-        bool fits = !trial_end(lc, &t) && scratch.n_pages == 1;
-        cp_doc_finish(&scratch);
-        if (fits)
+        int mid = (lo + hi + 1) / 2;
+        if (fits_one_page(lc, bs, mid))
             lo = mid;
-        else if (mid == 0)
-            return bs->size_pt; /* more than a page already: never larger */
         else
             hi = mid - 1;
     }
-    return bs->size_pt + (lo < 0 ? 0 : lo) * 0.25;
+    return bs->size_pt + lo * 0.25;
 }
 
 static void layout_press(cp_layout_ctx *lc, cp_doc *doc, int which)
@@ -569,11 +581,11 @@ static void layout_press(cp_layout_ctx *lc, cp_doc *doc, int which)
     const cp_style *bs = cp_lc_style(lc, &lc->cal->press_layout, "body");
     (void)which;
     if (bs->max_size_pt < bs->size_pt + 0.25) {
-        press_pages(lc, doc, bs);
+        press_pages(lc, doc, bs, false);
         return;
     }
     cp_style st = body_at(bs, body_size(lc, bs));
-    press_pages(lc, doc, &st);
+    press_pages(lc, doc, &st, false);
 }
 
 bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)

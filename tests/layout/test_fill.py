@@ -7,8 +7,10 @@ the same on every page), set between 11 and 13 pt with the leading in proportion
 story grows to 13 pt exactly; a story that needs shrinking does not grow; with max_size and
 valign taken back in layout_overrides the old top-aligned 11/15 setting returns; 'valign:
 center' shares the room above and below. a4-press: a release with room to spare sets its body a
-little larger (up to 11.5 pt) and stands its about section, contacts and footnote at the body
-frame's foot; a release that runs onto a second page neither grows nor moves them.
+stands its about section, contacts and footnote at the body frame's foot; with a body max_size
+(a press layout extending a4-press) a release with room to spare sets its body larger, up to
+the size at which it still fits one page; a release that runs onto a second page neither grows
+nor moves them.
 
 usage: test_fill.py CALPRESS SOURCE_DIR"""
 import os
@@ -31,6 +33,7 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 def dump(calpress, d, extra=""):
     path = os.path.join(d, "calendar.yaml")
     text = open(path, encoding="utf-8").read().split("layout_overrides:")[0]
+    text = re.sub(r"^press_layout: .*\n", "", text, flags=re.M)
     with open(path, "w", encoding="utf-8") as f:
         f.write(text + extra)
     r = subprocess.run([calpress, "check", "calendar.yaml", "--dump-layout", "-"], cwd=d,
@@ -135,11 +138,18 @@ def check_press(chk, calpress, d):
     pg = pages(dump(calpress, d).stdout)
     items = pg.get("press 1", [])
     ys = baselines(items, "body")
+    chk.ok(leading(ys) == 15, f"a4-press sets the body at 11/15 (leading {leading(ys)})")
+    with open(os.path.join(d, "press-grow.yaml"), "w", encoding="utf-8") as f:
+        f.write("extends: a4-press\nstyles:\n  body: {max_size: 13pt}\n")
+    pg = pages(dump(calpress, d, "press_layout: press-grow\n").stdout)
+    items = pg.get("press 1", [])
+    ys = baselines(items, "body")
     lead = leading(ys)
     foot = max(y for t, k, x, y, s in items if t in ("about", "contacts", "footnote")
                and k == "text")
-    chk.ok(15 <= lead <= 15 * 11.5 / 11 + 0.01,
-           f"the release's body grows within 11-11.5 pt (leading {lead:.2f} pt)")
+    chk.ok(15 < lead < 15 * 13 / 11 and "press 2" not in pg,
+           f"with max_size: 13pt the body grows as far as one page allows (leading {lead:.2f} "
+           "pt, 11-13 pt)")
     chk.ok(0 < PRESS_BOTTOM - foot < 12,
            f"its closing section ends at the body frame's foot (last line {PRESS_BOTTOM - foot:.2f}"
            " pt above it)")
@@ -151,7 +161,7 @@ def check_press(chk, calpress, d):
     body = original.split("body: |\n")[1].split("\nabout")[0]
     with open(pr, "w", encoding="utf-8") as f:
         f.write(original.replace(body, body + "\n\n" + body))
-    pg = pages(dump(calpress, d).stdout)
+    pg = pages(dump(calpress, d, "press_layout: press-grow\n").stdout)
     ys = baselines(pg.get("press 1", []), "body")
     n = sum(1 for label in pg if label.startswith("press "))
     chk.ok(n == 2 and leading(ys) == 15,
