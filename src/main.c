@@ -966,6 +966,9 @@ static void print_fit_report(const cp_fit_reports *fits)
         if (f->shrunk)
             snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "shrunk from %.2fpt ",
                      f->nominal_pt);
+        else if (f->size_pt > f->nominal_pt + 0.001)
+            snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "grown from %.2fpt ",
+                     f->nominal_pt);
         if (f->tightened)
             snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
                      "leading %.2fpt (from %.2fpt) ", f->leading_pt, f->nominal_leading_pt);

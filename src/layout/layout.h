@@ -172,6 +172,11 @@ void cp_layout_month_grid(cp_layout_ctx *lc, cp_page *page, int month, const cp_
  * fn, or copies it from lc->page_cache when its inputs are unchanged (warnings given again). */
 typedef void (*cp_lc_page_fn)(cp_layout_ctx *lc, cp_doc *doc, int which);
 void cp_lc_cached(cp_layout_ctx *lc, cp_doc *doc, int which, cp_lc_page_fn fn);
+/* cp_set_fit, then, when the text leaves room and its style has a max_size, the largest size up
+ * to max_size (in quarter points, leading and spaces in proportion) that still fits
+ * max_height. Returns what cp_set_fit returned. */
+bool cp_set_fill(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
+                 double max_height, const char *frame, const cp_pos *frame_pos, cp_block *out);
 void cp_layout_mini_month(cp_layout_ctx *lc, cp_page *page, int month, double x, double y, double w,
                           double h);
 /* press.c's page function for cp_lc_cached (which is 14). */

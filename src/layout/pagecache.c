@@ -130,10 +130,13 @@ static bool page_key(cp_layout_ctx *lc, int which, uint64_t *key)
     cp_hasher_u64(&h, (uint64_t)lc->opts.proof << 2 | (uint64_t)lc->opts.overlay << 1 |
                           (uint64_t)lc->opts.placeholders);
     bool ok = hash_file(&h, lc, cal->manifest);
+    /* A layout and every layout it extends. */
+    const cp_layout *l = which == 14 ? &cal->press_layout : &cal->layout;
+    for (int i = 0; i < l->n_files; i++)
+        ok = ok && hash_file(&h, lc, l->files[i]);
     if (which == 14) {
-        ok = ok && hash_file(&h, lc, cal->press.file) && hash_file(&h, lc, cal->press_layout.path);
+        ok = ok && hash_file(&h, lc, cal->press.file);
     } else {
-        ok = ok && hash_file(&h, lc, cal->layout.path);
         if (which == 0)
             ok = ok && hash_photo(&h, lc, &cal->cover_photo);
         else if (which <= 12)

@@ -422,7 +422,7 @@ static void frame_text(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, con
     }
     cp_text_req req = {st, lang, f->w, keep, src, what, false};
     cp_block b;
-    if (cp_set_fit(lc->ts, &req, rt, f->h, frame, &f->pos, &b))
+    if (cp_set_fill(lc->ts, &req, rt, f->h, frame, &f->pos, &b))
         cp_block_warn(lc->ts, &req, &b);
     cp_lc_report(lc, page->label, frame, &b, st, f->h);
     if (used_w) {
@@ -431,7 +431,13 @@ static void frame_text(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, con
             if (b.lines[i].x + b.lines[i].width > *used_w)
                 *used_w = b.lines[i].x + b.lines[i].width;
     }
-    cp_block_place(&b, page, frame, f->x, f->y, color ? *color : st->color);
+    /* A text shorter than its frame stands where the layout says: the room left is a margin the
+     * layout chose (below, above, or shared), not a hole. */
+    double room = b.n && b.height < f->h ? f->h - b.height : 0;
+    double y = f->y + (f->valign == CP_VALIGN_BOTTOM   ? room
+                       : f->valign == CP_VALIGN_CENTER ? room / 2
+                                                       : 0);
+    cp_block_place(&b, page, frame, f->x, y, color ? *color : st->color);
     cp_block_finish(&b);
 }
 
@@ -476,6 +482,25 @@ static void bleed_frame(const cp_layout *l, const cp_frame *f, double *x, double
     *h = y1 - y0;
 }
 
+/* The style of the words calpress adds (placeholder labels, the slug line): the footer's, or
+ * the press release's folio, or plain Inter when the layout has neither. */
+static cp_style label_style(const cp_layout *l)
+{
+    const cp_style *fs = cp_layout_lookup_style(l, "footer");
+    if (!fs)
+        fs = cp_layout_lookup_style(l, "folio");
+    if (fs)
+        return *fs;
+    cp_style st;
+    memset(&st, 0, sizeof st);
+    st.name = "label";
+    st.family = "Inter";
+    st.weight = 400;
+    st.size_pt = 7;
+    st.leading_pt = 9;
+    return st;
+}
+
 /* A grey box with a cross and a label where a photo will go: proofs before the photos arrive. */
 static void placeholder(cp_layout_ctx *lc, cp_page *page, const cp_photo *ph, double x, double y,
                         double w, double h)
@@ -484,10 +509,7 @@ static void placeholder(cp_layout_ctx *lc, cp_page *page, const cp_photo *ph, do
     cp_page_rect(page, "placeholder", x, y, w, h, (cp_color){0.91, 0.90, 0.88});
     cp_page_line(page, "placeholder", x, y, x + w, y + h, 0.5, l->muted);
     cp_page_line(page, "placeholder", x, y + h, x + w, y, 0.5, l->muted);
-    const cp_style *fs = cp_layout_lookup_style(l, "footer");
-    if (!fs)
-        return;
-    cp_style st = *fs;
+    cp_style st = label_style(l);
     st.size_pt = 14;
     st.leading_pt = 18;
     st.color = l->ink;
@@ -499,7 +521,7 @@ static void placeholder(cp_layout_ctx *lc, cp_page *page, const cp_photo *ph, do
     const char *label =
         cp_arena_printf(lc->arena, "%s \xE2\x80\x94 %s \xE2\x80\x94 %.0f \xC3\x97 %.0f mm",
                         l->labels.photo_missing, name, w / CP_PT_PER_MM, h / CP_PT_PER_MM);
-    cp_text_req req = {&st, "en", 1e5, NULL, ph->path.pos, "placeholder", true};
+    cp_text_req req = {&st, l->language, 1e5, NULL, ph->path.pos, "placeholder", true};
     cp_block b;
     cp_set_plain(lc->ts, &req, label, &b);
     double lw = b.n ? b.lines[0].width : 0;
@@ -616,11 +638,58 @@ static cp_page *new_page(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, con
     return p;
 }
 
+/* A bound page (wire-o): the hanger notch's centre and sides as ticks in the slug, beyond the
+ * bleed like crop marks, so the finisher sees where to cut it; on an --overlay proof the notch
+ * and the binding margin are drawn on the page. */
+static void binding_marks(cp_layout_ctx *lc, cp_page *page, const cp_layout *l,
+                          const cp_page_kind *kind)
+{
+    cp_edge e = kind->binding;
+    if (e == CP_EDGE_NONE)
+        return;
+    bool horizontal = e == CP_EDGE_TOP || e == CP_EDGE_BOTTOM;
+    double along = (horizontal ? l->trim_w : l->trim_h) / 2;
+    double out = (e == CP_EDGE_TOP || e == CP_EDGE_LEFT) ? -1 : 1;
+    double edge = (e == CP_EDGE_TOP || e == CP_EDGE_LEFT) ? 0 : horizontal ? l->trim_h : l->trim_w;
+    double r = l->hanger_hole / 2;
+    cp_color black = {0, 0, 0};
+    if (r > 0 && page->slug > 1) {
+        double len = fmin(5 * CP_PT_PER_MM, page->slug - 1);
+        double a = edge + out * l->bleed, b = edge + out * (l->bleed + len);
+        for (int i = -1; i <= 1; i++) {
+            double c = along + i * r;
+            if (horizontal)
+                cp_page_line(page, "hanger", c, a, c, b, 0.25, black);
+            else
+                cp_page_line(page, "hanger", a, c, b, c, 0.25, black);
+        }
+    }
+    if (!lc->opts.proof || !lc->opts.overlay)
+        return;
+    cp_color c = {0.0, 0.6, 0.9};
+    double m = edge - out * cp_layout_edge_margin(l, kind, e);
+    if (horizontal)
+        cp_page_line(page, "overlay", 0, m, l->trim_w, m, 0.3, c);
+    else
+        cp_page_line(page, "overlay", m, 0, m, l->trim_h, 0.3, c);
+    if (r > 0) {
+        cp_item *it = cp_page_add(page, CP_ITEM_DOT, "overlay");
+        it->x = horizontal ? along : edge;
+        it->y = horizontal ? edge : along;
+        it->w = r;
+        it->color = c;
+        it->ring = true;
+        it->stroke_pt = 0.3;
+    }
+}
+
 static void footer(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const char *kind,
                    const char *right)
 {
     const cp_calendar *cal = lc->cal;
-    const cp_frame *f = cp_lc_frame(lc, l, kind, "footer");
+    const cp_frame *f = cp_layout_lookup_frame(l, kind, "footer");
+    if (!f)
+        return;
     const cp_style *st = cp_lc_style(lc, l, "footer");
     cp_text_req req = {st, cal->language.s, f->w, NULL, cal->organisation.pos, "footer", true};
     cp_block b;
@@ -642,30 +711,39 @@ static const char *running_title(cp_layout_ctx *lc)
                            cp_locale_number(&lc->locale, lc->arena, cal->year));
 }
 
-static void layout_cover(cp_layout_ctx *lc, cp_doc *doc)
+static void layout_cover(cp_layout_ctx *lc, cp_doc *doc, const cp_page_kind *kind)
 {
     const cp_calendar *cal = lc->cal;
     const cp_layout *l = &cal->layout;
-    cp_page *page = new_page(lc, doc, l, "cover");
+    const char *k = kind->name;
+    cp_page *page = new_page(lc, doc, l, k);
     cp_page_rect(page, "paper", -l->bleed, -l->bleed, l->trim_w + 2 * l->bleed,
                  l->trim_h + 2 * l->bleed, l->paper);
-    place_photo(lc, page, l, "cover", cp_lc_frame(lc, l, "cover", "photo"), &cal->cover_photo);
-    const cp_frame *band = cp_lc_frame(lc, l, "cover", "band");
-    double x, y, w, h;
-    bleed_frame(l, band, &x, &y, &w, &h);
-    cp_page_rect(page, "band", x, y, w, h, l->band);
-    frame_plain(lc, page, l, "cover", "title", "cover_title", cal->title.s, cal->title.pos, "title",
+    const cp_frame *pf = cp_layout_lookup_frame(l, k, "photo");
+    if (pf)
+        place_photo(lc, page, l, k, pf, &cal->cover_photo);
+    const cp_frame *band = cp_layout_lookup_frame(l, k, "band");
+    if (band) {
+        double x, y, w, h;
+        bleed_frame(l, band, &x, &y, &w, &h);
+        cp_page_rect(page, "band", x, y, w, h, l->band);
+    }
+    frame_plain(lc, page, l, k, "title", "cover_title", cal->title.s, cal->title.pos, "title",
                 NULL);
     const char *sub =
         cal->subtitle.s
             ? cp_arena_printf(lc->arena, "%s \xE2\x80\x94 %s",
                               cp_locale_number(&lc->locale, lc->arena, cal->year), cal->subtitle.s)
             : cp_locale_number(&lc->locale, lc->arena, cal->year);
-    frame_plain(lc, page, l, "cover", "subtitle", "cover_subtitle", sub,
-                cal->subtitle.s ? cal->subtitle.pos : cal->year_pos, "subtitle", NULL);
-    if (cal->cover_photo.credit.s && l->credits_on_page) {
-        /* The cover photo's credit, small, at the band's foot on the right. */
-        const cp_frame *of = cp_lc_frame(lc, l, "cover", "organisation");
+    if (cp_layout_lookup_frame(l, k, "subtitle"))
+        frame_plain(lc, page, l, k, "subtitle", "cover_subtitle", sub,
+                    cal->subtitle.s ? cal->subtitle.pos : cal->year_pos, "subtitle", NULL);
+    /* The cover photo's credit, small: right-aligned in the 'credit' frame, else at the
+     * organisation's line on the right. */
+    const cp_frame *of = cp_layout_lookup_frame(l, k, "credit");
+    if (!of)
+        of = cp_layout_lookup_frame(l, k, "organisation");
+    if (cal->cover_photo.credit.s && l->credits_on_page && pf && of) {
         const cp_style *cs = cp_lc_style(lc, l, "photo_credit");
         const char *credit = cp_lc_smart(lc, l, cal->cover_photo.credit.s);
         double cw = cp_measure(lc->ts, cs, cal->language.s, credit);
@@ -673,27 +751,29 @@ static void layout_cover(cp_layout_ctx *lc, cp_doc *doc)
             cs, cal->language.s, cw + 1, NULL, cal->cover_photo.credit.pos, "photo credit", true};
         cp_block b;
         cp_set_plain(lc->ts, &req, credit, &b);
-        const cp_style *os = cp_lc_style(lc, l, "cover_organisation");
-        cp_block_place(&b, page, "credit", of->x + of->w - cw, of->y, os->color);
+        const cp_style *os = cp_layout_lookup_style(l, "cover_organisation");
+        cp_block_place(&b, page, "credit", of->x + of->w - cw, of->y, os ? os->color : cs->color);
         cp_block_finish(&b);
     }
-    frame_plain(lc, page, l, "cover", "organisation", "cover_organisation",
-                cp_lc_smart(lc, l, cal->organisation.s), cal->organisation.pos, "organisation",
-                NULL);
+    if (cp_layout_lookup_frame(l, k, "organisation"))
+        frame_plain(lc, page, l, k, "organisation", "cover_organisation",
+                    cp_lc_smart(lc, l, cal->organisation.s), cal->organisation.pos, "organisation",
+                    NULL);
+    binding_marks(lc, page, l, kind);
 }
 
 /* The person's name, large. A pseudonym gets the copy's own mark, an asterisk before the name
  * ("*Neha"), raised and in the accent colour, hanging in the margin so the name itself stays
  * on the column's edge. */
-static void story_name(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_story *st,
-                       const char *lang)
+static void story_name(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const char *kind,
+                       const cp_story *st, const char *lang)
 {
     cp_richtext rt;
     cp_para para = {cp_arena_strdup(lc->arena, cp_lc_smart(lc, l, st->name.s)), NULL, 0, 1};
     rt.paras = &para;
     rt.n_paras = 1;
     size_t first = page->n;
-    frame_text(lc, page, l, "month", "name", "name", &rt, st->name.pos, "name", lang, NULL, NULL,
+    frame_text(lc, page, l, kind, "name", "name", &rt, st->name.pos, "name", lang, NULL, NULL,
                NULL);
     if (!st->pseudonym || page->n == first)
         return;
@@ -726,18 +806,117 @@ static bool mostly_latin(const char *text)
     return letters > 20 && latin * 5 > letters * 4;
 }
 
-static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
+/* The pull quote: an accent rule above, the opening mark hung in the margin. */
+static void story_quote(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_frame *qf,
+                        const cp_story *st, const char *lang, const char *const *keep)
+{
+    const cp_style *qs = cp_lc_style(lc, l, "quote");
+    /* An accent rule above the pull quote, the width of two em. */
+    cp_page_line(page, "quote-rule", qf->x, qf->y - qs->size_pt * 0.5, qf->x + qs->size_pt * 2.0,
+                 qf->y - qs->size_pt * 0.5, 1.2, l->accent);
+    /* The opening quotation mark hangs in the margin: the words keep the column's edge. */
+    const char *open_q = "\xE2\x80\x9C";
+    cp_str q = st->quote;
+    q.s = cp_arena_printf(lc->arena, "%s%s\xE2\x80\x9D", open_q, st->quote.s);
+    cp_richtext rt;
+    cp_richtext_parse(lc->arena, q.s, cp_lc_rich_opts(l), &rt);
+    double hang = cp_measure(lc->ts, qs, lang, open_q);
+    cp_text_req req = {qs, lang, qf->w, keep, q.pos, "pull quote", false, hang};
+    cp_block b;
+    if (cp_set_fit(lc->ts, &req, &rt, qf->h, "quote", &qf->pos, &b))
+        cp_block_warn(lc->ts, &req, &b);
+    cp_lc_report(lc, page->label, "quote", &b, qs, qf->h);
+    cp_block_place(&b, page, "quote", qf->x - hang, qf->y, qs->color);
+    cp_block_finish(&b);
+}
+
+/* The month's name, the year after it, and the name in the second language beneath. */
+static void month_heading(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_frame *mf,
+                          int month)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_style *ms = cp_lc_style(lc, l, "month_name");
+    const cp_style *ys = cp_lc_style(lc, l, "month_year");
+    const char *name = lc->locale.months[month - 1];
+    cp_text_req req = {ms, cal->language.s, mf->w, NULL, cal->year_pos, "month name", true};
+    cp_block b;
+    cp_set_plain(lc->ts, &req, name, &b);
+    double w = b.n ? b.lines[0].width : 0;
+    double base = b.n ? b.lines[0].baseline : ms->size_pt;
+    cp_block_place(&b, page, "month", mf->x, mf->y, ms->color);
+    cp_block_finish(&b);
+    cp_text_req yreq = {ys, cal->language.s, mf->w, NULL, cal->year_pos, "year", true};
+    cp_set_plain(lc->ts, &yreq, cp_locale_number(&lc->locale, lc->arena, cal->year), &b);
+    if (b.n)
+        b.lines[0].baseline = 0;
+    cp_block_place(&b, page, "month", mf->x + w + ms->size_pt * 0.25, mf->y + base, ys->color);
+    cp_block_finish(&b);
+    if (!lc->have_locale2)
+        return;
+    /* The bilingual heading: the month's name in the second language beneath. */
+    const cp_style *ss = cp_lc_style(lc, l, "month_second");
+    cp_text_req sreq = {
+        ss, lc->locale2.lang, mf->w, NULL, l->second_language_pos, "second month name", true};
+    cp_set_plain(lc->ts, &sreq, lc->locale2.months[month - 1], &b);
+    double top = mf->y + base + ms->size_pt * 0.3;
+    if (top + b.height > mf->y + mf->h + 0.01 && month == 1)
+        cp_error(lc->diags, mf->pos,
+                 "frame 'month' is too short for the month name in two languages: it needs %.1f mm",
+                 (top + b.height - mf->y) / CP_PT_PER_MM);
+    cp_block_place(&b, page, "month", mf->x, top, ss->color);
+    cp_block_finish(&b);
+}
+
+/* The photo's credit, small: right-aligned in the 'credit' frame; else just below the photo,
+ * right-aligned to the grid's right edge (or the safe area's, on a page without a grid). */
+static void month_credit(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const char *kind,
+                         const cp_story *st, const char *lang)
+{
+    const cp_frame *pf = cp_layout_lookup_frame(l, kind, "photo");
+    if (!st->photo.credit.s || !l->credits_on_page || !pf)
+        return;
+    const cp_frame *cf = cp_layout_lookup_frame(l, kind, "credit");
+    const cp_frame *grid = cp_layout_lookup_frame(l, kind, "grid");
+    const cp_style *cs = cp_lc_style(lc, l, "photo_credit");
+    double w = cp_measure(lc->ts, cs, lang, st->photo.credit.s);
+    double right = cf ? cf->x + cf->w : grid ? grid->x + grid->w : l->trim_w - l->safe;
+    double top = cf ? cf->y : pf->y + pf->h + 1.5;
+    cp_text_req req = {cs, lang, w + 1, NULL, st->photo.credit.pos, "photo credit", true};
+    cp_block b;
+    cp_set_plain(lc->ts, &req, st->photo.credit.s, &b);
+    cp_block_place(&b, page, "credit", right - w, top, cs->color);
+    cp_block_finish(&b);
+}
+
+/* The label of a month's page: the month's name, then the page kind's unless it is 'month'
+ * ("January", "January grid leaf"). */
+static const char *month_label(cp_layout_ctx *lc, const cp_page_kind *kind, int month)
+{
+    const char *name = lc->locale.months[month - 1] ? lc->locale.months[month - 1] : "month";
+    if (strcmp(kind->name, "month") == 0)
+        return name;
+    char *label = cp_arena_printf(lc->arena, "%s %s", name, kind->name);
+    for (char *p = label + strlen(name); *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    return label;
+}
+
+static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month, const cp_page_kind *kind)
 {
     const cp_calendar *cal = lc->cal;
     const cp_layout *l = &cal->layout;
     const cp_story *st = &cal->months[month - 1];
-    const char *label = lc->locale.months[month - 1] ? lc->locale.months[month - 1] : "month";
-    cp_page *page = new_page(lc, doc, l, label);
+    const char *k = kind->name;
+    cp_page *page = new_page(lc, doc, l, month_label(lc, kind, month));
     cp_page_rect(page, "paper", -l->bleed, -l->bleed, l->trim_w + 2 * l->bleed,
                  l->trim_h + 2 * l->bleed, l->paper);
-    place_photo(lc, page, l, "month", cp_lc_frame(lc, l, "month", "photo"), &st->photo);
+    const cp_frame *f;
+    if ((f = cp_layout_lookup_frame(l, k, "photo")))
+        place_photo(lc, page, l, k, f, &st->photo);
     const char *lang = st->language.s ? st->language.s : cal->language.s;
-    if (!st->language.s && strcmp(lang, "en") != 0 && mostly_latin(st->body.s))
+    if (!st->language.s && strcmp(lang, "en") != 0 && mostly_latin(st->body.s) &&
+        cp_layout_lookup_frame(l, k, "body"))
         cp_warning(lc->diags, st->body.pos,
                    "this story is written in Latin script but the calendar's language is '%s': "
                    "it is hyphenated with that language's dictionary; add 'language: en' to the "
@@ -745,80 +924,23 @@ static void layout_month(cp_layout_ctx *lc, cp_doc *doc, int month)
                    lang);
     /* Names are never hyphenated: each word of the person's and of the organisation's. */
     const char *const *keep = cp_lc_name_words(lc, st->name.s, cal->organisation.s);
-    story_name(lc, page, l, st, lang);
-    frame_markup(lc, page, l, "month", "headline", "headline", &st->headline, "headline", lang,
-                 keep);
-    if (st->quote.s) {
-        const cp_frame *qf = cp_lc_frame(lc, l, "month", "quote");
-        const cp_style *qs = cp_lc_style(lc, l, "quote");
-        /* An accent rule above the pull quote, the width of two em. */
-        cp_page_line(page, "quote-rule", qf->x, qf->y - qs->size_pt * 0.5,
-                     qf->x + qs->size_pt * 2.0, qf->y - qs->size_pt * 0.5, 1.2, l->accent);
-        /* The opening quotation mark hangs in the margin: the words keep the column's edge. */
-        const char *open_q = "\xE2\x80\x9C";
-        cp_str q = st->quote;
-        q.s = cp_arena_printf(lc->arena, "%s%s\xE2\x80\x9D", open_q, st->quote.s);
-        cp_richtext rt;
-        cp_richtext_parse(lc->arena, q.s, cp_lc_rich_opts(l), &rt);
-        double hang = cp_measure(lc->ts, qs, lang, open_q);
-        cp_text_req req = {qs, lang, qf->w, keep, q.pos, "pull quote", false, hang};
-        cp_block b;
-        if (cp_set_fit(lc->ts, &req, &rt, qf->h, "quote", &qf->pos, &b))
-            cp_block_warn(lc->ts, &req, &b);
-        cp_lc_report(lc, page->label, "quote", &b, qs, qf->h);
-        cp_block_place(&b, page, "quote", qf->x - hang, qf->y, qs->color);
-        cp_block_finish(&b);
-    }
-    frame_markup(lc, page, l, "month", "body", "body", &st->body, "story body", lang, keep);
-    const cp_frame *mf = cp_lc_frame(lc, l, "month", "month");
-    {
-        const cp_style *ms = cp_lc_style(lc, l, "month_name");
-        const cp_style *ys = cp_lc_style(lc, l, "month_year");
-        const char *name = lc->locale.months[month - 1];
-        cp_text_req req = {ms, cal->language.s, mf->w, NULL, cal->year_pos, "month name", true};
-        cp_block b;
-        cp_set_plain(lc->ts, &req, name, &b);
-        double w = b.n ? b.lines[0].width : 0;
-        double base = b.n ? b.lines[0].baseline : ms->size_pt;
-        cp_block_place(&b, page, "month", mf->x, mf->y, ms->color);
-        cp_block_finish(&b);
-        cp_text_req yreq = {ys, cal->language.s, mf->w, NULL, cal->year_pos, "year", true};
-        cp_set_plain(lc->ts, &yreq, cp_locale_number(&lc->locale, lc->arena, cal->year), &b);
-        if (b.n)
-            b.lines[0].baseline = 0;
-        cp_block_place(&b, page, "month", mf->x + w + ms->size_pt * 0.25, mf->y + base, ys->color);
-        cp_block_finish(&b);
-        if (lc->have_locale2) {
-            /* The bilingual heading: the month's name in the second language beneath. */
-            const cp_style *ss = cp_lc_style(lc, l, "month_second");
-            cp_text_req sreq = {ss,   lc->locale2.lang,       mf->w,
-                                NULL, l->second_language_pos, "second month name",
-                                true};
-            cp_set_plain(lc->ts, &sreq, lc->locale2.months[month - 1], &b);
-            double top = mf->y + base + ms->size_pt * 0.3;
-            if (top + b.height > mf->y + mf->h + 0.01 && month == 1)
-                cp_error(lc->diags, mf->pos,
-                         "frame 'month' is too short for the month name in two languages: it "
-                         "needs %.1f mm",
-                         (top + b.height - mf->y) / CP_PT_PER_MM);
-            cp_block_place(&b, page, "month", mf->x, top, ss->color);
-            cp_block_finish(&b);
-        }
-    }
-    cp_layout_month_grid(lc, page, month, cp_lc_frame(lc, l, "month", "grid"),
-                         cp_lc_frame(lc, l, "month", "holidays"));
-    if (st->photo.credit.s && l->credits_on_page) {
-        const cp_frame *pf = cp_lc_frame(lc, l, "month", "photo");
-        const cp_style *cs = cp_lc_style(lc, l, "photo_credit");
-        const cp_frame *body = cp_lc_frame(lc, l, "month", "grid");
-        double w = cp_measure(lc->ts, cs, lang, st->photo.credit.s);
-        cp_text_req req = {cs, lang, w + 1, NULL, st->photo.credit.pos, "photo credit", true};
-        cp_block b;
-        cp_set_plain(lc->ts, &req, st->photo.credit.s, &b);
-        cp_block_place(&b, page, "credit", body->x + body->w - w, pf->y + pf->h + 1.5, cs->color);
-        cp_block_finish(&b);
-    }
-    footer(lc, page, l, "month", running_title(lc));
+    if (cp_layout_lookup_frame(l, k, "name"))
+        story_name(lc, page, l, k, st, lang);
+    if (cp_layout_lookup_frame(l, k, "headline"))
+        frame_markup(lc, page, l, k, "headline", "headline", &st->headline, "headline", lang, keep);
+    if (st->quote.s && (f = cp_layout_lookup_frame(l, k, "quote")))
+        story_quote(lc, page, l, f, st, lang, keep);
+    if (cp_layout_lookup_frame(l, k, "body"))
+        frame_markup(lc, page, l, k, "body", "body", &st->body, "story body", lang, keep);
+    if ((f = cp_layout_lookup_frame(l, k, "month")))
+        month_heading(lc, page, l, f, month);
+    const cp_frame *grid = cp_layout_lookup_frame(l, k, "grid");
+    const cp_frame *hol = cp_layout_lookup_frame(l, k, "holidays");
+    if (grid || hol)
+        cp_layout_month_grid(lc, page, month, grid, hol);
+    month_credit(lc, page, l, k, st, lang);
+    footer(lc, page, l, k, running_title(lc));
+    binding_marks(lc, page, l, kind);
 }
 
 /* The months of one credit, in order: runs of three or more as a range ("March–May"), shorter
@@ -881,70 +1003,81 @@ static const char *credit_lines(cp_layout_ctx *lc, const cp_layout *l)
     return lines;
 }
 
-static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
+static void back_about(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_frame *f)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_style *hs = cp_lc_style(lc, l, "back_heading");
+    cp_text_req req = {hs, cal->language.s, f->w, NULL, cal->back_about.pos, "heading", true};
+    cp_block b;
+    cp_set_plain(lc->ts, &req, cp_lc_smart(lc, l, cal->title.s), &b);
+    double h = b.height + hs->space_after_pt;
+    cp_block_place(&b, page, "about", f->x, f->y, hs->color);
+    cp_block_finish(&b);
+    const cp_style *bs = cp_lc_style(lc, l, "back_body");
+    cp_richtext rt;
+    cp_richtext_parse(lc->arena, cal->back_about.s, cp_lc_rich_opts(l), &rt);
+    cp_text_req breq = {bs, cal->language.s, f->w, NULL, cal->back_about.pos, "about text", false};
+    cp_frame sub = *f;
+    sub.y += h;
+    sub.h -= h;
+    if (cp_set_fit(lc->ts, &breq, &rt, sub.h, "about", &f->pos, &b))
+        cp_block_warn(lc->ts, &breq, &b);
+    cp_lc_report(lc, page->label, "about", &b, bs, sub.h);
+    cp_block_place(&b, page, "about", sub.x, sub.y, bs->color);
+    cp_block_finish(&b);
+}
+
+/* Photo credits, one line a photographer, under a heading. */
+static void back_credits(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_frame *f,
+                         const char *lines)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_style *cs = cp_lc_style(lc, l, "credits");
+    const cp_style *hs = cp_lc_style(lc, l, "back_heading");
+    cp_text_req hreq = {hs, cal->language.s, f->w, NULL, cal->title.pos, "heading", true};
+    cp_block b;
+    cp_set_plain(lc->ts, &hreq, l->labels.photographs, &b);
+    double h = b.height + hs->space_after_pt;
+    cp_block_place(&b, page, "credits", f->x, f->y, hs->color);
+    cp_block_finish(&b);
+    cp_text_req req = {cs, cal->language.s, f->w, NULL, cal->title.pos, "photo credits", false};
+    cp_set_plain(lc->ts, &req, lines, &b);
+    if (b.height > f->h - h + 0.01)
+        cp_error(lc->diags, f->pos, "the photo credits do not fit frame 'credits'");
+    cp_lc_report(lc, page->label, "credits", &b, cs, f->h - h);
+    cp_block_place(&b, page, "credits", f->x, f->y + h, cs->color);
+    cp_block_finish(&b);
+}
+
+/* The year at a glance: twelve small months in the 'year' frame, in the layout's columns. */
+static void back_year(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_frame *f)
+{
+    int cols = l->grid.year_columns, rows = (12 + cols - 1) / cols;
+    double gap = l->grid.year_gap_pt;
+    double cw = (f->w - gap * (cols - 1)) / cols, ch = (f->h - gap * (rows - 1)) / rows;
+    for (int m = 0; m < 12; m++) {
+        int r = m / cols, c = m % cols;
+        cp_layout_mini_month(lc, page, m + 1, f->x + c * (cw + gap), f->y + r * (ch + gap), cw, ch);
+    }
+}
+
+static void layout_back(cp_layout_ctx *lc, cp_doc *doc, const cp_page_kind *kind)
 {
     const cp_calendar *cal = lc->cal;
     const cp_layout *l = &cal->layout;
-    cp_page *page = new_page(lc, doc, l, "back");
+    const char *k = kind->name;
+    cp_page *page = new_page(lc, doc, l, k);
     cp_page_rect(page, "paper", -l->bleed, -l->bleed, l->trim_w + 2 * l->bleed,
                  l->trim_h + 2 * l->bleed, l->paper);
-    if (cal->back_about.s) {
-        const cp_frame *f = cp_lc_frame(lc, l, "back", "about");
-        const cp_style *hs = cp_lc_style(lc, l, "back_heading");
-        cp_text_req req = {hs, cal->language.s, f->w, NULL, cal->back_about.pos, "heading", true};
-        cp_block b;
-        cp_set_plain(lc->ts, &req, cp_lc_smart(lc, l, cal->title.s), &b);
-        double h = b.height + hs->space_after_pt;
-        cp_block_place(&b, page, "about", f->x, f->y, hs->color);
-        cp_block_finish(&b);
-        const cp_style *bs = cp_lc_style(lc, l, "back_body");
-        cp_richtext rt;
-        cp_richtext_parse(lc->arena, cal->back_about.s, cp_lc_rich_opts(l), &rt);
-        cp_text_req breq = {bs,   cal->language.s, f->w, NULL, cal->back_about.pos, "about text",
-                            false};
-        cp_frame sub = *f;
-        sub.y += h;
-        sub.h -= h;
-        if (cp_set_fit(lc->ts, &breq, &rt, sub.h, "about", &f->pos, &b))
-            cp_block_warn(lc->ts, &breq, &b);
-        cp_lc_report(lc, page->label, "about", &b, bs, sub.h);
-        cp_block_place(&b, page, "about", sub.x, sub.y, bs->color);
-        cp_block_finish(&b);
-    }
-    /* Photo credits, one line a photographer. */
+    const cp_frame *f;
+    if (cal->back_about.s && (f = cp_layout_lookup_frame(l, k, "about")))
+        back_about(lc, page, l, f);
     const char *lines = l->credits_on_back ? credit_lines(lc, l) : NULL;
-    if (lines) {
-        const cp_frame *f = cp_lc_frame(lc, l, "back", "credits");
-        const cp_style *cs = cp_lc_style(lc, l, "credits");
-        const cp_style *hs = cp_lc_style(lc, l, "back_heading");
-        cp_text_req hreq = {hs, cal->language.s, f->w, NULL, cal->title.pos, "heading", true};
-        cp_block b;
-        cp_set_plain(lc->ts, &hreq, l->labels.photographs, &b);
-        double h = b.height + hs->space_after_pt;
-        cp_block_place(&b, page, "credits", f->x, f->y, hs->color);
-        cp_block_finish(&b);
-        cp_text_req req = {cs, cal->language.s, f->w, NULL, cal->title.pos, "photo credits", false};
-        cp_set_plain(lc->ts, &req, lines, &b);
-        if (b.height > f->h - h + 0.01)
-            cp_error(lc->diags, f->pos, "the photo credits do not fit frame 'credits'");
-        cp_lc_report(lc, page->label, "credits", &b, cs, f->h - h);
-        cp_block_place(&b, page, "credits", f->x, f->y + h, cs->color);
-        cp_block_finish(&b);
-    }
-    /* The year at a glance: twelve small months in the 'year' frame, 4 across. */
-    {
-        const cp_frame *f = cp_lc_frame(lc, l, "back", "year");
-        int cols = 4, rows = 3;
-        double gap = 6 * CP_PT_PER_MM;
-        double cw = (f->w - gap * (cols - 1)) / cols, ch = (f->h - gap * (rows - 1)) / rows;
-        for (int m = 0; m < 12; m++) {
-            int r = m / cols, c = m % cols;
-            cp_layout_mini_month(lc, page, m + 1, f->x + c * (cw + gap), f->y + r * (ch + gap), cw,
-                                 ch);
-        }
-    }
-    if (cal->back_footnote.s) {
-        const cp_frame *f = cp_lc_frame(lc, l, "back", "footnote");
+    if (lines && (f = cp_layout_lookup_frame(l, k, "credits")))
+        back_credits(lc, page, l, f, lines);
+    if ((f = cp_layout_lookup_frame(l, k, "year")))
+        back_year(lc, page, l, f);
+    if (cal->back_footnote.s && (f = cp_layout_lookup_frame(l, k, "footnote"))) {
         const cp_style *fs = cp_lc_style(lc, l, "footnote");
         cp_text_req req = {fs,   cal->language.s, f->w, NULL, cal->back_footnote.pos, "footnote",
                            false};
@@ -957,17 +1090,67 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc)
         cp_block_place(&b, page, "footnote", f->x, f->y, fs->color);
         cp_block_finish(&b);
     }
-    footer(lc, page, l, "back", running_title(lc));
+    footer(lc, page, l, k, running_title(lc));
+    binding_marks(lc, page, l, kind);
 }
 
+/* Page `which` (0 the cover, 1..12 a month, 13 the back): the pages of every kind of that
+ * content in the layout's sequence, in its order. */
 static void layout_page(cp_layout_ctx *lc, cp_doc *doc, int which)
 {
-    if (which == 0)
-        layout_cover(lc, doc);
-    else if (which <= 12)
-        layout_month(lc, doc, which);
-    else
-        layout_back(lc, doc);
+    const cp_layout *l = &lc->cal->layout;
+    const cp_page_kind *seq[CP_MAX_SEQUENCE];
+    size_t n = cp_layout_sequence(l, seq, CP_MAX_SEQUENCE);
+    cp_content want = which == 0    ? CP_CONTENT_COVER
+                      : which <= 12 ? CP_CONTENT_MONTH
+                                    : CP_CONTENT_BACK;
+    for (size_t i = 0; i < n; i++) {
+        if (seq[i]->content != want)
+            continue;
+        if (want == CP_CONTENT_COVER)
+            layout_cover(lc, doc, seq[i]);
+        else if (want == CP_CONTENT_MONTH)
+            layout_month(lc, doc, which, seq[i]);
+        else
+            layout_back(lc, doc, seq[i]);
+    }
+}
+
+/* Content the manifest gives but no frame of the layout shows: words must not vanish quietly. */
+static void check_shown(cp_layout_ctx *lc)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_layout *l = &cal->layout;
+    const cp_page_kind *seq[CP_MAX_SEQUENCE];
+    size_t n = cp_layout_sequence(l, seq, CP_MAX_SEQUENCE);
+    bool quote = false, holidays = false, about = false, footnote = false, back = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *k = seq[i]->name;
+        quote = quote || cp_layout_lookup_frame(l, k, "quote");
+        holidays = holidays || cp_layout_lookup_frame(l, k, "holidays");
+        about = about || cp_layout_lookup_frame(l, k, "about");
+        footnote = footnote || cp_layout_lookup_frame(l, k, "footnote");
+        back = back || seq[i]->content == CP_CONTENT_BACK;
+    }
+    for (int m = 0; m < 12 && !quote; m++)
+        if (cal->months[m].quote.s)
+            cp_error(lc->diags, cal->months[m].quote.pos,
+                     "this story's pull quote would not be printed: layout '%s' has no frame "
+                     "'quote' on its month pages",
+                     l->name);
+    if (!holidays && cal->n_holidays)
+        cp_warning(lc->diags, cal->holidays[0].name.pos,
+                   "the holidays' names are not printed: layout '%s' has no frame 'holidays' (the "
+                   "grid still marks their days)",
+                   l->name);
+    if (back && !about && cal->back_about.s)
+        cp_warning(lc->diags, cal->back_about.pos,
+                   "the back's 'about' text is not printed: layout '%s' has no frame 'about'",
+                   l->name);
+    if (back && !footnote && cal->back_footnote.s)
+        cp_warning(lc->diags, cal->back_footnote.pos,
+                   "the back's footnote is not printed: layout '%s' has no frame 'footnote'",
+                   l->name);
 }
 
 void cp_layout_page(cp_layout_ctx *lc, cp_doc *doc, int which)
@@ -981,6 +1164,9 @@ bool cp_layout_calendar(cp_layout_ctx *lc, cp_doc *doc)
     const cp_layout *l = &lc->cal->layout;
     for (size_t i = 0; i < l->n_styles; i++)
         cp_typesetter_check_style(lc->ts, &l->styles[i]);
+    if (lc->diags->n_errors != before)
+        return false;
+    check_shown(lc);
     if (lc->diags->n_errors != before)
         return false;
     doc->title = lc->cal->title.s;
@@ -1002,7 +1188,8 @@ static void watermark(cp_layout_ctx *lc, cp_page *page)
     st.size_pt = page->trim_w / 4.2;
     st.leading_pt = st.size_pt;
     st.tracking = 200;
-    cp_text_req req = {&st, "en", 1e5, NULL, lc->cal->title.pos, "watermark", true};
+    cp_text_req req = {&st, lc->cal->layout.language, 1e5, NULL, lc->cal->title.pos, "watermark",
+                       true};
     cp_block b;
     cp_set_plain(lc->ts, &req, "PROOF", &b);
     if (b.n) {
@@ -1044,9 +1231,6 @@ static void overlay_rect(cp_page *page, double inset, cp_color c)
 void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, const char *file_name)
 {
     const cp_calendar *cal = lc->cal;
-    const cp_style *fs = cp_layout_lookup_style(l, "footer");
-    if (!fs)
-        fs = cp_layout_lookup_style(l, "folio");
     for (size_t i = 0; i < doc->n_pages; i++) {
         cp_page *page = &doc->pages[i];
         if (lc->opts.proof && lc->opts.overlay) {
@@ -1056,7 +1240,7 @@ void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, cons
         }
         if (lc->opts.proof)
             watermark(lc, page);
-        if (page->slug < 6 * CP_PT_PER_MM || !fs)
+        if (page->slug < 6 * CP_PT_PER_MM)
             continue;
         /* The slug line sits below the bleed, clear of the crop marks at the corners. */
         const char *line = cp_arena_printf(
@@ -1067,12 +1251,12 @@ void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, cons
             !lc->opts.proof ? "PRESS" : proof_mode(lc));
         line = cp_arena_printf(lc->arena, "%s \xC2\xB7 %s", line,
                                lc->opts.creator ? lc->opts.creator : "calpress");
-        cp_style st = *fs;
+        cp_style st = label_style(l);
         st.size_pt = 6;
         st.leading_pt = 7;
         st.tracking = 20;
         st.color = (cp_color){0, 0, 0};
-        cp_text_req req = {&st, "en", 1e5, NULL, cal->title.pos, "slug", true};
+        cp_text_req req = {&st, l->language, 1e5, NULL, cal->title.pos, "slug", true};
         cp_block b;
         cp_set_plain(lc->ts, &req, line, &b);
         if (b.n)

@@ -367,11 +367,14 @@ static void contacts(flow *f)
 
 static void folios(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, size_t first)
 {
-    const cp_style *st = cp_lc_style(lc, l, "folio");
     size_t total = doc->n_pages - first;
     for (size_t i = first; i < doc->n_pages; i++) {
         cp_page *page = &doc->pages[i];
-        const cp_frame *f = cp_lc_frame(lc, l, i == first ? "press" : "press_next", "footer");
+        const cp_frame *f =
+            cp_layout_lookup_frame(l, i == first ? "press" : "press_next", "footer");
+        if (!f)
+            continue;
+        const cp_style *st = cp_lc_style(lc, l, "folio");
         cp_block b;
         set_plain(lc, st, f->w, cp_lc_smart(lc, l, lc->cal->organisation.s),
                   lc->cal->organisation.pos, "footer", &b);
@@ -390,12 +393,112 @@ static void folios(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, size_t fi
     }
 }
 
-static void layout_press(cp_layout_ctx *lc, cp_doc *doc, int which)
+/* The about section: a grey rule, the heading kept with the text's first lines, the text. */
+static void about_section(flow *f)
+{
+    cp_layout_ctx *lc = f->lc;
+    const cp_layout *l = f->l;
+    const cp_press_release *pr = &lc->cal->press;
+    const cp_style *hs = cp_lc_style(lc, l, "about_heading");
+    const cp_style *as = cp_lc_style(lc, l, "about_body");
+    cp_block hb, first_para;
+    set_plain(lc, hs, f->frame->w, cp_lc_smart(lc, l, pr->about_heading.s), pr->about_heading.pos,
+              "about", &hb);
+    cp_richtext about;
+    cp_richtext_parse(lc->arena, pr->about_body.s, cp_lc_rich_opts(l), &about);
+    /* The heading keeps with the about text's first lines: break before it if need be. */
+    cp_richtext one = {about.paras, about.n_paras ? 1 : 0};
+    set_rich(lc, as, f->frame->w, &one, pr->about_body.pos, "about", &first_para);
+    double need = hs->space_before_pt + hb.height + hs->space_after_pt +
+                  (first_para.n > 1 ? first_para.lines[1].baseline : first_para.height);
+    cp_block_finish(&first_para);
+    if (!f->at_top && f->y + need > f->frame->h)
+        flow_new_page(f);
+    double rule_y = f->frame->y + f->y + (f->at_top ? 0 : hs->space_before_pt * 0.5);
+    cp_page_line(flow_page(f), "about", f->frame->x, rule_y, f->frame->x + f->frame->w, rule_y, 0.5,
+                 l->grey);
+    flow_block(f, &hb, hs->space_before_pt, true, "about", hs->color, 0);
+    cp_block_finish(&hb);
+    flow_paragraphs(f, as, &about, pr->about_body.pos, "about text", "about", hs->space_after_pt);
+}
+
+/* What follows the body: the about section, the contacts and the footnote. */
+static void closing(flow *f)
+{
+    cp_layout_ctx *lc = f->lc;
+    const cp_press_release *pr = &lc->cal->press;
+    if (pr->about_heading.s)
+        about_section(f);
+    contacts(f);
+    if (pr->footnote.s) {
+        const cp_style *fs = cp_lc_style(lc, f->l, "footnote");
+        cp_block b;
+        set_plain(lc, fs, f->frame->w, cp_lc_smart(lc, f->l, pr->footnote.s), pr->footnote.pos,
+                  "footnote", &b);
+        flow_block(f, &b, fs->space_before_pt, true, "footnote", fs->color, 0);
+        cp_block_finish(&b);
+    }
+}
+
+/* Trial settings (the body's size, the closing section's height) are laid out with their
+ * messages held back: only the setting kept reports. */
+typedef struct trial {
+    cp_diags *saved, held;
+    char *warned_langs;
+    size_t fits;
+} trial;
+
+static void trial_begin(cp_layout_ctx *lc, trial *t)
+{
+    t->saved = lc->diags;
+    cp_diags_init(&t->held);
+    lc->diags = lc->ts->diags = &t->held;
+    t->warned_langs = g_strdup(lc->ts->warned_langs);
+    t->fits = lc->fits.n;
+}
+
+/* Returns whether the trial gave errors. */
+static bool trial_end(cp_layout_ctx *lc, trial *t)
+{
+    bool errors = t->held.n_errors > 0;
+    lc->diags = lc->ts->diags = t->saved;
+    cp_diags_finish(&t->held);
+    g_free(lc->ts->warned_langs);
+    lc->ts->warned_langs = t->warned_langs;
+    lc->fits.n = t->fits;
+    return errors;
+}
+
+/* A closing section that fits below the body on this page stands at the frame's foot when the
+ * layout says 'valign: bottom': the room left over is between the body and it. */
+static void closing_to_foot(flow *f)
+{
+    if (f->frame->valign != CP_VALIGN_BOTTOM || f->at_top)
+        return;
+    cp_doc scratch;
+    cp_doc_init(&scratch);
+    flow g = *f;
+    g.doc = &scratch;
+    flow_new_page(&g);
+    g.frame = f->frame;
+    g.y = f->y;
+    g.at_top = false;
+    trial t;
+    trial_begin(f->lc, &t);
+    closing(&g);
+    bool errors = trial_end(f->lc, &t);
+    if (!errors && scratch.n_pages == 1 && g.y <= f->frame->h + 0.01)
+        f->y = f->frame->h - (g.y - f->y);
+    cp_doc_finish(&scratch);
+}
+
+/* The release's pages with the body set in bs; when only counting pages, the closing section
+ * is left where it falls. */
+static void press_pages(cp_layout_ctx *lc, cp_doc *doc, const cp_style *bs, bool counting)
 {
     const cp_calendar *cal = lc->cal;
     const cp_press_release *pr = &cal->press;
     const cp_layout *l = &cal->press_layout;
-    (void)which;
     flow f = {lc, doc, l, 0, NULL, 0, true};
     size_t first = doc->n_pages;
     flow_new_page(&f);
@@ -413,46 +516,76 @@ static void layout_press(cp_layout_ctx *lc, cp_doc *doc, int which)
         cp_block_place(&b, flow_page(&f), "headline", hf->x, hf->y, hs->color);
         cp_block_finish(&b);
     }
-    const cp_style *bs = cp_lc_style(lc, l, "body");
     cp_richtext body;
     cp_richtext_parse(lc->arena, pr->body.s, cp_lc_rich_opts(l), &body);
     if (pr->dateline)
         add_dateline(lc, &body);
     flow_paragraphs(&f, bs, &body, pr->body.pos, "press-release body", "body", 0);
-    if (pr->about_heading.s) {
-        const cp_style *hs = cp_lc_style(lc, l, "about_heading");
-        const cp_style *as = cp_lc_style(lc, l, "about_body");
-        cp_block hb, first_para;
-        set_plain(lc, hs, f.frame->w, cp_lc_smart(lc, l, pr->about_heading.s),
-                  pr->about_heading.pos, "about", &hb);
-        cp_richtext about;
-        cp_richtext_parse(lc->arena, pr->about_body.s, cp_lc_rich_opts(l), &about);
-        /* The heading keeps with the about text's first lines: break before it if need be. */
-        cp_richtext one = {about.paras, about.n_paras ? 1 : 0};
-        set_rich(lc, as, f.frame->w, &one, pr->about_body.pos, "about", &first_para);
-        double need = hs->space_before_pt + hb.height + hs->space_after_pt +
-                      (first_para.n > 1 ? first_para.lines[1].baseline : first_para.height);
-        cp_block_finish(&first_para);
-        if (!f.at_top && f.y + need > f.frame->h)
-            flow_new_page(&f);
-        double rule_y = f.frame->y + f.y + (f.at_top ? 0 : hs->space_before_pt * 0.5);
-        cp_page_line(flow_page(&f), "about", f.frame->x, rule_y, f.frame->x + f.frame->w, rule_y,
-                     0.5, l->grey);
-        flow_block(&f, &hb, hs->space_before_pt, true, "about", hs->color, 0);
-        cp_block_finish(&hb);
-        flow_paragraphs(&f, as, &about, pr->about_body.pos, "about text", "about",
-                        hs->space_after_pt);
-    }
-    contacts(&f);
-    if (pr->footnote.s) {
-        const cp_style *fs = cp_lc_style(lc, l, "footnote");
-        cp_block b;
-        set_plain(lc, fs, f.frame->w, cp_lc_smart(lc, l, pr->footnote.s), pr->footnote.pos,
-                  "footnote", &b);
-        flow_block(&f, &b, fs->space_before_pt, true, "footnote", fs->color, 0);
-        cp_block_finish(&b);
-    }
+    if (!counting)
+        closing_to_foot(&f);
+    closing(&f);
     folios(lc, doc, l, first);
+}
+
+/* The body style at another size: leading, indent and paragraph spaces in proportion. */
+static cp_style body_at(const cp_style *bs, double size)
+{
+    cp_style st = *bs;
+    double k = size / bs->size_pt;
+    st.size_pt = size;
+    st.leading_pt *= k;
+    st.min_leading_pt *= k;
+    st.indent_pt *= k;
+    st.space_before_pt *= k;
+    st.space_after_pt *= k;
+    return st;
+}
+
+/* Whether the release fits one page with its body at `step` quarter points above its size. */
+static bool fits_one_page(cp_layout_ctx *lc, const cp_style *bs, int step)
+{
+    cp_style st = body_at(bs, bs->size_pt + step * 0.25);
+    cp_doc scratch;
+    cp_doc_init(&scratch);
+    trial t;
+    trial_begin(lc, &t);
+    press_pages(lc, &scratch, &st, true);
+    bool fits = !trial_end(lc, &t) && scratch.n_pages == 1;
+    cp_doc_finish(&scratch);
+    return fits;
+}
+
+/* The body's size: a release that fits its first page with room to spare grows toward the body
+ * style's max_size, to the largest quarter point at which it still fits one page. A release
+ * that fits at max_size takes one trial; one that needs more than a page at its size, two. */
+static double body_size(cp_layout_ctx *lc, const cp_style *bs)
+{
+    int steps = (int)floor((bs->max_size_pt - bs->size_pt) / 0.25 + 1e-9);
+    if (fits_one_page(lc, bs, steps))
+        return bs->size_pt + steps * 0.25;
+    if (!fits_one_page(lc, bs, 0))
+        return bs->size_pt;     /* more than a page already: never larger */
+    int lo = 0, hi = steps - 1; /* lo fits */
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (fits_one_page(lc, bs, mid))
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return bs->size_pt + lo * 0.25;
+}
+
+static void layout_press(cp_layout_ctx *lc, cp_doc *doc, int which)
+{
+    const cp_style *bs = cp_lc_style(lc, &lc->cal->press_layout, "body");
+    (void)which;
+    if (bs->max_size_pt < bs->size_pt + 0.25) {
+        press_pages(lc, doc, bs, false);
+        return;
+    }
+    cp_style st = body_at(bs, body_size(lc, bs));
+    press_pages(lc, doc, &st, false);
 }
 
 bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc)

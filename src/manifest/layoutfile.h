@@ -20,9 +20,11 @@ bool cp_layout_apply(cp_layout *l, cp_arena *a, cp_diags *d, const cp_node *root
 char *cp_layout_find(cp_arena *a, const char *name, const char *base_dir,
                      const char *const *data_dirs);
 
-/* Loads a layout file onto the built-in defaults, recording it in inputs (which may be NULL). */
+/* Loads a layout file onto l (the built-in defaults, or what is there), recording it in inputs
+ * (which may be NULL). A file that says 'extends: NAME' has that layout loaded first (found from
+ * the file's folder, then in data_dirs' layouts/) and its own keys applied over it. */
 bool cp_layout_load(cp_layout *l, cp_arena *a, cp_diags *d, const char *path, const cp_pos *from,
-                    cp_inputs *inputs);
+                    cp_inputs *inputs, const char *const *data_dirs);
 
 /* Every frame a page kind needs and every style calpress uses: reports the missing ones. */
 bool cp_layout_check_calendar(const cp_layout *l, cp_diags *d);

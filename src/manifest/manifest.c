@@ -459,7 +459,8 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
                 "or a path to a .yaml file");
         return;
     }
-    if (!cp_layout_load(&cal->layout, c->a, c->d, path, &cal->layout_name.pos, c->inputs))
+    if (!cp_layout_load(&cal->layout, c->a, c->d, path, &cal->layout_name.pos, c->inputs,
+                        data_dirs))
         return;
     const cp_node *ov = cp_node_lookup(root, "layout_overrides");
     if (ov && !cp_layout_apply(&cal->layout, c->a, c->d, ov, false))
@@ -486,7 +487,7 @@ static void read_layouts(ctx *c, const cp_node *root, const char *const *data_di
         return;
     }
     cp_layout_init(&cal->press_layout);
-    if (cp_layout_load(&cal->press_layout, c->a, c->d, ppath, &press.pos, c->inputs)) {
+    if (cp_layout_load(&cal->press_layout, c->a, c->d, ppath, &press.pos, c->inputs, data_dirs)) {
         cp_layout_resolve_colors(&cal->press_layout);
         cp_layout_check_press(&cal->press_layout, c->d);
     }
@@ -561,6 +562,9 @@ bool cp_manifest_load(cp_calendar *out, cp_arena *a, cp_diags *d, const char *pa
     if (np)
         resolve_file(&c, np, "never_print", cal->dir, &cal->never_print, "never-print list");
     read_layouts(&c, root, data_dirs);
+    /* A layout made for another language sets the calendar's unless the manifest names one. */
+    if (!cp_node_lookup(root, "language") && cal->layout.language_pos.file)
+        cal->language = (cp_str){.s = cal->layout.language, .pos = cal->layout.language_pos};
     cp_holidays_load(a, d, cal, root);
 
     const cp_node *cover = cp_node_lookup(root, "cover");

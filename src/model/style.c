@@ -63,6 +63,7 @@ void cp_style_merge(cp_style *dst, const cp_style *src)
     M(CP_STYLE_SET_MIN_SIZE, min_size_pt)
     M(CP_STYLE_SET_LEADING, leading_pt)
     M(CP_STYLE_SET_MIN_LEADING, min_leading_pt)
+    M(CP_STYLE_SET_MAX_SIZE, max_size_pt)
     M(CP_STYLE_SET_WEIGHT, weight)
     M(CP_STYLE_SET_ITALIC, italic)
     M(CP_STYLE_SET_COLOR, color)
@@ -109,6 +110,70 @@ void cp_layout_init(cp_layout *l)
     l->labels.press_release = "Press Release";
     l->labels.photo_missing = "PHOTO MISSING";
     l->rule_pt = 0.35;
+    l->grid = (cp_grid_spec){
+        .head_pt = -1,
+        .pad_pt = 2.2 * CP_PT_PER_MM,
+        .day_align = CP_ALIGN_LEFT,
+        .mark_r_pt = 1.6,
+        .mark_gap_pt = 2.5,
+        .list_gap_pt = 5 * CP_PT_PER_MM,
+        .list_columns = 2,
+        .list_mark_r_pt = 1.8,
+        .year_columns = 4,
+        .year_gap_pt = 6 * CP_PT_PER_MM,
+    };
+    l->language = "en";
+}
+
+static const cp_page_kind builtin_kinds[] = {
+    {.name = "cover", .content = CP_CONTENT_COVER},
+    {.name = "month", .content = CP_CONTENT_MONTH},
+    {.name = "back", .content = CP_CONTENT_BACK},
+    {.name = "press", .content = CP_CONTENT_PRESS},
+    {.name = "press_next", .content = CP_CONTENT_PRESS_NEXT},
+};
+
+const cp_page_kind *cp_layout_lookup_kind(const cp_layout *l, const char *name)
+{
+    for (size_t i = 0; i < l->n_kinds; i++)
+        if (strcmp(l->kinds[i].name, name) == 0)
+            return &l->kinds[i];
+    for (size_t i = 0; i < sizeof builtin_kinds / sizeof *builtin_kinds; i++)
+        if (strcmp(builtin_kinds[i].name, name) == 0)
+            return &builtin_kinds[i];
+    return NULL;
+}
+
+cp_page_kind *cp_layout_put_kind(cp_layout *l, const char *name)
+{
+    for (size_t i = 0; i < l->n_kinds; i++)
+        if (strcmp(l->kinds[i].name, name) == 0)
+            return &l->kinds[i];
+    const cp_page_kind *builtin = cp_layout_lookup_kind(l, name);
+    cp_grow((void **)&l->kinds, &l->cap_kinds, l->n_kinds + 1, sizeof *l->kinds);
+    cp_page_kind *k = &l->kinds[l->n_kinds++];
+    *k = builtin ? *builtin : (cp_page_kind){.name = name, .content = CP_CONTENT_MONTH};
+    return k;
+}
+
+size_t cp_layout_sequence(const cp_layout *l, const cp_page_kind **out, size_t max)
+{
+    static const char *const plain[] = {"cover", "month", "back"};
+    const char *const *names = l->sequence ? l->sequence : plain;
+    size_t n = l->sequence ? l->n_sequence : 3, k = 0;
+    for (size_t i = 0; i < n && k < max; i++) {
+        const cp_page_kind *kind = cp_layout_lookup_kind(l, names[i]);
+        if (kind)
+            out[k++] = kind;
+    }
+    return k;
+}
+
+double cp_layout_edge_margin(const cp_layout *l, const cp_page_kind *k, cp_edge edge)
+{
+    if (k && k->binding == edge && edge != CP_EDGE_NONE && l->binding_margin > l->safe)
+        return l->binding_margin;
+    return l->safe;
 }
 
 static cp_style default_style(const char *name)
@@ -180,11 +245,37 @@ cp_frame *cp_layout_put_frame(cp_layout *l, const char *page, const char *name)
     return f;
 }
 
+void cp_layout_remove_frame(cp_layout *l, const char *page, const char *name, cp_pos at)
+{
+    const cp_frame *f = cp_layout_lookup_frame(l, page, name);
+    if (!f)
+        return;
+    size_t i = (size_t)(f - l->frames);
+    memmove(&l->frames[i], &l->frames[i + 1], (l->n_frames - i - 1) * sizeof *l->frames);
+    l->n_frames--;
+    cp_grow((void **)&l->removed, &l->cap_removed, l->n_removed + 1, sizeof *l->removed);
+    l->removed[l->n_removed++] = (cp_frame){.page = page, .name = name, .pos = at};
+}
+
+const cp_frame *cp_layout_lookup_removed(const cp_layout *l, const char *page, const char *name)
+{
+    for (size_t i = l->n_removed; i-- > 0;)
+        if (strcmp(l->removed[i].page, page) == 0 && strcmp(l->removed[i].name, name) == 0)
+            return &l->removed[i];
+    return NULL;
+}
+
 void cp_layout_finish(cp_layout *l)
 {
     free(l->styles);
     free(l->frames);
+    free(l->kinds);
+    free(l->removed);
+    l->removed = NULL;
+    l->n_removed = l->cap_removed = 0;
     l->styles = NULL;
     l->frames = NULL;
+    l->kinds = NULL;
     l->n_styles = l->n_frames = l->cap_styles = l->cap_frames = 0;
+    l->n_kinds = l->cap_kinds = 0;
 }

@@ -41,7 +41,8 @@ typedef struct cp_style {
     const char *family; /* comma-separated: the first is the face, the rest per-script fallbacks */
     cp_pos family_pos;  /* where family was set, for font errors */
     double size_pt, min_size_pt, leading_pt, min_leading_pt;
-    int weight; /* 100..900 */
+    double max_size_pt; /* the largest size a text may grow to when it leaves its frame room */
+    int weight;         /* 100..900 */
     bool italic;
     cp_color color;
     int color_ref;   /* 1 + palette index when the colour was given by name, else 0 */
@@ -77,6 +78,7 @@ enum {
     CP_STYLE_SET_HYPH_AFTER = 1u << 17,
     CP_STYLE_SET_MAX_WORD_SPACE = 1u << 18,
     CP_STYLE_SET_MIN_LEADING = 1u << 19,
+    CP_STYLE_SET_MAX_SIZE = 1u << 20,
 };
 
 /* Copies every field that src has set onto dst and marks it set there. */
@@ -84,18 +86,71 @@ void cp_style_merge(cp_style *dst, const cp_style *src);
 
 /* A named rectangle of a page kind ("month", "cover", "back", "press", "press_next"), in points
  * from the trim's top-left corner. */
+/* Where a frame's text stands when it is shorter than the frame. */
+typedef enum cp_valign { CP_VALIGN_TOP, CP_VALIGN_CENTER, CP_VALIGN_BOTTOM } cp_valign;
+
 typedef struct cp_frame {
     const char *page;
     const char *name;
     cp_pos pos;
     double x, y, w, h;
+    cp_valign valign;    /* where its text stands in it (a flowed body: its closing section) */
     const char *follows; /* a frame of the same page: start closer after its text, in whole
                             lines of this frame's leading, when that text is short; or NULL */
     cp_pos follows_pos;
 } cp_frame;
 
+/* What a page kind shows: the cover, one month, the back, or the press release's pages. */
+typedef enum cp_content {
+    CP_CONTENT_COVER,
+    CP_CONTENT_MONTH,
+    CP_CONTENT_BACK,
+    CP_CONTENT_PRESS,
+    CP_CONTENT_PRESS_NEXT,
+} cp_content;
+
+/* A page edge: where a page is bound (wire-o), or none. */
+typedef enum cp_edge {
+    CP_EDGE_NONE,
+    CP_EDGE_TOP,
+    CP_EDGE_BOTTOM,
+    CP_EDGE_LEFT,
+    CP_EDGE_RIGHT
+} cp_edge;
+
+/* A kind of page: the key its frames are given under, what it shows and its binding edge. The
+ * built-in kinds (cover, month, back, press, press_next) exist in every layout. */
+typedef struct cp_page_kind {
+    const char *name;
+    cp_content content;
+    cp_edge binding;
+    cp_pos pos; /* where the layout declared it or gave its frames; no file for a built-in */
+} cp_page_kind;
+
+/* The month grid's geometry, the holiday list's and the year at a glance's: the values a designer
+ * tunes besides frames and styles. */
+typedef struct cp_grid_spec {
+    double head_pt;       /* the weekday headings' band; < 0: twice the weekday style's leading */
+    double pad_pt;        /* a day number's inset from its cell's top and side */
+    cp_align day_align;   /* the day numbers (and weekday headings) in their cells */
+    bool fit_rows;        /* rows as tall as five weeks need (else six, every month alike) */
+    bool narrow_weekdays; /* weekday headings as initials ("M") rather than "Mon" */
+    double mark_r_pt, mark_gap_pt; /* a holiday's dot beside its day number */
+    double list_gap_pt;            /* the holiday list's gap below the month's last week */
+    int list_columns;              /* the holiday list's columns */
+    double list_mark_r_pt;         /* the holiday list's dots */
+    int year_columns;              /* the year at a glance: months across */
+    double year_gap_pt;            /* ... and the gap between them, both ways */
+} cp_grid_spec;
+
+#define CP_LAYOUT_MAX_FILES 8
+
 typedef struct cp_layout {
     const char *path; /* the layout file, or "(built-in)" */
+    /* Every file applied, the extended ones first and path last (arena-owned): what a page laid
+     * out with this layout depends on. */
+    const char *files[CP_LAYOUT_MAX_FILES];
+    int n_files;
     const char *name;
     const char *press_layout; /* the layout of the press release, by name or path */
     cp_pos press_layout_pos;
@@ -118,10 +173,27 @@ typedef struct cp_layout {
     } labels;
     cp_pos second_language_pos;
     double rule_pt; /* grid hairlines; 0 for none */
+    cp_grid_spec grid;
+    /* The language of the words the layout itself prints (labels, the slug line, the proof
+     * watermark), and the calendar's when the manifest names none. */
+    const char *language;
+    cp_pos language_pos;
+    /* Wire-o binding: the margin kept clear along a bound edge, and the hanger notch's diameter
+     * (marked in the slug at the bound edge's centre; 0 for none). */
+    double binding_margin, hanger_hole;
+    cp_pos binding_margin_pos;
+    cp_page_kind *kinds; /* declared kinds and built-ins given a binding (malloc'd) */
+    size_t n_kinds, cap_kinds;
+    const char **sequence; /* page kinds in print order (arena-owned), or NULL: cover, month,
+                              back */
+    size_t n_sequence;
+    cp_pos sequence_pos;
     cp_style *styles;
     size_t n_styles, cap_styles;
     cp_frame *frames;
     size_t n_frames, cap_frames;
+    cp_frame *removed; /* frames a variant left out ('name: ~'), where it did: for messages */
+    size_t n_removed, cap_removed;
 } cp_layout;
 
 /* Built-in defaults: A3 portrait, 3 mm bleed, neutral palette, no frames or styles. */
@@ -136,6 +208,23 @@ const cp_frame *cp_layout_lookup_frame(const cp_layout *l, const char *page, con
  * release with cp_layout_finish). */
 cp_style *cp_layout_put_style(cp_layout *l, const char *name);
 cp_frame *cp_layout_put_frame(cp_layout *l, const char *page, const char *name);
+/* Removes a frame (an inherited one a variant does without), remembering where (at); no-op
+ * when there is none. */
+void cp_layout_remove_frame(cp_layout *l, const char *page, const char *name, cp_pos at);
+/* Where the frame was removed, or NULL; borrowed. */
+const cp_frame *cp_layout_lookup_removed(const cp_layout *l, const char *page, const char *name);
 void cp_layout_finish(cp_layout *l);
+
+/* A page kind by name: a declared one, else a built-in; borrowed, or NULL. */
+const cp_page_kind *cp_layout_lookup_kind(const cp_layout *l, const char *name);
+/* Declares a kind (a built-in's name starts from the built-in); owned by the layout. */
+cp_page_kind *cp_layout_put_kind(cp_layout *l, const char *name);
+/* The calendar's page kinds in print order (the sequence, or cover, month, back), at most max;
+ * returns how many. Kinds the sequence names but the layout lacks are left out. */
+size_t cp_layout_sequence(const cp_layout *l, const cp_page_kind **out, size_t max);
+#define CP_MAX_SEQUENCE 16
+/* The margin a frame of this kind keeps from edge: the safe margin, or the binding margin on the
+ * bound edge when that is wider. */
+double cp_layout_edge_margin(const cp_layout *l, const cp_page_kind *k, cp_edge edge);
 
 #endif

@@ -4,7 +4,7 @@ preview --pages / --trim, on private copies of the sample (stories/ copied, phot
 
 usage: test_editloop.py CALPRESS SOURCE_DIR CHECK [--keep]
 
-CHECK is one of: watch watch-sigint watch-press watch-pair crops report diff marks record preview.
+CHECK is one of: watch watch-extends watch-sigint watch-press watch-pair crops report diff marks record preview.
 Every check closes with "editloop/CHECK: N passed, M failed". Waits are polled with generous
 limits (a busy CI machine is slow); they guard against hangs and never assert speed.
 """
@@ -193,6 +193,38 @@ def check_watch(ctx, chk, tmp, stories):
     chk.ok(sorted(os.listdir(out)) == [".calpress", "calendar.pdf", "press-release.pdf"] and
            os.listdir(os.path.join(out, ".calpress")) == ["build.json"],
            "the output folder holds the two PDFs and the build record", str(os.listdir(out)))
+
+
+def check_watch_extends(ctx, chk, tmp, stories):
+    """A variant layout (extends) in watch: an edit of the layout it extends reaches the pages
+    watch keeps, not only the variant's own edits."""
+    with open(os.path.join(ctx.src, "layouts", "a3-portrait.yaml"), encoding="utf-8") as f:
+        parent = f.read()
+    with open(os.path.join(stories, "house.yaml"), "w", encoding="utf-8") as f:
+        f.write(parent)
+    with open(os.path.join(stories, "variant.yaml"), "w", encoding="utf-8") as f:
+        f.write("extends: house\nname: variant\n")
+    manifest = os.path.join(stories, "calendar.yaml")
+    edit(manifest, "layout: a3-portrait", "layout: variant")
+    out = os.path.join(tmp, "out")
+    cal = os.path.join(out, "calendar.pdf")
+    w = Watch(ctx, manifest, out, tmp)
+    try:
+        builds = w.wait_builds(1)
+        chk.ok(len(builds) == 1 and "built in" in builds[0] and
+               "Photographs" in page_text(cal, 14), "watch builds the variant",
+               w.text() + w.text("err"))
+        edit(os.path.join(stories, "house.yaml"), "photo_credits: both",
+                   "photo_credits: both\nlabels: {photographs: Fotografias}")
+        seen = wait_for(lambda: "Fotografias" in page_text(cal, 14))
+        chk.ok(seen, "an edit of the extended layout reaches the back page",
+               "\n".join(w.builds()) + "\n" + page_text(cal, 14)[:300])
+    finally:
+        w.proc.send_signal(signal.SIGINT)
+        try:
+            w.proc.wait(WAIT)
+        except subprocess.TimeoutExpired:
+            w.proc.kill()
 
 
 def check_watch_sigint_during_build(ctx, chk, tmp, stories):
@@ -634,7 +666,8 @@ def check_watch_pair(ctx, chk, tmp, stories):
     chk.ok(not left, "no stray file is left", str(left))
 
 
-CHECKS = {"watch": check_watch, "watch-sigint": check_watch_sigint_during_build,
+CHECKS = {"watch": check_watch, "watch-extends": check_watch_extends,
+          "watch-sigint": check_watch_sigint_during_build,
           "watch-press": check_watch_press, "watch-pair": check_watch_pair, "crops": check_crops,
           "report": check_report, "diff": check_diff, "marks": check_marks,
           "record": check_record, "preview": check_preview}

@@ -80,12 +80,25 @@ def body_line(path):
 
 
 
+# Places in January's story for the surname, tried in turn until hyphenation splits it across
+# two lines (where the lines break depends on the layout: a3-portrait grows a short story).
+PLACES = ["on the edge of Kolkata", "a garment unit on", "kurtas and school", "plans the day's",
+          "disputes that any", "busy workroom produces"]
+
+
 def test_hyphenated(chk, calpress, d, lst, tmp):
     neha = os.path.join(d, "neha.yaml")
-    edit(neha, "on the edge of Kolkata", f"on the edge of Mrs {SURNAME}'s Kolkata")
-    rc, out, err = run(calpress, ["check", "calendar.yaml", "--dump-layout", "-"], d)
+    with open(neha, encoding="utf-8") as f:
+        original = f.read()
+    for place in PLACES:
+        head, tail = place.rsplit(" ", 1)
+        with open(neha, "w", encoding="utf-8") as f:
+            f.write(original.replace(place, f"{head} Mrs {SURNAME}'s {tail}", 1))
+        rc, out, err = run(calpress, ["check", "calendar.yaml", "--dump-layout", "-"], d)
+        halves = split_in_dump(out, SURNAME)
+        if rc != 0 or halves:
+            break
     chk.ok(rc == 0, "without the list the edited sample checks", err)
-    halves = split_in_dump(out, SURNAME)
     if not chk.ok(halves, f"hyphenation splits {SURNAME} across two lines of the body",
                   "no body line ends in a part of it; move the name in the test"):
         return
@@ -122,7 +135,7 @@ def test_hyphenated(chk, calpress, d, lst, tmp):
     chk.ok(entries(pngs) == [], "preview: no image written", entries(pngs))
 
     # The name gone, the same list lets everything through.
-    edit(neha, f"Mrs {SURNAME}'s Kolkata", "Kolkata")
+    edit(neha, f"Mrs {SURNAME}'s ", "")
     rc, out, err = run(calpress, ["check", "calendar.yaml", "--never-print", lst], d)
     chk.ok(rc == 0, f"check: with the name removed, exit status 0 (got {rc})", err)
     no_secrets(chk, "check without the name", out, err)
