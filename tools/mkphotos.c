@@ -1122,32 +1122,57 @@ static void usage(void)
                     "                    PALETTE ignored; not with --cmyk)\n");
 }
 
-/* Strict integer parsing: the whole argument must be a number in range. */
+/* Strict integer parsing: the whole argument must be a whole number in [lo, hi]. WHAT names the
+ * argument in the message ("width", "--orientation"). Returns 0, or -1 after a message. */
 static int parse_num(const char *what, const char *s, long long lo, long long hi, long long *out)
 {
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);
     if (errno || end == s || *end != '\0' || v < lo || v > hi) {
-        fprintf(stderr, PROG ": bad %s '%s' (expected %lld..%lld)\n", what, s, lo, hi);
+        fprintf(stderr, PROG ": %s: '%s' is not a whole number in %lld..%lld\n", what, s, lo, hi);
         return -1;
     }
     *out = v;
     return 0;
 }
 
-/* Strict parsing of a number in [lo, hi]. */
+/* Strict parsing of a number in [lo, hi]; as parse_num. */
 static int parse_real(const char *what, const char *s, double lo, double hi, double *out)
 {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end != '\0' || !(v >= lo && v <= hi)) {
-        fprintf(stderr, PROG ": bad %s '%s' (expected %g..%g)\n", what, s, lo, hi);
+        fprintf(stderr, PROG ": %s: '%s' is not a number in %g..%g\n", what, s, lo, hi);
         return -1;
     }
     *out = v;
     return 0;
+}
+
+/* Takes the value that follows option argv[*i] (named OPT in messages) as a whole number in
+ * [lo, hi] and moves *i onto it. Returns 0, or -1 after a message: the value is missing, not a
+ * number or out of range. */
+static int take_num(int argc, char **argv, int *i, const char *opt, long long lo, long long hi,
+                    long long *out)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, PROG ": %s needs a value (a whole number in %lld..%lld)\n", opt, lo, hi);
+        return -1;
+    }
+    return parse_num(opt, argv[++*i], lo, hi, out);
+}
+
+/* As take_num for a number that need not be whole. */
+static int take_real(int argc, char **argv, int *i, const char *opt, double lo, double hi,
+                     double *out)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, PROG ": %s needs a value (a number in %g..%g)\n", opt, lo, hi);
+        return -1;
+    }
+    return parse_real(opt, argv[++*i], lo, hi, out);
 }
 
 /* The options after --one's five arguments. Returns 0, or -1 after a message. */
@@ -1155,37 +1180,23 @@ static int parse_extras(int argc, char **argv, Extras *ex)
 {
     *ex = no_extras;
     for (int i = 0; i < argc; i++) {
+        long long v;
         if (strcmp(argv[i], "--cmyk") == 0) {
             ex->cmyk = 1;
         } else if (strcmp(argv[i], "--heavy-ink") == 0) {
-            long long v;
-            if (i + 1 >= argc) {
-                fprintf(stderr, PROG ": --heavy-ink needs a square size in pixels\n");
-                return -1;
-            }
-            if (parse_num("heavy-ink", argv[++i], 0, 100000, &v) != 0)
+            if (take_num(argc, argv, &i, "--heavy-ink", 0, 100000, &v) != 0)
                 return -1;
             ex->heavy = (int)v;
             ex->cmyk = 1;
         } else if (strcmp(argv[i], "--orientation") == 0) {
-            long long v;
-            if (i + 1 >= argc) {
-                fprintf(stderr, PROG ": --orientation needs a value 1..8\n");
-                return -1;
-            }
-            if (parse_num("orientation", argv[++i], 1, 8, &v) != 0)
+            if (take_num(argc, argv, &i, "--orientation", 1, 8, &v) != 0)
                 return -1;
             ex->orientation = (int)v;
         } else if (strcmp(argv[i], "--mark") == 0) {
-            if (i + 2 >= argc) {
-                fprintf(stderr, PROG ": --mark needs X and Y (0..1)\n");
-                return -1;
-            }
-            if (parse_real("mark x", argv[i + 1], 0.0, 1.0, &ex->mark_x) != 0 ||
-                parse_real("mark y", argv[i + 2], 0.0, 1.0, &ex->mark_y) != 0)
+            if (take_real(argc, argv, &i, "--mark X", 0.0, 1.0, &ex->mark_x) != 0 ||
+                take_real(argc, argv, &i, "--mark Y", 0.0, 1.0, &ex->mark_y) != 0)
                 return -1;
             ex->mark = 1;
-            i += 2;
         } else {
             fprintf(stderr, PROG ": unknown option '%s'\n", argv[i]);
             return -1;
