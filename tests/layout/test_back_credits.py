@@ -6,13 +6,11 @@ usage: test_back_credits.py CALPRESS SOURCE_DIR"""
 import glob
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
-from sample import sample_copy  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -43,10 +41,8 @@ def back_credits(calpress, d):
     return r, re.findall(r'^  credits text \S+ \S+ .* "(.*)"$', back, re.M)
 
 
-def main():
-    calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    chk = Checks("layout/back-credits")
-    tmp, d = sample_copy(src, "calpress-credits-")
+def main(chk, setup):
+    calpress, tmp, d = setup.calpress, setup.tmp, setup.stories
 
     r, lines = back_credits(calpress, d)
     chk.ok(r.returncode == 0, "the sample checks", r.stderr[-2000:])
@@ -83,11 +79,5 @@ def main():
     for line in want[1:]:
         chk.ok(text.count(line) == 1, f"the back page's text holds '{line}' once")
     chk.ok(not glob.glob(os.path.join(out, "*.tmp*")), "no temporary files left")
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks("layout/back-credits", main, copy="calpress-credits-"))

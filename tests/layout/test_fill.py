@@ -15,13 +15,11 @@ nor moves them.
 usage: test_fill.py CALPRESS SOURCE_DIR"""
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
-from sample import sample_copy  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 MM = 72 / 25.4
 BODY_BOTTOM = (310 + 88) * MM      # a3-portrait's month.body frame
@@ -170,19 +168,11 @@ def check_press(chk, calpress, d):
         f.write(original)
 
 
-def main():
-    calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    chk = Checks("layout/fill")
-    tmp, d = sample_copy(src, "calpress-fill-")
+def main(chk, setup):
+    calpress, d = setup.calpress, setup.stories
     check_sample(chk, calpress, d)
     check_short_and_long(chk, calpress, d)
     check_rules_in_layout(chk, calpress, d)
     check_press(chk, calpress, d)
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks("layout/fill", main, copy="calpress-fill-"))

@@ -22,15 +22,13 @@ import calendar as pycalendar
 import difflib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pylib"))
-from checks import Checks  # noqa: E402
-from sample import sample_copy  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 MM = 72 / 25.4
 YEAR = 2027
@@ -313,12 +311,10 @@ BINDING = {
 }
 
 
-def main():
-    args = [a for a in sys.argv[1:] if a != "--regenerate"]
-    calpress, src, layout = args[0], os.path.abspath(args[1]), args[2]
-    chk = Checks(f"layout/gallery-{layout}")
-    tmp, d = sample_copy(src, f"calpress-gallery-{layout}-")
-    golden(chk, calpress, d, src, layout, "--regenerate" in sys.argv)
+def main(chk, setup):
+    calpress, src, tmp, d = setup.calpress, setup.src, setup.tmp, setup.stories
+    layout = setup.args[0]
+    golden(chk, calpress, d, src, layout, setup.regenerate)
     doc = documented(src, layout)
     chk.ok(doc, f"{layout}: docs/layouts.md's gallery table lists its pages and trim")
     set_layout(d, layout, YEAR)
@@ -343,11 +339,5 @@ def main():
                + (f"at the bound edge: {want}" if want else "nowhere (no hanger)"),
                f"found {hanger}")
         check_safe(chk, pages, layout, margin, bound)
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks("layout/gallery-{0}", main, copy="calpress-gallery-"))

@@ -15,8 +15,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
-from sample import sample_copy  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 YEAR = 2022
 FILES = ["office.ics", "west-bengal-2022.ics", "observances.csv"]
@@ -144,10 +143,8 @@ def check_marks(chk, dump):
            names)
 
 
-def main():
-    calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    chk = Checks("layout/holidays")
-    tmp, d = sample_copy(src, "calpress-holidays-")
+def main(chk, setup):
+    calpress, src, tmp, d = setup.calpress, setup.src, setup.tmp, setup.stories
     write_manifest(src, d)
     out = os.path.join(tmp, "out")
     r = subprocess.run([calpress, "render", "calendar.yaml", "-o", out], cwd=d,
@@ -159,8 +156,7 @@ def main():
     chk.ok(r.stderr == note, "the only message is the note on the timed event", r.stderr)
     pdf = os.path.join(out, "calendar.pdf")
     if r.returncode != 0:
-        print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-        return 1
+        return
     cal = pycalendar.Calendar(firstweekday=0)
     for month in range(1, 13):
         name = pycalendar.month_name[month]
@@ -180,11 +176,5 @@ def main():
     dump = subprocess.run([calpress, "check", "calendar.yaml", "--dump-layout", "-"], cwd=d,
                           capture_output=True, text=True).stdout
     check_marks(chk, dump)
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks("layout/holidays", main, copy="calpress-holidays-"))

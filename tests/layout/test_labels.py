@@ -4,13 +4,11 @@ calpress prints itself come out in the designer's words, and an unknown label is
 line. usage: test_labels.py CALPRESS SOURCE_DIR"""
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
-from sample import sample_copy  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 
 def check(calpress, d, extra):
@@ -24,10 +22,8 @@ def check(calpress, d, extra):
                           capture_output=True, text=True), text.count("\n")
 
 
-def main():
-    calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    chk = Checks("layout/labels")
-    tmp, d = sample_copy(src, "calpress-labels-")
+def main(chk, setup):
+    calpress, d = setup.calpress, setup.stories
     r, _ = check(calpress, d, "layout_overrides:\n  photo_credits: back\n  labels:\n"
                  "    photographs: Fotografías\n    observance: Gedenktag\n    cover: Portada\n")
     chk.ok(r.returncode == 0, "labels in layout_overrides are accepted", r.stderr[-2000:])
@@ -42,11 +38,5 @@ def main():
     r, n = check(calpress, d, "layout_overrides:\n  labels:\n    photograph: Fotos\n")
     want = f"calendar.yaml:{n + 3}:5: error: unknown key 'photograph' in labels"
     chk.ok(r.returncode == 1 and want in r.stderr, f"an unknown label: {want}", r.stderr)
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks("layout/labels", main, copy="calpress-labels-"))

@@ -12,13 +12,11 @@
 usage: test_layout_data.py CALPRESS SOURCE_DIR"""
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
-from sample import sample_copy  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 MM = 72 / 25.4
 
@@ -140,19 +138,11 @@ def check_sequence(chk, calpress, d):
            f"{labels[:4]}..{labels[-1:]}", r.stderr[-600:])
 
 
-def main():
-    calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    chk = Checks("layout/layout-data")
-    tmp, d = sample_copy(src, "calpress-layout-data-")
+def main(chk, setup):
+    calpress, d = setup.calpress, setup.stories
     check_variant(chk, calpress, d)
     check_grid(chk, calpress, d)
     check_language(chk, calpress, d)
     check_sequence(chk, calpress, d)
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks("layout/layout-data", main, copy="calpress-layout-data-"))

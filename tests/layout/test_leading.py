@@ -4,13 +4,11 @@ leading fits with tighter leading (min_leading) at the full size, and check says
 min_leading the same frame shrinks the type instead. usage: test_leading.py CALPRESS SOURCE_DIR"""
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
-from sample import sample_copy  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 
 def check(calpress, d, extra):
@@ -23,10 +21,8 @@ def check(calpress, d, extra):
     return r.returncode, row
 
 
-def main():
-    calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    chk = Checks("layout/leading")
-    tmp, d = sample_copy(src, "calpress-leading-")
+def main(chk, setup):
+    calpress, d = setup.calpress, setup.stories
     frame = ("  frames:\n    month:\n"
              "      body: {x: 18mm, y: 310mm, width: 105.83mm, height: 61mm, follows: ~}\n")
     rc, row = check(calpress, d, "layout_overrides:\n  styles:\n    body:\n      min_leading: 14pt\n"
@@ -36,11 +32,5 @@ def main():
     rc, row = check(calpress, d, "layout_overrides:\n" + frame)
     chk.ok(rc == 0 and "shrunk from 11.00pt" in row and "leading" not in row,
            "without min_leading the size shrinks instead: " + row)
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks("layout/leading", main, copy="calpress-leading-"))

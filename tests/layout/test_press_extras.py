@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 
 def dump(calpress, cases, name):
@@ -18,10 +18,9 @@ def dump(calpress, cases, name):
     return r, press
 
 
-def main():
-    calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    cases = os.path.join(src, "tests", "manifest", "cases")
-    chk = Checks("layout/press-extras")
+def main(chk, setup):
+    calpress = setup.calpress
+    cases = os.path.join(setup.src, "tests", "manifest", "cases")
     r, press = dump(calpress, cases, "press-no-dateline.yaml")
     chk.ok(r.returncode == 0, "dateline: false without a place is accepted", r.stderr)
     body = re.findall(r'^  body text .* "(.*)"$', press, re.M)
@@ -39,9 +38,5 @@ def main():
     body = re.findall(r'^  body text .* "(.*)"$', press, re.M)
     chk.ok(body and body[0].startswith("KOLKATA, 14 December 2020 — Kolkata, 14th"),
            "by default the printed dateline runs into the body (hence the warning)", body[:1])
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks("layout/press-extras", main))

@@ -9,7 +9,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 
 def letterhead(calpress, manifest):
@@ -18,10 +18,9 @@ def letterhead(calpress, manifest):
     return r.returncode, [l for l in r.stdout.splitlines() if l.strip().startswith("letterhead text")]
 
 
-def main():
-    calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    chk = Checks("layout/press-language")
-    bn = os.path.join(src, "tests", "layout", "bn", "calendar.yaml")
+def main(chk, setup):
+    calpress = setup.calpress
+    bn = os.path.join(setup.src, "tests", "layout", "bn", "calendar.yaml")
     rc, lines = letterhead(calpress, bn)
     chk.ok(rc == 0 and any("১৪ ডিসেম্বর ২০২০" in l for l in lines),
            "a Bengali calendar's press release is dated in Bengali", "\n".join(lines))
@@ -36,9 +35,5 @@ def main():
         os.unlink(f.name)
     chk.ok(rc == 0 and any("14 December 2020" in l for l in lines),
            "with language: en it is dated in English", "\n".join(lines))
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks("layout/press-language", main))

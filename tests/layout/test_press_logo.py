@@ -5,13 +5,11 @@ as an image; without a logo the organisation's name is set in type; a layout wit
 frame is an error at the logo line. usage: test_press_logo.py CALPRESS SOURCE_DIR"""
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
-from sample import sample_copy  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 MM = 72 / 25.4
 
@@ -147,18 +145,10 @@ def check_none(chk, calpress, src, d):
     chk.ok(r.returncode == 1 and want in r.stderr, f"with a logo it is an error: {want}", r.stderr)
 
 
-def main():
-    calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    chk = Checks("layout/press-logo")
-    tmp, d = sample_copy(src, "calpress-logo-")
+def main(chk, setup):
+    calpress, src, tmp, d = setup.calpress, setup.src, setup.tmp, setup.stories
     check_svg(chk, calpress, src, tmp, d)
     check_png(chk, calpress, src, tmp, d)
     check_none(chk, calpress, src, d)
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks("layout/press-logo", main, copy="calpress-logo-"))

@@ -11,8 +11,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
-from sample import sample_copy  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 PIECES = ["word", "supercalifragilisticexpialidocious" * 3, "*", "**", "_", "`code`", "<b>",
           "&amp;", "\\", "\n\n", "  \n", "\u2028", "\u00ad", "-", "--", "---", "...", "\"", "'",
@@ -32,11 +31,9 @@ def text(rng, lo, hi, emoji=False):
                    for _ in range(rng.randint(lo, hi)))
 
 
-def main():
-    calpress, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 8
-    chk = Checks("layout/random-copy")
-    tmp, d = sample_copy(src, "calpress-random-")
+def main(chk, setup):
+    calpress, tmp, d = setup.calpress, setup.tmp, setup.stories
+    rounds = int(setup.args[0]) if setup.args else 8
     press_head = open(os.path.join(d, "press-release.yaml"), encoding="utf-8").read().split(
         "body: |")[0]
     for seed in range(rounds):
@@ -58,13 +55,5 @@ def main():
                       f"seed {seed}: exit {r.returncode}, no crash or sanitizer report",
                       r.stderr[-2000:]):
             shutil.copyfile(os.path.join(d, "neha.yaml"), os.path.join(tmp, f"neha-{seed}.yaml"))
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    else:
-        print(f"  inputs kept in {tmp}")
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks("layout/random-copy", main, copy="calpress-random-"))

@@ -1,6 +1,11 @@
 """Shared bookkeeping for calpress's Python test scripts: each check prints one line, and the
-script ends with the plain closing line CI reads ('NAME: N passed, M failed')."""
+script ends with the plain closing line CI reads ('NAME: N passed, M failed'); run_checks is
+such a script's main()."""
+import os
+import shutil
 import sys
+
+from sample import sample_copy
 
 
 class Checks:
@@ -25,3 +30,37 @@ class Checks:
     def note(self, msg):
         print(f"  note  {msg}")
         sys.stdout.flush()
+
+
+class Setup:
+    """What run_checks hands a test's body: calpress and src (absolute paths), args (the
+    arguments after those two), regenerate (--regenerate was given), and with a sample copy
+    tmp (the temporary folder) and stories (the copy of stories/ in it); else both None."""
+
+
+def run_checks(name, body, copy=None, argv=None):
+    """The main() of a test script run as `SCRIPT CALPRESS SOURCE_DIR [ARGS...] [--regenerate]`:
+    calls body(chk, setup) with a Checks named `name` (formatted with ARGS, so "layout/x-{0}" names
+    it after the first) and a Setup. With `copy` (a folder name prefix) the test works on a private
+    copy of the sample (sample.py): removed when every check passed, kept and said otherwise.
+    Prints the closing line "NAME: N passed, M failed"; returns the exit status (1 on a failure)."""
+    argv = sys.argv[1:] if argv is None else argv
+    args = [a for a in argv if a != "--regenerate"]
+    if len(args) < 2:
+        print(f"usage: {sys.argv[0]} CALPRESS SOURCE_DIR [ARGS...]", file=sys.stderr)
+        return 2
+    setup = Setup()
+    setup.calpress, setup.src = os.path.abspath(args[0]), os.path.abspath(args[1])
+    setup.args, setup.regenerate = args[2:], "--regenerate" in argv
+    setup.tmp = setup.stories = None
+    chk = Checks(name.format(*setup.args))
+    if copy:
+        setup.tmp, setup.stories = sample_copy(setup.src, copy)
+    body(chk, setup)
+    if setup.tmp and not chk.failed:
+        shutil.rmtree(setup.tmp)
+    elif setup.tmp:
+        print(f"  files kept in {setup.tmp}")
+    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
+    sys.stdout.flush()
+    return 1 if chk.failed else 0
