@@ -452,6 +452,7 @@ static void run_finish(run *r)
 static bool resolve_intent(run *r, const options *o);
 static bool output_intent(run *r, const options *o, cp_pdf_meta *meta);
 static bool set_up_layout(run *r, const options *o, const char *dir);
+static void apply_intent(run *r, const options *o);
 
 /* What the helper process of a run starts from (a copy, after the fork). */
 typedef struct helper_ctx {
@@ -519,8 +520,7 @@ static bool load_and_lay_out(run *r, const options *o)
         return false;
     /* Before the pages: their slug says whether a proof is for the screen. A failed intent's
      * errors come with the layout's; nothing is written then. */
-    if (resolve_intent(r, o))
-        r->lc.opts.screen_proof = !o->press && !r->pdfx;
+    apply_intent(r, o);
     if (cp_layout_calendar(&r->lc, &r->calendar))
         cp_layout_decorate(&r->lc, &r->calendar, &r->cal.layout, r->cal.out_calendar.s);
     if (cp_layout_press(&r->lc, &r->press))
@@ -575,13 +575,21 @@ static bool set_up_layout(run *r, const options *o, const char *dir)
     return true;
 }
 
-/* The helper process's copy of the run (src/worker.c): the same set-up, its typesetter
- * recording plans; pages go into a document that is never drawn. */
+/* The output intent and the layout options that follow from it; the run and its helper alike. */
+static void apply_intent(run *r, const options *o)
+{
+    if (resolve_intent(r, o))
+        r->lc.opts.screen_proof = !o->press && !r->pdfx;
+}
+
+/* The helper process's copy of the run (src/worker.c): the same set-up, output intent included,
+ * its typesetter recording plans; pages go into a document that is never drawn. */
 static void helper_setup(void *ctx, cp_plans *record)
 {
     helper_ctx *hc = ctx;
     if (!set_up_layout(hc->r, hc->o, hc->dir))
         _exit(0);
+    apply_intent(hc->r, hc->o);
     hc->r->lc.ts->plans = record;
     cp_doc_init(&hc->doc);
 }

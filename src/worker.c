@@ -42,7 +42,9 @@ struct cp_worker {
     bool eof;
     cp_plans follow; /* what the typesetter follows on the current page */
     cp_layout_ctx *lc;
-    int followed;
+    int followed;  /* pages that had the helper's plans */
+    int following; /* the page whose plans the typesetter follows, or -1 */
+    int kept;      /* pages whose every paragraph was set from its plan */
 };
 
 /* True when the process runs one thread (fork would copy a lock another thread holds). */
@@ -131,6 +133,7 @@ cp_worker *cp_worker_start(void (*setup)(void *ctx, cp_plans *record), cp_worker
     w->fd = fds[0];
     w->shared = shared;
     w->wait_all = first;
+    w->following = -1;
     fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) | O_NONBLOCK);
     for (int i = 0; i < N_PAGES; i++)
         cp_plans_init(&w->pages[i], true);
@@ -173,10 +176,20 @@ static void drain(cp_worker *w, bool block)
     }
 }
 
+/* The page the typesetter followed plans on is complete: it kept to them when it took every
+ * plan and never searched (the helper set its paragraphs as the run did). */
+static void end_page(cp_worker *w)
+{
+    if (w->following >= 0 && !w->follow.lost && w->follow.next == w->follow.n)
+        w->kept++;
+    w->following = -1;
+}
+
 /* Before page `which`: the helper stops short of it; if it has done it, the run follows. */
 static void before_page(void *ctx, int which)
 {
     cp_worker *w = ctx;
+    end_page(w);
     if (which < 0 || which >= N_PAGES)
         return;
     drain(w, w->wait_all); /* "first": the helper does every page, then ends */
@@ -190,6 +203,7 @@ static void before_page(void *ctx, int which)
             w->follow.items[w->follow.n++] = p->items[i];
         }
         w->followed++;
+        w->following = which;
     } else {
         w->follow.lost = true; /* the helper has not got here: search */
     }
@@ -212,6 +226,7 @@ void cp_worker_finish(cp_worker *w)
 {
     if (!w)
         return;
+    end_page(w);
     if (w->lc) {
         w->lc->before_page = NULL;
         w->lc->ts->plans = NULL;
@@ -223,7 +238,8 @@ void cp_worker_finish(cp_worker *w)
     close(w->fd);
     munmap((void *)w->shared, sizeof(int32_t));
     if (getenv("CALPRESS_WORKER_REPORT"))
-        fprintf(stderr, "calpress: worker: %d pages set from the helper's plans\n", w->followed);
+        fprintf(stderr, "calpress: worker: %d pages set from the helper's plans, %d kept to them\n",
+                w->followed, w->kept);
     for (int i = 0; i < N_PAGES; i++)
         cp_plans_finish(&w->pages[i]);
     cp_plans_finish(&w->follow);

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The helper process (CALPRESS_WORKER, src/worker.c): with it, render and check make exactly
 what they make without it, whether the run follows the helper's plans on some pages ("on") or
-on every page ("first"), for the sample, the Bengali calendar and a sample whose stories are
-lengthened so that copy-fit shrinks them.
+on every page ("first"), for the sample as an sRGB proof and for the press (--press: FOGRA39),
+the Bengali calendar and a sample whose stories are lengthened so that copy-fit shrinks them.
+With "first" the run keeps to the helper's plans on every page: the helper sets each paragraph
+as the run does (the same set-up, output intent included), so none has to be searched again.
 
 usage: test_worker.py CALPRESS SOURCE_DIR
 """
@@ -48,20 +50,23 @@ def main():
     long = os.path.join(tmp, "long")
     shutil.copytree(stories, long, symlinks=True)
     lengthen(long)
-    cases = [("sample", os.path.join(stories, "calendar.yaml")),
-             ("bengali", os.path.join(src, "tests", "layout", "bn", "calendar.yaml")),
-             ("lengthened", os.path.join(long, "calendar.yaml"))]
-    shrunk = run([calpress, "check", cases[2][1]], "off")
+    cases = [("sample", os.path.join(stories, "calendar.yaml"), []),
+             ("sample --press", os.path.join(stories, "calendar.yaml"), ["--press"]),
+             ("bengali", os.path.join(src, "tests", "layout", "bn", "calendar.yaml"), []),
+             ("lengthened", os.path.join(long, "calendar.yaml"), [])]
+    shrunk = run([calpress, "check", cases[3][1]], "off")
     chk.ok(b"shrunk from" in shrunk.stdout, "the lengthened stories are shrunk to fit",
            shrunk.stdout.decode()[-800:] + shrunk.stderr.decode()[-800:])
-    for name, manifest in cases:
+    for name, manifest, extra in cases:
         made = {}
         for mode in ("off", "on", "first"):
-            out = os.path.join(tmp, f"{name}-{mode}")
-            r = run([calpress, "render", manifest, "-o", out], mode)
-            c = run([calpress, "check", manifest, "--dump-layout", "-"], mode)
-            report = re.compile(rb"calpress: worker: (\d+) pages set from the helper's plans\n")
-            followed = [int(n) for n in report.findall(r.stderr + c.stderr)]
+            out = os.path.join(tmp, f"{name.replace(' ', '')}-{mode}")
+            r = run([calpress, "render", manifest, "-o", out] + extra, mode)
+            c = run([calpress, "check", manifest, "--dump-layout", "-"] + extra, mode)
+            report = re.compile(rb"calpress: worker: (\d+) pages set from the helper's plans, "
+                                rb"(\d+) kept to them\n")
+            counts = [(int(a), int(b)) for a, b in report.findall(r.stderr + c.stderr)]
+            followed = [a for a, _ in counts]
             pdfs = {}
             for pdf in ("calendar.pdf", "press-release.pdf"):
                 p = os.path.join(out, pdf)
@@ -73,6 +78,9 @@ def main():
             elif mode == "first":
                 chk.ok(followed == [15, 15], f"{name}: every page set from the helper's plans",
                        followed)
+                chk.ok(counts == [(15, 15), (15, 15)],
+                       f"{name}: every page kept to the helper's plans (none searched again)",
+                       counts)
             else:
                 chk.ok(len(followed) == 2, f"{name}: the helper ran", followed)
         for mode in ("on", "first"):
