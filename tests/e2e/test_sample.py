@@ -22,7 +22,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unicodedata
 
@@ -35,7 +34,7 @@ TOL = 0.05  # pt
 
 # Checks (ok/note/passed/failed) is shared with the other test scripts.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
+from checks import Abort, Checks, run_in_tmp  # noqa: E402
 
 
 # --------------------------------------------------------------------------------------------
@@ -921,31 +920,17 @@ def main(argv):
     ctx.mkphotos = mkphotos
     name = args[2]
     chk = Checks(name)
-    t0 = time.monotonic()
-    tmp = tempfile.mkdtemp(prefix=f"calpress-e2e-{name}-")
-    print(f"e2e/{name}: working in {tmp}")
-    try:
+
+    def body(tmp):
         ctx.sample = Sample(ctx.src)
         if name != "photos":
             missing = [p for p in ctx.sample.photo_paths() if not os.path.isfile(p)]
             if missing:
                 chk.ok(False, "sample photos exist (run the e2e/photos fixture or build "
                        "the sample-photos target)", "missing: " + ", ".join(missing))
-                raise SystemExit
+                raise Abort()
         CHECKS[name](ctx, chk, tmp)
-    except SystemExit:
-        pass
-    except Exception as e:  # a crash of the test itself counts as a failure
-        import traceback
-        chk.ok(False, f"test raised {type(e).__name__}: {e}", traceback.format_exc())
-    if chk.failed or keep:
-        print(f"e2e/{name}: kept {tmp}")
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"e2e/{name}: took {time.monotonic() - t0:.1f} s")
-    print(f"e2e/{name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed or chk.passed == 0 else 0
-
+    return run_in_tmp(f"e2e/{name}", chk, body, keep)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

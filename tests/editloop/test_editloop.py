@@ -21,7 +21,7 @@ import time
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
+from checks import Checks, run_in_tmp  # noqa: E402
 from proc import edit, qdf_bytes, run  # noqa: E402
 from sample import sample_copy  # noqa: E402
 
@@ -691,19 +691,8 @@ def main(argv):
     name = args[2]
     chk = Checks(name)
     tmp, stories = sample_copy(ctx.src, f"calpress-editloop-{name}-")
-    print(f"editloop/{name}: working in {tmp}")
-    try:
-        CHECKS[name](ctx, chk, tmp, stories)
-    except Exception as e:  # a crash of the test itself counts as a failure
-        import traceback
-        chk.ok(False, f"test raised {type(e).__name__}: {e}", traceback.format_exc())
-    if chk.failed or keep:
-        print(f"editloop/{name}: kept {tmp}")
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"editloop/{name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed or chk.passed == 0 else 0
-
+    return run_in_tmp(f"editloop/{name}", chk, lambda tmp: CHECKS[name](ctx, chk, tmp, stories),
+                      keep, tmp=tmp)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

@@ -22,16 +22,15 @@ import shutil
 import struct
 import subprocess
 import sys
-import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "print"))
 sys.path.insert(0, os.path.join(HERE, "..", "pylib"))
-from checks import Checks  # noqa: E402
+from checks import Abort, Checks, run_in_tmp  # noqa: E402
+from proc import run  # noqa: E402
 import test_print as tp  # noqa: E402
-from test_print import (Abort, Ctx, Manifest, default_month, diag_lines, mkphoto,  # noqa: E402
-                        pdf_pages, read_bytes, run, tail)
+from test_print import (Ctx, Manifest, default_month, diag_lines, mkphoto, pdf_pages,  # noqa: E402
+                        read_bytes, tail)
 
 SKIP = 77
 MM = 72.0 / 25.4
@@ -637,24 +636,7 @@ def main(argv):
     ctx.photo_python = photo_python
     chk = Checks(name)
     ctx.chk = chk
-    t0 = time.monotonic()
-    tmp = tempfile.mkdtemp(prefix=f"calpress-photos-{name}-")
-    print(f"photos/{name}: working in {tmp}")
-    try:
-        CHECKS[name](ctx, chk, tmp)
-    except Abort:
-        pass
-    except Exception as e:  # a crash of the test itself counts as a failure
-        import traceback
-        chk.ok(False, f"test raised {type(e).__name__}: {e}", traceback.format_exc())
-    if chk.failed or keep:
-        print(f"photos/{name}: kept {tmp}")
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"photos/{name}: took {time.monotonic() - t0:.1f} s")
-    print(f"photos/{name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed or chk.passed == 0 else 0
-
+    return run_in_tmp(f"photos/{name}", chk, lambda tmp: CHECKS[name](ctx, chk, tmp), keep)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

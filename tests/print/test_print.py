@@ -26,8 +26,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 import unicodedata
 import xml.etree.ElementTree as ET
 
@@ -96,21 +94,8 @@ def load_month_frames(src):
 
 # Checks (ok/note/passed/failed) is shared with the other test scripts.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
-
-
-class Abort(Exception):
-    """A check cannot go on (its failure is already counted)."""
-
-
-def run(cmd, cwd=None, env=None, timeout=400):
-    t0 = time.monotonic()
-    p = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True,
-                       timeout=timeout)
-    p.seconds = time.monotonic() - t0
-    p.out = p.stdout.decode("utf-8", "replace")
-    p.err = p.stderr.decode("utf-8", "replace")
-    return p
+from checks import Abort, Checks, run_in_tmp  # noqa: E402
+from proc import run  # noqa: E402
 
 
 def read_bytes(path):
@@ -1718,10 +1703,8 @@ def main(argv):
     PHOTO_BLEED = with_bleed(PHOTO_FRAME)
     chk = Checks(name)
     ctx.chk = chk
-    t0 = time.monotonic()
-    tmp = tempfile.mkdtemp(prefix=f"calpress-print-{name}-")
-    print(f"print/{name}: working in {tmp}")
-    try:
+
+    def body(tmp):
         if name in SAMPLE_CHECKS:
             photos = os.path.join(ctx.src, "stories", "photos")
             missing = [n for n in ("cover.jpg", "neha.jpg", "rupa.jpg")
@@ -1731,19 +1714,7 @@ def main(argv):
                        "the e2e/photos fixture)", f"missing in {photos}: {missing}")
                 raise Abort()
         CHECKS[name](ctx, chk, tmp)
-    except Abort:
-        pass
-    except Exception as e:  # a crash of the test itself counts as a failure
-        import traceback
-        chk.ok(False, f"test raised {type(e).__name__}: {e}", traceback.format_exc())
-    if chk.failed or keep:
-        print(f"print/{name}: kept {tmp}")
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"print/{name}: took {time.monotonic() - t0:.1f} s")
-    print(f"print/{name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed or chk.passed == 0 else 0
-
+    return run_in_tmp(f"print/{name}", chk, body, keep)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

@@ -31,7 +31,6 @@ library.
 """
 import json
 import os
-import re
 import resource
 import shutil
 import struct
@@ -42,22 +41,10 @@ import zlib
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
 from sample import sample_copy  # noqa: E402
+from proc import qdf_bytes, run  # noqa: E402
 
 SRGB_ICC = "/usr/share/color/icc/sRGB.icc"
-HANG = 120  # seconds: a run that takes longer is taken as a hang
 LIMIT_TEXT = "calpress takes photos of up to 200 megapixels and {} pixels a side"
-
-
-def run(cmd, cwd=None, env=None, timeout=HANG):
-    """subprocess.run with text output; a timeout becomes returncode None (a hang)."""
-    try:
-        p = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True,
-                           timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess(cmd, None, "", f"(no answer in {timeout} s)")
-    p.stdout = p.stdout.decode("utf-8", "replace")
-    p.stderr = p.stderr.decode("utf-8", "replace")
-    return p
 
 
 def read(path):
@@ -136,7 +123,7 @@ def make_meta_jpeg(ctx, tmp, path, w, h):
     for out, size in ((base, (w, h)), (thumb, (160, 120))):
         p = run([ctx.mkphotos, "--one", size[0], size[1], 3, 2, out])
         if p.returncode != 0:
-            raise RuntimeError(f"mkphotos: {p.stderr}")
+            raise RuntimeError(f"mkphotos: {p.err}")
     write(icc, big_icc())
     shutil.copy(base, path)
     p = run(["exiftool", "-q", "-overwrite_original",
@@ -147,7 +134,7 @@ def make_meta_jpeg(ctx, tmp, path, w, h):
              "-IPTC:Caption-Abstract=Rani outside the home", "-Comment=shot at the home",
              f"-ICC_Profile<={icc}", path])
     if p.returncode != 0:
-        raise RuntimeError(f"exiftool: {p.stderr}")
+        raise RuntimeError(f"exiftool: {p.err}")
     return read(base), read(icc)
 
 
@@ -159,12 +146,6 @@ JPEG_SECRETS = SECRETS + [b"http://ns.adobe.com/xap"]
 NOTE = ("removed GPS position (22.57 N, 88.36 E), camera make and model (Canon EOS 80D), camera "
         "serial number, the date taken (2020-12-14 10:31), a 160 x 120 thumbnail of the uncropped "
         "photo, XMP metadata (location Sealdah), an IPTC caption, a comment")
-
-
-def qdf(pdf, out):
-    """The PDF with every stream uncompressed (qpdf --qdf), as bytes."""
-    p = run(["qpdf", "--qdf", "--object-streams=disable", pdf, out])
-    return read(out) if p.returncode in (0, 3) else b""
 
 
 def extracted_jpegs(chk, pdf, page, prefix):
@@ -183,13 +164,13 @@ def check_embedded(chk, label, jpg, src, icc):
     chk.ok(not left, f"{label}: none of the metadata's words is in the embedded JPEG",
            f"found: {left}")
     p = run(["exiftool", "-j", "-a", "-G1", jpg])
-    tags = json.loads(p.stdout)[0] if p.returncode == 0 and p.stdout.strip() else {}
+    tags = json.loads(p.out)[0] if p.returncode == 0 and p.out.strip() else {}
     groups = {k.split(":")[0] for k in tags}
     bad = sorted(g for g in groups if g in ("IFD0", "IFD1", "ExifIFD", "GPS", "IPTC", "Photoshop")
                  or g.startswith("XMP") or g.startswith("MakerNotes"))
     chk.ok(tags and not bad and "File:Comment" not in tags,
            f"{label}: exiftool finds no EXIF, GPS, XMP, IPTC or comment",
-           f"groups {sorted(groups)}; {p.stderr}")
+           f"groups {sorted(groups)}; {p.err}")
     markers = sorted({m for m, _ in segments(data) if 0xE0 <= m <= 0xEF or m == 0xFE})
     chk.ok(markers == [0xE0, 0xE2], f"{label}: only JFIF APP0 and ICC APP2 segments are left",
            f"markers {[hex(m) for m in markers]}")
@@ -208,50 +189,50 @@ def check_strip(ctx, chk, tmp, stories):
     at = set_photo(stories, "neha", "photos-safety/rani.jpg")
     note = f"{at}: note: photos-safety/rani.jpg: {NOTE}"
     p = run([ctx.calpress, "check", "calendar.yaml"], cwd=stories)
-    chk.ok(p.returncode == 0 and note in p.stderr.splitlines(),
+    chk.ok(p.returncode == 0 and note in p.err.splitlines(),
            "check prints the note on what is removed, at the line naming the photo",
-           f"exit {p.returncode}\n{p.stderr}")
+           f"exit {p.returncode}\n{p.err}")
     p = run([ctx.calpress, "check", "calendar.yaml", "--quiet"], cwd=stories)
-    chk.ok(p.returncode == 0 and "removed" not in p.stderr and "OK" in p.stdout,
-           "check --quiet prints no note (and still the report)", p.stderr)
+    chk.ok(p.returncode == 0 and "removed" not in p.err and "OK" in p.out,
+           "check --quiet prints no note (and still the report)", p.err)
     for mode, extra in (("proof", []), ("press", ["--press"])):
         out = os.path.join(tmp, f"out-{mode}")
         p = run([ctx.calpress, "render", "calendar.yaml", "-o", out] + extra, cwd=stories)
         pdf = os.path.join(out, "calendar.pdf")
         if not chk.ok(p.returncode == 0 and os.path.isfile(pdf), f"{mode}: render exits 0",
-                      f"exit {p.returncode}\n{p.stderr}"):
+                      f"exit {p.returncode}\n{p.err}"):
             continue
-        chk.ok(note in p.stderr.splitlines(), f"{mode}: render prints the note", p.stderr)
+        chk.ok(note in p.err.splitlines(), f"{mode}: render prints the note", p.err)
         jpgs = extracted_jpegs(chk, pdf, 2, os.path.join(tmp, f"img-{mode}"))
         if chk.ok(len(jpgs) == 1, f"{mode}: pdfimages -j gives page 2's photo as a JPEG",
                   str(jpgs)):
             check_embedded(chk, mode, jpgs[0], src, icc)
-        whole = qdf(pdf, os.path.join(tmp, f"qdf-{mode}.pdf"))
+        whole = qdf_bytes(pdf)
         left = [s.decode() for s in SECRETS if s in whole]
         chk.ok(whole and not left, f"{mode}: none of the metadata's words is in the uncompressed "
                "PDF", f"found: {left}")
     p = run([ctx.calpress, "render", "calendar.yaml", "-q", "-o", os.path.join(tmp, "out-q")],
             cwd=stories)
-    chk.ok(p.returncode == 0 and p.stderr == "" and p.stdout == "",
-           "render -q prints nothing (no note)", p.stdout + p.stderr)
+    chk.ok(p.returncode == 0 and p.err == "" and p.out == "",
+           "render -q prints nothing (no note)", p.out + p.err)
     pv = os.path.join(tmp, "preview")
     p = run([ctx.calpress, "preview", "calendar.yaml", "--pages", "2", "-o", pv], cwd=stories)
-    chk.ok(p.returncode == 0 and note in p.stderr.splitlines() and p.stdout.startswith("wrote 1"),
-           "preview prints the note and its 'wrote' line", p.stdout + p.stderr)
+    chk.ok(p.returncode == 0 and note in p.err.splitlines() and p.out.startswith("wrote 1"),
+           "preview prints the note and its 'wrote' line", p.out + p.err)
     p = run([ctx.calpress, "preview", "calendar.yaml", "--pages", "2", "-q", "-o", pv],
             cwd=stories)
-    chk.ok(p.returncode == 0 and p.stderr == "" and p.stdout == "" and
+    chk.ok(p.returncode == 0 and p.err == "" and p.out == "" and
            os.path.isfile(os.path.join(pv, "calendar-02.png")),
-           "preview -q prints nothing and still draws the page", p.stdout + p.stderr)
+           "preview -q prints nothing and still draws the page", p.out + p.err)
     # Three photos with metadata: a note each, and a summary.
     for k, name in ((2, "rupa"), (3, "shefali")):
         shutil.copy(os.path.join(photo, "rani.jpg"), os.path.join(photo, f"rani{k}.jpg"))
         set_photo(stories, name, f"photos-safety/rani{k}.jpg")
     p = run([ctx.calpress, "check", "calendar.yaml"], cwd=stories)
-    notes = [line for line in p.stderr.splitlines() if ": note: photos-safety/rani" in line]
+    notes = [line for line in p.err.splitlines() if ": note: photos-safety/rani" in line]
     chk.ok(len(notes) == 3 and "calpress: note: 3 of 13 photos carried hidden metadata (3 with "
-           "GPS data); calpress leaves all of it out of the PDFs" in p.stderr.splitlines(),
-           "three photos with metadata: three notes and a summary", p.stderr)
+           "GPS data); calpress leaves all of it out of the PDFs" in p.err.splitlines(),
+           "three photos with metadata: three notes and a summary", p.err)
     for name in ("rupa", "shefali"):
         set_photo(stories, name, f"photos/{name}.jpg")
     # Determinism and de-duplication: the same photo on the cover too, two runs.
@@ -268,7 +249,7 @@ def check_strip(ctx, chk, tmp, stories):
         pdfs.append(read(os.path.join(out, "calendar.pdf")) if p.returncode == 0 else b"")
     chk.ok(pdfs[0] and pdfs[0] == pdfs[1], "two renders make byte-identical PDFs")
     lst = run(["pdfimages", "-list", "-f", 1, "-l", 2, os.path.join(tmp, "twice-0",
-                                                                     "calendar.pdf")]).stdout
+                                                                     "calendar.pdf")]).out
     objs = {tuple(r.split()[10:12]) for r in lst.splitlines()[2:] if r.split()}
     chk.ok(len(objs) == 1, "the photo on the cover and in January is one image object", lst)
 
@@ -293,11 +274,11 @@ def check_png_text(ctx, chk, tmp, stories):
     p = run([ctx.calpress, "render", "calendar.yaml", "-o", out], cwd=stories)
     pdf = os.path.join(out, "calendar.pdf")
     if not chk.ok(p.returncode == 0 and os.path.isfile(pdf), "render exits 0",
-                  f"exit {p.returncode}\n{p.stderr}"):
+                  f"exit {p.returncode}\n{p.err}"):
         return
-    chk.ok(f"{at}: note: rani.png: removed text fields (Location, Author)" in p.stderr.splitlines(),
-           "render notes the PNG's text fields", p.stderr)
-    whole = qdf(pdf, os.path.join(tmp, "qdf.pdf"))
+    chk.ok(f"{at}: note: rani.png: removed text fields (Location, Author)" in p.err.splitlines(),
+           "render notes the PNG's text fields", p.err)
+    whole = qdf_bytes(pdf)
     left = [w for w in (b"Sealdah", b"Location", b"Rani Dasgupta") if w in whole]
     chk.ok(whole and not left, "the tEXt chunks' text is nowhere in the uncompressed PDF",
            f"found: {left}")
@@ -316,14 +297,13 @@ def png_chunks(data):
 def image_streams(pdf):
     """{object number: raw stream bytes} of every image XObject with PNG predictors."""
     p = run(["qpdf", "--json=2", "--json-key=qpdf", pdf])
-    objs = json.loads(p.stdout)["qpdf"][1] if p.returncode in (0, 3) else {}
+    objs = json.loads(p.out)["qpdf"][1] if p.returncode in (0, 3) else {}
     out = {}
     for key, o in objs.items():
         d = o.get("stream", {}).get("dict", {}) if isinstance(o, dict) else {}
         if d.get("/Subtype") == "/Image" and "/Predictor" in json.dumps(d.get("/DecodeParms")):
             num = key.split()[0].replace("obj:", "")
-            out[num] = subprocess.run(["qpdf", f"--show-object={num}", "--raw-stream-data", pdf],
-                                      capture_output=True).stdout
+            out[num] = run(["qpdf", f"--show-object={num}", "--raw-stream-data", pdf]).stdout
     return out
 
 
@@ -342,7 +322,7 @@ def check_png_meta(ctx, chk, tmp, stories):
              "-GPSLongitude=88.3639", "-GPSLongitudeRef=E", "-Make=Fujifilm", "-Model=X-T30",
              "-SerialNumber=77A41902", "-XMP-dc:Description=Asha at Kalighat night shelter",
              "-PNG:Author=Maria Fernandes", "-PNG:Comment=Do not publish: Asha Begum", photo])
-    if not chk.ok(p.returncode == 0, "exiftool writes the PNG's metadata", p.stderr):
+    if not chk.ok(p.returncode == 0, "exiftool writes the PNG's metadata", p.err):
         return
     data = read(photo)
     kinds = [k for k, _ in png_chunks(data)]
@@ -353,17 +333,17 @@ def check_png_meta(ctx, chk, tmp, stories):
     p = run([ctx.calpress, "render", "calendar.yaml", "-o", out], cwd=stories)
     pdf = os.path.join(out, "calendar.pdf")
     if not chk.ok(p.returncode == 0 and os.path.isfile(pdf), "render exits 0",
-                  f"exit {p.returncode}\n{p.stderr}"):
+                  f"exit {p.returncode}\n{p.err}"):
         return
-    notes = [x for x in p.stderr.splitlines() if x.startswith(f"{at}: note: asha.png:")]
+    notes = [x for x in p.err.splitlines() if x.startswith(f"{at}: note: asha.png:")]
     chk.ok(notes and "GPS" in " ".join(notes) and "serial" in " ".join(notes),
-           "render notes the GPS position and the serial number it leaves out", p.stderr)
+           "render notes the GPS position and the serial number it leaves out", p.err)
     idat = b"".join(b for k, b in png_chunks(data) if k == b"IDAT")
     streams = image_streams(pdf)
     chk.ok(list(streams.values()).count(idat) == 1,
            "the photo passed through undecoded: one image stream is its IDAT data, byte for byte",
            f"{len(streams)} predictor images: {[len(v) for v in streams.values()]}, IDAT {len(idat)}")
-    whole = read(pdf) + qdf(pdf, os.path.join(tmp, "qdf.pdf"))
+    whole = read(pdf) + qdf_bytes(pdf)
     # Words of five bytes or more: a shorter one may occur by chance in a font or JPEG stream.
     words = [b"Sealdah", b"Kalighat", b"Asha Begum", b"Maria Fernandes", b"Fujifilm", b"X-T30",
              b"77A41902", b"Location", b"publish"]
@@ -459,9 +439,9 @@ def limit_case(ctx, chk, tmp, stories, name, msg):
     for cmd in (["check", "calendar.yaml"], ["render", "calendar.yaml", "-o", out]):
         p = run([ctx.calpress] + cmd, cwd=stories)
         written = os.path.isdir(out) and any(f.endswith(".pdf") for f in os.listdir(out))
-        chk.ok(p.returncode == 1 and f"{at}: {msg}" in p.stderr.splitlines() and not written,
+        chk.ok(p.returncode == 1 and f"{at}: {msg}" in p.err.splitlines() and not written,
                f"{name}: {cmd[0]} exits 1 with the message at {at}",
-               f"exit {p.returncode} (None: no answer in {HANG} s)\n{p.stderr[-3000:]}")
+               f"exit {p.returncode}\n{p.err[-3000:]}")
 
 
 def check_tail(ctx, chk, tmp, stories):
@@ -476,10 +456,10 @@ def check_tail(ctx, chk, tmp, stories):
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     pdf = os.path.join(out, "calendar.pdf")
     if not chk.ok(p.returncode == 0 and os.path.isfile(pdf), "render exits 0",
-                  f"exit {p.returncode} (None: no answer in {HANG} s)\n{p.stderr}"):
+                  f"exit {p.returncode}\n{p.err}"):
         return
     chk.ok(f"{at}: note: tail.jpg: removed 1.0 GiB of data after the end of the image"
-           in p.stderr.splitlines(), "render notes the data after the end of the image", p.stderr)
+           in p.err.splitlines(), "render notes the data after the end of the image", p.err)
     chk.ok(peak_mib < 512, f"the tail is never read into memory (peak {peak_mib:.0f} MiB)")
     size = os.path.getsize(pdf)
     chk.ok(size < 50 << 20, f"the PDF is {size / 1e6:.1f} MB, not a gigabyte")
@@ -491,9 +471,9 @@ def check_tail(ctx, chk, tmp, stories):
 
 def nonregular_case(ctx, chk, stories, label, args, want, code=1):
     p = run([ctx.calpress] + args, cwd=stories)
-    chk.ok(p.returncode == code and want in p.stderr.splitlines(),
+    chk.ok(p.returncode == code and want in p.err.splitlines(),
            f"{label}: exit {code}, '{want}'",
-           f"exit {p.returncode} (None: no answer in {HANG} s)\n{p.stderr[-3000:]}")
+           f"exit {p.returncode}\n{p.err[-3000:]}")
 
 
 def check_nonregular(ctx, chk, tmp, stories):
@@ -576,7 +556,7 @@ def main():
     tmp, stories = sample_copy(src, "calpress-safety-")
     try:
         CHECKS[name](ctx, chk, tmp, stories)
-    except (RuntimeError, OSError, ValueError) as e:
+    except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as e:
         chk.ok(False, f"{name} ran to the end", repr(e))
     if not chk.failed:
         shutil.rmtree(tmp)

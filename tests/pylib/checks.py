@@ -4,6 +4,9 @@ such a script's main()."""
 import os
 import shutil
 import sys
+import tempfile
+import time
+import traceback
 
 from sample import sample_copy
 
@@ -64,3 +67,47 @@ def run_checks(name, body, copy=None, argv=None):
     print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
     sys.stdout.flush()
     return 1 if chk.failed else 0
+
+
+class Abort(Exception):
+    """A check cannot go on (its failure is already counted)."""
+
+
+class Skip(Exception):
+    """The environment cannot run this check (the reason is the message): exit 77."""
+
+
+SKIP = 77
+
+
+def run_in_tmp(label, chk, body, keep=False, tmp=None, cleanup=None):
+    """Runs body(tmp) in a temporary folder: tmp, one the caller made (a sample copy), or a new
+    one named after label ("print/boxes": calpress-print-boxes-...). An Abort ends the body; a
+    Skip ends it as skipped; any other exception of the test itself counts as a failed check.
+    Unless a check failed or keep, the folder is removed and cleanup() called. Prints the
+    folder, the time taken and the closing line "LABEL: N passed, M failed"; returns the exit
+    status: 1 on a failure or when no check ran, SKIP after a Skip, else 0."""
+    t0 = time.monotonic()
+    tmp = tmp or tempfile.mkdtemp(prefix=f"calpress-{label.replace('/', '-')}-")
+    print(f"{label}: working in {tmp}")
+    skipped = False
+    try:
+        body(tmp)
+    except Abort:
+        pass
+    except Skip as e:
+        print(f"{label}: skipped: {e}")
+        skipped = True
+    except Exception as e:  # a crash of the test itself counts as a failure
+        chk.ok(False, f"test raised {type(e).__name__}: {e}", traceback.format_exc())
+    if chk.failed or keep:
+        print(f"{label}: kept {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if cleanup:
+            cleanup()
+    print(f"{label}: took {time.monotonic() - t0:.1f} s")
+    print(f"{label}: {chk.passed} passed, {chk.failed} failed")
+    if skipped and not chk.failed:
+        return SKIP
+    return 1 if chk.failed or chk.passed == 0 else 0

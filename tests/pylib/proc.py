@@ -3,13 +3,17 @@ folder, and a PDF's bytes with every stream uncompressed."""
 import os
 import subprocess
 import tempfile
+import time
 
 
 def run(cmd, cwd=None, env=None, timeout=300, preexec=None):
     """Runs cmd and captures both streams. The CompletedProcess also has .out and .err, the
-    streams as text (UTF-8, undecodable bytes replaced). A timeout raises, as a hang should."""
+    streams as text (UTF-8, undecodable bytes replaced), and .seconds, how long it ran. A
+    timeout raises, as a hang should."""
+    t0 = time.monotonic()
     p = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, preexec_fn=preexec,
                        capture_output=True, timeout=timeout)
+    p.seconds = time.monotonic() - t0
     p.out = p.stdout.decode("utf-8", "replace")
     p.err = p.stderr.decode("utf-8", "replace")
     return p

@@ -22,18 +22,13 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
+from checks import Checks, Skip, run_in_tmp  # noqa: E402
 import proc  # noqa: E402
 from proc import edit, entries  # noqa: E402
 from sample import sample_copy  # noqa: E402
 
-SKIP = 77
 SDE = "1607904000"  # 2020-12-14: byte-identical output from run to run
 CAL, PRESS = "calendar.pdf", "press-release.pdf"
-
-
-class Skip(Exception):
-    pass
 
 
 class Ctx:
@@ -874,28 +869,8 @@ def main(argv):
     chk = Checks(f"robust/{name}")
     tmp = tempfile.mkdtemp(prefix=f"calpress-robust-{name}-")
     ctx = Ctx(calpress, src, shim, tmp)
-    print(f"robust/{name}: working in {tmp}")
-    t0 = time.monotonic()
-    status = None
-    try:
-        CHECKS[name](ctx, chk)
-    except Skip as e:
-        print(f"robust/{name}: skipped: {e}")
-        status = SKIP
-    except Exception as e:  # a crash of the test itself counts as a failure
-        import traceback
-        chk.ok(False, f"test raised {type(e).__name__}: {e}", traceback.format_exc())
-    if chk.failed or keep:
-        print(f"robust/{name}: kept {tmp}")
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
-        ctx.cleanup()
-    print(f"robust/{name}: took {time.monotonic() - t0:.1f} s")
-    print(f"robust/{name}: {chk.passed} passed, {chk.failed} failed")
-    if status == SKIP and not chk.failed:
-        return SKIP
-    return 1 if chk.failed or chk.passed == 0 else 0
-
+    return run_in_tmp(f"robust/{name}", chk, lambda tmp: CHECKS[name](ctx, chk), keep, tmp=tmp,
+                      cleanup=ctx.cleanup)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

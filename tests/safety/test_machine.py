@@ -24,7 +24,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
-from proc import qdf_bytes  # noqa: E402
+from proc import qdf_bytes, run as run_cmd  # noqa: E402
 
 USER = "marisolqv7designer"
 HOST = "shelter-laptop-kq4"
@@ -69,9 +69,8 @@ def run(calpress, args, cwd, env, uts):
     cmd = [calpress] + args
     if uts:
         cmd = ["unshare", "--uts", "sh", "-c", f'hostname "{HOST}" && exec "$0" "$@"'] + cmd
-    p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=180)
-    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    p = run_cmd(cmd, cwd=cwd, env=env, timeout=180)
+    return p.returncode, p.out, p.err
 
 
 def can_set_host():
