@@ -3,12 +3,14 @@
 byte, what each prints (check's copy-fit report and messages), its layout dump and both PDFs.
 For speed work: a faster build must write exactly what the old one wrote.
 
-usage: bench/compare.py OLD_CALPRESS NEW_CALPRESS [--rounds N] [--keep DIR]
+usage: bench/compare.py OLD_CALPRESS NEW_CALPRESS [--rounds N] [--keep DIR] [--ignore-ids]
 
 The corpus: the sample (stories/), the Bengali calendar of the layout tests, and N variants of
 the sample whose stories are reshuffled from the sample's own sentences at lengths from half to
 up to 1.6 times the original (so copy-fit shrinks, tightens leading, and sometimes gives up with
 an error), each with a seeded random generator. Exit status 0 when every output is the same.
+--ignore-ids compares the PDFs with their document IDs (the trailer's /ID, the XMP's InstanceID)
+blanked out, for a change in how the ID is made.
 """
 import argparse
 import os
@@ -24,7 +26,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1606780800", CALPRESS_DATADIR=ROOT)
 
 
-def outputs(calpress, manifest, out):
+def blank_ids(pdf):
+    """A PDF with its /ID and XMP InstanceID blanked, same length."""
+    pdf = re.sub(rb"/ID \[<[0-9a-fA-F]+><[0-9a-fA-F]+>\]",
+                 lambda m: re.sub(rb"[0-9a-fA-F]", b"0", m.group(0)), pdf)
+    return re.sub(rb"<xmpMM:InstanceID>uuid:[0-9a-f-]+</xmpMM:InstanceID>",
+                  lambda m: re.sub(rb"uuid:[0-9a-f-]+", lambda u: b"x" * len(u.group(0)),
+                                   m.group(0)), pdf)
+
+
+def outputs(calpress, manifest, out, ignore_ids=False):
     """What a build makes of a manifest: check's output and dump, render's output and PDFs."""
     res = {}
     c = subprocess.run([calpress, "check", manifest, "--dump-layout", "-"], capture_output=True,
@@ -41,7 +52,7 @@ def outputs(calpress, manifest, out):
     for name in sorted(os.listdir(out)) if os.path.isdir(out) else []:
         if name.endswith(".pdf"):
             with open(os.path.join(out, name), "rb") as f:
-                res[name] = f.read()
+                res[name] = blank_ids(f.read()) if ignore_ids else f.read()
     return res
 
 
@@ -92,6 +103,8 @@ def main():
     ap.add_argument("new")
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--keep", help="keep the corpus here")
+    ap.add_argument("--ignore-ids", action="store_true",
+                    help="compare PDFs with their document IDs blanked")
     args = ap.parse_args()
     args.old, args.new = os.path.abspath(args.old), os.path.abspath(args.new)
     tmp = args.keep or tempfile.mkdtemp(prefix="calpress-compare-")
@@ -105,8 +118,8 @@ def main():
                                                   pool)))
     differ = 0
     for name, manifest in cases:
-        a = outputs(args.old, manifest, os.path.join(tmp, "out"))
-        b = outputs(args.new, manifest, os.path.join(tmp, "out"))
+        a = outputs(args.old, manifest, os.path.join(tmp, "out"), args.ignore_ids)
+        b = outputs(args.new, manifest, os.path.join(tmp, "out"), args.ignore_ids)
         bad = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
         status = "same" if not bad else "DIFFERENT: " + ", ".join(bad)
         print(f"{name:12s} check exit {a['check exit'].decode()}, render exit "

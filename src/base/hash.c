@@ -60,6 +60,13 @@ uint64_t cp_hasher_digest(const cp_hasher *h)
     return XXH3_64bits_digest(h->state);
 }
 
+void cp_hasher_digest128(const cp_hasher *h, unsigned char out[16])
+{
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits_digest(h->state));
+    memcpy(out, c.digest, 16);
+}
+
 uint64_t cp_hash_bytes(const void *data, size_t len)
 {
     return XXH3_64bits(data, len);

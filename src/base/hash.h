@@ -21,6 +21,9 @@ void cp_hasher_u64(cp_hasher *h, uint64_t v);
 /* A length in points, rounded to 1/100 pt: what a dump shows, free of float noise. */
 void cp_hasher_pt(cp_hasher *h, double v);
 uint64_t cp_hasher_digest(const cp_hasher *h);
+/* The 128-bit digest (XXH3-128) of the same bytes, for identifiers where 64 bits are few (a PDF's
+ * /ID). XXH3's state is one for both widths. */
+void cp_hasher_digest128(const cp_hasher *h, unsigned char out[16]);
 
 /* The hash of one buffer. */
 uint64_t cp_hash_bytes(const void *data, size_t len);

@@ -257,8 +257,8 @@ void enlargement(const cv::Mat &grey, cp_focus *out)
 
 } // namespace
 
-extern "C" bool cp_focus_analyse(const cp_focus_pixels *px, const char *cascade, cp_focus *out,
-                                 char *err, size_t err_len)
+extern "C" bool cp_focus_module_analyse(const cp_focus_pixels *px, const char *cascade,
+                                        cp_focus *out, char *err, size_t err_len)
 {
     std::memset(out, 0, sizeof *out);
     int threads = cv::getNumThreads();

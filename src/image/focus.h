@@ -61,9 +61,17 @@ typedef struct cp_focus_pixels {
 } cp_focus_pixels;
 
 /* Analyses the pixels: everything but `ms` and `cached`. cascade: the face detector's cascade
- * file, or NULL for none. Returns false (with a message in err) if OpenCV fails. */
+ * file, or NULL for none. Returns false (with a message in err) if OpenCV fails, or if the
+ * analysis module cannot be loaded. The analysis (focus.cpp, with OpenCV) is a module loaded on
+ * the first call (focusload.c): a run whose photos are all in the focus cache never loads
+ * OpenCV, which costs 7 MB of memory and its start-up. */
 bool cp_focus_analyse(const cp_focus_pixels *px, const char *cascade, cp_focus *out, char *err,
                       size_t err_len);
+
+/* The module's entry point (focus.cpp), what cp_focus_analyse calls. */
+#define CP_FOCUS_MODULE_ENTRY "cp_focus_module_analyse"
+bool cp_focus_module_analyse(const cp_focus_pixels *px, const char *cascade, cp_focus *out,
+                             char *err, size_t err_len);
 
 /* One run's analyses: photos already seen (by image), backed by a folder of cached results. */
 typedef struct cp_focus_cache cp_focus_cache;

@@ -240,6 +240,52 @@ static unsigned char *decoded_profile(const cp_pdf_inks *k, int w, int h, size_t
     return found;
 }
 
+/* The JPEG photo of page p (or of pages drawn inside it) whose bytes an image stream of len
+ * bytes and w x h pixels holds, in *found; false when two photos with different bytes fit. */
+static bool find_jpeg(const cp_page *p, long long len, int w, int h, const cp_image **found,
+                      int depth)
+{
+    for (size_t i = 0; i < p->n && depth < 4; i++) {
+        const cp_item *it = &p->items[i];
+        if (it->kind == CP_ITEM_PAGE && it->page &&
+            !find_jpeg(it->page, len, w, h, found, depth + 1))
+            return false;
+        const cp_image *img = it->kind == CP_ITEM_IMAGE ? it->image : NULL;
+        if (!img || img->format != CP_IMAGE_JPEG || (long long)img->len != len || img->width != w ||
+            img->height != h || img == *found)
+            continue;
+        if (*found && memcmp((*found)->data, img->data, img->len) != 0)
+            return false;
+        *found = img;
+    }
+    return true;
+}
+
+/* A JPEG image stream's embedded ICC profile. cairo embeds a JPEG photo's bytes as they are, so
+ * they are the document's photo of the same length and size, when one photo fits: no copy of
+ * the stream is made (13 photos, 10 MB, in a calendar). Otherwise, from the stream. */
+static unsigned char *jpeg_profile(cp_pdf_inks *k, qpdf_oh image, size_t *icc_len)
+{
+    qpdf_data q = k->q;
+    qpdf_oh dict = qpdf_oh_get_dict(q, image);
+    long long len = qpdf_oh_get_int_value(q, qpdf_oh_get_key(q, dict, "/Length"));
+    int w = qpdf_oh_get_int_value_as_int(q, qpdf_oh_get_key(q, dict, "/Width"));
+    int h = qpdf_oh_get_int_value_as_int(q, qpdf_oh_get_key(q, dict, "/Height"));
+    const cp_image *img = NULL;
+    bool unique = true;
+    for (size_t i = 0; i < k->doc->n_pages && unique; i++)
+        unique = find_jpeg(&k->doc->pages[i], len, w, h, &img, 0);
+    if (unique && img)
+        return cp_jpeg_icc_profile(img->data, img->len, icc_len);
+    unsigned char *data = NULL, *icc = NULL;
+    size_t n = 0;
+    QPDF_BOOL filtered = QPDF_FALSE;
+    if (!(qpdf_oh_get_stream_data(q, image, qpdf_dl_none, &filtered, &data, &n) & QPDF_ERRORS))
+        icc = cp_jpeg_icc_profile(data, n, icc_len);
+    free(data);
+    return icc;
+}
+
 /* A photo's embedded ICC profile as its colour space, when it fits the image's components: a
  * JPEG's from its own bytes (APP2), a decoded photo's from the file it came from. A CMYK photo
  * under a CMYK intent keeps DeviceCMYK: its inks go to press as they are. */
@@ -261,13 +307,7 @@ static void tag_photo(cp_pdf_inks *k, qpdf_oh image)
     unsigned char *icc = NULL;
     size_t icc_len = 0;
     if (jpeg) {
-        unsigned char *data = NULL;
-        size_t len = 0;
-        QPDF_BOOL filtered = QPDF_FALSE;
-        if (!(qpdf_oh_get_stream_data(q, image, qpdf_dl_none, &filtered, &data, &len) &
-              QPDF_ERRORS))
-            icc = cp_jpeg_icc_profile(data, len, &icc_len);
-        free(data);
+        icc = jpeg_profile(k, image, &icc_len);
     } else {
         icc = decoded_profile(
             k, qpdf_oh_get_int_value_as_int(q, qpdf_oh_get_key(q, dict, "/Width")),

@@ -6,6 +6,8 @@
 #include "base/strbuf.h"
 #include "pdf/pdf.h"
 
+struct _qpdf_data;
+
 /* Where cp_pdf_postprocess sends the finished bytes: false after reporting a write error. */
 typedef bool (*cp_pdf_sink)(void *ctx, const void *data, size_t len, cp_diags *d);
 
@@ -14,6 +16,29 @@ typedef bool (*cp_pdf_sink)(void *ctx, const void *data, size_t len, cp_diags *d
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
                         cp_pdf_sink sink, void *sink_ctx, int *pages, cp_diags *d);
 
+/* cairo's bytes in the file path (a name qpdf can open; hash is XXH3-128 of them) -> the
+ * post-processed PDF, written into f as qpdf makes it (stream.c); *pages is its page count. */
+bool cp_pdf_postprocess_file(const char *path, const unsigned char hash[16], const cp_doc *doc,
+                             const cp_pdf_meta *meta, cp_outfile *f, int *pages, cp_diags *d);
+
+/* The second half of the /ID qpdf writes with qpdf_set_static_ID; calpress puts its own ID (a hash
+ * of what the run drew and of the metadata) in its place as the bytes go out, so that no hash
+ * runs over the finished file. */
+#define CP_PDF_STATIC_ID "31415926535897932384626433832795"
+
+/* Hands pdf (qpdf's output with the static ID) to sink with id_hex (32 hex digits) in place of
+ * the static ID. False after reporting. */
+bool cp_pdf_sink_with_id(const unsigned char *pdf, size_t len, const char id_hex[33],
+                         cp_pdf_sink sink, void *ctx, cp_diags *d);
+
+/* Writes q into f through a pipe that a second thread drains into the file with checked writes,
+ * replacing the static ID with id_hex; options sets the write options once the output is open.
+ * CP_PDF_STREAM_UNAVAILABLE: the pipe could not be opened by name (no /proc), nothing written,
+ * no diagnostic: write through memory instead. */
+enum { CP_PDF_STREAM_OK, CP_PDF_STREAM_FAILED, CP_PDF_STREAM_UNAVAILABLE };
+int cp_pdf_stream_write(struct _qpdf_data *q, void (*options)(struct _qpdf_data *),
+                        const char id_hex[33], cp_outfile *f, cp_diags *d);
+
 /* doc drawn with cairo and post-processed, the finished PDF appended to out (initialised by the
  * caller); *pages is its page count. False after reporting. */
 bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int *pages,
@@ -21,7 +46,6 @@ bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int
 
 /* The stand-ins of PNG photos (image/pngpass.h) in cairo's PDF get the PNGs' own compressed
  * data (pngswap.c). q is a qpdf_data; false after an error. */
-struct _qpdf_data;
 bool cp_pdf_swap_pngs(struct _qpdf_data *q, const cp_doc *doc, cp_diags *d);
 
 #endif

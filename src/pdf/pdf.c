@@ -1,19 +1,60 @@
-/* PDF surface drawing into memory, then the hand-over to an output set. */
-#define _POSIX_C_SOURCE 200809L
+/* PDF surface drawing into a scratch file (or memory), then the hand-over to an output set. */
+#define _GNU_SOURCE /* O_TMPFILE, mkostemp */
 #include "pdf/internal.h"
+#include "base/hash.h"
 #include "base/strbuf.h"
 #include "base/util.h"
 #include "render/render.h"
 
 #include <cairo-pdf.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-static cairo_status_t to_buffer(void *closure, const unsigned char *data, unsigned int len)
+/* Where cairo's bytes go: memory, or a scratch file (with their hash, for the document ID). */
+typedef struct drawn {
+    cp_strbuf *mem;
+    int fd;
+    const char *dir, *target; /* the scratch file's folder, the output file's path */
+    int err;                  /* errno of the first failed write to fd */
+    cp_hasher hash;
+} drawn;
+
+static cairo_status_t to_drawn(void *closure, const unsigned char *data, unsigned int len)
 {
-    cp_strbuf_add(closure, data, len);
-    return CAIRO_STATUS_SUCCESS;
+    drawn *out = closure;
+    if (out->mem) {
+        cp_strbuf_add(out->mem, data, len);
+        return CAIRO_STATUS_SUCCESS;
+    }
+    cp_hasher_bytes(&out->hash, data, len);
+    while (len && !out->err) {
+        ssize_t n = write(out->fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            out->err = n < 0 ? errno : EIO;
+            return CAIRO_STATUS_WRITE_ERROR;
+        }
+        data += n;
+        len -= (unsigned int)n;
+    }
+    return out->err ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+/* A failed write into the scratch file, reported as a write of the output file it is for (the
+ * disk is full, the file too large): true if that was what stopped cairo. */
+static bool write_failed(const drawn *pdf, cp_diags *d)
+{
+    if (!pdf->err)
+        return false;
+    cp_error(d, cp_pos_file(pdf->target),
+             "cannot write: %s (cairo's output, in a scratch file in %s)", strerror(pdf->err),
+             pdf->dir);
+    return true;
 }
 
 static void iso_date(time_t t, char *buf, size_t n)
@@ -24,7 +65,7 @@ static void iso_date(time_t t, char *buf, size_t n)
 }
 
 /* Draws every page with cairo into memory. */
-static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *pdf, cp_diags *d)
+static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, drawn *pdf, cp_diags *d)
 {
     if (doc->n_pages == 0) {
         cp_error(d, (cp_pos){NULL, 0, 0}, "nothing to write: the document has no pages");
@@ -33,7 +74,7 @@ static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *pdf, cp_
     const cp_page *p0 = &doc->pages[0];
     double m0 = 2 * (p0->bleed + p0->slug);
     cairo_surface_t *s =
-        cairo_pdf_surface_create_for_stream(to_buffer, pdf, p0->trim_w + m0, p0->trim_h + m0);
+        cairo_pdf_surface_create_for_stream(to_drawn, pdf, p0->trim_w + m0, p0->trim_h + m0);
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
     if (meta->title)
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, meta->title);
@@ -57,8 +98,9 @@ static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *pdf, cp_
         ok = cp_render_page(cr, p, &opts, rc, d);
         cairo_show_page(cr);
         if (ok && cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-            cp_error(d, (cp_pos){NULL, 0, 0}, "cairo failed on page %zu: %s", i + 1,
-                     cairo_status_to_string(cairo_status(cr)));
+            if (!write_failed(pdf, d))
+                cp_error(d, (cp_pos){NULL, 0, 0}, "cairo failed on page %zu: %s", i + 1,
+                         cairo_status_to_string(cairo_status(cr)));
             ok = false;
         }
     }
@@ -66,8 +108,9 @@ static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *pdf, cp_
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);
     if (ok && st != CAIRO_STATUS_SUCCESS) {
-        cp_error(d, (cp_pos){NULL, 0, 0}, "cairo could not finish the PDF: %s",
-                 cairo_status_to_string(st));
+        if (!write_failed(pdf, d))
+            cp_error(d, (cp_pos){NULL, 0, 0}, "cairo could not finish the PDF: %s",
+                     cairo_status_to_string(st));
         ok = false;
     }
     cairo_surface_destroy(s);
@@ -75,11 +118,30 @@ static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *pdf, cp_
     return ok;
 }
 
-static bool to_outfile(void *ctx, const void *data, size_t len, cp_diags *d)
+/* An unnamed scratch file for cairo's output in dir, gone when closed; -1 after reporting. The
+ * scratch file is in $TMPDIR (else /tmp), not beside the output: the output's disk needs room
+ * for the new files only, as before. */
+static int scratch_file(const char *dir, cp_diags *d)
 {
-    return cp_outfile_write(ctx, data, len, d);
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        cp_strbuf path;
+        cp_strbuf_init(&path);
+        cp_strbuf_printf(&path, "%s/calpress-XXXXXX", dir);
+        fd = mkostemp(path.data, O_CLOEXEC);
+        if (fd >= 0)
+            unlink(path.data);
+        cp_strbuf_finish(&path);
+    }
+    if (fd < 0)
+        cp_error(d, cp_pos_file(dir), "cannot make a scratch file in '%s': %s", dir,
+                 strerror(errno));
+    return fd;
 }
 
+/* cairo writes into a scratch file, qpdf reads it from there and writes the finished PDF into
+ * f as it goes: the PDF is never held in memory, and its bytes are hashed once, as cairo makes
+ * them, for the document ID. */
 bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pdf_meta *meta,
                   cp_pdf_written *out, cp_diags *d)
 {
@@ -87,11 +149,22 @@ bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pd
     cp_outfile *f = cp_outset_add(s, name, d);
     if (!f)
         return false;
-    cp_strbuf pdf;
-    cp_strbuf_init(&pdf);
-    bool ok = draw(doc, meta, &pdf, d) &&
-              cp_pdf_postprocess(pdf.data, pdf.len, doc, meta, to_outfile, f, &out->pages, d);
-    cp_strbuf_finish(&pdf);
+    const char *tmp = getenv("TMPDIR");
+    drawn pdf = {.dir = tmp && *tmp ? tmp : "/tmp", .target = cp_outfile_path(f)};
+    pdf.fd = scratch_file(pdf.dir, d);
+    if (pdf.fd < 0)
+        return false;
+    cp_hasher_init(&pdf.hash);
+    bool ok = draw(doc, meta, &pdf, d);
+    if (ok) {
+        unsigned char hash[16];
+        cp_hasher_digest128(&pdf.hash, hash);
+        char path[40];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", pdf.fd);
+        ok = cp_pdf_postprocess_file(path, hash, doc, meta, f, &out->pages, d);
+    }
+    cp_hasher_finish(&pdf.hash);
+    close(pdf.fd);
     out->bytes = ok ? cp_outfile_size(f) : 0;
     return ok;
 }
@@ -108,7 +181,8 @@ bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int
 {
     cp_strbuf pdf;
     cp_strbuf_init(&pdf);
-    bool ok = draw(doc, meta, &pdf, d) &&
+    drawn to = {.mem = &pdf};
+    bool ok = draw(doc, meta, &to, d) &&
               cp_pdf_postprocess(pdf.data, pdf.len, doc, meta, to_strbuf, out, pages, d);
     cp_strbuf_finish(&pdf);
     return ok;

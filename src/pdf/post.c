@@ -3,6 +3,7 @@
  * colour spaces where the intent is CMYK, a deterministic ID and no object streams. */
 #define _POSIX_C_SOURCE 200809L
 #include "pdf/internal.h"
+#include "base/hash.h"
 #include "base/strbuf.h"
 #include "base/path.h"
 #include "base/util.h"
@@ -461,36 +462,88 @@ static void output_intent(qpdf_data q, const icc *profile)
     qpdf_oh_replace_key(q, qpdf_get_root(q), "/OutputIntents", arr);
 }
 
-bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
-                        cp_pdf_sink sink, void *sink_ctx, int *pages, cp_diags *d)
+/* The document's identity: what the run drew (drawn, the hash of cairo's output) and everything
+ * post-processing adds to it. Stable across runs; different when anything printed differs. */
+static void document_hash(const unsigned char drawn[16], const cp_pdf_meta *meta,
+                          const icc *profile, const char *iso, unsigned char out[16])
 {
-    icc profile = {0};
-    intent_icc(meta, &profile);
-    qpdf_data q = qpdf_init();
-    qpdf_silence_errors(q);
-    bool ok = false;
-    cp_pdf_inks *inks = cp_pdf_inks_new(q, doc, meta->colours, d);
-    if (qpdf_read_memory(q, "cairo output", pdf, len, NULL) & QPDF_ERRORS) {
-        report(q, d, "cannot read cairo's PDF");
-        goto done;
-    }
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_str(&h, "calpress PDF ID 1");
+    cp_hasher_bytes(&h, drawn, 16);
+    const char *text[] = {meta->title,   meta->author, meta->subject, meta->keywords,
+                          meta->creator, meta->lang,   profile->name, iso};
+    for (size_t i = 0; i < CP_ARRAY_LEN(text); i++)
+        cp_hasher_str(&h, text[i]);
+    cp_hasher_u64(&h, (uint64_t)profile->n);
+    cp_hasher_u64(&h, meta->pdfx);
+    cp_hasher_u64(&h, cp_hash_bytes(profile->data, profile->len));
+    cp_hasher_digest128(&h, out);
+    cp_hasher_finish(&h);
+}
+
+/* The ID as 32 hex digits, and as the XMP's instance UUID (version 4 and variant bits set). */
+static void id_text(const unsigned char id[16], char hex[33], char uuid[37])
+{
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", id[i]);
+    snprintf(uuid, 37, "%.8s-%.4s-4%.3s-a%.3s-%.12s", hex, hex + 8, hex + 13, hex + 17, hex + 20);
+}
+
+static void metadata(qpdf_data q, const cp_pdf_meta *meta, const icc *profile,
+                     const unsigned char drawn[16], char id_hex[33])
+{
+    char pdfdate[40], iso[40];
+    struct tm tm;
+    gmtime_r(&meta->date, &tm);
+    strftime(pdfdate, sizeof pdfdate, "D:%Y%m%d%H%M%S+00'00'", &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+    info_dict(q, meta, pdfdate);
+    unsigned char id[16];
+    document_hash(drawn, meta, profile, iso, id);
+    char doc_id[37], inst_id[37];
+    uuid_of(meta->title ? meta->title : "", meta->title ? strlen(meta->title) : 0, meta->author,
+            doc_id);
+    id_text(id, id_hex, inst_id);
+    /* Both halves of the /ID: the first here, the second put in as the file is written. */
+    qpdf_oh ids = qpdf_oh_new_array(q);
+    for (int i = 0; i < 2; i++)
+        qpdf_oh_append_item(q, ids, qpdf_oh_new_binary_string(q, (const char *)id, 16));
+    qpdf_oh_replace_key(q, qpdf_get_trailer(q), "/ID", ids);
+    char *xmp = xmp_packet(meta, iso, doc_id, inst_id);
+    qpdf_oh md = new_stream(q, xmp, strlen(xmp));
+    free(xmp);
+    qpdf_oh mdd = qpdf_oh_get_dict(q, md);
+    qpdf_oh_replace_key(q, mdd, "/Type", qpdf_oh_new_name(q, "/Metadata"));
+    qpdf_oh_replace_key(q, mdd, "/Subtype", qpdf_oh_new_name(q, "/XML"));
+    qpdf_oh root = qpdf_get_root(q);
+    qpdf_oh_replace_key(q, root, "/Metadata", md);
+    output_intent(q, profile);
+    if (meta->lang)
+        qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_string(q, meta->lang));
+}
+
+/* Everything post-processing changes in cairo's PDF, read into q; id_hex gets the /ID. */
+static bool edit(qpdf_data q, const cp_doc *doc, const cp_pdf_meta *meta, const icc *profile,
+                 cp_pdf_inks *inks, const unsigned char drawn[16], char id_hex[33], cp_diags *d)
+{
     int n = qpdf_get_num_pages(q);
     if (n != (int)doc->n_pages) {
         cp_error(d, (cp_pos){NULL, 0, 0}, "cairo wrote %d pages, expected %zu", n, doc->n_pages);
-        goto done;
+        return false;
     }
     if (!cp_pdf_swap_pngs(q, doc, d)) /* PNG photos as their own data (pngswap.c) */
-        goto done;
+        return false;
     qpdf_oh all = registration_colour(q);
-    if (profile.n != 4 && doc->n_pages && doc->pages[0].color_bar)
+    if (profile->n != 4 && doc->n_pages && doc->pages[0].color_bar)
         cp_warning(d, (cp_pos){NULL, 0, 0},
                    "the layout asks for a colour bar, which needs a CMYK output intent (--icc): "
                    "none is drawn");
     qpdf_oh srgb = qpdf_oh_new_null(q);
-    if (profile.n != 3) {
+    if (profile->n != 3) {
         icc s = {0};
         if (!load_srgb(&s, d))
-            goto done;
+            return false;
         qpdf_oh arr = qpdf_oh_new_array(q);
         qpdf_oh_append_item(q, arr, qpdf_oh_new_name(q, "/ICCBased"));
         qpdf_oh_append_item(q, arr, icc_stream(q, &s));
@@ -508,56 +561,106 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
         qpdf_oh_replace_key(q, page, "/BleedBox", box(q, b, b, mw - b, mh - b));
         qpdf_oh_replace_key(q, page, "/TrimBox", box(q, o, o, mw - o, mh - o));
         if (!cp_pdf_inks_page(inks, page, i + 1))
-            goto done;
+            return false;
         if (p->crop_marks)
-            crop_marks(q, page, p, all, profile.n == 4);
-        walk_xobjects(q, page, profile.n != 3 ? add_default_rgb : NULL, fix_cmyk_jpeg, &srgb, NULL);
+            crop_marks(q, page, p, all, profile->n == 4);
+        walk_xobjects(q, page, profile->n != 3 ? add_default_rgb : NULL, fix_cmyk_jpeg, &srgb,
+                      NULL);
     }
-    char pdfdate[40], iso[40];
-    struct tm tm;
-    gmtime_r(&meta->date, &tm);
-    strftime(pdfdate, sizeof pdfdate, "D:%Y%m%d%H%M%S+00'00'", &tm);
-    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-    info_dict(q, meta, pdfdate);
-    char doc_id[37], inst_id[37];
-    uuid_of(meta->title ? meta->title : "", meta->title ? strlen(meta->title) : 0, meta->author,
-            doc_id);
-    uuid_of(pdf, len, iso, inst_id);
-    char *xmp = xmp_packet(meta, iso, doc_id, inst_id);
-    qpdf_oh md = new_stream(q, xmp, strlen(xmp));
-    free(xmp);
-    qpdf_oh mdd = qpdf_oh_get_dict(q, md);
-    qpdf_oh_replace_key(q, mdd, "/Type", qpdf_oh_new_name(q, "/Metadata"));
-    qpdf_oh_replace_key(q, mdd, "/Subtype", qpdf_oh_new_name(q, "/XML"));
-    qpdf_oh root = qpdf_get_root(q);
-    qpdf_oh_replace_key(q, root, "/Metadata", md);
-    output_intent(q, &profile);
-    if (meta->lang)
-        qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_string(q, meta->lang));
-    if (!report(q, d, "cannot edit the PDF"))
-        goto done;
+    metadata(q, meta, profile, drawn, id_hex);
+    return report(q, d, "cannot edit the PDF");
+}
 
-    /* Into memory: qpdf's own file writer does not report every failed write (on a full disk
-     * it goes on, and its last flush is not checked), so the caller's sink writes the file. */
-    if (qpdf_init_write_memory(q) & QPDF_ERRORS) {
-        report(q, d, "cannot write the PDF");
-        goto done;
-    }
-    qpdf_set_deterministic_ID(q, QPDF_TRUE);
+/* No object streams, streams as they are, PDF 1.6, and qpdf's static second /ID half, which is
+ * replaced with calpress's own as the bytes go out (no MD5 over the whole file). */
+static void write_options(qpdf_data q)
+{
+    qpdf_set_static_ID(q, QPDF_TRUE);
     qpdf_set_object_stream_mode(q, qpdf_o_disable);
     qpdf_set_stream_data_mode(q, qpdf_s_preserve);
     qpdf_force_pdf_version(q, "1.6");
-    if (qpdf_write(q) & QPDF_ERRORS) {
-        report(q, d, "cannot write the PDF");
+}
+
+/* Into memory: qpdf's own file writer does not report every failed write (on a full disk it goes
+ * on, and its last flush is not checked), so the sink writes the file. */
+static bool write_memory(qpdf_data q, const char id_hex[33], cp_pdf_sink sink, void *sink_ctx,
+                         cp_diags *d)
+{
+    if (qpdf_init_write_memory(q) & QPDF_ERRORS)
+        return report(q, d, "cannot write the PDF");
+    write_options(q);
+    if (qpdf_write(q) & QPDF_ERRORS)
+        return report(q, d, "cannot write the PDF");
+    return cp_pdf_sink_with_id(qpdf_get_buffer(q), qpdf_get_buffer_length(q), id_hex, sink,
+                               sink_ctx, d);
+}
+
+static bool to_outfile(void *ctx, const void *data, size_t len, cp_diags *d)
+{
+    return cp_outfile_write(ctx, data, len, d);
+}
+
+/* cairo's PDF: in memory (pdf, len) or in the file path; the result to sink, or streamed into
+ * f when f is given. */
+typedef struct post_io {
+    const char *pdf, *path;
+    size_t len;
+    const unsigned char *drawn; /* XXH3-128 of cairo's bytes */
+    cp_pdf_sink sink;
+    void *sink_ctx;
+    cp_outfile *f;
+} post_io;
+
+static bool postprocess(const post_io *io, const cp_doc *doc, const cp_pdf_meta *meta, int *pages,
+                        cp_diags *d)
+{
+    icc profile = {0};
+    intent_icc(meta, &profile);
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    bool ok = false;
+    cp_pdf_inks *inks = cp_pdf_inks_new(q, doc, meta->colours, d);
+    char id_hex[33];
+    QPDF_ERROR_CODE rc = io->path ? qpdf_read(q, io->path, NULL)
+                                  : qpdf_read_memory(q, "cairo output", io->pdf, io->len, NULL);
+    if (rc & QPDF_ERRORS) {
+        report(q, d, "cannot read cairo's PDF");
         goto done;
     }
-    if (!sink(sink_ctx, qpdf_get_buffer(q), qpdf_get_buffer_length(q), d))
+    if (!edit(q, doc, meta, &profile, inks, io->drawn, id_hex, d))
         goto done;
-    *pages = n;
+    int st =
+        io->f ? cp_pdf_stream_write(q, write_options, id_hex, io->f, d) : CP_PDF_STREAM_UNAVAILABLE;
+    if (st == CP_PDF_STREAM_FAILED)
+        goto done;
+    if (st == CP_PDF_STREAM_UNAVAILABLE &&
+        !write_memory(q, id_hex, io->f ? to_outfile : io->sink, io->f ? io->f : io->sink_ctx, d))
+        goto done;
+    *pages = qpdf_get_num_pages(q);
     ok = true;
 done:
     cp_pdf_inks_free(inks);
     qpdf_cleanup(&q);
     free(profile.data);
     return ok;
+}
+
+bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
+                        cp_pdf_sink sink, void *sink_ctx, int *pages, cp_diags *d)
+{
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_bytes(&h, pdf, len);
+    unsigned char drawn[16];
+    cp_hasher_digest128(&h, drawn);
+    cp_hasher_finish(&h);
+    post_io io = {.pdf = pdf, .len = len, .drawn = drawn, .sink = sink, .sink_ctx = sink_ctx};
+    return postprocess(&io, doc, meta, pages, d);
+}
+
+bool cp_pdf_postprocess_file(const char *path, const unsigned char hash[16], const cp_doc *doc,
+                             const cp_pdf_meta *meta, cp_outfile *f, int *pages, cp_diags *d)
+{
+    post_io io = {.path = path, .drawn = hash, .f = f};
+    return postprocess(&io, doc, meta, pages, d);
 }

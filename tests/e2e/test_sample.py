@@ -759,6 +759,53 @@ def check_determinism(ctx, chk, tmp):
         chk.ok(m is None or m.group(1).startswith("2020-12-14"),
                f"{os.path.basename(x)}: ModDate (if any) is 2020-12-14",
                f"ModDate {m.group(1) if m else None}")
+    check_document_id(ctx, chk, tmp, env, cal_a, pr_a)
+
+
+def pdf_ids(path):
+    """The trailer's /ID halves and the XMP's InstanceID of a calpress PDF (no object streams)."""
+    data = read_bytes(path)
+    ids = re.findall(rb"/ID \[ ?<([0-9a-fA-F]+)> ?<([0-9a-fA-F]+)> ?\]", data[-4096:])
+    inst = re.search(rb"<xmpMM:InstanceID>uuid:([0-9a-f-]+)</xmpMM:InstanceID>", data)
+    return (ids[-1] if ids else (None, None)), (inst.group(1).decode() if inst else None)
+
+
+def check_document_id(ctx, chk, tmp, env, cal, pr):
+    """The /ID is a hash of what the run drew and of the metadata: both halves the same 32 hex
+    digits, the XMP's InstanceID made from them, another for each PDF and for an edited story."""
+    ids = {}
+    for path in (cal, pr):
+        (a, b), inst = pdf_ids(path)
+        name = os.path.basename(path)
+        ids[name] = a
+        chk.ok(a is not None and len(a) == 32 and a == b, f"{name}: /ID is two equal 16-byte halves",
+               f"/ID {a!r} {b!r}")
+        if a and inst:
+            h = a.decode().lower()
+            want = f"{h[0:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+            chk.ok(inst == want, f"{name}: the XMP InstanceID is the /ID as a UUID",
+                   f"InstanceID {inst}, /ID {h}")
+    chk.ok(len(set(ids.values())) == 2, "the calendar and the press release have different IDs",
+           str(ids))
+    # One word of one story changed: another ID for the calendar.
+    edited = os.path.join(tmp, "edited")
+    shutil.copytree(os.path.dirname(ctx.sample.manifest_path), edited,
+                    ignore=shutil.ignore_patterns("photos"))
+    os.symlink(os.path.join(os.path.dirname(ctx.sample.manifest_path), "photos"),
+               os.path.join(edited, "photos"))
+    story = os.path.join(edited, "shefali.yaml")
+    with open(story, encoding="utf-8") as f:
+        text = f.read()
+    with open(story, "w", encoding="utf-8") as f:
+        f.write(text.replace("central Kolkata", "north Kolkata", 1))
+    out = os.path.join(tmp, "edited-out")
+    p = run([ctx.calpress, "render", os.path.join(edited, os.path.basename(ctx.sample.manifest_path)),
+             "-o", out, "-q"], env=env)
+    if chk.ok(p.returncode == 0 and "central Kolkata" in text, "the edited sample renders",
+              f"exit {p.returncode}\n{p.err}"):
+        (a, _), _ = pdf_ids(os.path.join(out, ctx.sample.calendar_name))
+        chk.ok(a is not None and a != ids[os.path.basename(cal)],
+               "a one-word edit gives the calendar another /ID", f"{a!r}")
 
 
 def check_atomic(ctx, chk, tmp):

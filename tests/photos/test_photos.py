@@ -41,9 +41,9 @@ VISIBLE = (0.0, 0.0, 297.0, 228.0)
 OFF = 15.0  # bleed + slug: the trim's corner from the media's
 
 
-def calpress(ctx, args, cwd, cache, timeout=400):
+def calpress(ctx, args, cwd, cache, timeout=400, extra_env=None):
     """calpress with its own analysis cache folder."""
-    env = dict(os.environ, XDG_CACHE_HOME=cache)
+    env = dict(os.environ, XDG_CACHE_HOME=cache, **(extra_env or {}))
     p = run([ctx.calpress] + list(args), cwd=cwd, env=env, timeout=timeout)
     shown = " ".join(os.path.basename(str(a)) if os.path.isabs(str(a)) else str(a) for a in args)
     print(f"  ran   calpress {shown}  (exit {p.returncode}, {p.seconds:.2f} s)")
@@ -233,16 +233,24 @@ def check_cache(ctx, chk, tmp):
     man, path = month_manifest(ctx, tmp, [{"photo": "face-low.jpg"}, {"photo": "mosaic.jpg"}])
     cache = os.path.join(tmp, "cache")
     out = os.path.join(tmp, "out")
-    p = calpress(ctx, ["sheet", path, "-o", out], tmp, cache)
+    # The dynamic loader names every library it loads (LD_DEBUG=libs): OpenCV comes with the
+    # analysis module, only when a photo is analysed (image/focusload.c).
+    libs = {"LD_DEBUG": "libs"}
+    p = calpress(ctx, ["sheet", path, "-o", out], tmp, cache, extra_env=libs)
     chk.ok(sheet_stats(p.out) == (4, 0), "first run: 4 photos analysed (cover, filler, "
-           "face-low, mosaic), none from the cache", f"exit {p.returncode}\n{p.out}\n{p.err}")
+           "face-low, mosaic), none from the cache", f"exit {p.returncode}\n{p.out}\n{tail(p.err)}")
+    chk.ok("calpress-focus.so" in p.err and "libopencv_objdetect" in p.err,
+           "first run: the analysis module and OpenCV are loaded", tail(p.err))
     entries = sorted(os.listdir(os.path.join(cache, "calpress", "focus")))
     chk.ok(len(entries) == 4 and all(re.fullmatch(r"[0-9a-f]{32}-v\d+f\.txt", e)
                                      for e in entries),
            "4 cache entries named by the hash of the bytes and the detector version", entries)
-    p = calpress(ctx, ["sheet", path, "-o", out], tmp, cache)
+    p = calpress(ctx, ["sheet", path, "-o", out], tmp, cache, extra_env=libs)
     chk.ok(sheet_stats(p.out) == (0, 4), "second run: nothing analysed, 4 from the cache",
            p.out)
+    chk.ok(p.returncode == 0 and "libopencv" not in p.err and "calpress-focus.so" not in p.err,
+           "second run: neither the analysis module nor OpenCV is loaded",
+           "\n".join(ln for ln in p.err.splitlines() if "opencv" in ln or "focus" in ln)[:2000])
     chk.ok("cached" in p.out and "analysed" in p.out, "the photo lines say where each came from")
     # The same bytes under another name are the same photo.
     man, path = month_manifest(ctx, tmp, [{"photo": "renamed.jpg"}, {"photo": "mosaic.jpg"}])
