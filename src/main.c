@@ -1023,12 +1023,12 @@ static int render_once(const options *opts, watch_state *w, shared *sh, reuse_st
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
 }
 
-/* A render: a proof of one manifest keeps its pages in its record and reuses the last proof's
+/* A render: a proof keeps its pages in its record and reuses the last proof's
  * (src/reuse.h); when a reused page cannot be put in place, it starts again reusing nothing. */
 static int render_run(const options *opts, watch_state *w, shared *sh)
 {
     options o = *opts;
-    bool keep = !w && !sh && !o.press && !o.mark_changes;
+    bool keep = !w && !o.press && !o.mark_changes;
     for (;;) {
         reuse_state rs;
         reuse_init(&rs, keep, o.fresh, o.out_dir);

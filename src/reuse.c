@@ -51,8 +51,8 @@ void reuse_attach(reuse_state *rs, cp_layout_ctx *lc, uint64_t context, const ch
     rs->kept.arena = a;
     lc->keep = &rs->kept;
     rs->reusing = rs->have_old && rs->old.context == context &&
-                  cp_record_pdf_intact(&rs->old, 0, paths[0]) &&
-                  cp_record_pdf_intact(&rs->old, 1, paths[1]);
+                  cp_record_pdf_intact(&rs->old, 0, paths[0], true) &&
+                  cp_record_pdf_intact(&rs->old, 1, paths[1], true);
     if (rs->reusing)
         lc->reuse_from = &rs->old.kept;
 }
@@ -93,10 +93,10 @@ bool reuse_write_pdf(reuse_state *rs, int k, const cp_record *now, const cp_doc 
     }
     bool *changed = cp_xcalloc(doc->n_pages ? doc->n_pages : 1, sizeof *changed);
     size_t n_changed = 0;
-    /* The file is checked again now the folder is locked: another run may have replaced it
-     * since the layout began. */
+    /* The file is checked again (its size and time: its bytes were read before the layout) now
+     * the folder is locked: another run may have replaced it since. */
     bool ok = rs->reusing && pages_to_draw(rs, k, now, doc, changed, &n_changed) &&
-              cp_record_pdf_intact(&rs->old, (size_t)k, path);
+              cp_record_pdf_intact(&rs->old, (size_t)k, path, false);
     if (!ok) {
         rs->failed = true;
         free(changed);

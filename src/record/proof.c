@@ -106,7 +106,7 @@ bool cp_record_stamp_pdf(cp_record *r, size_t doc, const char *path)
     return d->have_pdf;
 }
 
-bool cp_record_pdf_intact(const cp_record *r, size_t doc, const char *path)
+bool cp_record_pdf_intact(const cp_record *r, size_t doc, const char *path, bool read)
 {
     if (doc >= r->n_docs || !r->docs[doc].have_pdf)
         return false;
@@ -119,8 +119,8 @@ bool cp_record_pdf_intact(const cp_record *r, size_t doc, const char *path)
         (long long)st.st_mtim.tv_sec != d->pdf_mtime_s ||
         (long long)st.st_mtim.tv_nsec != d->pdf_mtime_ns)
         return false;
-    return pdf_stamp(path, &bytes, &sec, &nsec, &hash) && bytes == d->pdf_bytes &&
-           hash == d->pdf_hash;
+    return !read || (pdf_stamp(path, &bytes, &sec, &nsec, &hash) && bytes == d->pdf_bytes &&
+                     hash == d->pdf_hash);
 }
 
 char *cp_proof_report(const cp_proof *p, const char *out_dir)

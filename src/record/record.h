@@ -111,8 +111,9 @@ bool cp_record_load(cp_record *r, const char *path, cp_diags *d);
 /* Notes the PDF of document `doc` as written at path (size, time, hash of its bytes) for the
  * next render's reuse; false if it cannot be read (then nothing is noted). */
 bool cp_record_stamp_pdf(cp_record *r, size_t doc, const char *path);
-/* True if path is still the PDF r noted for document `doc`: same size, time and hash. */
-bool cp_record_pdf_intact(const cp_record *r, size_t doc, const char *path);
+/* True if path is still the PDF r noted for document `doc`: same size and time, and with
+ * `read`, the same hash of its bytes. */
+bool cp_record_pdf_intact(const cp_record *r, size_t doc, const char *path, bool read);
 /* Writes r as JSON to path through a temporary file beside it, renamed when complete. */
 bool cp_record_save(const cp_record *r, const char *path, cp_diags *d);
 

@@ -561,8 +561,8 @@ def check_record(ctx, chk, tmp, stories):
     path = os.path.join(out, ".calpress", "build.json")
     with open(path, encoding="utf-8") as f:
         rec = json.load(f)
-    chk.ok(rec.get("format") == "calpress build record" and rec.get("version") == 1 and
-           rec.get("proof") == 1, "the record names its format, version 1, proof 1",
+    chk.ok(rec.get("format") == "calpress build record" and rec.get("version") == 2 and
+           rec.get("proof") == 1, "the record names its format, version 2, proof 1",
            json.dumps({k: rec.get(k) for k in ("format", "version", "proof")}))
     docs = rec.get("documents", [])
     chk.ok([d.get("kind") for d in docs] == ["calendar", "press release"] and
