@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void reuse_init(reuse_state *rs, bool keep, bool fresh, const char *out_dir)
@@ -77,6 +78,33 @@ static bool pages_to_draw(const reuse_state *rs, int k, const cp_record *now, co
     return true;
 }
 
+/* The old PDF again, byte for byte, when none of its pages is drawn again: what a render of
+ * the same pages made (and cheaper than a pass through qpdf). Read with plain stdio: the old
+ * PDF is an output, not an input the run may not write over. */
+static bool copy_old(cp_outset *s, const char *name, const char *path, cp_pdf_written *out,
+                     int pages, cp_diags *d)
+{
+    memset(out, 0, sizeof *out);
+    cp_outfile *f = cp_outset_add(s, name, d);
+    if (!f)
+        return false;
+    FILE *in = fopen(path, "rb");
+    struct stat st;
+    bool ok = in && fstat(fileno(in), &st) == 0 && st.st_size >= 0;
+    size_t len = ok ? (size_t)st.st_size : 0;
+    char *buf = cp_xmalloc(len ? len : 1);
+    ok = ok && fread(buf, 1, len, in) == len;
+    if (!ok)
+        cp_error(d, cp_pos_file(path), "cannot read the last proof's PDF again");
+    if (in)
+        fclose(in);
+    ok = ok && cp_outfile_write(f, buf, len, d); /* one write, as a full render's */
+    free(buf);
+    out->pages = ok ? pages : 0;
+    out->bytes = ok ? cp_outfile_size(f) : 0;
+    return ok;
+}
+
 bool reuse_write_pdf(reuse_state *rs, int k, const cp_record *now, const cp_doc *doc, cp_outset *s,
                      const char *name, const char *path, const cp_pdf_meta *meta,
                      cp_pdf_written *out, cp_diags *d)
@@ -103,7 +131,8 @@ bool reuse_write_pdf(reuse_state *rs, int k, const cp_record *now, const cp_doc 
         return false;
     }
     rs->drawn += (int)n_changed;
-    ok = cp_pdf_write_patch(s, name, doc, changed, meta, out, d);
+    ok = n_changed ? cp_pdf_write_patch(s, name, doc, changed, meta, out, d)
+                   : copy_old(s, name, path, out, (int)doc->n_pages, d);
     free(changed);
     return ok;
 }
