@@ -9,7 +9,9 @@ Jobs (--jobs picks some, comma-separated; all by default):
   version     calpress --version (the start-up floor: loading the program)
   check-min   calpress check on a minimal manifest (twelve one-line stories, one photo)
   check       calpress check on the sample (stories/calendar.yaml)
-  render      calpress render of the sample: 14 A3 pages and the press release
+  render      calpress render of the sample: 14 A3 pages and the press release, cold (with
+              --fresh where calpress has it: a render into a folder holding the same proof
+              reuses every page)
   edit        calpress render after a one-story edit, into a folder holding the last proof
   watch       calpress watch's rebuild after a one-story edit (one long-running process)
   png         calpress render of the sample with its thirteen photos as PNG files (made once
@@ -258,6 +260,12 @@ class Job:
         return statistics.median(values) if values else float("nan")
 
 
+def has_fresh(cp):
+    """True if this calpress's render takes --fresh (an older build renders cold anyway)."""
+    usage = subprocess.run([cp, "render", "--help"], capture_output=True, text=True).stdout
+    return "--fresh" in usage
+
+
 def make_jobs(args, tmp):
     """The jobs asked for, each with its inputs prepared in tmp."""
     cp = args.calpress
@@ -275,8 +283,10 @@ def make_jobs(args, tmp):
         jobs.append(Job("check", "check, the sample", args.runs,
                         lambda: run([cp, "check", args.manifest])))
     if "render" in want:
+        fresh = ["--fresh"] if has_fresh(cp) else []
         jobs.append(Job("render", "render, the sample", args.runs,
-                        lambda: run([cp, "render", args.manifest, "-o", out("render"), "-q"])))
+                        lambda: run([cp, "render", args.manifest, "-o", out("render"), "-q"]
+                                    + fresh)))
     if "edit" in want:
         m = sample_copy(args.manifest, os.path.join(tmp, "edit"))
         story = os.path.join(os.path.dirname(m), EDIT_STORY)

@@ -17,6 +17,7 @@
 #include "record/record.h"
 #include "render/render.h"
 #include "export.h"
+#include "reuse.h"
 #include "sheet.h"
 #include "watch.h"
 #include "worker.h"
@@ -50,6 +51,8 @@ struct options {
     bool trim;               /* preview --trim: the trimmed page only */
     const char *command;     /* "render", "check", "preview" or "watch" */
     bool social, web;        /* export: --social, --web */
+    bool fresh;              /* render: --fresh, lay out and draw every page */
+    bool verbose;            /* render: --verbose, say what was laid out, reused and drawn */
     /* render, check: the manifests after the first, run with shared fonts and caches */
     const char *more[CP_MAX_MANIFESTS - 1];
     int n_more;
@@ -75,7 +78,8 @@ static const command commands[] = {
     {"render", "lay out a manifest and write the calendar and press-release PDFs",
      "usage: calpress render MANIFEST [MANIFEST...] [-o DIR] [--proof | --press] [--overlay]\n"
      "                       [--placeholders] [--mark-changes] [--icc PROFILE.icc\n"
-     "                       [--condition NAME]] [--never-print FILE] [--quiet]\n"
+     "                       [--condition NAME]] [--never-print FILE] [--fresh] [--verbose]\n"
+     "                       [--quiet]\n"
      "\n"
      "Writes DIR/calendar.pdf and DIR/press-release.pdf (DIR defaults to 'out'; the manifest's\n"
      "output: section may rename the files). Both PDFs are written to temporary files and\n"
@@ -100,6 +104,9 @@ static const command commands[] = {
      "  --condition NAME    its printing condition identifier, e.g. FOGRA39\n"
      "  --never-print FILE  real names and places that must appear nowhere (one a line):\n"
      "                      any found is an error (see docs/safety.md)\n"
+     "  --fresh             lay out and draw every page again, reusing nothing from the\n"
+     "                      last proof in DIR\n"
+     "  -v, --verbose       also say how many pages were laid out, reused and drawn\n"
      "  -q, --quiet         print nothing but errors and warnings (no notes on what was\n"
      "                      removed from photos, no 'wrote' lines)\n",
      cmd_render},
@@ -268,6 +275,11 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->overlay = true;
         } else if (render && strcmp(a, "--mark-changes") == 0) {
             o->mark_changes = true;
+        } else if (strcmp(c->name, "render") == 0 && strcmp(a, "--fresh") == 0) {
+            o->fresh = true;
+        } else if (strcmp(c->name, "render") == 0 &&
+                   (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)) {
+            o->verbose = true;
         } else if (preview && strcmp(a, "--trim") == 0) {
             o->trim = true;
         } else if (preview && strcmp(a, "--pages") == 0) {
@@ -403,6 +415,7 @@ typedef struct run {
     bool pdfx;            /* the intent is a printing condition: the PDFs are PDF/X-4 */
     struct shared *share; /* several manifests: fonts, typesetter and photos shared */
     cp_worker *worker;    /* the second core's helper, while the pages are laid out */
+    reuse_state *reuse;   /* render: pages kept for, and reused from, the last proof */
 } run;
 
 /* What the manifests of one render or check share: set up by the first that needs them. */
@@ -453,6 +466,7 @@ static bool resolve_intent(run *r, const options *o);
 static bool output_intent(run *r, const options *o, cp_pdf_meta *meta);
 static bool set_up_layout(run *r, const options *o, const char *dir);
 static void apply_intent(run *r, const options *o);
+static void attach_reuse(run *r, const options *o);
 
 /* What the helper process of a run starts from (a copy, after the fork). */
 typedef struct helper_ctx {
@@ -503,14 +517,18 @@ static bool load_and_lay_out(run *r, const options *o)
     r->diags.press = o->press;
     const char *dir = data_dir(&r->arena);
     const char *dirs[] = {dir, NULL};
-    cp_manifest_opts mo = {dirs, o->placeholders, r->warm ? &r->warm->inputs : NULL};
+    cp_manifest_opts mo = {dirs, o->placeholders,
+                           r->warm    ? &r->warm->inputs
+                           : r->reuse ? &r->reuse->inputs
+                                      : NULL};
     if (r->warm && o->icc)
         cp_inputs_note(&r->warm->inputs, o->icc, true);
     if (!cp_manifest_load(&r->cal, &r->arena, &r->diags, manifest, &mo))
         return false;
     r->have_cal = true;
     helper_ctx hc = {r, o, dir, {0}};
-    if (!r->warm && !r->share) /* the second core lays pages out ahead (src/worker.c) */
+    /* the second core lays pages out ahead (src/worker.c), unless most will be reused */
+    if (!r->warm && !r->share && !(r->reuse && r->reuse->have_old))
         r->worker = cp_worker_start(helper_setup, helper_page, &hc);
     if (!set_up_layout(r, o, dir))
         return false;
@@ -521,6 +539,8 @@ static bool load_and_lay_out(run *r, const options *o)
     /* Before the pages: their slug says whether a proof is for the screen. A failed intent's
      * errors come with the layout's; nothing is written then. */
     apply_intent(r, o);
+    if (r->reuse)
+        attach_reuse(r, o);
     if (cp_layout_calendar(&r->lc, &r->calendar))
         cp_layout_decorate(&r->lc, &r->calendar, &r->cal.layout, r->cal.out_calendar.s);
     if (cp_layout_press(&r->lc, &r->press))
@@ -571,6 +591,8 @@ static bool set_up_layout(run *r, const options *o, const char *dir)
     if (r->warm) {
         r->lc.page_cache = r->warm->pages;
         r->lc.inputs = &r->warm->inputs;
+    } else if (r->reuse) {
+        r->lc.inputs = &r->reuse->inputs;
     }
     return true;
 }
@@ -757,26 +779,57 @@ static bool never_print(run *r, const options *o, const cp_pdf_meta *meta)
 /* The common start of the commands that write: options, the manifest laid out. The output folder
  * is made only when there is something to write (base/outfile.h). Returns -1 to go on, else the
  * exit status (with r already finished). */
-static int begin_run(const options *o, run *r, watch_state *w, shared *sh);
+static int begin_run(const options *o, run *r, watch_state *w, shared *sh, reuse_state *rs);
 
 static int begin_writing(const char *name, int argc, char **argv, options *o, run *r)
 {
     int rc = parse_options(find_command(name), argc, argv, o);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    return begin_run(o, r, NULL, NULL);
+    return begin_run(o, r, NULL, NULL, NULL);
 }
 
 /* The same once the options are parsed; w (watch) keeps fonts, photos and pages warm, sh shares
  * fonts, caches and photos among the manifests of one run. */
-static int begin_run(const options *o, run *r, watch_state *w, shared *sh)
+static int begin_run(const options *o, run *r, watch_state *w, shared *sh, reuse_state *rs)
 {
     run_init(r);
     r->warm = w;
     r->share = sh;
+    r->reuse = rs;
     if (!load_and_lay_out(r, o))
         return finish_run(r, EXIT_INPUT);
     return -1;
+}
+
+/* Render's reuse of the last proof (src/reuse.h): what a reused page depends on besides its key
+ * (calpress, the data folders, the build date, options, output intent, never-print lists, the
+ * documents' metadata), then the kept pages when that and both PDFs are unchanged. Under a CMYK
+ * intent the ink check needs every photo where it is placed: nothing is kept or reused. */
+static void attach_reuse(run *r, const options *o)
+{
+    const cp_calendar *cal = &r->cal;
+    if (!r->profile || r->profile->n == 4) {
+        r->reuse->keep = false;
+        return;
+    }
+    cp_hasher h;
+    cp_hasher_init(&h);
+    const char *s[] = {"calpress " CP_VERSION, data_dir(&r->arena), CP_HYPHEN_DIR,
+                       r->date_text,           r->icc_condition,    cal->title.s,
+                       cal->subtitle.s,        cal->organisation.s, cal->language.s,
+                       cal->out_calendar.s,    cal->out_press.s};
+    for (size_t i = 0; i < CP_ARRAY_LEN(s); i++)
+        cp_hasher_str(&h, s[i]);
+    cp_hasher_u64(&h, (uint64_t)o->overlay << 3 | (uint64_t)o->placeholders << 2 |
+                          (uint64_t)r->lc.opts.screen_proof << 1 | (uint64_t)r->pdfx);
+    reuse_hash_file(&h, r->icc_path);
+    reuse_hash_file(&h, o->never_print);
+    reuse_hash_file(&h, cal->never_print.s);
+    const char *paths[2] = {cp_path_join(&r->arena, o->out_dir, cal->out_calendar.s),
+                            cp_path_join(&r->arena, o->out_dir, cal->out_press.s)};
+    reuse_attach(r->reuse, &r->lc, cp_hasher_digest(&h), paths, &r->arena);
+    cp_hasher_finish(&h);
 }
 
 /* When this proof is made: SOURCE_DATE_EPOCH (for reproducible records), else now. */
@@ -794,9 +847,10 @@ static void begin_proof(run *r, const options *o, cp_proof *p)
 {
     const cp_calendar *cal = &r->cal;
     cp_image_hash_fn known = r->warm ? watch_image_hash : NULL;
+    const cp_record *from = r->reuse && r->reuse->reusing ? &r->reuse->old : NULL;
     cp_record_input docs[2] = {
-        {"calendar", cal->out_calendar.s, NULL, &r->calendar, known, r->warm},
-        {"press release", cal->out_press.s, "press release", &r->press, known, r->warm}};
+        {"calendar", cal->out_calendar.s, NULL, &r->calendar, known, r->warm, from},
+        {"press release", cal->out_press.s, "press release", &r->press, known, r->warm, from}};
     cp_proof_begin(p, o->out_dir, docs, 2, proof_time(), o->press ? "press" : "proof",
                    "calpress " CP_VERSION, o->manifest, &r->diags);
     if (!o->mark_changes)
@@ -883,15 +937,18 @@ static bool output_paths_fit(const char *dir, const cp_str *const names[2], cp_d
 /* Both PDFs into the output folder as a unit (base/outfile.h): the folder is made only now, and
  * removed again if this run made it and the writing fails. In watch (w), a PDF whose last build
  * differs in few pages has only those drawn again. */
-static bool write_pdfs(watch_state *w, const char *dir, const cp_str *const names[2],
-                       const char *const paths[2], const cp_doc *const docs[2],
-                       const cp_pdf_meta *const metas[2], cp_pdf_written out[2], cp_diags *d)
+static bool write_pdfs(watch_state *w, reuse_state *rs, const cp_record *now, const char *dir,
+                       const cp_str *const names[2], const char *const paths[2],
+                       const cp_doc *const docs[2], const cp_pdf_meta *const metas[2],
+                       cp_pdf_written out[2], cp_diags *d)
 {
     cp_outset *set = cp_outset_open(dir, true, d);
     bool ok = set != NULL;
     for (int i = 0; i < 2 && ok; i++)
-        ok = w ? watch_write_pdf(w, i, docs[i], set, names[i]->s, paths[i], metas[i], &out[i], d)
-               : cp_pdf_write(set, names[i]->s, docs[i], metas[i], &out[i], d);
+        ok = w    ? watch_write_pdf(w, i, docs[i], set, names[i]->s, paths[i], metas[i], &out[i], d)
+             : rs ? reuse_write_pdf(rs, i, now, docs[i], set, names[i]->s, paths[i], metas[i],
+                                    &out[i], d)
+                  : cp_pdf_write(set, names[i]->s, docs[i], metas[i], &out[i], d);
     ok = ok && cp_outset_commit(set, d);
     cp_outset_free(set);
     return ok;
@@ -918,12 +975,13 @@ int render_with(const options *opts, watch_state *w)
     return render_run(opts, w, NULL);
 }
 
-static int render_run(const options *opts, watch_state *w, shared *sh)
+/* One render; with rs, keeping its pages for the next render and reusing the last one's. */
+static int render_once(const options *opts, watch_state *w, shared *sh, reuse_state *rs)
 {
     options o = *opts;
     o.quiet = o.quiet || w; /* watch prints one line a build */
     run r;
-    int rc = begin_run(&o, &r, w, sh);
+    int rc = begin_run(&o, &r, w, sh, rs);
     if (rc >= 0)
         return rc;
     const cp_calendar *cal = &r.cal;
@@ -942,7 +1000,16 @@ static int render_run(const options *opts, watch_state *w, shared *sh)
     const cp_doc *docs[2] = {&r.calendar, &r.press};
     const cp_pdf_meta *metas[2] = {&meta, &pmeta};
     cp_pdf_written outs[2];
-    bool ok = write_pdfs(w, o.out_dir, names, paths, docs, metas, outs, &r.diags);
+    bool ok = write_pdfs(w, rs, &proof.now, o.out_dir, names, paths, docs, metas, outs, &r.diags);
+    if (!ok && rs && rs->failed) { /* said nothing: the caller renders again, whole */
+        cp_proof_finish(&proof);
+        run_finish(&r);
+        return EXIT_INPUT;
+    }
+    if (ok && o.verbose)
+        printf("laid out %d of %d pages (%d reused from the last proof); drew %d of %d PDF pages\n",
+               r.lc.pages_laid_out, r.lc.pages_laid_out + r.lc.pages_reused, r.lc.pages_reused,
+               rs ? rs->drawn : outs[0].pages + outs[1].pages, outs[0].pages + outs[1].pages);
     if (ok && !o.quiet) {
         for (int i = 0; i < 2; i++)
             printf("wrote %s (%d page%s, %.*f %s)\n",
@@ -954,12 +1021,32 @@ static int render_run(const options *opts, watch_state *w, shared *sh)
             printf("INCOMPLETE PROOF: %d photo%s drawn as placeholder%s\n", r.lc.placeholders,
                    r.lc.placeholders == 1 ? " is" : "s are", r.lc.placeholders == 1 ? "" : "s");
     }
+    if (ok && rs)
+        reuse_note(rs, &proof.now, paths);
     if (ok)
         end_proof(&r, &o, &proof, w);
     for (int i = 0; i < 2 && ok && w; i++)
         watch_pdf_written(w, i, paths[i], metas[i]);
     cp_proof_finish(&proof);
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
+}
+
+/* A render: a proof keeps its pages in its record and reuses the last proof's
+ * (src/reuse.h); when a reused page cannot be put in place, it starts again reusing nothing. */
+static int render_run(const options *opts, watch_state *w, shared *sh)
+{
+    options o = *opts;
+    bool keep = !w && !o.press && !o.mark_changes;
+    for (;;) {
+        reuse_state rs;
+        reuse_init(&rs, keep, o.fresh, o.out_dir);
+        int rc = render_once(&o, w, sh, keep ? &rs : NULL);
+        bool again = rs.failed && !o.fresh;
+        reuse_finish(&rs);
+        if (!again)
+            return rc;
+        o.fresh = true;
+    }
 }
 
 static void print_fit_report(const cp_fit_reports *fits)

@@ -1,5 +1,6 @@
 /* SVG logos through librsvg: parsed once when laid out, drawn as vectors when rendered. */
 #include "image/svg.h"
+#include "base/hash.h"
 #include "base/util.h"
 
 #include <librsvg/rsvg.h>
@@ -25,6 +26,11 @@ static bool intrinsic_size(RsvgHandle *h, double *w, double *hh)
 
 cp_svg *cp_svg_open(const char *path, const char *name, cp_pos at, cp_diags *d)
 {
+    /* Its bytes' hash first: a file replaced while librsvg reads it looks changed next time. */
+    size_t len = 0;
+    char *data = cp_read_file(path, &len);
+    uint64_t hash = data ? cp_hash_bytes(data, len) : 0;
+    free(data);
     GError *err = NULL;
     RsvgHandle *h = rsvg_handle_new_from_file(path, &err);
     if (!h) {
@@ -49,6 +55,7 @@ cp_svg *cp_svg_open(const char *path, const char *name, cp_pos at, cp_diags *d)
     svg->width = w;
     svg->height = hh;
     svg->handle = h;
+    svg->hash = hash;
     return svg;
 }
 

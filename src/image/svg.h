@@ -5,6 +5,7 @@
 
 #include <cairo.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/diag.h"
 
@@ -16,6 +17,7 @@ typedef struct cp_svg {
     char *key;            /* owned; the file's real path, for de-duplication (set by the caller) */
     double width, height; /* the intrinsic size's proportions (CSS pixels, or the viewBox) */
     void *handle;         /* the RsvgHandle, owned */
+    uint64_t hash;        /* cp_hash_bytes of the file as read: a new logo is a new page */
 } cp_svg;
 
 /* Reads and parses an SVG file. On failure reports an error at `at` (the manifest value that named

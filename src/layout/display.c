@@ -151,6 +151,8 @@ uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
         if (it->image)
             cp_hasher_u64(&h, image_hash ? image_hash(it->image, ctx)
                                          : cp_hash_bytes(it->image->data, it->image->len));
+        if (it->svg) /* a logo: its file's bytes */
+            cp_hasher_u64(&h, it->svg->hash);
         if (it->kind == CP_ITEM_PAGE && it->page) /* a page drawn small: what it draws */
             cp_hasher_u64(&h, cp_page_hash(it->page, image_hash, ctx));
     }

@@ -60,6 +60,13 @@ typedef struct cp_page {
     bool color_bar;                     /* ... and a CMYK colour bar in the top slug */
     cp_item *items;
     size_t n, cap;
+    /* Set by cp_lc_cached: the page `which` it belongs to (0 the cover, 1..12 a month, 13 the
+     * back, 14 the press release), its number among that page's pages, and the key of its
+     * inputs (when keyed). A reused page holds only what decoration adds: the last render's PDF
+     * has the rest (src/reuse.c). */
+    int which, part;
+    uint64_t key;
+    bool keyed, reused;
 } cp_page;
 
 typedef struct cp_doc {

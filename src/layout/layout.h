@@ -76,6 +76,37 @@ void cp_page_cache_end_build(cp_page_cache *pc, cp_arena *a);
 const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, const char *name,
                                         cp_pos at, cp_diags *d);
 
+/* Pages as the last render's build record keeps them, for the next render into the folder
+ * (src/reuse.c): what a page that is not laid out again needs. Everything is borrowed from the
+ * arena of whoever filled it. */
+typedef struct cp_kept_diag {
+    cp_severity sev;
+    cp_pos pos;
+    const char *msg;
+} cp_kept_diag;
+
+typedef struct cp_kept_box {
+    const char *label;
+    double trim_w, trim_h, bleed, slug;
+    bool crop_marks, registration_marks, color_bar;
+} cp_kept_box;
+
+typedef struct cp_kept_page {
+    int which;    /* as cp_lc_cached numbers pages */
+    uint64_t key; /* its inputs */
+    int placeholders;
+    cp_kept_box *boxes; /* its PDF pages (the press release may have several) */
+    size_t n_boxes;
+    cp_kept_diag *diags; /* the diagnostics its layout gave, in order */
+    size_t n_diags;
+} cp_kept_page;
+
+typedef struct cp_kept_pages {
+    cp_arena *arena; /* where cp_lc_cached copies what it keeps */
+    cp_kept_page *items;
+    size_t n, cap;
+} cp_kept_pages;
+
 typedef struct cp_layout_opts {
     bool proof;             /* proof mode: a PROOF watermark */
     bool overlay;           /* proof mode: trim, bleed and safe area drawn as thin lines */
@@ -121,6 +152,13 @@ typedef struct cp_layout_ctx {
     cp_page_cache *page_cache;
     const cp_inputs *inputs;
     int pages_laid_out, pages_reused; /* counted per page (the press release counts as one) */
+    /* render into a folder with a usable record (src/reuse.c): pages whose key is unchanged are
+     * added as empty pages marked reused, with their diagnostics given again (NULL: none) */
+    const cp_kept_pages *reuse_from;
+    /* if set, what each page laid out or reused needs for the next render is kept here */
+    cp_kept_pages *keep;
+    size_t n_shared_inputs; /* inputs read before the first page: every page depends on them */
+    bool shared_counted;
     /* Called before page `which` (as cp_lc_cached numbers them) is laid out, if set. */
     void (*before_page)(void *ctx, int which);
     void *before_page_ctx;

@@ -106,6 +106,19 @@ static bool hash_file(cp_hasher *h, const cp_layout_ctx *lc, const char *path)
     return true;
 }
 
+/* A file's bytes' hash, read now: a photo in a render that keeps nothing in memory (its cache
+ * holds the photo without its metadata), a logo. */
+static bool file_hash(const char *path, uint64_t *v)
+{
+    size_t len = 0;
+    char *data = cp_read_file(path, &len);
+    if (!data)
+        return false;
+    *v = cp_hash_bytes(data, len);
+    free(data);
+    return true;
+}
+
 static bool hash_photo(cp_hasher *h, cp_layout_ctx *lc, const cp_photo *ph)
 {
     cp_hasher_str(h, ph->path.s);
@@ -113,10 +126,40 @@ static bool hash_photo(cp_hasher *h, cp_layout_ctx *lc, const cp_photo *ph)
     if (!ph->path.s || ph->missing)
         return true;
     uint64_t v;
-    if (!cp_photo_cache_check(lc->photos, ph->path.s, &v))
+    if (lc->page_cache ? !cp_photo_cache_check(lc->photos, ph->path.s, &v)
+                       : !file_hash(ph->path.s, &v))
         return false;
     cp_hasher_u64(h, v);
     return true;
+}
+
+/* True if path is a file that belongs to one page (a story, the press release, a photo, the
+ * logo) rather than to every page. */
+static bool page_own(const cp_calendar *cal, const char *path)
+{
+    const char *own[] = {cal->press.file, cal->press.logo.s, cal->cover_photo.path.s};
+    for (size_t i = 0; i < CP_ARRAY_LEN(own); i++)
+        if (own[i] && strcmp(own[i], path) == 0)
+            return true;
+    for (int m = 0; m < 12; m++)
+        if ((cal->months[m].file && strcmp(cal->months[m].file, path) == 0) ||
+            (cal->months[m].photo.path.s && strcmp(cal->months[m].photo.path.s, path) == 0))
+            return true;
+    return false;
+}
+
+/* Every file the loader read besides the pages' own (holiday imports, the never-print list, an
+ * included file, ...): a page depends on them all. */
+static void hash_shared(cp_hasher *h, const cp_layout_ctx *lc)
+{
+    for (size_t i = 0; lc->inputs && i < lc->n_shared_inputs && i < lc->inputs->n; i++) {
+        const cp_input *in = &lc->inputs->items[i];
+        if (page_own(lc->cal, in->path))
+            continue;
+        cp_hasher_str(h, in->path);
+        cp_hasher_u64(h, (uint64_t)in->exists << 1 | (uint64_t)in->read);
+        cp_hasher_u64(h, in->read ? in->hash : 0);
+    }
 }
 
 /* The key of page `which`: the files it is made from (by content), its photos and the options.
@@ -130,12 +173,18 @@ static bool page_key(cp_layout_ctx *lc, int which, uint64_t *key)
     cp_hasher_u64(&h, (uint64_t)lc->opts.proof << 2 | (uint64_t)lc->opts.overlay << 1 |
                           (uint64_t)lc->opts.placeholders);
     bool ok = hash_file(&h, lc, cal->manifest);
+    hash_shared(&h, lc);
     /* A layout and every layout it extends. */
     const cp_layout *l = which == 14 ? &cal->press_layout : &cal->layout;
     for (int i = 0; i < l->n_files; i++)
         ok = ok && hash_file(&h, lc, l->files[i]);
     if (which == 14) {
         ok = ok && hash_file(&h, lc, cal->press.file);
+        uint64_t v = 0; /* the logo by its bytes (a missing one is the layout's error) */
+        cp_hasher_str(&h, cal->press.logo.s);
+        if (cal->press.logo.s)
+            ok = ok && file_hash(cal->press.logo.s, &v);
+        cp_hasher_u64(&h, v);
     } else {
         if (which == 0)
             ok = ok && hash_photo(&h, lc, &cal->cover_photo);
@@ -267,21 +316,144 @@ static void store(cp_layout_ctx *lc, const cp_doc *doc, size_t first, int which,
     }
 }
 
+/* Marks doc's pages from `first` on as page `which`'s, with its key. */
+static void mark_pages(cp_doc *doc, size_t first, int which, uint64_t key, bool keyed, bool reused)
+{
+    for (size_t i = first; i < doc->n_pages; i++) {
+        cp_page *p = &doc->pages[i];
+        p->which = which;
+        p->part = (int)(i - first);
+        p->key = key;
+        p->keyed = keyed;
+        p->reused = reused;
+    }
+}
+
+static const cp_kept_page *find_kept(const cp_kept_pages *k, int which)
+{
+    for (size_t i = 0; k && i < k->n; i++)
+        if (k->items[i].which == which)
+            return &k->items[i];
+    return NULL;
+}
+
+/* Keeps page `which` for the next render: its boxes, its diagnostics since diag0. */
+static void keep_page(cp_layout_ctx *lc, const cp_doc *doc, size_t first, int which, uint64_t key,
+                      size_t diag0, int placeholders)
+{
+    cp_kept_pages *k = lc->keep;
+    cp_arena *a = k->arena;
+    cp_grow((void **)&k->items, &k->cap, k->n + 1, sizeof *k->items);
+    cp_kept_page *e = &k->items[k->n++];
+    *e = (cp_kept_page){.which = which, .key = key, .placeholders = placeholders};
+    e->n_boxes = doc->n_pages - first;
+    e->boxes = cp_arena_alloc(a, (e->n_boxes ? e->n_boxes : 1) * sizeof *e->boxes);
+    for (size_t i = 0; i < e->n_boxes; i++) {
+        const cp_page *p = &doc->pages[first + i];
+        e->boxes[i] = (cp_kept_box){cp_arena_strdup(a, p->label ? p->label : ""),
+                                    p->trim_w,
+                                    p->trim_h,
+                                    p->bleed,
+                                    p->slug,
+                                    p->crop_marks,
+                                    p->registration_marks,
+                                    p->color_bar};
+    }
+    const cp_diags *d = lc->diags;
+    e->n_diags = d->n > diag0 ? d->n - diag0 : 0;
+    e->diags = cp_arena_alloc(a, (e->n_diags ? e->n_diags : 1) * sizeof *e->diags);
+    for (size_t i = 0; i < e->n_diags; i++) {
+        const cp_diag *g = &d->items[diag0 + i];
+        e->diags[i] =
+            (cp_kept_diag){g->sev,
+                           {g->file ? cp_arena_strdup(a, g->file) : NULL, g->line, g->col},
+                           cp_arena_strdup(a, g->msg)};
+    }
+}
+
+/* The photos a page's layout opens, opened as it would (their messages are among the page's
+ * kept diagnostics): the checks over every photo of a run see the same photos in the same
+ * order as a render that lays every page out. */
+static void open_photos(cp_layout_ctx *lc, int which)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_photo *ph = which == 0                  ? &cal->cover_photo
+                         : which >= 1 && which <= 12 ? &cal->months[which - 1].photo
+                                                     : NULL;
+    cp_diags tmp;
+    cp_diags_init(&tmp);
+    if (ph && ph->path.s && !ph->missing)
+        cp_photo_cache_lookup(lc->photos, ph->path.s, ph->given, ph->path.pos, &tmp);
+    const cp_press_release *pr = &cal->press;
+    if (which == 14 && pr->logo.s &&
+        cp_layout_lookup_frame(&cal->press_layout, "press", "logo")) { /* as press.c's logo() */
+        const char *name = pr->logo_given ? pr->logo_given : pr->logo.s;
+        const char *dot = strrchr(pr->logo.s, '.');
+        if (dot && g_ascii_strcasecmp(dot, ".svg") == 0)
+            cp_photo_cache_lookup_svg(lc->photos, pr->logo.s, name, pr->logo.pos, &tmp);
+        else
+            cp_photo_cache_lookup(lc->photos, pr->logo.s, name, pr->logo.pos, &tmp);
+    }
+    cp_diags_finish(&tmp);
+}
+
+/* Adds page `which` as the last render kept it (empty pages marked reused) when its key is
+ * unchanged, and gives its diagnostics again. */
+static bool reuse_kept(cp_layout_ctx *lc, cp_doc *doc, int which, uint64_t key)
+{
+    const cp_kept_page *e = find_kept(lc->reuse_from, which);
+    if (!e || e->key != key || e->n_boxes == 0)
+        return false;
+    open_photos(lc, which);
+    size_t first = doc->n_pages;
+    for (size_t i = 0; i < e->n_boxes; i++) {
+        const cp_kept_box *b = &e->boxes[i];
+        cp_page *p = cp_doc_add_page(doc, cp_arena_strdup(lc->arena, b->label), b->trim_w,
+                                     b->trim_h, b->bleed, b->slug);
+        p->crop_marks = b->crop_marks;
+        p->registration_marks = b->registration_marks;
+        p->color_bar = b->color_bar;
+    }
+    mark_pages(doc, first, which, key, true, true);
+    size_t diag0 = lc->diags->n;
+    for (size_t i = 0; i < e->n_diags; i++)
+        add_diag(lc->diags, e->diags[i].sev, e->diags[i].pos, "%s", e->diags[i].msg);
+    lc->placeholders += e->placeholders;
+    if (lc->keep)
+        keep_page(lc, doc, first, which, key, diag0, e->placeholders);
+    return true;
+}
+
 void cp_lc_cached(cp_layout_ctx *lc, cp_doc *doc, int which, cp_lc_page_fn fn)
 {
+    if (!lc->shared_counted) { /* what the loader read, before any page opens a photo */
+        lc->n_shared_inputs = lc->inputs ? lc->inputs->n : 0;
+        lc->shared_counted = true;
+    }
     uint64_t key;
+    size_t first = doc->n_pages, diag0 = lc->diags->n, errors = lc->diags->n_errors;
     if (lc->page_cache && page_key(lc, which, &key) && reuse(lc, doc, which, key)) {
+        lc->pages_reused++;
+        mark_pages(doc, first, which, key, true, false);
+        if (lc->keep)
+            keep_page(lc, doc, first, which, key, diag0, 0);
+        return;
+    }
+    if (lc->reuse_from && page_key(lc, which, &key) && reuse_kept(lc, doc, which, key)) {
         lc->pages_reused++;
         return;
     }
-    size_t first = doc->n_pages, diag0 = lc->diags->n, errors = lc->diags->n_errors;
     int placeholders = lc->placeholders;
     if (lc->before_page)
         lc->before_page(lc->before_page_ctx, which);
     fn(lc, doc, which);
     lc->pages_laid_out++;
+    bool wanted = lc->page_cache || lc->keep;
     /* The key is taken again: the layout opened the page's photos, so their hashes are known. */
-    if (lc->page_cache && lc->page_cache->current && lc->diags->n_errors == errors &&
-        page_key(lc, which, &key))
+    bool keyed = wanted && lc->diags->n_errors == errors && page_key(lc, which, &key);
+    mark_pages(doc, first, which, keyed ? key : 0, keyed, false);
+    if (keyed && lc->page_cache && lc->page_cache->current)
         store(lc, doc, first, which, key, diag0, lc->placeholders - placeholders);
+    if (keyed && lc->keep)
+        keep_page(lc, doc, first, which, key, diag0, lc->placeholders - placeholders);
 }

@@ -219,6 +219,17 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cons
     return img;
 }
 
+/* True if a logo's file still holds the bytes it was read from (a logo is small: its bytes are
+ * compared, once per build that looks it up). */
+static bool svg_current(const cp_svg *svg)
+{
+    size_t len = 0;
+    char *data = cp_read_file(svg->path, &len);
+    bool same = data && cp_hash_bytes(data, len) == svg->hash;
+    free(data);
+    return same;
+}
+
 /* As keep_at, for a logo: its `at` names the latest build's manifest line, in its own copy. */
 static void keep_svg_at(cp_photo_cache *pc, cp_svg *svg, cp_pos at)
 {
@@ -235,11 +246,20 @@ const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, co
     char *real = realpath(path, NULL);
     const char *key = real ? real : path;
     for (size_t i = 0; i < pc->n_svgs; i++) {
-        if (strcmp(pc->svgs[i]->key, key) == 0) {
-            free(real);
-            keep_svg_at(pc, pc->svgs[i], at);
-            return pc->svgs[i];
+        cp_svg *old = pc->svgs[i];
+        if (strcmp(old->key, key) != 0)
+            continue;
+        if (pc->build > 0 && !svg_current(old)) {
+            /* Edited under watch: read again. The old artwork stays (pages kept from earlier
+             * builds may point at it) under a key nothing matches, until the cache goes. */
+            free(old->key);
+            old->key = cp_xstrdup("");
+            break;
         }
+        free(real);
+        keep_svg_at(pc, old, at);
+        cp_inputs_read_hash(pc->inputs, path, old->hash);
+        return old;
     }
     cp_svg *svg = cp_svg_open(path, name, at, d);
     if (!svg) {
@@ -248,6 +268,7 @@ const cp_svg *cp_photo_cache_lookup_svg(cp_photo_cache *pc, const char *path, co
     }
     svg->key = real ? real : cp_xstrdup(path);
     keep_svg_at(pc, svg, at);
+    cp_inputs_read_hash(pc->inputs, path, svg->hash);
     cp_grow((void **)&pc->svgs, &pc->cap_svgs, pc->n_svgs + 1, sizeof *pc->svgs);
     pc->svgs[pc->n_svgs++] = svg;
     return svg;

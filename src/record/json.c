@@ -78,6 +78,15 @@ static void put_doc(cp_strbuf *b, const cp_rec_doc *d)
     put_string(b, d->kind);
     cp_strbuf_puts(b, ",\n      \"file\": ");
     put_string(b, d->file);
+    cp_strbuf_puts(b, ",\n      \"pdf\": ");
+    if (d->have_pdf) {
+        cp_strbuf_printf(b, "{\"bytes\": %lld, \"mtime_s\": %lld, \"mtime_ns\": %lld, \"hash\": ",
+                         d->pdf_bytes, d->pdf_mtime_s, d->pdf_mtime_ns);
+        put_hash(b, d->pdf_hash);
+        cp_strbuf_putc(b, '}');
+    } else {
+        cp_strbuf_puts(b, "null");
+    }
     cp_strbuf_puts(b, ",\n      \"pages\": [");
     for (size_t p = 0; p < d->n_pages; p++) {
         const cp_rec_page *pg = &d->pages[p];
@@ -86,6 +95,16 @@ static void put_doc(cp_strbuf *b, const cp_rec_doc *d)
         put_string(b, pg->label);
         cp_strbuf_puts(b, ",\n          \"hash\": ");
         put_hash(b, pg->hash);
+        cp_strbuf_puts(b, ",\n          \"reuse\": ");
+        if (pg->keyed) {
+            cp_strbuf_printf(b, "{\"which\": %d, \"part\": %d, \"key\": ", pg->which, pg->part);
+            put_hash(b, pg->key);
+            cp_strbuf_puts(b, ", \"drawn\": ");
+            put_hash(b, pg->drawn);
+            cp_strbuf_putc(b, '}');
+        } else {
+            cp_strbuf_puts(b, "null");
+        }
         cp_strbuf_puts(b, ",\n          \"frames\": [");
         for (size_t f = 0; f < pg->n_frames; f++) {
             cp_strbuf_puts(b, f ? ",\n            " : "\n            ");
@@ -94,6 +113,54 @@ static void put_doc(cp_strbuf *b, const cp_rec_doc *d)
         cp_strbuf_puts(b, pg->n_frames ? "\n          ]\n        }" : "]\n        }");
     }
     cp_strbuf_puts(b, d->n_pages ? "\n      ]\n    }" : "]\n    }");
+}
+
+static const char *const severities[] = {"note", "warning", "error"}; /* by cp_severity */
+
+static void put_kept(cp_strbuf *b, const cp_kept_page *k)
+{
+    cp_strbuf_printf(b, "{\"which\": %d, \"key\": ", k->which);
+    put_hash(b, k->key);
+    cp_strbuf_printf(b, ", \"placeholders\": %d,\n       \"boxes\": [", k->placeholders);
+    for (size_t i = 0; i < k->n_boxes; i++) {
+        const cp_kept_box *x = &k->boxes[i];
+        cp_strbuf_puts(b, i ? ", {\"label\": " : "{\"label\": ");
+        put_string(b, x->label);
+        cp_strbuf_printf(
+            b,
+            ", \"trim_w\": %.17g, \"trim_h\": %.17g, \"bleed\": %.17g, \"slug\": "
+            "%.17g, \"crop_marks\": %s, \"registration_marks\": %s, \"color_bar\": %s}",
+            x->trim_w, x->trim_h, x->bleed, x->slug, x->crop_marks ? "true" : "false",
+            x->registration_marks ? "true" : "false", x->color_bar ? "true" : "false");
+    }
+    cp_strbuf_puts(b, "],\n       \"diagnostics\": [");
+    for (size_t i = 0; i < k->n_diags; i++) {
+        const cp_kept_diag *g = &k->diags[i];
+        cp_strbuf_printf(b,
+                         "%s{\"severity\": \"%s\", \"file\": ", i ? ",\n         " : "\n         ",
+                         severities[g->sev]);
+        put_string(b, g->pos.file);
+        cp_strbuf_printf(b, ", \"line\": %d, \"col\": %d, \"message\": ", g->pos.line, g->pos.col);
+        put_string(b, g->msg);
+        cp_strbuf_putc(b, '}');
+    }
+    cp_strbuf_puts(b, "]}");
+}
+
+static void put_reuse(cp_strbuf *b, const cp_record *r)
+{
+    if (!r->have_reuse) {
+        cp_strbuf_puts(b, "null");
+        return;
+    }
+    cp_strbuf_puts(b, "{\n    \"context\": ");
+    put_hash(b, r->context);
+    cp_strbuf_puts(b, ",\n    \"pages\": [");
+    for (size_t i = 0; i < r->kept.n; i++) {
+        cp_strbuf_puts(b, i ? ",\n      " : "\n      ");
+        put_kept(b, &r->kept.items[i]);
+    }
+    cp_strbuf_puts(b, r->kept.n ? "\n    ]\n  }" : "]\n  }");
 }
 
 static char *to_json(const cp_record *r)
@@ -110,6 +177,8 @@ static char *to_json(const cp_record *r)
     put_string(&b, r->mode);
     cp_strbuf_puts(&b, ",\n  \"manifest\": ");
     put_string(&b, r->manifest);
+    cp_strbuf_puts(&b, ",\n  \"reuse\": ");
+    put_reuse(&b, r);
     cp_strbuf_puts(&b, ",\n  \"documents\": [");
     for (size_t i = 0; i < r->n_docs; i++) {
         cp_strbuf_puts(&b, i ? ",\n" : "\n");
@@ -198,10 +267,11 @@ static json_object *member(reader *rd, json_object *o, const char *where, const 
         return NULL;
     if (!json_object_is_type(v, type)) {
         bad(rd, "%s: \"%s\" must be %s", where, key,
-            type == json_type_string  ? "a string"
-            : type == json_type_int   ? "a whole number"
-            : type == json_type_array ? "a list"
-                                      : "an object");
+            type == json_type_string    ? "a string"
+            : type == json_type_int     ? "a whole number"
+            : type == json_type_array   ? "a list"
+            : type == json_type_boolean ? "true or false"
+                                        : "an object");
         return NULL;
     }
     return v;
@@ -247,6 +317,42 @@ static json_object *get_list(reader *rd, json_object *o, const char *where, cons
     return v;
 }
 
+/* An optional member (absent in version 1 records): NULL when absent or null. */
+static json_object *optional(reader *rd, json_object *o, const char *where, const char *key,
+                             json_type type)
+{
+    json_object *v = NULL;
+    if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+        return NULL;
+    return member(rd, o, where, key, type, false);
+}
+
+static double get_num(reader *rd, json_object *o, const char *where, const char *key)
+{
+    json_object *v = NULL;
+    if (!json_object_object_get_ex(o, key, &v) ||
+        !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int))) {
+        bad(rd, "%s: \"%s\" must be a number", where, key);
+        return 0;
+    }
+    return json_object_get_double(v);
+}
+
+static bool get_bool(reader *rd, json_object *o, const char *where, const char *key)
+{
+    json_object *v = member(rd, o, where, key, json_type_boolean, false);
+    return v && json_object_get_boolean(v);
+}
+
+static long long get_ll(reader *rd, json_object *o, const char *where, const char *key)
+{
+    json_object *v = member(rd, o, where, key, json_type_int, false);
+    long long n = v ? (long long)json_object_get_int64(v) : 0;
+    if (n < 0)
+        bad(rd, "%s: \"%s\" is out of range (%lld)", where, key, n);
+    return n;
+}
+
 static void read_frame(reader *rd, json_object *o, const char *where, cp_rec_frame *f)
 {
     if (!json_object_is_type(o, json_type_object)) {
@@ -273,6 +379,14 @@ static void read_page(reader *rd, json_object *o, const char *where, cp_rec_page
     }
     p->label = get_str(rd, o, where, "label", false);
     p->hash = get_hash(rd, o, where, "hash", NULL);
+    json_object *ru = optional(rd, o, where, "reuse", json_type_object);
+    if (ru) {
+        p->keyed = true;
+        p->which = get_int(rd, ru, where, "which", 0);
+        p->part = get_int(rd, ru, where, "part", 0);
+        p->key = get_hash(rd, ru, where, "key", NULL);
+        p->drawn = get_hash(rd, ru, where, "drawn", NULL);
+    }
     json_object *fs = get_list(rd, o, where, "frames", &p->n_frames);
     p->frames = cp_arena_alloc(&rd->r->arena, (p->n_frames ? p->n_frames : 1) * sizeof *p->frames);
     for (size_t i = 0; i < p->n_frames && !rd->failed; i++) {
@@ -290,12 +404,99 @@ static void read_doc(reader *rd, json_object *o, const char *where, cp_rec_doc *
     }
     doc->kind = get_str(rd, o, where, "kind", false);
     doc->file = get_str(rd, o, where, "file", false);
+    json_object *pdf = optional(rd, o, where, "pdf", json_type_object);
+    if (pdf) {
+        doc->have_pdf = true;
+        doc->pdf_bytes = get_ll(rd, pdf, where, "bytes");
+        doc->pdf_mtime_s = get_ll(rd, pdf, where, "mtime_s");
+        doc->pdf_mtime_ns = get_ll(rd, pdf, where, "mtime_ns");
+        doc->pdf_hash = get_hash(rd, pdf, where, "hash", NULL);
+    }
     json_object *ps = get_list(rd, o, where, "pages", &doc->n_pages);
     doc->pages =
         cp_arena_alloc(&rd->r->arena, (doc->n_pages ? doc->n_pages : 1) * sizeof *doc->pages);
     for (size_t i = 0; i < doc->n_pages && !rd->failed; i++) {
         char *w = g_strdup_printf("%s.pages[%zu]", where, i);
         read_page(rd, json_object_array_get_idx(ps, i), w, &doc->pages[i]);
+        g_free(w);
+    }
+}
+
+static void read_kept_box(reader *rd, json_object *o, const char *where, cp_kept_box *x)
+{
+    if (!json_object_is_type(o, json_type_object)) {
+        bad(rd, "%s must be an object", where);
+        return;
+    }
+    x->label = get_str(rd, o, where, "label", false);
+    x->trim_w = get_num(rd, o, where, "trim_w");
+    x->trim_h = get_num(rd, o, where, "trim_h");
+    x->bleed = get_num(rd, o, where, "bleed");
+    x->slug = get_num(rd, o, where, "slug");
+    x->crop_marks = get_bool(rd, o, where, "crop_marks");
+    x->registration_marks = get_bool(rd, o, where, "registration_marks");
+    x->color_bar = get_bool(rd, o, where, "color_bar");
+}
+
+static void read_kept_diag(reader *rd, json_object *o, const char *where, cp_kept_diag *g)
+{
+    if (!json_object_is_type(o, json_type_object)) {
+        bad(rd, "%s must be an object", where);
+        return;
+    }
+    const char *sev = get_str(rd, o, where, "severity", false);
+    g->sev = CP_SEV_NOTE;
+    while (sev && g->sev < CP_SEV_ERROR && strcmp(sev, severities[g->sev]) != 0)
+        g->sev++;
+    if (sev && strcmp(sev, severities[g->sev]) != 0)
+        bad(rd, "%s: unknown severity \"%s\"", where, sev);
+    g->pos.file = get_str(rd, o, where, "file", true);
+    g->pos.line = get_int(rd, o, where, "line", 0);
+    g->pos.col = get_int(rd, o, where, "col", 0);
+    g->msg = get_str(rd, o, where, "message", false);
+}
+
+static void read_kept(reader *rd, json_object *o, const char *where, cp_kept_page *k)
+{
+    if (!json_object_is_type(o, json_type_object)) {
+        bad(rd, "%s must be an object", where);
+        return;
+    }
+    cp_arena *a = &rd->r->arena;
+    k->which = get_int(rd, o, where, "which", 0);
+    k->key = get_hash(rd, o, where, "key", NULL);
+    k->placeholders = get_int(rd, o, where, "placeholders", 0);
+    json_object *bs = get_list(rd, o, where, "boxes", &k->n_boxes);
+    k->boxes = cp_arena_alloc(a, (k->n_boxes ? k->n_boxes : 1) * sizeof *k->boxes);
+    for (size_t i = 0; i < k->n_boxes && !rd->failed; i++) {
+        char *w = g_strdup_printf("%s.boxes[%zu]", where, i);
+        read_kept_box(rd, json_object_array_get_idx(bs, i), w, &k->boxes[i]);
+        g_free(w);
+    }
+    json_object *ds = get_list(rd, o, where, "diagnostics", &k->n_diags);
+    k->diags = cp_arena_alloc(a, (k->n_diags ? k->n_diags : 1) * sizeof *k->diags);
+    for (size_t i = 0; i < k->n_diags && !rd->failed; i++) {
+        char *w = g_strdup_printf("%s.diagnostics[%zu]", where, i);
+        read_kept_diag(rd, json_object_array_get_idx(ds, i), w, &k->diags[i]);
+        g_free(w);
+    }
+}
+
+static void read_reuse(reader *rd, json_object *root)
+{
+    cp_record *r = rd->r;
+    json_object *ru = optional(rd, root, "the record", "reuse", json_type_object);
+    if (!ru)
+        return;
+    r->have_reuse = true;
+    r->context = get_hash(rd, ru, "reuse", "context", NULL);
+    json_object *ps = get_list(rd, ru, "reuse", "pages", &r->kept.n);
+    r->kept.items = cp_arena_alloc(&r->arena, (r->kept.n ? r->kept.n : 1) * sizeof *r->kept.items);
+    memset(r->kept.items, 0, (r->kept.n ? r->kept.n : 1) * sizeof *r->kept.items);
+    r->kept.cap = r->kept.n;
+    for (size_t i = 0; i < r->kept.n && !rd->failed; i++) {
+        char *w = g_strdup_printf("reuse.pages[%zu]", i);
+        read_kept(rd, json_object_array_get_idx(ps, i), w, &r->kept.items[i]);
         g_free(w);
     }
 }
@@ -319,6 +520,7 @@ static void read_record(reader *rd, json_object *root)
     r->date = get_str(rd, root, "the record", "date", false);
     r->mode = get_str(rd, root, "the record", "mode", false);
     r->manifest = get_str(rd, root, "the record", "manifest", false);
+    read_reuse(rd, root);
     json_object *ds = get_list(rd, root, "the record", "documents", &r->n_docs);
     r->docs = cp_arena_alloc(&r->arena, (r->n_docs ? r->n_docs : 1) * sizeof *r->docs);
     for (size_t i = 0; i < r->n_docs && !rd->failed; i++) {

@@ -1,5 +1,6 @@
 /* The proof folder's record (DIR/.calpress/build.json) and the marks of --mark-changes. */
 #define _POSIX_C_SOURCE 200809L
+#include "base/hash.h"
 #include "base/path.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -8,6 +9,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,6 +65,62 @@ bool cp_proof_commit(cp_proof *p, cp_diags *d)
     as_warnings(d, &tmp, "the next render cannot say what changed");
     cp_diags_finish(&tmp);
     return ok;
+}
+
+/* The file at path as the record notes it: size, modification time and XXH3 of its bytes. Read
+ * with plain stdio: the old PDF is an output, not an input the run may not write over. */
+static bool pdf_stamp(const char *path, long long *bytes, long long *sec, long long *nsec,
+                      uint64_t *hash)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (f)
+            fclose(f);
+        return false;
+    }
+    cp_hasher h;
+    cp_hasher_init(&h);
+    char *buf = cp_xmalloc(1 << 16);
+    long long len = 0;
+    size_t n;
+    while ((n = fread(buf, 1, 1 << 16, f)) > 0) {
+        cp_hasher_bytes(&h, buf, n);
+        len += (long long)n;
+    }
+    bool ok = !ferror(f);
+    fclose(f);
+    free(buf);
+    *hash = cp_hasher_digest(&h);
+    cp_hasher_finish(&h);
+    *bytes = len;
+    *sec = (long long)st.st_mtim.tv_sec;
+    *nsec = (long long)st.st_mtim.tv_nsec;
+    return ok && (long long)st.st_size == len;
+}
+
+bool cp_record_stamp_pdf(cp_record *r, size_t doc, const char *path)
+{
+    cp_rec_doc *d = &r->docs[doc];
+    d->have_pdf = pdf_stamp(path, &d->pdf_bytes, &d->pdf_mtime_s, &d->pdf_mtime_ns, &d->pdf_hash);
+    return d->have_pdf;
+}
+
+bool cp_record_pdf_intact(const cp_record *r, size_t doc, const char *path, bool read)
+{
+    if (doc >= r->n_docs || !r->docs[doc].have_pdf)
+        return false;
+    const cp_rec_doc *d = &r->docs[doc];
+    long long bytes, sec, nsec;
+    uint64_t hash;
+    /* Size and time first: a changed file is usually told without reading it. */
+    struct stat st;
+    if (stat(path, &st) != 0 || (long long)st.st_size != d->pdf_bytes ||
+        (long long)st.st_mtim.tv_sec != d->pdf_mtime_s ||
+        (long long)st.st_mtim.tv_nsec != d->pdf_mtime_ns)
+        return false;
+    return !read || (pdf_stamp(path, &bytes, &sec, &nsec, &hash) && bytes == d->pdf_bytes &&
+                     hash == d->pdf_hash);
 }
 
 char *cp_proof_report(const cp_proof *p, const char *out_dir)

@@ -146,10 +146,12 @@ static void add_item(acc *a, const cp_item *it, photo_hashes *ph)
         }
         break;
     case CP_ITEM_SVG:
-        /* A logo: where it sits and which file it is (its artwork is read once a run). */
+        /* A logo: where it sits and its file's bytes (a new logo is a "new file"). */
         cp_hasher_pt(&a->geometry, it->h);
-        if (it->svg)
-            cp_hasher_str(&a->photo, it->svg->key ? it->svg->key : it->svg->path);
+        if (it->svg) {
+            cp_hasher_u64(&a->photo, it->svg->hash);
+            a->has_photo = true;
+        }
         break;
     case CP_ITEM_IMAGE:
         cp_hasher_pt(&a->geometry, it->h);
@@ -268,6 +270,53 @@ static const char *iso_local(cp_arena *a, time_t t)
     return cp_arena_printf(a, "%sZ", buf);
 }
 
+/* What the page's decorations (the items a record leaves out) and its boxes draw, with its key
+ * and place: equal values draw equal PDF pages (a reused page holds only its decorations). */
+static uint64_t drawn_key(const cp_page *p)
+{
+    cp_page deco = *p;
+    deco.items = cp_xcalloc(p->n ? p->n : 1, sizeof *deco.items);
+    deco.n = deco.cap = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (!cp_record_frame_of(p->items[i].tag))
+            deco.items[deco.n++] = p->items[i];
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_u64(&h, p->key);
+    cp_hasher_u64(&h, (uint64_t)p->which << 32 | (uint32_t)p->part);
+    cp_hasher_u64(&h, cp_page_hash(&deco, NULL, NULL));
+    uint64_t v = cp_hasher_digest(&h);
+    cp_hasher_finish(&h);
+    free(deco.items);
+    return v;
+}
+
+/* The frames of a reused page: those its page had in the record it was reused from. */
+static bool copy_page(cp_record *r, const cp_rec_doc *from, const cp_page *p, const char *prefix,
+                      cp_rec_page *out)
+{
+    const cp_rec_page *src = NULL;
+    for (size_t i = 0; from && i < from->n_pages && !src; i++)
+        if (from->pages[i].keyed && from->pages[i].which == p->which &&
+            from->pages[i].part == p->part && from->pages[i].key == p->key)
+            src = &from->pages[i];
+    if (!src)
+        return false;
+    *out = *src;
+    out->label = cp_arena_strdup(&r->arena, p->label ? p->label : "");
+    out->frames =
+        cp_arena_alloc(&r->arena, (src->n_frames ? src->n_frames : 1) * sizeof *out->frames);
+    for (size_t k = 0; k < src->n_frames; k++) {
+        const cp_rec_frame *f = &src->frames[k];
+        out->frames[k] = *f;
+        out->frames[k].frame = cp_arena_strdup(&r->arena, f->frame);
+        out->frames[k].name =
+            cp_arena_printf(&r->arena, "%s %s", prefix ? prefix : out->label, f->frame);
+        out->frames[k].source = f->source ? cp_arena_strdup(&r->arena, f->source) : NULL;
+    }
+    return true;
+}
+
 void cp_record_build(cp_record *r, const cp_record_input *docs, size_t n, int proof, time_t date,
                      const char *mode, const char *generator, const char *manifest)
 {
@@ -288,8 +337,18 @@ void cp_record_build(cp_record *r, const cp_record_input *docs, size_t n, int pr
         d->file = cp_arena_strdup(&r->arena, docs[i].file);
         d->n_pages = docs[i].doc->n_pages;
         d->pages = cp_arena_alloc(&r->arena, (d->n_pages ? d->n_pages : 1) * sizeof *d->pages);
-        for (size_t p = 0; p < d->n_pages; p++)
-            build_page(r, &docs[i].doc->pages[p], docs[i].prefix, &ph, &d->pages[p]);
+        const cp_record *from = docs[i].reused_from;
+        for (size_t p = 0; p < d->n_pages; p++) {
+            const cp_page *pg = &docs[i].doc->pages[p];
+            if (!pg->reused || !copy_page(r, from && i < from->n_docs ? &from->docs[i] : NULL, pg,
+                                          docs[i].prefix, &d->pages[p]))
+                build_page(r, pg, docs[i].prefix, &ph, &d->pages[p]);
+            d->pages[p].keyed = pg->keyed;
+            d->pages[p].which = pg->which;
+            d->pages[p].part = pg->part;
+            d->pages[p].key = pg->key;
+            d->pages[p].drawn = pg->keyed ? drawn_key(pg) : 0;
+        }
     }
     free(ph.images);
     free(ph.hashes);

@@ -13,10 +13,11 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "layout/display.h"
+#include "layout/layout.h"
 #include "layout/text.h"
 
 /* The version this calpress writes; records of a later version are not read. */
-#define CP_RECORD_VERSION 1
+#define CP_RECORD_VERSION 2
 /* The tag of the items --mark-changes adds (never part of a frame's hash). */
 #define CP_RECORD_MARK_TAG "changes"
 
@@ -42,6 +43,13 @@ typedef struct cp_rec_page {
     uint64_t hash;     /* the page's frames together */
     cp_rec_frame *frames;
     size_t n_frames;
+    /* Version 2, for the next render's reuse (keyed false when not recorded): the page `which`
+     * it belongs to (as cp_lc_cached numbers them) and its number there, the key of its inputs,
+     * and `drawn`, what its PDF page shows: the key with the decorations (slug, watermark,
+     * overlay, marks) and the page's position in the file. */
+    bool keyed;
+    int which, part;
+    uint64_t key, drawn;
 } cp_rec_page;
 
 typedef struct cp_rec_doc {
@@ -49,6 +57,11 @@ typedef struct cp_rec_doc {
     const char *file; /* "calendar.pdf" */
     cp_rec_page *pages;
     size_t n_pages;
+    /* Version 2: the PDF as written (have_pdf false when not recorded): the next render reuses
+     * its pages only if the file is still exactly this one. */
+    bool have_pdf;
+    long long pdf_bytes, pdf_mtime_s, pdf_mtime_ns;
+    uint64_t pdf_hash; /* XXH3 of the whole file */
 } cp_rec_doc;
 
 typedef struct cp_record {
@@ -61,6 +74,14 @@ typedef struct cp_record {
     const char *manifest;  /* as given on the command line */
     cp_rec_doc *docs;
     size_t n_docs;
+    /* Version 2 (have_reuse false when not recorded: --press, watch, several manifests): the
+     * hash of everything a reused page depends on besides its key (options, output intent,
+     * never-print lists, build date, calpress version), and every page's kept layout: its
+     * boxes and its diagnostics. Built: kept's arrays are borrowed from the run; loaded: in
+     * the record's arena. */
+    bool have_reuse;
+    uint64_t context;
+    cp_kept_pages kept;
 } cp_record;
 
 /* A document to describe: its display list, kind and file name. `prefix` names its frames
@@ -71,6 +92,9 @@ typedef struct cp_record_input {
     const cp_doc *doc;
     cp_image_hash_fn image_hash; /* photos' hashes if known (NULL: their bytes are hashed) */
     void *image_ctx;
+    /* Pages marked reused take their frames from this record's document of the same index
+     * (the page of the same which, part and key); NULL when none is reused. */
+    const cp_record *reused_from;
 } cp_record_input;
 
 void cp_record_init(cp_record *r);
@@ -84,6 +108,12 @@ void cp_record_build(cp_record *r, const cp_record_input *docs, size_t n, int pr
  * it in any case). On failure reports an error at path (what is wrong with it) and returns false
  * with r empty. */
 bool cp_record_load(cp_record *r, const char *path, cp_diags *d);
+/* Notes the PDF of document `doc` as written at path (size, time, hash of its bytes) for the
+ * next render's reuse; false if it cannot be read (then nothing is noted). */
+bool cp_record_stamp_pdf(cp_record *r, size_t doc, const char *path);
+/* True if path is still the PDF r noted for document `doc`: same size and time, and with
+ * `read`, the same hash of its bytes. */
+bool cp_record_pdf_intact(const cp_record *r, size_t doc, const char *path, bool read);
 /* Writes r as JSON to path through a temporary file beside it, renamed when complete. */
 bool cp_record_save(const cp_record *r, const char *path, cp_diags *d);
 

@@ -4,7 +4,8 @@ preview --pages / --trim, on private copies of the sample (stories/ copied, phot
 
 usage: test_editloop.py CALPRESS SOURCE_DIR CHECK [--keep]
 
-CHECK is one of: watch watch-extends watch-sigint watch-press watch-pair crops report diff marks record preview.
+CHECK is one of: watch watch-extends watch-sigint watch-press watch-pair crops report diff marks record
+preview reuse reuse-damaged reuse-warnings logo.
 Every check closes with "editloop/CHECK: N passed, M failed". Waits are polled with generous
 limits (a busy CI machine is slow); they guard against hangs and never assert speed.
 """
@@ -561,8 +562,8 @@ def check_record(ctx, chk, tmp, stories):
     path = os.path.join(out, ".calpress", "build.json")
     with open(path, encoding="utf-8") as f:
         rec = json.load(f)
-    chk.ok(rec.get("format") == "calpress build record" and rec.get("version") == 1 and
-           rec.get("proof") == 1, "the record names its format, version 1, proof 1",
+    chk.ok(rec.get("format") == "calpress build record" and rec.get("version") == 2 and
+           rec.get("proof") == 1, "the record names its format, version 2, proof 1",
            json.dumps({k: rec.get(k) for k in ("format", "version", "proof")}))
     docs = rec.get("documents", [])
     chk.ok([d.get("kind") for d in docs] == ["calendar", "press release"] and
@@ -666,11 +667,296 @@ def check_watch_pair(ctx, chk, tmp, stories):
     chk.ok(not left, "no stray file is left", str(left))
 
 
+# --------------------------------------------------------------------------------------------
+# render reusing the last proof's pages (issue 11, item 5)
+
+USED = re.compile(r"^laid out (\d+) of (\d+) pages \((\d+) reused from the last proof\); "
+                  r"drew (\d+) of (\d+) PDF pages$", re.M)
+
+
+def used(out):
+    """(laid out, reused, drawn, all PDF pages) from render --verbose's line, or None."""
+    m = USED.search(out)
+    return (int(m.group(1)), int(m.group(3)), int(m.group(4)), int(m.group(5))) if m else None
+
+
+def print_checks():
+    """tests/print's helpers (page boxes), to check a patched PDF as a render's is checked."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "print"))
+    import test_print  # noqa: E402
+    return test_print
+
+
+def all_texts(pdf):
+    n = pdf_page_count(pdf)
+    return [page_text(pdf, i) for i in range(1, n + 1)]
+
+
+def pdf_page_count(pdf):
+    p = run(["pdfinfo", pdf])
+    m = re.search(r"^Pages:\s+(\d+)", p.out, re.M)
+    return int(m.group(1)) if m else 0
+
+
+def fonts_embedded(pdf):
+    """(all embedded, the pdffonts table): every font's 'emb' column says yes."""
+    p = run(["pdffonts", pdf])
+    rows = p.out.splitlines()[2:]
+    return bool(rows) and all(re.search(r"\byes\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", r)
+                              for r in rows), p.out
+
+
+def check_reuse(ctx, chk, tmp, stories):
+    manifest = os.path.join(stories, "calendar.yaml")
+    out = os.path.join(tmp, "out")
+    cal, press = os.path.join(out, "calendar.pdf"), os.path.join(out, "press-release.pdf")
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15),
+           "the first render lays out and draws every page", p.out + p.err)
+    before = all_texts(cal)
+    before_press = all_texts(press)
+
+    edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (1, 14, 1, 15),
+           "after a March edit only March is laid out and drawn (14 pages reused)",
+           p.out + p.err)
+    chk.ok(changed_names(report_of(p.out)[1]) == ["March body"],
+           "the change report names the March body alone", p.out)
+    after = all_texts(cal)
+    chk.ok(len(after) == 14 and has_words(after[3], "beside the tramlines"),
+           "the PDF's March page has the new text", after[3][:400] if len(after) > 3 else "")
+    chk.ok(len(after) == 14 and all(after[i] == before[i] for i in range(14) if i != 3),
+           "every other page's text is the old PDF's")
+    chk.ok(all_texts(press) == before_press, "the press release is the old one")
+    for pdf in (cal, press):
+        ok, table = fonts_embedded(pdf)
+        chk.ok(ok, f"pdffonts: every font of the patched {os.path.basename(pdf)} is embedded",
+               table)
+        q = run(["qpdf", "--check", pdf])
+        chk.ok(q.returncode == 0, f"qpdf --check passes on the patched {os.path.basename(pdf)}",
+               q.out[-800:] + q.err[-800:])
+    tp = print_checks()
+    boxes, _ = tp.pdfinfo_boxes(cal, 1, 14)
+    sub = Checks("boxes")
+    for pg in range(1, 15):
+        tp.check_box_set(sub, f"page {pg}", boxes.get(pg, {}), "calendar", 0.0151)
+    chk.ok(sub.failed == 0 and sub.passed > 0, "the patched calendar's page boxes are a render's",
+           f"{sub.failed} box checks failed")
+    marks = run(["pdftotext", "-f", "4", "-l", "4", "-layout", cal, "-"])
+    chk.ok("calendar.pdf" in marks.out and "page 4 of 14" in marks.out,
+           "the redrawn page has its slug: file name, page 4 of 14", marks.out[-600:])
+
+    # No edit: everything reused, nothing drawn.
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (0, 15, 0, 15) and
+           report_of(p.out)[1].startswith("no changes"),
+           "a render without edits reuses every page: 'no changes'", p.out + p.err)
+    reused = all_texts(cal)
+
+    # --fresh: everything again, the same pages.
+    p = render(ctx, manifest, out, "--fresh", "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15),
+           "--fresh lays out and draws every page", p.out + p.err)
+    chk.ok(all_texts(cal) == reused, "--fresh gives the same page texts as the reused PDF")
+    chk.ok(report_of(p.out)[1].startswith("no changes"), "--fresh: no changes reported", p.out)
+
+    # A bad input writes nothing and leaves the PDFs and the record as they were.
+    files = {f: read_bytes(f) for f in (cal, press, os.path.join(out, ".calpress", "build.json"))}
+    edit(os.path.join(stories, MARCH), "headline: A house", "headline: [A house")
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 1 and "nothing was written" in p.err and
+           all(read_bytes(f) == b for f, b in files.items()),
+           "a YAML error: exit 1, the PDFs and the record untouched", p.out + p.err)
+    edit(os.path.join(stories, MARCH), "headline: [A house", "headline: A house")
+
+    # A never-print list with a word of a page that is reused: the list is new, so every page
+    # is checked again, and nothing is written.
+    listing = os.path.join(tmp, "never.txt")
+    with open(listing, "w", encoding="utf-8") as f:
+        f.write("Kolkata\n")
+    p = render(ctx, manifest, out, "--never-print", listing, "--verbose")
+    chk.ok(p.returncode == 1 and "never-print list" in p.err and
+           all(read_bytes(f) == b for f, b in files.items()),
+           "a new never-print list finds a word on an unchanged page: exit 1, nothing written",
+           p.out + p.err)
+
+    # --press builds whole, and the next proof is built whole too (a press record keeps none).
+    p = render(ctx, manifest, out, "--press", "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15), "--press builds every page",
+           p.out + p.err)
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15),
+           "a proof after a press build builds every page", p.out + p.err)
+
+
+def check_reuse_damaged(ctx, chk, tmp, stories):
+    manifest = os.path.join(stories, "calendar.yaml")
+    out = os.path.join(tmp, "out")
+    cal = os.path.join(out, "calendar.pdf")
+    record = os.path.join(out, ".calpress", "build.json")
+    p = render(ctx, manifest, out)
+    want = all_texts(cal)
+
+    # Truncated: a full render, a whole PDF.
+    data = read_bytes(cal)
+    with open(cal, "wb") as f:
+        f.write(data[:len(data) // 2])
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15),
+           "a truncated old PDF: every page laid out and drawn", p.out + p.err)
+    chk.ok(run(["qpdf", "--check", cal]).returncode == 0 and all_texts(cal) == want,
+           "the PDF is whole again, with every page")
+
+    # Edited by hand: the same size and time, other bytes.
+    data = bytearray(read_bytes(cal))
+    st = os.stat(cal)
+    data[len(data) // 2] ^= 0x01  # a byte inside a page's stream
+    with open(cal, "wb") as f:
+        f.write(bytes(data))
+    os.utime(cal, ns=(st.st_atime_ns, st.st_mtime_ns))
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15),
+           "an old PDF edited by hand (same size and time): a full render", p.out + p.err)
+
+    # Not a PDF at all, and the record describing it.
+    with open(cal, "wb") as f:
+        f.write(b"not a pdf")
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15) and
+           run(["qpdf", "--check", cal]).returncode == 0,
+           "garbage in place of the PDF: a full render", p.out + p.err)
+
+    # A record of another calpress: ignored for reuse (the change report still reads it).
+    with open(record, encoding="utf-8") as f:
+        rec = json.load(f)
+    rec["generator"] = "calpress 0.0.1"
+    with open(record, "w", encoding="utf-8") as f:
+        json.dump(rec, f)
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15) and
+           report_of(p.out)[1].startswith("no changes"),
+           "a record from another calpress version: nothing reused, changes still reported",
+           p.out + p.err)
+
+    # A version 1 record (no kept pages): a full render.
+    rec = json.load(open(record, encoding="utf-8"))
+    rec["version"] = 1
+    del rec["reuse"]
+    with open(record, "w", encoding="utf-8") as f:
+        json.dump(rec, f)
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15) and "warning" not in p.err,
+           "a version 1 record: read without a warning, nothing reused", p.out + p.err)
+
+    # The record's kept pages damaged: a warning, numbering again, a full render.
+    with open(record, "w") as f:
+        f.write('{"format": "calpress build record", "version": 2, "reuse": {"context": 7')
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15) and
+           "not a usable build record" in p.err, "a damaged record: a full render", p.out + p.err)
+    chk.ok(all_texts(cal) == want, "the pages are those of the first render")
+
+
+def check_reuse_warnings(ctx, chk, tmp, stories):
+    """Warnings of reused pages are given again: the same text in the same order."""
+    mkphotos = os.path.join(os.path.dirname(ctx.calpress), "mkphotos")
+    photos = os.path.join(stories, "photos")
+    real = os.path.realpath(photos)
+    os.remove(photos)
+    os.mkdir(photos)
+    for name in os.listdir(real):
+        os.symlink(os.path.join(real, name), os.path.join(photos, name))
+    # April: a small photo with an EXIF orientation (low resolution, metadata removed); May: a
+    # CMYK photo (not for an sRGB proof).
+    os.remove(os.path.join(photos, "mitali.jpg"))
+    made = run([mkphotos, "--one", "600", "400", "3", "2", os.path.join(photos, "mitali.jpg"),
+                "--orientation", "6"])
+    may = re.search(r"^photo: (photos/\S+)$", open(os.path.join(stories, "anjali.yaml"),
+                                                   encoding="utf-8").read(), re.M)
+    cmyk = os.path.join(stories, "photos", "may-cmyk.jpg")
+    made2 = run([mkphotos, "--one", "900", "1200", "1", "1", cmyk, "--cmyk"])
+    if may:
+        edit(os.path.join(stories, "anjali.yaml"), may.group(0), "photo: photos/may-cmyk.jpg")
+    chk.ok(made.returncode == 0 and made2.returncode == 0 and may,
+           "test photos made (mkphotos)", made.err + made2.err)
+    manifest = os.path.join(stories, "calendar.yaml")
+    out = os.path.join(tmp, "out")
+    cold = render(ctx, manifest, out, "--verbose")
+    chk.ok(cold.returncode == 0 and "warning:" in cold.err and "note:" in cold.err,
+           "the inputs give warnings and notes", cold.err)
+    edit(os.path.join(stories, MARCH), OLD_PHRASE, NEW_PHRASE)
+    again = render(ctx, manifest, out, "--verbose")
+    chk.ok(again.returncode == 0 and used(again.out) == (1, 14, 1, 15),
+           "the render after a March edit reuses 14 pages", again.out + again.err)
+    chk.ok(again.err == cold.err, "its messages are the cold render's, in the same order",
+           "cold:\n" + cold.err + "\nreuse:\n" + again.err)
+    fresh = render(ctx, manifest, out, "--fresh")
+    chk.ok(fresh.err == again.err, "and a --fresh render's", fresh.err)
+
+
+# --------------------------------------------------------------------------------------------
+# The logo (an SVG) edited: under watch and between renders
+
+LOGO_OLD = "#"  # every colour of the sample's logo is a hex value
+
+
+def new_logo(path):
+    """Replaces the SVG's artwork by a different one (a red square and a word), same size."""
+    text = open(path, encoding="utf-8").read()
+    m = re.search(r"<svg[^>]*>", text, re.S)
+    with open(path + ".new", "w", encoding="utf-8") as f:
+        f.write(m.group(0) + '<rect x="0" y="0" width="100%" height="100%" fill="#d01010"/>'
+                '<text x="10" y="40" font-family="Inter" font-size="30">NEWLOGO</text></svg>\n')
+    os.replace(path + ".new", path)  # an editor's save-by-rename
+
+
+def check_logo(ctx, chk, tmp, stories):
+    manifest = os.path.join(stories, "calendar.yaml")
+    logo = os.path.join(stories, "logo.svg")
+    saved = read_bytes(logo)
+    # Two renders with a changed logo between them.
+    out = os.path.join(tmp, "out")
+    render(ctx, manifest, out)
+    new_logo(logo)
+    p = render(ctx, manifest, out)
+    rep = report_of(p.out)[1] or ""
+    chk.ok(p.returncode == 0 and "press release logo (new file)" in rep,
+           "render after a logo edit: the report names the press release logo", p.out + p.err)
+    press = os.path.join(out, "press-release.pdf")
+    chk.ok("NEWLOGO" in page_text(press, 1), "the press release has the new logo",
+           page_text(press, 1)[:300])
+    with open(logo, "wb") as f:
+        f.write(saved)
+
+    # Under watch.
+    wout = os.path.join(tmp, "wout")
+    wpress = os.path.join(wout, "press-release.pdf")
+    w = Watch(ctx, manifest, wout, tmp)
+    try:
+        builds = w.wait_builds(1)
+        chk.ok(len(builds) == 1 and "built in" in builds[0], "watch builds once",
+               w.text() + w.text("err"))
+        time.sleep(0.3)
+        new_logo(logo)
+        builds = w.wait_builds(2)
+        chk.ok(len(builds) >= 2 and "press release logo (new file)" in builds[1],
+               "watch: a logo edit is reported as the press release logo",
+               "\n".join(builds) + w.text("err"))
+        chk.ok(wait_for(lambda: "NEWLOGO" in page_text(wpress, 1)),
+               "watch: the press release PDF has the new logo", page_text(wpress, 1)[:300])
+    finally:
+        code = w.stop()
+    chk.ok(code == 0, "watch stops cleanly", f"status {code}")
+
+
 CHECKS = {"watch": check_watch, "watch-extends": check_watch_extends,
           "watch-sigint": check_watch_sigint_during_build,
           "watch-press": check_watch_press, "watch-pair": check_watch_pair, "crops": check_crops,
           "report": check_report, "diff": check_diff, "marks": check_marks,
-          "record": check_record, "preview": check_preview}
+          "record": check_record, "preview": check_preview, "reuse": check_reuse,
+          "reuse-damaged": check_reuse_damaged, "reuse-warnings": check_reuse_warnings,
+          "logo": check_logo}
 
 
 class Ctx:

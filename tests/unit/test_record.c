@@ -124,7 +124,7 @@ static void test_strict_reader(void)
         {HEAD "\"proof\": 3, ", "it ends too early"},
         {"[1, 2]", "the file holds no JSON object"},
         {"{\"format\": \"something else\", \"version\": 1}", "not \"calpress build record\""},
-        {"{\"format\": \"calpress build record\", \"version\": 2}", "written by a newer calpress"},
+        {"{\"format\": \"calpress build record\", \"version\": 3}", "written by a newer calpress"},
         {"{'format': 1}", "\"format\" must be a string"},
         {HEAD "\"proof\": 3, \"date\": \"d\", \"mode\": \"proof\", \"manifest\": \"m\", "
               "\"documents\": [{\"kind\": \"calendar\", \"file\": \"c.pdf\", \"pages\": "
