@@ -138,6 +138,8 @@ uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
                           (uint64_t)p->color_bar);
     for (size_t i = 0; i < p->n; i++) {
         const cp_item *it = &p->items[i];
+        if (it->mark) /* printer's marks follow from the boxes and flags hashed above */
+            continue;
         cp_hasher_u64(&h, it->kind);
         cp_hasher_str(&h, it->tag);
         double v[] = {it->x,         it->y,       it->w,     it->h,       it->x1,      it->y1,
@@ -220,6 +222,8 @@ void cp_doc_dump(const cp_doc *doc, FILE *out)
             }
             if (it->opacity < 1)
                 fprintf(out, " opacity %.2f", it->opacity);
+            if (it->mark == CP_MARK_REGISTRATION)
+                fputs(" registration", out);
             fputc('\n', out);
         }
     }

@@ -24,6 +24,14 @@ typedef enum cp_item_kind {
     CP_ITEM_PAGE,  /* another page, trimmed, scaled into the rect (contact sheets) */
 } cp_item_kind;
 
+/* A printer's mark (layout/marks.c), outside the trim: the pdf step writes it in the printer's
+ * inks (render leaves it out of a PDF); a preview draws it only when asked (--marks). */
+typedef enum cp_mark {
+    CP_MARK_NONE,         /* page content */
+    CP_MARK_REGISTRATION, /* in the registration colour, which prints on every plate */
+    CP_MARK_PROCESS,      /* a colour-bar patch in process inks: the item's cmyk() colour */
+} cp_mark;
+
 typedef struct cp_item {
     cp_item_kind kind;
     const char *tag;   /* which frame it belongs to, e.g. "body" */
@@ -31,6 +39,7 @@ typedef struct cp_item {
     double x1, y1;     /* line end */
     double stroke_pt;  /* line width, ring width */
     cp_color color;
+    cp_mark mark; /* CP_MARK_NONE unless a printer's mark */
     bool ring;
     double opacity;        /* 1 unless set: the proof watermark is translucent */
     double angle;          /* text: degrees, counter-clockwise about (x, y) */

@@ -1,5 +1,6 @@
 /* Calendar pages: the cover, twelve month pages and the back, composed from layout frames. */
 #define _DEFAULT_SOURCE
+#include "layout/marks.h"
 #include "layout/layout.h"
 #include "base/hash.h"
 #include "base/path.h"
@@ -1233,6 +1234,7 @@ void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, cons
     const cp_calendar *cal = lc->cal;
     for (size_t i = 0; i < doc->n_pages; i++) {
         cp_page *page = &doc->pages[i];
+        cp_layout_marks(page, l);
         if (lc->opts.proof && lc->opts.overlay) {
             overlay_rect(page, -page->bleed, (cp_color){0.9, 0.1, 0.1});
             overlay_rect(page, 0, (cp_color){0.85, 0.0, 0.75});

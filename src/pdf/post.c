@@ -18,9 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MARK_LEN   (5 * 72.0 / 25.4)
-#define MARK_WIDTH 0.25
-
 typedef struct icc {
     char *data;
     size_t len;
@@ -212,69 +209,73 @@ static void fix_cmyk_jpeg(qpdf_data q, qpdf_oh image, void *ctx)
     free(buf);
 }
 
-/* Crop marks: 0.25 pt lines in /Separation /All, from the bleed edge outward, in the slug. */
-static void crop_marks(qpdf_data q, qpdf_oh page, const cp_page *p, qpdf_oh all, bool cmyk)
+/* A printer's mark of the registration colour: a line or a ring (pdf coordinates: o, the trim's
+ * corner from the media's; mh, the media's height; y up). */
+static void registration_item(cp_strbuf *s, const cp_item *it, double o, double mh)
 {
-    double o = p->slug + p->bleed, b = p->bleed;
-    double mw = p->trim_w + 2 * o, mh = p->trim_h + 2 * o;
-    double len = MARK_LEN < p->slug - 1 ? MARK_LEN : p->slug - 1;
-    if (len <= 0)
+    double x = o + it->x, y = mh - o - it->y;
+    if (it->kind == CP_ITEM_LINE) {
+        cp_strbuf_printf(s, "%.3f %.3f m %.3f %.3f l S\n", x, y, o + it->x1, mh - o - it->y1);
         return;
+    }
+    if (it->kind != CP_ITEM_DOT)
+        return;
+    /* a circle as four Béziers, through the middle of the stroke */
+    double r = it->ring ? it->w - it->stroke_pt / 2 : it->w, k = 0.5523 * r;
+    cp_strbuf_printf(s,
+                     "%.3f %.3f m %.3f %.3f %.3f %.3f %.3f %.3f c %.3f %.3f %.3f %.3f "
+                     "%.3f %.3f c %.3f %.3f %.3f %.3f %.3f %.3f c %.3f %.3f %.3f %.3f "
+                     "%.3f %.3f c %s\n",
+                     x + r, y, x + r, y + k, x + k, y + r, x, y + r, x - k, y + r, x - r, y + k,
+                     x - r, y, x - r, y - k, x - k, y - r, x, y - r, x + k, y - r, x + r, y - k,
+                     x + r, y, it->ring ? "S" : "f");
+}
+
+/* The operators of the page's printer's marks (layout/marks.c), in the order of the display
+ * list: registration lines and rings in /Separation /All, colour-bar patches in DeviceCMYK
+ * process inks (only under a CMYK intent). Each run of one kind starts from the page's initial
+ * graphics state. Appends nothing and returns false when the page has no mark to draw. */
+static bool marks_content(cp_strbuf *s, const cp_page *p, bool cmyk)
+{
+    double o = p->slug + p->bleed, mh = p->trim_h + 2 * o;
+    cp_mark mode = CP_MARK_NONE;
+    double width = -1;
+    for (size_t i = 0; i < p->n; i++) {
+        const cp_item *it = &p->items[i];
+        if (it->mark == CP_MARK_PROCESS && cmyk && it->kind == CP_ITEM_RECT && it->color.cmyk) {
+            if (mode != CP_MARK_PROCESS)
+                cp_strbuf_puts(s, "Q\nq\n");
+            mode = CP_MARK_PROCESS;
+            const cp_color *c = &it->color;
+            cp_strbuf_printf(s, "%.2f %.2f %.2f %.2f k %.3f %.3f %.3f %.3f re f\n", c->c, c->m,
+                             c->y, c->k, o + it->x, mh - o - it->y - it->h, it->w, it->h);
+        } else if (it->mark == CP_MARK_REGISTRATION) {
+            if (mode != CP_MARK_REGISTRATION)
+                cp_strbuf_printf(s, "Q\nq\n/CalpressAll CS 1 SCN %.2f w 0 J [] 0 d\n",
+                                 it->stroke_pt);
+            else if (it->stroke_pt != width)
+                cp_strbuf_printf(s, "%.2f w\n", it->stroke_pt);
+            mode = CP_MARK_REGISTRATION;
+            width = it->stroke_pt;
+            registration_item(s, it, o, mh);
+        }
+    }
+    if (mode != CP_MARK_NONE)
+        cp_strbuf_puts(s, "Q\n");
+    return mode != CP_MARK_NONE;
+}
+
+/* Draws the page's printer's marks after cairo's content, wrapped in q ... Q first, since
+ * cairo's content may leave its graphics state changed. */
+static void draw_marks(qpdf_data q, qpdf_oh page, const cp_page *p, qpdf_oh all, bool cmyk)
+{
     cp_strbuf s;
     cp_strbuf_init(&s);
-    cp_strbuf_printf(&s, "Q\nq\n/CalpressAll CS 1 SCN %.2f w 0 J [] 0 d\n", MARK_WIDTH);
-    double xs[2] = {o, mw - o}, ys[2] = {o, mh - o};
-    for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < 2; j++) {
-            double x = xs[i], y = ys[j], dx = i ? 1 : -1, dy = j ? 1 : -1;
-            cp_strbuf_printf(&s, "%.3f %.3f m %.3f %.3f l S\n", x + dx * b, y, x + dx * (b + len),
-                             y);
-            cp_strbuf_printf(&s, "%.3f %.3f m %.3f %.3f l S\n", x, y + dy * b, x,
-                             y + dy * (b + len));
-        }
+    if (!marks_content(&s, p, cmyk)) {
+        cp_strbuf_finish(&s);
+        return;
     }
-    if (p->color_bar && cmyk) {
-        /* A colour bar in the top slug, right of centre, clear of the marks: the four inks
-         * solid and at 50 %, a three-colour grey beside a 50 % black, 5 mm patches. */
-        static const double patches[][4] = {
-            {1, 0, 0, 0},  {0, 1, 0, 0},  {0, 0, 1, 0},  {0, 0, 0, 1},    {.5, 0, 0, 0},
-            {0, .5, 0, 0}, {0, 0, .5, 0}, {0, 0, 0, .5}, {.5, .4, .4, 0}, {0, 0, 0, .5},
-            {1, 1, 0, 0},  {0, 1, 1, 0},  {1, 0, 1, 0}};
-        double side = 5 * 72 / 25.4, gap = 1 * 72 / 25.4;
-        double x = o + p->trim_w * 0.55, y = mh - o + b + (p->slug - side) / 2;
-        cp_strbuf_puts(&s, "Q\nq\n");
-        for (size_t i = 0; i < sizeof patches / sizeof *patches; i++) {
-            if (x + side > mw - o - 10 * 72 / 25.4)
-                break;
-            cp_strbuf_printf(&s, "%.2f %.2f %.2f %.2f k %.3f %.3f %.3f %.3f re f\n", patches[i][0],
-                             patches[i][1], patches[i][2], patches[i][3], x, y, side, side);
-            x += side + gap;
-        }
-    }
-    if (p->registration_marks) {
-        /* A target centred on each side, in the slug: a circle and a cross, 0.25 pt. */
-        double r = 2.5 * 72 / 25.4, arm = 4.0 * 72 / 25.4, k = 0.5523 * r;
-        double away = b + arm + 2 * 72 / 25.4; /* the inner arm ends 2 mm outside the bleed */
-        double cx[4] = {mw / 2, mw / 2, o - away, mw - o + away};
-        double cy[4] = {o - away, mh - o + away, mh / 2, mh / 2};
-        for (int t = 0; t < 4; t++) {
-            double x = cx[t], y = cy[t];
-            if (x - arm < 0 || y - arm < 0 || x + arm > mw || y + arm > mh)
-                continue; /* no room in this slug */
-            cp_strbuf_printf(&s, "%.3f %.3f m %.3f %.3f l S %.3f %.3f m %.3f %.3f l S\n", x - arm,
-                             y, x + arm, y, x, y - arm, x, y + arm);
-            cp_strbuf_printf(&s,
-                             "%.3f %.3f m %.3f %.3f %.3f %.3f %.3f %.3f c %.3f %.3f %.3f %.3f "
-                             "%.3f %.3f c %.3f %.3f %.3f %.3f %.3f %.3f c %.3f %.3f %.3f %.3f "
-                             "%.3f %.3f c S\n",
-                             x + r, y, x + r, y + k, x + k, y + r, x, y + r, x - k, y + r, x - r,
-                             y + k, x - r, y, x - r, y - k, x - k, y - r, x, y - r, x + k, y - r,
-                             x + r, y - k, x + r, y);
-        }
-    }
-    cp_strbuf_puts(&s, "Q\n");
     qpdf_oh_replace_key(q, colorspaces(q, page), "/CalpressAll", all);
-    /* cairo's content may leave its graphics state changed: wrap it in q ... Q first. */
     qpdf_oh pre = new_stream(q, "q\n", 2);
     qpdf_oh post = new_stream(q, s.data, s.len);
     cp_strbuf_finish(&s);
@@ -509,8 +510,7 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
         qpdf_oh_replace_key(q, page, "/TrimBox", box(q, o, o, mw - o, mh - o));
         if (!cp_pdf_inks_page(inks, page, i + 1))
             goto done;
-        if (p->crop_marks)
-            crop_marks(q, page, p, all, profile.n == 4);
+        draw_marks(q, page, p, all, profile.n == 4);
         walk_xobjects(q, page, profile.n != 3 ? add_default_rgb : NULL, fix_cmyk_jpeg, &srgb, NULL);
     }
     char pdfdate[40], iso[40];

@@ -215,6 +215,15 @@ static bool draw_subpage(cairo_t *cr, const cp_item *it, const cp_render_opts *o
     return ok;
 }
 
+/* A printer's mark is drawn only on a preview that asks for them; the colour bar only where the
+ * PDF has it, under a CMYK intent. */
+static bool mark_shown(const cp_item *it, const cp_render_opts *opts)
+{
+    if (!opts->marks)
+        return false;
+    return it->mark != CP_MARK_PROCESS || cp_colours_cmyk(opts->colours);
+}
+
 bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts,
                     cp_render_cache *rc, cp_diags *d)
 {
@@ -223,8 +232,15 @@ bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts
     bool ok = true;
     for (size_t i = 0; i < page->n; i++) {
         const cp_item *it = &page->items[i];
+        if (it->mark && !mark_shown(it, opts))
+            continue;
         double rgb[3];
-        cp_colours_draw(opts->colours, &it->color, rgb);
+        if (it->mark == CP_MARK_REGISTRATION)
+            rgb[0] = rgb[1] = rgb[2] = 0;
+        else if (it->mark == CP_MARK_PROCESS)
+            rgb[0] = it->color.r, rgb[1] = it->color.g, rgb[2] = it->color.b;
+        else
+            cp_colours_draw(opts->colours, &it->color, rgb);
         cairo_set_source_rgba(cr, rgb[0], rgb[1], rgb[2], it->opacity);
         switch (it->kind) {
         case CP_ITEM_RECT:
@@ -299,8 +315,8 @@ bool cp_render_png(const cp_page *page, double dpi, cp_outfile *f, cp_render_cac
     return cp_render_png_area(page, dpi, false, f, rc, colours, d);
 }
 
-bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *f,
-                        cp_render_cache *rc, cp_colours *colours, cp_diags *d)
+static bool png_area(const cp_page *page, double dpi, bool trim, bool marks, cp_outfile *f,
+                     cp_render_cache *rc, cp_colours *colours, cp_diags *d)
 {
     double m = trim ? 0 : 2 * (page->bleed + page->slug);
     double k = dpi / 72.0;
@@ -319,7 +335,7 @@ bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *
     cairo_scale(cr, k, k);
     if (trim) /* the page is drawn from its media box's corner: move the trim's to the origin */
         cairo_translate(cr, -(page->bleed + page->slug), -(page->bleed + page->slug));
-    cp_render_opts opts = {.raster = true, .raster_dpi = dpi, .colours = colours};
+    cp_render_opts opts = {.raster = true, .raster_dpi = dpi, .colours = colours, .marks = marks};
     bool ok = cp_render_page(cr, page, &opts, rc, d);
     cairo_destroy(cr);
     if (ok && cp_colours_cmyk(colours)) {
@@ -340,4 +356,16 @@ bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *
     }
     cairo_surface_destroy(s);
     return ok;
+}
+
+bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *f,
+                        cp_render_cache *rc, cp_colours *colours, cp_diags *d)
+{
+    return png_area(page, dpi, trim, false, f, rc, colours, d);
+}
+
+bool cp_render_png_marks(const cp_page *page, double dpi, cp_outfile *f, cp_render_cache *rc,
+                         cp_colours *colours, cp_diags *d)
+{
+    return png_area(page, dpi, false, true, f, rc, colours, d);
 }
