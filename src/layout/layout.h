@@ -142,7 +142,8 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc);
 void cp_layout_page(cp_layout_ctx *lc, cp_doc *doc, int which);
 
 /* Adds the printer's marks (layout/marks.h), the proof watermark, the overlay and the slug line
- * (file name, title, page, version, build date, mode) to every page of doc. Call after the pages are laid out. */
+ * (file name, title, page, version, build date, mode) to every page of doc. Call after the pages
+ * are laid out. */
 void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, const char *file_name);
 
 /* Colour checks once the output intent is known (cv), after the pages are laid out: every

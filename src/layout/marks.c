@@ -7,8 +7,12 @@
 
 static void reg_line(cp_page *p, const char *tag, double x0, double y0, double x1, double y1)
 {
-    cp_page_line(p, tag, x0, y0, x1, y1, MARK_STROKE, (cp_color){0, 0, 0});
-    p->items[p->n - 1].mark = CP_MARK_REGISTRATION;
+    cp_item *it = cp_page_add_mark(p, CP_ITEM_LINE, tag, CP_MARK_REGISTRATION);
+    it->x = x0;
+    it->y = y0;
+    it->x1 = x1;
+    it->y1 = y1;
+    it->stroke_pt = MARK_STROKE;
 }
 
 /* From the bleed edge (plus the layout's offset) outward, at each corner; the order is the one
@@ -40,13 +44,12 @@ static void registration_targets(cp_page *p)
             continue;
         reg_line(p, "registration", x - arm, y, x + arm, y);
         reg_line(p, "registration", x, y + arm, x, y - arm);
-        cp_item *it = cp_page_add(p, CP_ITEM_DOT, "registration");
+        cp_item *it = cp_page_add_mark(p, CP_ITEM_DOT, "registration", CP_MARK_REGISTRATION);
         it->x = x;
         it->y = y;
         it->w = r + MARK_STROKE / 2; /* a ring's radius is its outer edge */
         it->ring = true;
         it->stroke_pt = MARK_STROKE;
-        it->mark = CP_MARK_REGISTRATION;
     }
 }
 
@@ -64,11 +67,11 @@ static void colour_bar(cp_page *p)
         if (x + side > p->trim_w - 10 * MM)
             break;
         const double *v = patches[i];
-        cp_item *it = cp_page_add(p, CP_ITEM_RECT, "colour-bar");
+        cp_item *it = cp_page_add_mark(p, CP_ITEM_RECT, "colour-bar", CP_MARK_PROCESS);
         it->x = x;
         it->y = y;
         it->w = it->h = side;
-        /* the inks, and a plain RGB rendering of them for a preview */
+        /* the inks; and, for what reads RGB alone, a plain rendering of them */
         it->color = (cp_color){.r = (1 - v[0]) * (1 - v[3]),
                                .g = (1 - v[1]) * (1 - v[3]),
                                .b = (1 - v[2]) * (1 - v[3]),
@@ -77,7 +80,6 @@ static void colour_bar(cp_page *p)
                                .y = v[2],
                                .k = v[3],
                                .cmyk = true};
-        it->mark = CP_MARK_PROCESS;
         x += side + gap;
     }
 }

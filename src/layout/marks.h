@@ -6,7 +6,7 @@
 #include "model/style.h"
 
 /* Adds page's printer's marks (as its crop_marks, registration_marks and color_bar flags ask)
- * as items outside the trim, in page coordinates: crop marks tagged "marks" and registration
+ * to page->marks, outside the trim, in page coordinates: crop marks tagged "marks" and registration
  * targets tagged "registration", both CP_MARK_REGISTRATION; colour-bar patches tagged
  * "colour-bar", CP_MARK_PROCESS. l gives the crop marks' length and offset. Nothing is added
  * when the slug has no room for a crop mark. */

@@ -231,17 +231,17 @@ static void registration_item(cp_strbuf *s, const cp_item *it, double o, double 
                      x + r, y, it->ring ? "S" : "f");
 }
 
-/* The operators of the page's printer's marks (layout/marks.c), in the order of the display
- * list: registration lines and rings in /Separation /All, colour-bar patches in DeviceCMYK
- * process inks (only under a CMYK intent). Each run of one kind starts from the page's initial
- * graphics state. Appends nothing and returns false when the page has no mark to draw. */
+/* The operators of the page's printer's marks (layout/marks.c), in their order: registration lines
+ * and rings in /Separation /All, colour-bar patches in DeviceCMYK process inks (only under a CMYK
+ * intent). Each run of one kind starts from the page's initial graphics state. Appends nothing and
+ * returns false when the page has no mark to draw. */
 static bool marks_content(cp_strbuf *s, const cp_page *p, bool cmyk)
 {
     double o = p->slug + p->bleed, mh = p->trim_h + 2 * o;
     cp_mark mode = CP_MARK_NONE;
     double width = -1;
-    for (size_t i = 0; i < p->n; i++) {
-        const cp_item *it = &p->items[i];
+    for (size_t i = 0; i < p->n_marks; i++) {
+        const cp_item *it = &p->marks[i];
         if (it->mark == CP_MARK_PROCESS && cmyk && it->kind == CP_ITEM_RECT && it->color.cmyk) {
             if (mode != CP_MARK_PROCESS)
                 cp_strbuf_puts(s, "Q\nq\n");

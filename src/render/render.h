@@ -24,7 +24,7 @@ typedef struct cp_render_opts {
     /* Vector targets: a photo with more than this resolution where it is placed is resampled
      * to it and embedded as a new JPEG (screen PDFs, sheets); 0 embeds every photo as it is. */
     double max_ppi;
-    /* Draw the printer's marks (cp_item.mark): registration marks in black, the colour bar (only
+    /* Draw the printer's marks (cp_page.marks): registration marks in black, the colour bar (only
      * under a CMYK intent, as the PDF has it) in its RGB equivalents. For previews; a PDF never
      * (the pdf step writes them in the printer's inks). */
     bool marks;
