@@ -86,14 +86,13 @@ static void colour_bar(cp_page *p)
 
 void cp_layout_marks(cp_page *page, const cp_layout *l)
 {
-    if (!page->crop_marks)
+    double room = page->slug - l->mark_offset - 1; /* the crop marks end 1 pt inside the sheet */
+    if (!page->crop_marks || room <= 0)
         return;
     double start = page->bleed + l->mark_offset;
-    double len = l->mark_length < page->slug - l->mark_offset - 1 ? l->mark_length
-                                                                  : page->slug - l->mark_offset - 1;
-    if (len <= 0)
-        return;
-    crop_marks(page, start, len);
+    double len = l->mark_length < room ? l->mark_length : room;
+    if (len > 0) /* mark_length: 0 leaves the crop marks out, not the rest */
+        crop_marks(page, start, len);
     if (page->registration_marks)
         registration_targets(page);
     if (page->color_bar)
