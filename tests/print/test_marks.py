@@ -12,7 +12,7 @@ CHECK is one of:
            and, under a CMYK intent only, the colour bar
   usage    --trim with --marks: a usage error (exit 2), nothing written
   pdf      the layout's mark_length and mark_offset move the marks in the dump and the PDF
-           alike; with targets and a colour bar under a CMYK intent, the targets stay in
+           alike (mark_length 0 leaves out the crop marks only); with targets and a colour bar under a CMYK intent, the targets stay in
            /Separation /All and the bar in process inks
 """
 import os
@@ -241,6 +241,17 @@ def check_pdf(ctx, chk, tmp, d):
         bad += missing_marks(p, p["bleed"] + 2 * MM, 8 * MM)[0]
     chk.ok(not bad, "the dump: crop marks from 2 mm beyond the bleed, 8 mm long",
            "\n".join(bad[:5]))
+    with open(os.path.join(d, "calendar.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    with open(os.path.join(d, "calendar.yaml"), "w", encoding="utf-8") as f:
+        f.write(text.replace("mark_length: 8mm", "mark_length: 0mm"))
+    r0 = run([ctx.calpress, "check", "calendar.yaml", "--dump-layout", "-"], cwd=d)
+    tags = {t for p in parse_dump(r0.stdout) for t, *_ in p["items"]}
+    chk.ok(r0.returncode == 0 and "marks" not in tags and {"registration", "colour-bar"} <= tags,
+           "mark_length: 0mm leaves out the crop marks, not the targets or the colour bar",
+           r0.stderr[-800:])
+    with open(os.path.join(d, "calendar.yaml"), "w", encoding="utf-8") as f:
+        f.write(text)
     icc = os.path.join(ctx.build, "FOGRA39L.icc")
     extra = ["--icc", icc] if os.path.exists(icc) else []
     out = os.path.join(tmp, "out")
