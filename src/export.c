@@ -41,6 +41,8 @@ static cp_page clean_page(const cp_page *src)
     p.cap = src->n;
     p.bleed = p.slug = 0;
     p.crop_marks = p.registration_marks = p.color_bar = false;
+    p.marks = NULL;
+    p.n_marks = p.cap_marks = 0;
     return p;
 }
 

@@ -49,6 +49,7 @@ struct options {
     bool mark_changes;       /* render, watch: outline what changed since the last proof */
     const char *pages;       /* preview --pages: "3,5-7,p1" */
     bool trim;               /* preview --trim: the trimmed page only */
+    bool marks;              /* preview --marks: the printer's marks in the slug */
     const char *command;     /* "render", "check", "preview" or "watch" */
     bool social, web;        /* export: --social, --web */
     bool fresh;              /* render: --fresh, lay out and draw every page */
@@ -127,9 +128,9 @@ static const command commands[] = {
      "                      the report are still printed)\n",
      cmd_check},
     {"preview", "draw the pages as PNG images (quick looks, no PDF)",
-     "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--pages LIST] [--trim] [--press]\n"
-     "                        [--placeholders] [--icc PROFILE.icc] [--never-print FILE]\n"
-     "                        [--quiet]\n"
+     "usage: calpress preview MANIFEST [-o DIR] [--dpi N] [--pages LIST] [--trim | --marks]\n"
+     "                        [--press] [--placeholders] [--icc PROFILE.icc]\n"
+     "                        [--never-print FILE] [--quiet]\n"
      "\n"
      "Lays the manifest out as render does and draws every page, bleed and slug included, as\n"
      "DIR/calendar-NN.png and DIR/press-release-N.png (DIR defaults to 'out/preview').\n"
@@ -141,6 +142,9 @@ static const command commands[] = {
      "                     ... 14 the back) and press-release pages as p1, p2, ...;\n"
      "                     e.g. 3,5-7 or 2,p1\n"
      "  --trim             draw the trimmed page only: no bleed, slug or marks\n"
+     "  --marks            draw the printer's marks in the slug too (crop marks and\n"
+     "                     registration targets in black; the colour bar, under a CMYK\n"
+     "                     intent, in its RGB equivalents): the sheet as the printer sees it\n"
      "  --press            pages as for the printer: no watermark, and every preflight\n"
      "                     finding is an error\n"
      "  --placeholders     draw a missing or unreadable photo as a labelled box\n"
@@ -282,6 +286,8 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
             o->verbose = true;
         } else if (preview && strcmp(a, "--trim") == 0) {
             o->trim = true;
+        } else if (preview && strcmp(a, "--marks") == 0) {
+            o->marks = true;
         } else if (preview && strcmp(a, "--pages") == 0) {
             const char *v = NEXT_VALUE();
             if (!v || !page_list_parse(v, NULL))
@@ -338,6 +344,9 @@ static int parse_options(const command *c, int argc, char **argv, options *o)
         return usage_error(c, "%s", "--condition names the printing condition of --icc");
     if (strcmp(c->name, "export") == 0 && !o->social && !o->web)
         return usage_error(c, "%s", "export needs --social, --web or both");
+    if (o->trim && o->marks)
+        return usage_error(c, "%s",
+                           "--trim and --marks cannot go together: the marks are outside the trim");
     if (o->n_more && o->dump_layout)
         return usage_error(c, "%s", "--dump-layout takes one manifest");
     return 0;
@@ -1318,8 +1327,10 @@ static int cmd_preview(int argc, char **argv)
             const char *name = cp_arena_printf(&r.arena, "%s-%0*zu.png", stems[k],
                                                docs[k]->n_pages > 9 ? 2 : 1, i + 1);
             cp_outfile *f = cp_outset_add(set, name, &r.diags);
-            ok = f && cp_render_png_area(&docs[k]->pages[i], o.dpi, o.trim, f, cache, r.colours,
-                                         &r.diags);
+            const cp_page *pg = &docs[k]->pages[i];
+            ok = f &&
+                 (o.marks ? cp_render_png_marks(pg, o.dpi, f, cache, r.colours, &r.diags)
+                          : cp_render_png_area(pg, o.dpi, o.trim, f, cache, r.colours, &r.diags));
             written += ok;
         }
     }
@@ -1328,7 +1339,10 @@ static int cmd_preview(int argc, char **argv)
     cp_render_cache_free(cache);
     if (ok && !o.quiet)
         printf("wrote %d image%s to %s (%.0f dpi%s)\n", written, written == 1 ? "" : "s", o.out_dir,
-               o.dpi, o.trim ? ", trimmed" : "");
+               o.dpi,
+               o.trim    ? ", trimmed"
+               : o.marks ? ", with the printer's marks"
+                         : "");
     return finish_run(&r, ok ? EXIT_OK : EXIT_INPUT);
 }
 

@@ -24,6 +24,7 @@ void cp_doc_finish(cp_doc *doc)
                 g_object_unref(p->items[j].layout);
         }
         free(p->items);
+        free(p->marks);
     }
     free(doc->pages);
     memset(doc, 0, sizeof *doc);
@@ -51,6 +52,18 @@ cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag)
     it->kind = kind;
     it->tag = tag;
     it->opacity = 1;
+    return it;
+}
+
+cp_item *cp_page_add_mark(cp_page *p, cp_item_kind kind, const char *tag, cp_mark mark)
+{
+    cp_grow((void **)&p->marks, &p->cap_marks, p->n_marks + 1, sizeof *p->marks);
+    cp_item *it = &p->marks[p->n_marks++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->tag = tag;
+    it->opacity = 1;
+    it->mark = mark;
     return it;
 }
 
@@ -136,9 +149,9 @@ uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
         cp_hasher_pt(&h, geom[i]);
     cp_hasher_u64(&h, (uint64_t)p->crop_marks << 2 | (uint64_t)p->registration_marks << 1 |
                           (uint64_t)p->color_bar);
-    for (size_t i = 0; i < p->n; i++) {
-        const cp_item *it = &p->items[i];
-        cp_hasher_u64(&h, it->kind);
+    for (size_t i = 0; i < p->n + p->n_marks; i++) { /* the content, then the printer's marks */
+        const cp_item *it = i < p->n ? &p->items[i] : &p->marks[i - p->n];
+        cp_hasher_u64(&h, (uint64_t)it->mark << 8 | it->kind);
         cp_hasher_str(&h, it->tag);
         double v[] = {it->x,         it->y,       it->w,     it->h,       it->x1,      it->y1,
                       it->stroke_pt, it->opacity, it->angle, it->color.r, it->color.g, it->color.b,
@@ -175,54 +188,69 @@ static double z(double v)
     return fabs(v) < 0.005 ? 0.0 : v;
 }
 
+/* An item's colour; "registration" for a printer's mark in the registration colour. */
+static void colour(FILE *out, const cp_item *it)
+{
+    if (it->mark == CP_MARK_REGISTRATION)
+        fputs("registration", out);
+    else
+        hex(out, it->color);
+}
+
+/* One item: its tag, its kind and geometry, its colour. */
+static void dump_item(FILE *out, const cp_item *it)
+{
+    fprintf(out, "  %s ", it->tag ? it->tag : "-");
+    switch (it->kind) {
+    case CP_ITEM_RECT:
+        fprintf(out, "rect %.2f %.2f %.2f %.2f ", z(it->x), z(it->y), z(it->w), z(it->h));
+        colour(out, it);
+        break;
+    case CP_ITEM_LINE:
+        fprintf(out, "line %.2f %.2f %.2f %.2f w %.2f ", z(it->x), z(it->y), z(it->x1), z(it->y1),
+                it->stroke_pt);
+        colour(out, it);
+        break;
+    case CP_ITEM_DOT:
+        fprintf(out, "%s %.2f %.2f r %.2f ", it->ring ? "ring" : "dot", z(it->x), z(it->y),
+                z(it->w));
+        colour(out, it);
+        break;
+    case CP_ITEM_TEXT:
+        fprintf(out, "text %.2f %.2f w %.2f ", z(it->x), z(it->y), z(it->w));
+        if (it->angle != 0)
+            fprintf(out, "angle %.1f ", it->angle);
+        colour(out, it);
+        fprintf(out, " \"%s\"", it->text ? it->text : "");
+        break;
+    case CP_ITEM_IMAGE:
+        fprintf(out, "image %s clip %.2f %.2f %.2f %.2f at %.2f %.2f %.2f %.2f",
+                it->image ? it->image->path : "?", z(it->x), z(it->y), z(it->w), z(it->h),
+                z(it->img_x), z(it->img_y), z(it->img_w), z(it->img_h));
+        break;
+    case CP_ITEM_SVG:
+        fprintf(out, "svg %s at %.2f %.2f %.2f %.2f", it->svg ? it->svg->path : "?", z(it->x),
+                z(it->y), z(it->w), z(it->h));
+        break;
+    case CP_ITEM_PAGE:
+        fprintf(out, "page %s in %.2f %.2f %.2f %.2f", it->page ? it->page->label : "?", z(it->x),
+                z(it->y), z(it->w), z(it->h));
+        break;
+    }
+    if (it->opacity < 1)
+        fprintf(out, " opacity %.2f", it->opacity);
+    fputc('\n', out);
+}
+
 void cp_doc_dump(const cp_doc *doc, FILE *out)
 {
     for (size_t i = 0; i < doc->n_pages; i++) {
         const cp_page *p = &doc->pages[i];
         fprintf(out, "page %zu %s trim %.2f x %.2f bleed %.2f slug %.2f%s\n", i + 1, p->label,
                 p->trim_w, p->trim_h, p->bleed, p->slug, p->crop_marks ? " marks" : "");
-        for (size_t j = 0; j < p->n; j++) {
-            const cp_item *it = &p->items[j];
-            fprintf(out, "  %s ", it->tag ? it->tag : "-");
-            switch (it->kind) {
-            case CP_ITEM_RECT:
-                fprintf(out, "rect %.2f %.2f %.2f %.2f ", z(it->x), z(it->y), z(it->w), z(it->h));
-                hex(out, it->color);
-                break;
-            case CP_ITEM_LINE:
-                fprintf(out, "line %.2f %.2f %.2f %.2f w %.2f ", z(it->x), z(it->y), z(it->x1),
-                        z(it->y1), it->stroke_pt);
-                hex(out, it->color);
-                break;
-            case CP_ITEM_DOT:
-                fprintf(out, "%s %.2f %.2f r %.2f ", it->ring ? "ring" : "dot", z(it->x), z(it->y),
-                        z(it->w));
-                hex(out, it->color);
-                break;
-            case CP_ITEM_TEXT:
-                fprintf(out, "text %.2f %.2f w %.2f ", z(it->x), z(it->y), z(it->w));
-                if (it->angle != 0)
-                    fprintf(out, "angle %.1f ", it->angle);
-                hex(out, it->color);
-                fprintf(out, " \"%s\"", it->text ? it->text : "");
-                break;
-            case CP_ITEM_IMAGE:
-                fprintf(out, "image %s clip %.2f %.2f %.2f %.2f at %.2f %.2f %.2f %.2f",
-                        it->image ? it->image->path : "?", z(it->x), z(it->y), z(it->w), z(it->h),
-                        z(it->img_x), z(it->img_y), z(it->img_w), z(it->img_h));
-                break;
-            case CP_ITEM_SVG:
-                fprintf(out, "svg %s at %.2f %.2f %.2f %.2f", it->svg ? it->svg->path : "?",
-                        z(it->x), z(it->y), z(it->w), z(it->h));
-                break;
-            case CP_ITEM_PAGE:
-                fprintf(out, "page %s in %.2f %.2f %.2f %.2f", it->page ? it->page->label : "?",
-                        z(it->x), z(it->y), z(it->w), z(it->h));
-                break;
-            }
-            if (it->opacity < 1)
-                fprintf(out, " opacity %.2f", it->opacity);
-            fputc('\n', out);
-        }
+        for (size_t j = 0; j < p->n; j++)
+            dump_item(out, &p->items[j]);
+        for (size_t j = 0; j < p->n_marks; j++) /* the printer's marks, after the content */
+            dump_item(out, &p->marks[j]);
     }
 }

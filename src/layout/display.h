@@ -24,6 +24,13 @@ typedef enum cp_item_kind {
     CP_ITEM_PAGE,  /* another page, trimmed, scaled into the rect (contact sheets) */
 } cp_item_kind;
 
+/* The colour of a printer's mark (cp_page.marks). */
+typedef enum cp_mark {
+    CP_MARK_NONE,         /* page content */
+    CP_MARK_REGISTRATION, /* in the registration colour, which prints on every plate */
+    CP_MARK_PROCESS,      /* a colour-bar patch in process inks: the item's cmyk() colour */
+} cp_mark;
+
 typedef struct cp_item {
     cp_item_kind kind;
     const char *tag;   /* which frame it belongs to, e.g. "body" */
@@ -31,6 +38,7 @@ typedef struct cp_item {
     double x1, y1;     /* line end */
     double stroke_pt;  /* line width, ring width */
     cp_color color;
+    cp_mark mark; /* the colour of a printer's mark; CP_MARK_NONE in the page's items */
     bool ring;
     double opacity;        /* 1 unless set: the proof watermark is translucent */
     double angle;          /* text: degrees, counter-clockwise about (x, y) */
@@ -67,6 +75,12 @@ typedef struct cp_page {
     int which, part;
     uint64_t key;
     bool keyed, reused;
+    /* The printer's marks (layout/marks.c): lines, rings and patches outside the trim, kept apart
+     * from the items, so what looks at the page's content (the build record and its change
+     * report, the never-print and crop checks) never sees them. The pdf step writes them in the
+     * printer's inks; render draws them only when asked (preview --marks). */
+    cp_item *marks;
+    size_t n_marks, cap_marks;
 } cp_page;
 
 typedef struct cp_doc {
@@ -84,6 +98,9 @@ cp_page *cp_doc_add_page(cp_doc *doc, const char *label, double trim_w, double t
 
 /* Appends an item and returns it for the caller to fill; owned by the page. */
 cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag);
+/* Appends a printer's mark of colour `mark` and returns it for the caller to fill; owned by the
+ * page. */
+cp_item *cp_page_add_mark(cp_page *p, cp_item_kind kind, const char *tag, cp_mark mark);
 void cp_page_rect(cp_page *p, const char *tag, double x, double y, double w, double h, cp_color c);
 void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, double y1,
                   double width, cp_color c);

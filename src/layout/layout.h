@@ -179,8 +179,9 @@ bool cp_layout_press(cp_layout_ctx *lc, cp_doc *doc);
  * away); the run itself uses cp_layout_calendar and cp_layout_press. */
 void cp_layout_page(cp_layout_ctx *lc, cp_doc *doc, int which);
 
-/* Adds the proof watermark, the overlay and the slug line (file name, title, page, version,
- * build date, mode) to every page of doc. Call after the pages are laid out. */
+/* Adds the printer's marks (layout/marks.h), the proof watermark, the overlay and the slug line
+ * (file name, title, page, version, build date, mode) to every page of doc. Call after the pages
+ * are laid out. */
 void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, const char *file_name);
 
 /* Colour checks once the output intent is known (cv), after the pages are laid out: every

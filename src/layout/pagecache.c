@@ -248,8 +248,8 @@ static bool reuse(cp_layout_ctx *lc, cp_doc *doc, int which, uint64_t key)
         cp_page *p =
             cp_doc_add_page(doc, src->label, src->trim_w, src->trim_h, src->bleed, src->slug);
         *p = *src;
-        p->items = NULL;
-        p->n = p->cap = 0;
+        p->items = p->marks = NULL; /* the printer's marks are added after the cache (decorate) */
+        p->n = p->cap = p->n_marks = p->cap_marks = 0;
         cp_page_copy_items(p, src);
     }
     for (size_t i = 0; i < e->n_images && ok; i++)
@@ -294,8 +294,8 @@ static void store(cp_layout_ctx *lc, const cp_doc *doc, size_t first, int which,
         const cp_page *src = &doc->pages[i];
         cp_page *p = cp_doc_add_page(&e->doc, NULL, 0, 0, 0, 0);
         *p = *src;
-        p->items = NULL;
-        p->n = p->cap = 0;
+        p->items = p->marks = NULL; /* the printer's marks are added after the cache (decorate) */
+        p->n = p->cap = p->n_marks = p->cap_marks = 0;
         cp_page_copy_items(p, src);
         for (size_t j = 0; j < p->n; j++) {
             if (p->items[j].kind != CP_ITEM_IMAGE || !p->items[j].image)

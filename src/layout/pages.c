@@ -1,5 +1,6 @@
 /* Calendar pages: the cover, twelve month pages and the back, composed from layout frames. */
 #define _DEFAULT_SOURCE
+#include "layout/marks.h"
 #include "layout/layout.h"
 #include "base/hash.h"
 #include "base/path.h"
@@ -1082,6 +1083,36 @@ static void back_year(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, cons
     }
 }
 
+/* f, or a copy of it in *tmp moved up by its 'follows' (st: the style whose leading it moves by).
+ */
+static const cp_frame *followed(cp_layout_ctx *lc, const cp_page *page, const cp_frame *f,
+                                const cp_style *st, cp_frame *tmp)
+{
+    if (!f || !f->follows)
+        return f;
+    *tmp = *f;
+    follow(lc, page, tmp, st);
+    return tmp;
+}
+
+static void back_footnote(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, const cp_frame *f)
+{
+    const cp_calendar *cal = lc->cal;
+    const cp_style *fs = cp_lc_style(lc, l, "footnote");
+    cp_frame moved;
+    f = followed(lc, page, f, fs, &moved);
+    cp_text_req req = {fs, cal->language.s, f->w, NULL, cal->back_footnote.pos, "footnote", false};
+    cp_block b;
+    /* The footnote is printed as written: its asterisk is the pseudonym mark, not markup. */
+    cp_set_plain(lc->ts, &req, cp_lc_smart(lc, l, cal->back_footnote.s), &b);
+    if (b.height > f->h + 0.01)
+        cp_error(lc->diags, cal->back_footnote.pos, "the footnote does not fit frame 'footnote'");
+    cp_block_place(&b, page, "footnote", f->x, f->y, fs->color);
+    cp_block_finish(&b);
+}
+
+/* The back: the about text, the photo credits and the footnote, then the year at a glance, which
+ * may follow one of them (and grow up toward it). */
 static void layout_back(cp_layout_ctx *lc, cp_doc *doc, const cp_page_kind *kind)
 {
     const cp_calendar *cal = lc->cal;
@@ -1096,21 +1127,11 @@ static void layout_back(cp_layout_ctx *lc, cp_doc *doc, const cp_page_kind *kind
     const char *lines = l->credits_on_back ? credit_lines(lc, l) : NULL;
     if (lines && (f = cp_layout_lookup_frame(l, k, "credits")))
         back_credits(lc, page, l, f, lines);
+    if (cal->back_footnote.s && (f = cp_layout_lookup_frame(l, k, "footnote")))
+        back_footnote(lc, page, l, f);
+    cp_frame moved;
     if ((f = cp_layout_lookup_frame(l, k, "year")))
-        back_year(lc, page, l, f);
-    if (cal->back_footnote.s && (f = cp_layout_lookup_frame(l, k, "footnote"))) {
-        const cp_style *fs = cp_lc_style(lc, l, "footnote");
-        cp_text_req req = {fs,   cal->language.s, f->w, NULL, cal->back_footnote.pos, "footnote",
-                           false};
-        cp_block b;
-        /* The footnote is printed as written: its asterisk is the pseudonym mark, not markup. */
-        cp_set_plain(lc->ts, &req, cp_lc_smart(lc, l, cal->back_footnote.s), &b);
-        if (b.height > f->h + 0.01)
-            cp_error(lc->diags, cal->back_footnote.pos,
-                     "the footnote does not fit frame 'footnote'");
-        cp_block_place(&b, page, "footnote", f->x, f->y, fs->color);
-        cp_block_finish(&b);
-    }
+        back_year(lc, page, l, followed(lc, page, f, cp_lc_style(lc, l, "mini_month"), &moved));
     footer(lc, page, l, k, running_title(lc));
     binding_marks(lc, page, l, kind);
 }
@@ -1254,6 +1275,7 @@ void cp_layout_decorate(cp_layout_ctx *lc, cp_doc *doc, const cp_layout *l, cons
     const cp_calendar *cal = lc->cal;
     for (size_t i = 0; i < doc->n_pages; i++) {
         cp_page *page = &doc->pages[i];
+        cp_layout_marks(page, l);
         if (lc->opts.proof && lc->opts.overlay) {
             overlay_rect(page, -page->bleed, (cp_color){0.9, 0.1, 0.1});
             overlay_rect(page, 0, (cp_color){0.85, 0.0, 0.75});

@@ -277,6 +277,8 @@ static bool apply_page(cp_layout *l, cp_diags *d, const cp_node *m)
                                        "crop_marks",
                                        "registration_marks",
                                        "color_bar",
+                                       "mark_length",
+                                       "mark_offset",
                                        "binding_margin",
                                        "hanger_hole",
                                        NULL};
@@ -290,6 +292,8 @@ static bool apply_page(cp_layout *l, cp_diags *d, const cp_node *m)
     cp_schema_bool(d, m, "crop_marks", &l->crop_marks);
     cp_schema_bool(d, m, "registration_marks", &l->registration_marks);
     cp_schema_bool(d, m, "color_bar", &l->color_bar);
+    cp_schema_length(d, m, "mark_length", 0, &l->mark_length, NULL);
+    cp_schema_length(d, m, "mark_offset", 0, &l->mark_offset, NULL);
     cp_schema_length(d, m, "binding_margin", 0, &l->binding_margin, &l->binding_margin_pos);
     cp_schema_length(d, m, "hanger_hole", 0, &l->hanger_hole, NULL);
     if (l->bleed > 25 * CP_PT_PER_MM) {

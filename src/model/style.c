@@ -95,6 +95,7 @@ void cp_layout_init(cp_layout *l)
     l->safe = 10 * CP_PT_PER_MM;
     l->slug = 12 * CP_PT_PER_MM;
     l->crop_marks = true;
+    l->mark_length = 5 * 72 / 25.4;
     l->accent = (cp_color){0.65, 0.24, 0.17};
     l->ink = (cp_color){0, 0, 0};
     l->grey = (cp_color){0.45, 0.43, 0.41};

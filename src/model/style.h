@@ -160,6 +160,8 @@ typedef struct cp_layout {
     bool crop_marks;
     bool registration_marks; /* targets centred on each side, in the slug */
     bool color_bar;          /* CMYK control patches in the top slug (CMYK intents) */
+    double mark_length;      /* crop marks: length (pt; shorter if the slug is), ... */
+    double mark_offset;      /* ... and their distance beyond the bleed edge (pt) */
     cp_color accent, ink, grey, muted, paper, band;
     double ink_limit; /* % total area coverage for CMYK output; 0: unset (300 applies) */
     cp_pos ink_limit_pos;

@@ -19,9 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MARK_LEN   (5 * 72.0 / 25.4)
-#define MARK_WIDTH 0.25
-
 typedef struct icc {
     char *data;
     size_t len;
@@ -213,69 +210,73 @@ static void fix_cmyk_jpeg(qpdf_data q, qpdf_oh image, void *ctx)
     free(buf);
 }
 
-/* Crop marks: 0.25 pt lines in /Separation /All, from the bleed edge outward, in the slug. */
-static void crop_marks(qpdf_data q, qpdf_oh page, const cp_page *p, qpdf_oh all, bool cmyk)
+/* A printer's mark of the registration colour: a line or a ring (pdf coordinates: o, the trim's
+ * corner from the media's; mh, the media's height; y up). */
+static void registration_item(cp_strbuf *s, const cp_item *it, double o, double mh)
 {
-    double o = p->slug + p->bleed, b = p->bleed;
-    double mw = p->trim_w + 2 * o, mh = p->trim_h + 2 * o;
-    double len = MARK_LEN < p->slug - 1 ? MARK_LEN : p->slug - 1;
-    if (len <= 0)
+    double x = o + it->x, y = mh - o - it->y;
+    if (it->kind == CP_ITEM_LINE) {
+        cp_strbuf_printf(s, "%.3f %.3f m %.3f %.3f l S\n", x, y, o + it->x1, mh - o - it->y1);
         return;
+    }
+    if (it->kind != CP_ITEM_DOT)
+        return;
+    /* a circle as four Béziers, through the middle of the stroke */
+    double r = it->ring ? it->w - it->stroke_pt / 2 : it->w, k = 0.5523 * r;
+    cp_strbuf_printf(s,
+                     "%.3f %.3f m %.3f %.3f %.3f %.3f %.3f %.3f c %.3f %.3f %.3f %.3f "
+                     "%.3f %.3f c %.3f %.3f %.3f %.3f %.3f %.3f c %.3f %.3f %.3f %.3f "
+                     "%.3f %.3f c %s\n",
+                     x + r, y, x + r, y + k, x + k, y + r, x, y + r, x - k, y + r, x - r, y + k,
+                     x - r, y, x - r, y - k, x - k, y - r, x, y - r, x + k, y - r, x + r, y - k,
+                     x + r, y, it->ring ? "S" : "f");
+}
+
+/* The operators of the page's printer's marks (layout/marks.c), in their order: registration lines
+ * and rings in /Separation /All, colour-bar patches in DeviceCMYK process inks (only under a CMYK
+ * intent). Each run of one kind starts from the page's initial graphics state. Appends nothing and
+ * returns false when the page has no mark to draw. */
+static bool marks_content(cp_strbuf *s, const cp_page *p, bool cmyk)
+{
+    double o = p->slug + p->bleed, mh = p->trim_h + 2 * o;
+    cp_mark mode = CP_MARK_NONE;
+    double width = -1;
+    for (size_t i = 0; i < p->n_marks; i++) {
+        const cp_item *it = &p->marks[i];
+        if (it->mark == CP_MARK_PROCESS && cmyk && it->kind == CP_ITEM_RECT && it->color.cmyk) {
+            if (mode != CP_MARK_PROCESS)
+                cp_strbuf_puts(s, "Q\nq\n");
+            mode = CP_MARK_PROCESS;
+            const cp_color *c = &it->color;
+            cp_strbuf_printf(s, "%.2f %.2f %.2f %.2f k %.3f %.3f %.3f %.3f re f\n", c->c, c->m,
+                             c->y, c->k, o + it->x, mh - o - it->y - it->h, it->w, it->h);
+        } else if (it->mark == CP_MARK_REGISTRATION) {
+            if (mode != CP_MARK_REGISTRATION)
+                cp_strbuf_printf(s, "Q\nq\n/CalpressAll CS 1 SCN %.2f w 0 J [] 0 d\n",
+                                 it->stroke_pt);
+            else if (it->stroke_pt != width)
+                cp_strbuf_printf(s, "%.2f w\n", it->stroke_pt);
+            mode = CP_MARK_REGISTRATION;
+            width = it->stroke_pt;
+            registration_item(s, it, o, mh);
+        }
+    }
+    if (mode != CP_MARK_NONE)
+        cp_strbuf_puts(s, "Q\n");
+    return mode != CP_MARK_NONE;
+}
+
+/* Draws the page's printer's marks after cairo's content, wrapped in q ... Q first, since
+ * cairo's content may leave its graphics state changed. */
+static void draw_marks(qpdf_data q, qpdf_oh page, const cp_page *p, qpdf_oh all, bool cmyk)
+{
     cp_strbuf s;
     cp_strbuf_init(&s);
-    cp_strbuf_printf(&s, "Q\nq\n/CalpressAll CS 1 SCN %.2f w 0 J [] 0 d\n", MARK_WIDTH);
-    double xs[2] = {o, mw - o}, ys[2] = {o, mh - o};
-    for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < 2; j++) {
-            double x = xs[i], y = ys[j], dx = i ? 1 : -1, dy = j ? 1 : -1;
-            cp_strbuf_printf(&s, "%.3f %.3f m %.3f %.3f l S\n", x + dx * b, y, x + dx * (b + len),
-                             y);
-            cp_strbuf_printf(&s, "%.3f %.3f m %.3f %.3f l S\n", x, y + dy * b, x,
-                             y + dy * (b + len));
-        }
+    if (!marks_content(&s, p, cmyk)) {
+        cp_strbuf_finish(&s);
+        return;
     }
-    if (p->color_bar && cmyk) {
-        /* A colour bar in the top slug, right of centre, clear of the marks: the four inks
-         * solid and at 50 %, a three-colour grey beside a 50 % black, 5 mm patches. */
-        static const double patches[][4] = {
-            {1, 0, 0, 0},  {0, 1, 0, 0},  {0, 0, 1, 0},  {0, 0, 0, 1},    {.5, 0, 0, 0},
-            {0, .5, 0, 0}, {0, 0, .5, 0}, {0, 0, 0, .5}, {.5, .4, .4, 0}, {0, 0, 0, .5},
-            {1, 1, 0, 0},  {0, 1, 1, 0},  {1, 0, 1, 0}};
-        double side = 5 * 72 / 25.4, gap = 1 * 72 / 25.4;
-        double x = o + p->trim_w * 0.55, y = mh - o + b + (p->slug - side) / 2;
-        cp_strbuf_puts(&s, "Q\nq\n");
-        for (size_t i = 0; i < sizeof patches / sizeof *patches; i++) {
-            if (x + side > mw - o - 10 * 72 / 25.4)
-                break;
-            cp_strbuf_printf(&s, "%.2f %.2f %.2f %.2f k %.3f %.3f %.3f %.3f re f\n", patches[i][0],
-                             patches[i][1], patches[i][2], patches[i][3], x, y, side, side);
-            x += side + gap;
-        }
-    }
-    if (p->registration_marks) {
-        /* A target centred on each side, in the slug: a circle and a cross, 0.25 pt. */
-        double r = 2.5 * 72 / 25.4, arm = 4.0 * 72 / 25.4, k = 0.5523 * r;
-        double away = b + arm + 2 * 72 / 25.4; /* the inner arm ends 2 mm outside the bleed */
-        double cx[4] = {mw / 2, mw / 2, o - away, mw - o + away};
-        double cy[4] = {o - away, mh - o + away, mh / 2, mh / 2};
-        for (int t = 0; t < 4; t++) {
-            double x = cx[t], y = cy[t];
-            if (x - arm < 0 || y - arm < 0 || x + arm > mw || y + arm > mh)
-                continue; /* no room in this slug */
-            cp_strbuf_printf(&s, "%.3f %.3f m %.3f %.3f l S %.3f %.3f m %.3f %.3f l S\n", x - arm,
-                             y, x + arm, y, x, y - arm, x, y + arm);
-            cp_strbuf_printf(&s,
-                             "%.3f %.3f m %.3f %.3f %.3f %.3f %.3f %.3f c %.3f %.3f %.3f %.3f "
-                             "%.3f %.3f c %.3f %.3f %.3f %.3f %.3f %.3f c %.3f %.3f %.3f %.3f "
-                             "%.3f %.3f c S\n",
-                             x + r, y, x + r, y + k, x + k, y + r, x, y + r, x - k, y + r, x - r,
-                             y + k, x - r, y, x - r, y - k, x - k, y - r, x, y - r, x + k, y - r,
-                             x + r, y - k, x + r, y);
-        }
-    }
-    cp_strbuf_puts(&s, "Q\n");
     qpdf_oh_replace_key(q, colorspaces(q, page), "/CalpressAll", all);
-    /* cairo's content may leave its graphics state changed: wrap it in q ... Q first. */
     qpdf_oh pre = new_stream(q, "q\n", 2);
     qpdf_oh post = new_stream(q, s.data, s.len);
     cp_strbuf_finish(&s);
@@ -464,13 +465,26 @@ static void output_intent(qpdf_data q, const icc *profile)
 
 /* The document's identity: what the run drew (drawn, the hash of cairo's output) and everything
  * post-processing adds to it. Stable across runs; different when anything printed differs. */
-static void document_hash(const unsigned char drawn[16], const cp_pdf_meta *meta,
+static void document_hash(const cp_doc *doc, const unsigned char drawn[16], const cp_pdf_meta *meta,
                           const icc *profile, const char *iso, unsigned char out[16])
 {
     cp_hasher h;
     cp_hasher_init(&h);
-    cp_hasher_str(&h, "calpress PDF ID 1");
+    cp_hasher_str(&h, "calpress PDF ID 2");
     cp_hasher_bytes(&h, drawn, 16);
+    /* The marks are written here, not by cairo: they count as drawn too. */
+    for (size_t i = 0; i < doc->n_pages; i++) {
+        const cp_page *p = &doc->pages[i];
+        cp_hasher_u64(&h, p->n_marks);
+        for (size_t j = 0; j < p->n_marks; j++) {
+            const cp_item *m = &p->marks[j];
+            cp_hasher_u64(&h, (uint64_t)m->kind << 8 | (uint64_t)m->mark << 1 | m->ring);
+            const double v[] = {m->x, m->y, m->w, m->h, m->x1, m->y1, m->stroke_pt};
+            for (size_t k = 0; k < CP_ARRAY_LEN(v); k++)
+                cp_hasher_pt(&h, v[k]);
+            cp_hasher_u64(&h, cp_color_key(&m->color));
+        }
+    }
     const char *text[] = {meta->title,   meta->author, meta->subject, meta->keywords,
                           meta->creator, meta->lang,   profile->name, iso};
     for (size_t i = 0; i < CP_ARRAY_LEN(text); i++)
@@ -490,7 +504,7 @@ static void id_text(const unsigned char id[16], char hex[33], char uuid[37])
     snprintf(uuid, 37, "%.8s-%.4s-4%.3s-a%.3s-%.12s", hex, hex + 8, hex + 13, hex + 17, hex + 20);
 }
 
-static void metadata(qpdf_data q, const cp_pdf_meta *meta, const icc *profile,
+static void metadata(qpdf_data q, const cp_doc *doc, const cp_pdf_meta *meta, const icc *profile,
                      const unsigned char drawn[16], char id_hex[33])
 {
     char pdfdate[40], iso[40];
@@ -500,7 +514,7 @@ static void metadata(qpdf_data q, const cp_pdf_meta *meta, const icc *profile,
     strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
     info_dict(q, meta, pdfdate);
     unsigned char id[16];
-    document_hash(drawn, meta, profile, iso, id);
+    document_hash(doc, drawn, meta, profile, iso, id);
     char doc_id[37], inst_id[37];
     uuid_of(meta->title ? meta->title : "", meta->title ? strlen(meta->title) : 0, meta->author,
             doc_id);
@@ -562,12 +576,11 @@ static bool edit(qpdf_data q, const cp_doc *doc, const cp_pdf_meta *meta, const 
         qpdf_oh_replace_key(q, page, "/TrimBox", box(q, o, o, mw - o, mh - o));
         if (!cp_pdf_inks_page(inks, page, i + 1))
             return false;
-        if (p->crop_marks)
-            crop_marks(q, page, p, all, profile->n == 4);
+        draw_marks(q, page, p, all, profile->n == 4);
         walk_xobjects(q, page, profile->n != 3 ? add_default_rgb : NULL, fix_cmyk_jpeg, &srgb,
                       NULL);
     }
-    metadata(q, meta, profile, drawn, id_hex);
+    metadata(q, doc, meta, profile, drawn, id_hex);
     return report(q, d, "cannot edit the PDF");
 }
 

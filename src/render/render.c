@@ -215,62 +215,75 @@ static bool draw_subpage(cairo_t *cr, const cp_item *it, const cp_render_opts *o
     return ok;
 }
 
+/* One item of the display list (or of the printer's marks). */
+static bool draw_item(cairo_t *cr, const cp_item *it, const cp_render_opts *opts,
+                      cp_render_cache *rc, cp_diags *d)
+{
+    double rgb[3];
+    if (it->mark == CP_MARK_REGISTRATION) /* registration black */
+        rgb[0] = rgb[1] = rgb[2] = 0;
+    else if (it->mark == CP_MARK_PROCESS) /* a patch's inks as the intent's profile shows them */
+        cp_colours_screen(opts->colours, &it->color, rgb);
+    else
+        cp_colours_draw(opts->colours, &it->color, rgb);
+    cairo_set_source_rgba(cr, rgb[0], rgb[1], rgb[2], it->opacity);
+    switch (it->kind) {
+    case CP_ITEM_RECT:
+        cairo_rectangle(cr, it->x, it->y, it->w, it->h);
+        cairo_fill(cr);
+        break;
+    case CP_ITEM_LINE:
+        cairo_set_line_width(cr, it->stroke_pt);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+        cairo_move_to(cr, it->x, it->y);
+        cairo_line_to(cr, it->x1, it->y1);
+        cairo_stroke(cr);
+        break;
+    case CP_ITEM_DOT:
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, it->x, it->y, it->ring ? it->w - it->stroke_pt / 2 : it->w, 0, 2 * G_PI);
+        if (it->ring) {
+            cairo_set_line_width(cr, it->stroke_pt);
+            cairo_stroke(cr);
+        } else {
+            cairo_fill(cr);
+        }
+        break;
+    case CP_ITEM_TEXT:
+        if (it->line) {
+            cairo_save(cr);
+            cairo_translate(cr, it->x, it->y);
+            if (it->angle != 0)
+                cairo_rotate(cr, -it->angle * G_PI / 180);
+            cairo_move_to(cr, 0, 0);
+            pango_cairo_show_layout_line(cr, it->line);
+            cairo_new_path(cr);
+            cairo_restore(cr);
+        }
+        break;
+    case CP_ITEM_IMAGE:
+        return draw_image(cr, it, opts, rc, d);
+    case CP_ITEM_PAGE:
+        return draw_subpage(cr, it, opts, rc, d);
+    case CP_ITEM_SVG:
+        return cp_svg_draw(it->svg, cr, it->x, it->y, it->w, it->h, d);
+    }
+    return true;
+}
+
 bool cp_render_page(cairo_t *cr, const cp_page *page, const cp_render_opts *opts,
                     cp_render_cache *rc, cp_diags *d)
 {
     cairo_save(cr);
     cairo_translate(cr, page->slug + page->bleed, page->slug + page->bleed);
     bool ok = true;
-    for (size_t i = 0; i < page->n; i++) {
-        const cp_item *it = &page->items[i];
-        double rgb[3];
-        cp_colours_draw(opts->colours, &it->color, rgb);
-        cairo_set_source_rgba(cr, rgb[0], rgb[1], rgb[2], it->opacity);
-        switch (it->kind) {
-        case CP_ITEM_RECT:
-            cairo_rectangle(cr, it->x, it->y, it->w, it->h);
-            cairo_fill(cr);
-            break;
-        case CP_ITEM_LINE:
-            cairo_set_line_width(cr, it->stroke_pt);
-            cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
-            cairo_move_to(cr, it->x, it->y);
-            cairo_line_to(cr, it->x1, it->y1);
-            cairo_stroke(cr);
-            break;
-        case CP_ITEM_DOT:
-            cairo_new_sub_path(cr);
-            cairo_arc(cr, it->x, it->y, it->ring ? it->w - it->stroke_pt / 2 : it->w, 0, 2 * G_PI);
-            if (it->ring) {
-                cairo_set_line_width(cr, it->stroke_pt);
-                cairo_stroke(cr);
-            } else {
-                cairo_fill(cr);
-            }
-            break;
-        case CP_ITEM_TEXT:
-            if (it->line) {
-                cairo_save(cr);
-                cairo_translate(cr, it->x, it->y);
-                if (it->angle != 0)
-                    cairo_rotate(cr, -it->angle * G_PI / 180);
-                cairo_move_to(cr, 0, 0);
-                pango_cairo_show_layout_line(cr, it->line);
-                cairo_new_path(cr);
-                cairo_restore(cr);
-            }
-            break;
-        case CP_ITEM_IMAGE:
-            ok = draw_image(cr, it, opts, rc, d) && ok;
-            break;
-        case CP_ITEM_PAGE:
-            ok = draw_subpage(cr, it, opts, rc, d) && ok;
-            break;
-        case CP_ITEM_SVG:
-            ok = cp_svg_draw(it->svg, cr, it->x, it->y, it->w, it->h, d) && ok;
-            break;
-        }
-    }
+    for (size_t i = 0; i < page->n; i++)
+        ok = draw_item(cr, &page->items[i], opts, rc, d) && ok;
+    /* The printer's marks only when asked; the colour bar only where the PDF has it, under a
+     * CMYK intent. */
+    for (size_t i = 0; opts->marks && i < page->n_marks; i++)
+        if (page->marks[i].mark != CP_MARK_PROCESS || cp_colours_cmyk(opts->colours))
+            ok = draw_item(cr, &page->marks[i], opts, rc, d) && ok;
     cairo_restore(cr);
     cairo_status_t st = cairo_status(cr);
     if (st != CAIRO_STATUS_SUCCESS) {
@@ -299,8 +312,8 @@ bool cp_render_png(const cp_page *page, double dpi, cp_outfile *f, cp_render_cac
     return cp_render_png_area(page, dpi, false, f, rc, colours, d);
 }
 
-bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *f,
-                        cp_render_cache *rc, cp_colours *colours, cp_diags *d)
+static bool png_area(const cp_page *page, double dpi, bool trim, bool marks, cp_outfile *f,
+                     cp_render_cache *rc, cp_colours *colours, cp_diags *d)
 {
     double m = trim ? 0 : 2 * (page->bleed + page->slug);
     double k = dpi / 72.0;
@@ -319,7 +332,7 @@ bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *
     cairo_scale(cr, k, k);
     if (trim) /* the page is drawn from its media box's corner: move the trim's to the origin */
         cairo_translate(cr, -(page->bleed + page->slug), -(page->bleed + page->slug));
-    cp_render_opts opts = {.raster = true, .raster_dpi = dpi, .colours = colours};
+    cp_render_opts opts = {.raster = true, .raster_dpi = dpi, .colours = colours, .marks = marks};
     bool ok = cp_render_page(cr, page, &opts, rc, d);
     cairo_destroy(cr);
     if (ok && cp_colours_cmyk(colours)) {
@@ -340,4 +353,16 @@ bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *
     }
     cairo_surface_destroy(s);
     return ok;
+}
+
+bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *f,
+                        cp_render_cache *rc, cp_colours *colours, cp_diags *d)
+{
+    return png_area(page, dpi, trim, false, f, rc, colours, d);
+}
+
+bool cp_render_png_marks(const cp_page *page, double dpi, cp_outfile *f, cp_render_cache *rc,
+                         cp_colours *colours, cp_diags *d)
+{
+    return png_area(page, dpi, false, true, f, rc, colours, d);
 }

@@ -24,6 +24,10 @@ typedef struct cp_render_opts {
     /* Vector targets: a photo with more than this resolution where it is placed is resampled
      * to it and embedded as a new JPEG (screen PDFs, sheets); 0 embeds every photo as it is. */
     double max_ppi;
+    /* Draw the printer's marks (cp_page.marks): registration marks in black, the colour bar (only
+     * under a CMYK intent, as the PDF has it) in its RGB equivalents. For previews; a PDF never
+     * (the pdf step writes them in the printer's inks). */
+    bool marks;
 } cp_render_opts;
 
 /* Surfaces made for photos, shared by every page of one document (so a photo placed twice is
@@ -46,5 +50,8 @@ bool cp_render_png(const cp_page *page, double dpi, cp_outfile *f, cp_render_cac
  * anything in them). */
 bool cp_render_png_area(const cp_page *page, double dpi, bool trim, cp_outfile *f,
                         cp_render_cache *rc, cp_colours *colours, cp_diags *d);
+/* The same, untrimmed, with the printer's marks in the slug: the sheet as the printer sees it. */
+bool cp_render_png_marks(const cp_page *page, double dpi, cp_outfile *f, cp_render_cache *rc,
+                         cp_colours *colours, cp_diags *d);
 
 #endif

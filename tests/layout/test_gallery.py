@@ -13,7 +13,9 @@ usage: test_gallery.py CALPRESS SOURCE_DIR LAYOUT [--regenerate]
      calendar for that month (neighbouring days included), under weekday headings in order;
    - every word of every story (name, headline, quote, body) is in the PDF's text;
    - every font is embedded (pdffonts);
-   - crop marks lie on the trim lines at all four corners of every page (rasterised);
+   - crop marks lie on the trim lines at all four corners of every page (rasterised), and the
+     dump lists them there: eight 0.25 pt lines in the registration colour a page, from the
+     bleed edge outward;
    - the hanger notch is marked at the bound edge where the layout has one, and nowhere else;
    - every text line lies inside the safe area, and clear of the binding margin on a bound
      page (from the dump of the same render).
@@ -71,7 +73,8 @@ def parse_dump(out):
         if m:
             pages.append({"label": m.group(1), "trim_w": float(m.group(2)),
                           "trim_h": float(m.group(3)), "bleed": float(m.group(4)),
-                          "slug": float(m.group(5)), "items": [], "lines": [line]})
+                          "slug": float(m.group(5)), "marks": line.endswith(" marks"),
+                          "items": [], "lines": [line]})
             continue
         m = re.match(r'  (\S+) (\S+) (.*?)(?: "(.*)")?$', line)
         if m and pages:
@@ -275,6 +278,30 @@ def check_marks(chk, pdf, pages, bx, tmp, layout):
     return hanger
 
 
+def check_dump_marks(chk, pages, layout):
+    """The dump's crop marks: on every page, a 0.25 pt line in the registration colour on each
+    trim line at each corner, from the bleed edge outward (5 mm, or less in a small slug)."""
+    bad = []
+    for n, page in enumerate(pages, 1):
+        tw, th, b = page["trim_w"], page["trim_h"], page["bleed"]
+        length = min(5 * MM, page["slug"] - 1)
+        got = [tuple(nums[:4]) for tag, kind, nums, _ in page["items"] if tag == "marks"
+               and kind == "line"]
+        lines = [ln for ln in page["lines"] if ln.startswith("  marks line ")]
+        want = []
+        for cx, sx in ((0, -1), (tw, 1)):
+            for cy, sy in ((0, -1), (th, 1)):
+                want += [(cx + sx * b, cy, cx + sx * (b + length), cy),
+                         (cx, cy + sy * b, cx, cy + sy * (b + length))]
+        miss = [w for w in want
+                if not any(all(abs(p - q) < 0.011 for p, q in zip(w, g)) for g in got)]
+        if not page["marks"] or miss or len(got) != 8 or \
+                not all(ln.endswith(" w 0.25 registration") for ln in lines):
+            bad.append(f"page {n} ({page['label']}): {len(got)} marks, missing {miss[:2]}")
+    chk.ok(pages and not bad, f"{layout}: the dump lists the crop marks at the four trim corners "
+           "of every page", "\n".join(bad[:5]))
+
+
 def kind_of(label):
     """The page kind from a page's label: 'cover', 'back', 'photo leaf' or 'month'."""
     if label in ("cover", "back"):
@@ -330,6 +357,7 @@ def main(chk, setup):
         check_text(chk, pdf, d, layout)
         check_fonts(chk, pdf, layout)
         hanger = check_marks(chk, pdf, pages, bx, tmp, layout)
+        check_dump_marks(chk, pages, layout)
         margin, bound, has_hanger = BINDING.get(layout, (0, {}, False))
         want = []
         if has_hanger:
