@@ -44,6 +44,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pylib"))
 sys.path.insert(0, HERE)
 from checks import Checks  # noqa: E402
+from png import read_png  # noqa: E402
 from sample import sample_copy  # noqa: E402
 from test_print import load_month_frames  # noqa: E402
 
@@ -891,42 +892,6 @@ def check_logo(ctx, chk, tmp):
 
 # --------------------------------------------------------------------------------------------
 # soft proof
-
-
-def read_png(path):
-    """(width, height, rows of RGB tuples) of an 8-bit RGB or RGBA PNG, not interlaced."""
-    d = read(path)
-    pos, idat, w = 8, b"", 0
-    while pos < len(d):
-        n = struct.unpack(">I", d[pos:pos + 4])[0]
-        kind, body = d[pos + 4:pos + 8], d[pos + 8:pos + 8 + n]
-        if kind == b"IHDR":
-            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
-            bpp = {2: 3, 6: 4}[ctype]
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + n
-    raw = zlib.decompress(idat)
-    stride = w * bpp
-    rows, prev = [], bytearray(stride)
-    for y in range(h):
-        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-            if f == 1:
-                line[i] = (line[i] + a) & 255
-            elif f == 2:
-                line[i] = (line[i] + b) & 255
-            elif f == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif f == 4:
-                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                pr = a if pa <= pb and pa <= pc else b if pb <= pc else c
-                line[i] = (line[i] + pr) & 255
-        rows.append(bytes(line))
-        prev = line
-    return w, h, bpp, rows
 
 
 def pixel(png, x, y):

@@ -18,13 +18,12 @@ CHECK is one of:
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
-import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks  # noqa: E402
+from png import read_png  # noqa: E402
 from sample import sample_copy  # noqa: E402
 
 MM = 72 / 25.4
@@ -35,39 +34,9 @@ def run(args, cwd=None):
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=ENV, timeout=600)
 
 
-def read_png(path):
-    """(w, h, px(x, y) -> (r, g, b)) of an 8-bit RGB or RGBA PNG, as cairo writes them."""
-    data = open(path, "rb").read()
-    pos, idat, w = 8, b"", 0
-    while pos < len(data):
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        if kind == b"IHDR":
-            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
-            assert depth == 8 and ctype in (2, 6), (depth, ctype)
-            bpp = 3 if ctype == 2 else 4
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + n
-    raw, stride = zlib.decompress(idat), w * bpp
-    rows, prev = [], bytearray(stride)
-    for y in range(h):
-        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-            if f == 1:
-                line[i] = (line[i] + a) & 255
-            elif f == 2:
-                line[i] = (line[i] + b) & 255
-            elif f == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line))
-        prev = line
+def read_pixels(path):
+    """(w, h, px(x, y) -> (r, g, b)) of a preview PNG; white outside the image."""
+    w, h, bpp, rows = read_png(path)
 
     def px(x, y):
         x, y = int(x), int(y)
@@ -149,8 +118,8 @@ def check_preview(ctx, chk, tmp, d):
     if not chk.ok(r0.returncode == 0 and r1.returncode == 0, "preview and preview --marks run",
                   r0.stderr[-1000:] + r1.stderr[-1000:]):
         return
-    w0, h0, p0 = read_png(os.path.join(plain, "calendar-02.png"))
-    w1, h1, p1 = read_png(os.path.join(marked, "calendar-02.png"))
+    w0, h0, p0 = read_pixels(os.path.join(plain, "calendar-02.png"))
+    w1, h1, p1 = read_pixels(os.path.join(marked, "calendar-02.png"))
     b, off = 3 * MM, 15 * MM  # a3-portrait: 3 mm bleed, 12 mm slug; 72 dpi: 1 px = 1 pt
     tw, th = 297 * MM, 420 * MM
     chk.ok((w0, h0) == (w1, h1) and abs(w1 - (tw + 2 * off)) <= 1,
@@ -189,7 +158,7 @@ def check_preview(ctx, chk, tmp, d):
     cmyk = os.path.join(tmp, "cmyk")
     r = preview(ctx, d, cmyk, ["--marks", "--icc", icc])
     if chk.ok(r.returncode == 0, "preview --marks with a CMYK intent runs", r.stderr[-1000:]):
-        _, _, p2 = read_png(os.path.join(cmyk, "calendar-02.png"))
+        _, _, p2 = read_pixels(os.path.join(cmyk, "calendar-02.png"))
         c = p2(*bar)
         chk.ok(c[0] < 90 and c[1] > 120 and c[2] > 170,
                f"--marks with a CMYK intent: the first patch of the colour bar is cyan {c}")
