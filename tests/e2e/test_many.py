@@ -6,13 +6,12 @@ usage: test_many.py CALPRESS SOURCE_DIR
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
+from checks import Checks, run_in_tmp  # noqa: E402
 from sample import sample_copy  # noqa: E402
 
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1606780800")
@@ -33,10 +32,7 @@ def files(folder):
     return out
 
 
-def main():
-    calpress, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    chk = Checks("e2e/many")
-    tmp, stories = sample_copy(src, "calpress-many-")
+def many(chk, calpress, src, tmp, stories):
     # Three editions: the sample, the Bengali layout test's calendar and a partner edition of
     # the sample (another title, the same stories and photos) under another file name.
     bn = os.path.join(src, "tests", "layout", "bn", "calendar.yaml")
@@ -101,12 +97,14 @@ def main():
     w = run([calpress, "watch", sample, bn])
     chk.ok(w.returncode == 2 and "unexpected argument" in w.stderr, "watch takes one manifest",
            w.stderr)
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    else:
-        print(f"  files kept in {tmp}")
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
+
+
+def main():
+    calpress, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    chk = Checks("e2e/many")
+    tmp, stories = sample_copy(src, "calpress-many-")
+    return run_in_tmp(chk.name, chk, lambda tmp: many(chk, calpress, src, tmp, stories),
+                      tmp=tmp)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
+from checks import Checks, run_in_tmp  # noqa: E402
 from sample import sample_copy  # noqa: E402
 
 
@@ -43,10 +43,7 @@ def lengthen(stories):
             f.write(head + "body: |\n" + new + "\n".join(tail))
 
 
-def main():
-    calpress, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    chk = Checks("e2e/worker")
-    tmp, stories = sample_copy(src, "calpress-worker-")
+def worker(chk, calpress, src, tmp, stories):
     long = os.path.join(tmp, "long")
     shutil.copytree(stories, long, symlinks=True)
     lengthen(long)
@@ -89,12 +86,14 @@ def main():
             for pdf in a[2]:
                 chk.ok(a[2][pdf] == b[2][pdf], f"{name}, {mode}: {pdf} byte for byte")
             chk.ok(a[3:] == b[3:], f"{name}, {mode}: check's report, layout dump and messages")
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    else:
-        print(f"  files kept in {tmp}")
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
+
+
+def main():
+    calpress, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    chk = Checks("e2e/worker")
+    tmp, stories = sample_copy(src, "calpress-worker-")
+    return run_in_tmp(chk.name, chk, lambda tmp: worker(chk, calpress, src, tmp, stories),
+                      tmp=tmp)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ import sys
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
+from checks import Checks, run_in_tmp  # noqa: E402
 from sample import sample_copy  # noqa: E402
 from proc import qdf_bytes, run  # noqa: E402
 
@@ -554,16 +554,7 @@ def main():
     src, name = os.path.abspath(sys.argv[3]), sys.argv[4]
     chk = Checks(f"print/safety-{name}")
     tmp, stories = sample_copy(src, "calpress-safety-")
-    try:
-        CHECKS[name](ctx, chk, tmp, stories)
-    except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as e:
-        chk.ok(False, f"{name} ran to the end", repr(e))
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    else:
-        print(f"  note  kept {tmp}")
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
+    return run_in_tmp(chk.name, chk, lambda tmp: CHECKS[name](ctx, chk, tmp, stories), tmp=tmp)
 
 
 if __name__ == "__main__":
