@@ -8,11 +8,9 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks, run_in_tmp  # noqa: E402
-from sample import sample_copy  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1606780800")
 
@@ -100,11 +98,8 @@ def many(chk, calpress, src, tmp, stories):
 
 
 def main():
-    calpress, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    chk = Checks("e2e/many")
-    tmp, stories = sample_copy(src, "calpress-many-")
-    return run_in_tmp(chk.name, chk, lambda tmp: many(chk, calpress, src, tmp, stories),
-                      tmp=tmp)
+    return run_checks("e2e/many", lambda chk, s: many(chk, s.calpress, s.src, s.tmp, s.stories),
+                      copy="calpress-many-")
 
 
 if __name__ == "__main__":

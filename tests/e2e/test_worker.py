@@ -15,8 +15,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks, run_in_tmp  # noqa: E402
-from sample import sample_copy  # noqa: E402
+from checks import run_checks  # noqa: E402
 
 
 def run(cmd, mode):
@@ -89,11 +88,8 @@ def worker(chk, calpress, src, tmp, stories):
 
 
 def main():
-    calpress, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    chk = Checks("e2e/worker")
-    tmp, stories = sample_copy(src, "calpress-worker-")
-    return run_in_tmp(chk.name, chk, lambda tmp: worker(chk, calpress, src, tmp, stories),
-                      tmp=tmp)
+    return run_checks("e2e/worker", lambda chk, s: worker(chk, s.calpress, s.src, s.tmp, s.stories),
+                      copy="calpress-worker-")
 
 
 if __name__ == "__main__":
