@@ -116,6 +116,48 @@ static double face_score(const cp_placement *pl, const cp_focus *fo, cp_rect pic
     return got / total;
 }
 
+/* The share of the saliency map seen with the picture at pic: seen() for every cell, computed
+ * by axis. A cell's overlaps with the visible photo and the covers are products of an extent
+ * across, shared by its column, and one down, shared by its row; the sums are taken in the same
+ * order and with the same operations as seen(), so the score is the same to the last bit. */
+static double map_seen(const cp_placement *pl, const cp_focus *fo, cp_rect pic)
+{
+    enum { N = CP_FOCUS_MAP };
+    const double cell = 1.0 / N;
+    const cp_rect v = pl->visible_pt;
+    const int nc = pl->n_covers;
+    double vx[N], vw[N], vy[N], vh[N];
+    double cw[N][CP_CROP_MAX_COVERS], ch[N][CP_CROP_MAX_COVERS];
+    double rw = cell * pic.w, rh = cell * pic.h, area = rw * rh;
+    if (area <= 0)
+        return 0;
+    for (int k = 0; k < N; k++) {
+        double rx = pic.x + k * cell * pic.w, ry = pic.y + k * cell * pic.h;
+        vx[k] = fmax(rx, v.x);
+        vw[k] = fmax(0, fmin(rx + rw, v.x + v.w) - vx[k]);
+        vy[k] = fmax(ry, v.y);
+        vh[k] = fmax(0, fmin(ry + rh, v.y + v.h) - vy[k]);
+        for (int c = 0; c < nc; c++) {
+            cp_rect o = pl->covers[c];
+            cw[k][c] = fmin(vx[k] + vw[k], o.x + o.w) - fmax(vx[k], o.x);
+            ch[k][c] = fmin(vy[k] + vh[k], o.y + o.h) - fmax(vy[k], o.y);
+        }
+    }
+    double got = 0, total = 0;
+    for (int j = 0; j < N; j++)
+        for (int i = 0; i < N; i++) {
+            double m = fo->map[j * N + i];
+            if (m == 0)
+                continue;
+            double under = 0;
+            for (int c = 0; c < nc; c++)
+                under += cw[i][c] > 0 && ch[j][c] > 0 ? cw[i][c] * ch[j][c] : 0;
+            got += m * (fmax(0, vw[i] * vh[j] - under) / area);
+            total += m;
+        }
+    return total > 0 ? got / total : 0;
+}
+
 /* How good a crop is with the picture at pic: faces seen dominate, then where they sit, then
  * the share of the saliency map seen. */
 static double crop_score(const cp_placement *pl, const cp_focus *fo, cp_rect pic)
@@ -125,18 +167,8 @@ static double crop_score(const cp_placement *pl, const cp_focus *fo, cp_rect pic
         double placed;
         score += 10 * face_score(pl, fo, pic, &placed) + 2 * placed;
     }
-    if (!fo->flat) {
-        double got = 0, total = 0, cell = 1.0 / CP_FOCUS_MAP;
-        for (int j = 0; j < CP_FOCUS_MAP; j++)
-            for (int i = 0; i < CP_FOCUS_MAP; i++) {
-                double m = fo->map[j * CP_FOCUS_MAP + i];
-                if (m == 0)
-                    continue;
-                got += m * seen(pl, on_page((cp_box){i * cell, j * cell, cell, cell}, pic), NULL);
-                total += m;
-            }
-        score += total > 0 ? got / total : 0;
-    }
+    if (!fo->flat)
+        score += map_seen(pl, fo, pic);
     return score;
 }
 
