@@ -120,6 +120,7 @@ static double face_score(const cp_placement *pl, const cp_focus *fo, cp_rect pic
  * by axis. A cell's overlaps with the visible photo and the covers are products of an extent
  * across, shared by its column, and one down, shared by its row; the sums are taken in the same
  * order and with the same operations as seen(), so the score is the same to the last bit. */
+_Static_assert(CP_CROP_MAX_COVERS <= 32, "a cover is a bit of an unsigned");
 static double map_seen(const cp_placement *pl, const cp_focus *fo, cp_rect pic)
 {
     enum { N = CP_FOCUS_MAP };
@@ -128,6 +129,7 @@ static double map_seen(const cp_placement *pl, const cp_focus *fo, cp_rect pic)
     const int nc = pl->n_covers;
     double vx[N], vw[N], vy[N], vh[N];
     double cw[N][CP_CROP_MAX_COVERS], ch[N][CP_CROP_MAX_COVERS];
+    unsigned col_hits[N] = {0}, row_hits[N] = {0}; /* bit c: the column/row meets cover c */
     double rw = cell * pic.w, rh = cell * pic.h, area = rw * rh;
     if (area <= 0)
         return 0;
@@ -141,6 +143,8 @@ static double map_seen(const cp_placement *pl, const cp_focus *fo, cp_rect pic)
             cp_rect o = pl->covers[c];
             cw[k][c] = fmin(vx[k] + vw[k], o.x + o.w) - fmax(vx[k], o.x);
             ch[k][c] = fmin(vy[k] + vh[k], o.y + o.h) - fmax(vy[k], o.y);
+            col_hits[k] |= (unsigned)(cw[k][c] > 0) << c;
+            row_hits[k] |= (unsigned)(ch[k][c] > 0) << c;
         }
     }
     double got = 0, total = 0;
@@ -149,9 +153,12 @@ static double map_seen(const cp_placement *pl, const cp_focus *fo, cp_rect pic)
             double m = fo->map[j * N + i];
             if (m == 0)
                 continue;
+            /* Covers that miss the cell add exact zeros: leaving them out changes no bit. */
             double under = 0;
-            for (int c = 0; c < nc; c++)
-                under += cw[i][c] > 0 && ch[j][c] > 0 ? cw[i][c] * ch[j][c] : 0;
+            for (unsigned hits = col_hits[i] & row_hits[j]; hits; hits &= hits - 1) {
+                int c = __builtin_ctz(hits);
+                under += cw[i][c] * ch[j][c];
+            }
             got += m * (fmax(0, vw[i] * vh[j] - under) / area);
             total += m;
         }
