@@ -50,6 +50,13 @@ char *cp_xstrdup(const char *s)
     return d;
 }
 
+void *cp_xmemdup(const void *p, size_t n)
+{
+    void *d = cp_xmalloc(n);
+    memcpy(d, p, n);
+    return d;
+}
+
 bool cp_size_mul(size_t a, size_t b, size_t *out)
 {
     if (b && a > SIZE_MAX / b)

@@ -11,6 +11,8 @@ void *cp_xmalloc(size_t n);
 void *cp_xcalloc(size_t n, size_t size);
 void *cp_xrealloc(void *p, size_t n);
 char *cp_xstrdup(const char *s);
+/* A copy of n bytes at p (n > 0). */
+void *cp_xmemdup(const void *p, size_t n);
 /* Prints "out of memory" for a request of n bytes and aborts (for sizes that overflow). */
 _Noreturn void cp_out_of_memory(size_t n);
 

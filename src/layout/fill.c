@@ -4,7 +4,7 @@
 
 #include <math.h>
 
-bool cp_set_fill(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
+static bool fill(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
                  double max_height, const char *frame, const cp_pos *frame_pos, cp_block *out)
 {
     const cp_style *st = req->style;
@@ -68,4 +68,15 @@ bool cp_set_fill(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
         *out = nominal;
     }
     return true;
+}
+
+bool cp_set_fill(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
+                 double max_height, const char *frame, const cp_pos *frame_pos, cp_block *out)
+{
+    /* The sizes tried here and in cp_set_fit overlap (max_size is set first and again in the
+     * search; stepping back down meets sizes the halving tried): each is set once. */
+    cp_search_begin(ts);
+    bool ok = fill(ts, req, rt, max_height, frame, frame_pos, out);
+    cp_search_end(ts);
+    return ok;
 }

@@ -30,6 +30,8 @@ void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_d
     ts->hyph = cp_hyph_new(hyphen_dir);
 }
 
+static void memo_free(cp_typesetter *ts);
+
 void cp_typesetter_finish(cp_typesetter *ts)
 {
     if (ts->ctx)
@@ -39,6 +41,7 @@ void cp_typesetter_finish(cp_typesetter *ts)
     g_free(ts->warned_langs);
     if (ts->lines_cache)
         g_hash_table_destroy(ts->lines_cache);
+    memo_free(ts);
     cp_arena_finish(&ts->own);
     memset(ts, 0, sizeof *ts);
 }
@@ -261,6 +264,86 @@ static void cand_free(cand *c)
     free(c->loose);
     free(c->ls);
     memset(c, 0, sizeof *c);
+}
+
+/* ---- The memo of one frame's size search (cp_search_begin) ---- */
+
+typedef struct memo_entry {
+    const cp_text_req *req;
+    const cp_para *para;
+    double size_pt;
+    bool first;
+    cand c; /* owned */
+} memo_entry;
+
+struct cp_para_memo {
+    memo_entry *items;
+    size_t n, cap;
+    int depth;
+};
+
+void cp_search_begin(cp_typesetter *ts)
+{
+    if (!ts->memo)
+        ts->memo = cp_xcalloc(1, sizeof *ts->memo);
+    ts->memo->depth++;
+}
+
+void cp_search_end(cp_typesetter *ts)
+{
+    struct cp_para_memo *m = ts->memo;
+    if (!m || m->depth == 0 || --m->depth > 0)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        cand_free(&m->items[i].c);
+    free(m->items);
+    m->items = NULL;
+    m->n = m->cap = 0;
+}
+
+static void memo_free(cp_typesetter *ts)
+{
+    if (!ts->memo)
+        return;
+    ts->memo->depth = 1;
+    cp_search_end(ts);
+    free(ts->memo);
+    ts->memo = NULL;
+}
+
+/* A copy of src sharing its (read-only) layout; map has len + 1 entries. */
+static void cand_copy(const cand *src, size_t len, cand *dst)
+{
+    *dst = *src;
+    g_object_ref(dst->layout);
+    dst->text = cp_xstrdup(src->text);
+    dst->map = src->map ? cp_xmemdup(src->map, (len + 1) * sizeof *src->map) : NULL;
+    dst->ls = src->n_ls ? cp_xmemdup(src->ls, src->n_ls * sizeof *src->ls) : NULL;
+    dst->loose = cp_xmemdup(src->loose, (size_t)src->lines * sizeof *src->loose);
+}
+
+static memo_entry *memo_find(cp_typesetter *ts, const cp_text_req *req, const cp_para *para,
+                             double size_pt, bool first)
+{
+    struct cp_para_memo *m = ts->memo;
+    for (size_t i = 0; m && m->depth > 0 && i < m->n; i++) {
+        memo_entry *e = &m->items[i];
+        if (e->req == req && e->para == para && e->size_pt == size_pt && e->first == first)
+            return e;
+    }
+    return NULL;
+}
+
+static void memo_keep(cp_typesetter *ts, const cp_text_req *req, const cp_para *para,
+                      double size_pt, bool first, const cand *c)
+{
+    struct cp_para_memo *m = ts->memo;
+    if (!m || m->depth == 0)
+        return;
+    cp_grow((void **)&m->items, &m->cap, m->n + 1, sizeof *m->items);
+    memo_entry *e = &m->items[m->n++];
+    *e = (memo_entry){.req = req, .para = para, .size_pt = size_pt, .first = first};
+    cand_copy(c, strlen(para->text), &e->c);
 }
 
 static PangoLayout *make_layout(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
@@ -892,6 +975,11 @@ static uint64_t para_fp(const cp_text_req *req, const cp_para *para, double size
 static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
                      const cp_para *para, double size_pt, bool first, cand *best)
 {
+    const memo_entry *seen = memo_find(ts, req, para, size_pt, first);
+    if (seen) {
+        cand_copy(&seen->c, strlen(para->text), best);
+        return;
+    }
     const cp_style *st = req->style;
     size_t len = strlen(para->text);
     size_t *map = NULL;
@@ -931,6 +1019,7 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     }
     free(text);
     free(map);
+    memo_keep(ts, req, para, size_pt, first, best);
 }
 
 static gboolean take_first_font(PangoFontset *fs, PangoFont *font, gpointer data)
@@ -1400,8 +1489,8 @@ static void report_no_fit(cp_typesetter *ts, const cp_text_req *req, const cp_ri
                 max_height / CP_PT_PER_MM);
 }
 
-bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double max_height,
-                const char *frame, const cp_pos *frame_pos, cp_block *out)
+static bool set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
+                    double max_height, const char *frame, const cp_pos *frame_pos, cp_block *out)
 {
     const cp_style *st = req->style;
     double min =
@@ -1429,6 +1518,15 @@ bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt
     }
     report_no_fit(ts, req, rt, max_height, frame, frame_pos, out);
     return false;
+}
+
+bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double max_height,
+                const char *frame, const cp_pos *frame_pos, cp_block *out)
+{
+    cp_search_begin(ts);
+    bool ok = set_fit(ts, req, rt, max_height, frame, frame_pos, out);
+    cp_search_end(ts);
+    return ok;
 }
 
 void cp_block_place_range(cp_block *b, size_t from, size_t to, cp_page *page, const char *tag,

@@ -33,6 +33,7 @@ typedef struct cp_typesetter {
     cp_arena *arena;         /* the run's: set lines' text lives here */
     cp_diags *diags;
     cp_plans *plans; /* borrowed, or NULL: wrapped paragraphs' choices recorded or followed */
+    struct cp_para_memo *memo; /* owned: paragraphs set during one frame's size search */
 } cp_typesetter;
 
 /* A PangoContext at 72 dpi with hinting off, so the same lines come out for PDF and PNG. */
@@ -99,6 +100,12 @@ void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, c
  * if it fits. */
 bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double max_height,
                 const char *frame, const cp_pos *frame_pos, cp_block *out);
+
+/* A frame's size search: between begin and end (nestable), a paragraph set again with the same
+ * request at the same size is taken from a memo instead of set anew (copy-fit and fill try some
+ * sizes twice). The request and the text must stay as they are until the end. */
+void cp_search_begin(cp_typesetter *ts);
+void cp_search_end(cp_typesetter *ts);
 
 /* Reports the block's loose lines and runts as warnings at req->src. */
 void cp_block_warn(cp_typesetter *ts, const cp_text_req *req, const cp_block *b);
