@@ -16,10 +16,6 @@ typedef enum cp_focus_source {
     CP_FOCUS_CENTRE, /* automatic: nothing stands out, or nothing to choose (no crop) */
 } cp_focus_source;
 
-typedef struct cp_rect {
-    double x, y, w, h;
-} cp_rect;
-
 #define CP_CROP_MAX_COVERS 8
 #define CP_CROP_MAX_NOTES  4
 

@@ -44,10 +44,8 @@ cp_page *cp_doc_add_page(cp_doc *doc, const char *label, double trim_w, double t
     return p;
 }
 
-cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag)
+static cp_item *init_item(cp_item *it, cp_item_kind kind, const char *tag)
 {
-    cp_grow((void **)&p->items, &p->cap, p->n + 1, sizeof *p->items);
-    cp_item *it = &p->items[p->n++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
     it->tag = tag;
@@ -55,15 +53,32 @@ cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag)
     return it;
 }
 
+cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag)
+{
+    cp_grow((void **)&p->items, &p->cap, p->n + 1, sizeof *p->items);
+    return init_item(&p->items[p->n++], kind, tag);
+}
+
 cp_item *cp_page_add_mark(cp_page *p, cp_item_kind kind, const char *tag, cp_mark mark)
 {
     cp_grow((void **)&p->marks, &p->cap_marks, p->n_marks + 1, sizeof *p->marks);
-    cp_item *it = &p->marks[p->n_marks++];
-    memset(it, 0, sizeof *it);
-    it->kind = kind;
-    it->tag = tag;
-    it->opacity = 1;
+    cp_item *it = init_item(&p->marks[p->n_marks++], kind, tag);
     it->mark = mark;
+    return it;
+}
+
+cp_item *cp_page_image(cp_page *p, const char *tag, const cp_image *img, cp_rect frame, cp_rect pic)
+{
+    cp_item *it = cp_page_add(p, CP_ITEM_IMAGE, tag);
+    it->x = frame.x;
+    it->y = frame.y;
+    it->w = frame.w;
+    it->h = frame.h;
+    it->image = img;
+    it->img_x = pic.x;
+    it->img_y = pic.y;
+    it->img_w = pic.w;
+    it->img_h = pic.h;
     return it;
 }
 

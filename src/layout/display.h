@@ -83,6 +83,10 @@ typedef struct cp_page {
     size_t n_marks, cap_marks;
 } cp_page;
 
+typedef struct cp_rect {
+    double x, y, w, h;
+} cp_rect;
+
 typedef struct cp_doc {
     const char *title;
     cp_page *pages;
@@ -102,6 +106,9 @@ cp_item *cp_page_add(cp_page *p, cp_item_kind kind, const char *tag);
  * page. */
 cp_item *cp_page_add_mark(cp_page *p, cp_item_kind kind, const char *tag, cp_mark mark);
 void cp_page_rect(cp_page *p, const char *tag, double x, double y, double w, double h, cp_color c);
+/* Appends a photo (borrowed) clipped to `frame`, its upright, scaled picture lying at `pic`. */
+cp_item *cp_page_image(cp_page *p, const char *tag, const cp_image *img, cp_rect frame,
+                       cp_rect pic);
 void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, double y1,
                   double width, cp_color c);
 

@@ -636,16 +636,8 @@ static void place_photo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l, co
     }
     preflight_photo(lc, img, ph, f->name, w, h, pw, phh);
     cp_crop_check(lc, pl, px, py, pw, phh);
-    cp_item *it = cp_page_add(page, CP_ITEM_IMAGE, "photo");
-    it->x = x;
-    it->y = y;
-    it->w = w;
-    it->h = h;
-    it->image = img;
-    it->img_x = px;
-    it->img_y = py;
-    it->img_w = pw;
-    it->img_h = phh;
+    cp_item *it =
+        cp_page_image(page, "photo", img, (cp_rect){x, y, w, h}, (cp_rect){px, py, pw, phh});
     it->src = ph->path.pos;
 }
 

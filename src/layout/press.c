@@ -196,17 +196,12 @@ static bool logo(cp_layout_ctx *lc, cp_page *page, const cp_layout *l)
     if (iw <= 0 || ih <= 0)
         return true; /* reported */
     double s = fmin(f->w / iw, f->h / ih), w = iw * s, h = ih * s;
-    cp_item *it = cp_page_add(page, svg ? CP_ITEM_SVG : CP_ITEM_IMAGE, "logo");
-    it->x = f->x;
-    it->y = f->y;
-    it->w = w;
-    it->h = h;
-    it->svg = svg;
-    it->image = img;
-    it->img_x = f->x;
-    it->img_y = f->y;
-    it->img_w = w;
-    it->img_h = h;
+    cp_rect at = {f->x, f->y, w, h};
+    cp_item *it = cp_page_image(page, "logo", img, at, at);
+    if (svg) {
+        it->kind = CP_ITEM_SVG;
+        it->svg = svg;
+    }
     double ppi = img ? iw / (w / 72.0) : 1e9;
     if (ppi < 150)
         cp_warning(lc->diags, pr->logo.pos,

@@ -109,12 +109,7 @@ static cp_rect draw_picture(cp_layout_ctx *lc, cp_page *p, const cp_placement *p
     cp_image_upright_size(pl->image, &iw, &ih);
     double s = fmin(area.w / iw, area.h / ih);
     cp_rect pic = {area.x + (area.w - iw * s) / 2, area.y, iw * s, ih * s};
-    cp_item *it = cp_page_add(p, CP_ITEM_IMAGE, "photo");
-    it->x = it->img_x = pic.x;
-    it->y = it->img_y = pic.y;
-    it->w = it->img_w = pic.w;
-    it->h = it->img_h = pic.h;
-    it->image = pl->image;
+    cp_page_image(p, "photo", pl->image, pic, pic);
     cp_rect frame = clip(page_to_sheet(pl, pl->frame_pt, pic), pic);
     veil(p, pic, frame);
     const cp_style *tiny = sheet_style(lc, "footer", 6.5, 600, lc->cal->layout.ink);

@@ -46,16 +46,7 @@ static void card_photo(cp_layout_ctx *lc, cp_page *page, const cp_photo *ph, dou
         px = (w - pw) / 2;
         py = (h - phh) / 2;
     }
-    cp_item *it = cp_page_add(page, CP_ITEM_IMAGE, "photo");
-    it->x = 0;
-    it->y = 0;
-    it->w = w;
-    it->h = h;
-    it->image = img;
-    it->img_x = px;
-    it->img_y = py;
-    it->img_w = pw;
-    it->img_h = phh;
+    cp_page_image(page, "photo", img, (cp_rect){0, 0, w, h}, (cp_rect){px, py, pw, phh});
 }
 
 /* One line of plain text at (x, top); returns its width. */
