@@ -531,8 +531,9 @@ static size_t kp_measure(cp_typesetter *ts, const cp_text_req *req, PangoFontDes
 }
 
 /* Lines still open (word spaces past 130 %) take up to half their slack in letter spacing, at
- * most 1 % of an em a character: the eye forgives that sooner than gaps. Spans are in the
- * rewritten text's bytes (shift: old byte -> new byte); returns their count in *out (malloc'd). */
+ * most 1 % of an em a character: the eye forgives that sooner than gaps. width is the measure
+ * the breaks were chosen for, the first line indent narrower. Spans are in the rewritten text's
+ * bytes (shift: old byte -> new byte); returns their count, the spans in *out (malloc'd). */
 static size_t kp_spacing(const cp_kp_line *ln, int lines, const char *text, const size_t *shift,
                          double width, double indent, double size_pt, ls_span **out)
 {
@@ -540,7 +541,7 @@ static size_t kp_spacing(const cp_kp_line *ln, int lines, const char *text, cons
     size_t n_ls = 0;
     for (int k = 0; k < lines; k++) {
         double L = ln[k].width, Y = ln[k].stretch;
-        double measure = width - 0.25 - (k == 0 ? indent : 0);
+        double measure = width - (k == 0 ? indent : 0);
         size_t start = ln[k].start, end = ln[k].end;
         if (!ln[k].last && Y > 0 && (measure - L) / Y > 0.5 && end > start) {
             size_t chars = (size_t)g_utf8_strlen(text + start, (gssize)(end - start));
@@ -565,11 +566,12 @@ static bool kp_apply(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     cp_kp_item *it = NULL;
     size_t n = kp_measure(ts, req, fd, para, size_pt, first, text, map, extra_tracking, &it);
     double indent = first ? 0 : st->indent_pt * size_pt / st->size_pt;
+    double width = req->width - 0.25;
     size_t *breaks = NULL;
     /* A first pass asks for good lines only; a second accepts looser ones before giving up. */
-    int lines = cp_kp_breaks(it, n, req->width - 0.25, indent, 1, &breaks);
+    int lines = cp_kp_breaks(it, n, width, indent, 1, &breaks);
     if (!lines)
-        lines = cp_kp_breaks(it, n, req->width - 0.25, indent, 3, &breaks);
+        lines = cp_kp_breaks(it, n, width, indent, 3, &breaks);
     if (!lines) {
         free(it);
         return false;
@@ -581,7 +583,7 @@ static bool kp_apply(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
         m[i] = shift[map ? map[i] : i];
     cp_kp_line *ln = cp_xmalloc((size_t)lines * sizeof *ln);
     cp_kp_lines(it, n, breaks, lines, strlen(text), ln);
-    *out_n_ls = kp_spacing(ln, lines, text, shift, req->width, indent, size_pt, out_ls);
+    *out_n_ls = kp_spacing(ln, lines, text, shift, width, indent, size_pt, out_ls);
     free(ln);
     free(shift);
     free(breaks);
