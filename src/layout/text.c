@@ -1,5 +1,6 @@
 /* Text setting on Pango: attributes from styles, lines on a fixed leading, copy-fit. */
 #include "layout/text.h"
+#include "layout/kp.h"
 #include "base/hash.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -468,33 +469,7 @@ static void build(cp_typesetter *ts, const cp_text_req *req, PangoFontDescriptio
     }
 }
 
-/* ---- Optimal line breaking (Knuth and Plass, "Breaking paragraphs into lines", 1981) ----
- * Pango breaks greedily, line by line, so one long word can leave a line with gaping spaces.
- * Here the whole paragraph is measured once (Pango shapes it as a single line) and the breaks
- * that minimise the paragraph's total demerits are chosen; they are then forced with U+2028 and
- * Pango justifies each line. Pango can stretch word spaces but not shrink them, so glue here
- * only stretches, and every chosen line is at most the measure. */
-
-enum { KP_BOX, KP_GLUE, KP_PENALTY };
-#define KP_INF 10000.0
-
-typedef struct kp_item {
-    int type;
-    double w, stretch, penalty;
-    bool flagged;   /* a hyphen: two in a row cost extra */
-    size_t at, len; /* bytes of the text this item covers */
-    int letters;    /* boxes: characters, for the runt rule */
-} kp_item;
-
-typedef struct kp_node {
-    size_t item; /* the break: index of the glue or penalty */
-    int line;    /* lines before this break */
-    double demerits;
-    int prev; /* node index, -1 for the start */
-    bool hyphen;
-    double tw, ty; /* running widths after the break (for the next line's sums) */
-    bool active;
-} kp_node;
+/* ---- Optimal line breaking: kp.c chooses the breaks, Pango measures and sets the lines ---- */
 
 /* The x position of every byte of a one-line layout, in one pass over its runs (asking Pango
  * for each index separately walks the line from its start every time). LTR text only, as
@@ -526,301 +501,94 @@ static double *x_positions(PangoLayout *one, const char *text, size_t len)
     return x;
 }
 
-/* Turns text into boxes, glue and penalties measured from a one-line setting. */
-static size_t kp_items(PangoLayout *one, const char *text, double hyphen_w, kp_item **out)
+/* The width of a hyphen in fd. */
+static double hyphen_width(cp_typesetter *ts, PangoFontDescription *fd)
 {
-    size_t len = strlen(text), n = 0, cap = 64;
-    kp_item *it = cp_xmalloc(cap * sizeof *it);
-    double *xs = x_positions(one, text, len);
-    double total = xs[len];
-#define KP_PUSH(...)                                                                               \
-    do {                                                                                           \
-        cp_grow((void **)&it, &cap, n + 1, sizeof *it);                                            \
-        it[n++] = (kp_item){__VA_ARGS__};                                                          \
-    } while (0)
-    size_t box_start = 0;
-    int letters = 0;
-    size_t i = 0;
-    while (i <= len) {
-        unsigned char c = (unsigned char)text[i];
-        bool space = c == ' ';
-        bool soft = c == 0xC2 && (unsigned char)text[i + 1] == 0xAD;
-        bool hard =
-            c == 0xE2 && (unsigned char)text[i + 1] == 0x80 && (unsigned char)text[i + 2] == 0xA8;
-        bool end = i == len;
-        if (space || soft || hard || end) {
-            double x0 = xs[box_start], x1 = end ? total : xs[i];
-            if (i > box_start)
-                KP_PUSH(KP_BOX, x1 - x0, 0, 0, false, box_start, i - box_start, letters);
-            if (space) {
-                double w = (i + 1 <= len ? xs[i + 1] : total) - x1;
-                KP_PUSH(KP_GLUE, w, w * 0.6, 0, false, i, 1, 0);
-                i += 1;
-            } else if (soft) {
-                KP_PUSH(KP_PENALTY, hyphen_w, 0, 60, true, i, 2, 0);
-                i += 2;
-            } else {
-                /* The paragraph's (or a hard line's) end: fill glue, then a forced break. */
-                KP_PUSH(KP_GLUE, 0, KP_INF, 0, false, i, 0, 0);
-                KP_PUSH(KP_PENALTY, 0, 0, -KP_INF, false, i, hard ? 3 : 0, 0);
-                i += hard ? 3 : 1;
-            }
-            box_start = i;
-            letters = 0;
-            continue;
-        }
-        /* A break is allowed after an explicit hyphen or a dash inside a word. */
-        bool dash = c == '-' ||
-                    (c == 0xE2 && (unsigned char)text[i + 1] == 0x80 &&
-                     ((unsigned char)text[i + 2] == 0x93 || (unsigned char)text[i + 2] == 0x94));
-        size_t step = (size_t)(g_utf8_next_char(text + i) - (text + i));
-        letters++;
-        if (dash && i > box_start && i + step < len && text[i + step] != ' ') {
-            double x0 = xs[box_start], x1 = xs[i + step];
-            KP_PUSH(KP_BOX, x1 - x0, 0, 0, false, box_start, i + step - box_start, letters);
-            KP_PUSH(KP_PENALTY, 0, 0, 50, c == '-', i + step, 0, 0);
-            box_start = i + step;
-            letters = 0;
-        }
-        i += step;
-    }
-#undef KP_PUSH
+    PangoLayout *h = pango_layout_new(ts->ctx);
+    pango_layout_set_font_description(h, fd);
+    pango_layout_set_text(h, "-", -1);
+    int w;
+    pango_layout_get_size(h, &w, NULL);
+    g_object_unref(h);
+    return w / (double)PANGO_SCALE;
+}
+
+/* The paragraph's items, measured from a one-line setting of text (malloc'd in *out). */
+static size_t kp_measure(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
+                         const cp_para *para, double size_pt, bool first, const char *text,
+                         const size_t *map, double extra_tracking, cp_kp_item **out)
+{
+    PangoLayout *one =
+        make_layout(ts, req, fd, text, para, map, size_pt, first, false, extra_tracking, NULL, 0);
+    pango_layout_set_width(one, -1);
+    pango_layout_set_indent(one, 0);
+    double hyphen_w = hyphen_width(ts, fd);
+    double *xs = x_positions(one, text, strlen(text));
+    size_t n = cp_kp_items(text, xs, hyphen_w, out);
     free(xs);
-    *out = it;
+    g_object_unref(one);
     return n;
 }
 
-/* Chooses breaks; returns the number of lines and fills breaks (item indices), or 0 when no
- * set of breaks keeps every line within the tolerance. */
-static int kp_breaks(const kp_item *it, size_t n, double width, double first_indent,
-                     double tolerance, size_t **breaks_out)
+/* Lines still open (word spaces past 130 %) take up to half their slack in letter spacing, at
+ * most 1 % of an em a character: the eye forgives that sooner than gaps. width is the measure
+ * the breaks were chosen for, the first line indent narrower. Spans are in the rewritten text's
+ * bytes (shift: old byte -> new byte); returns their count, the spans in *out (malloc'd). */
+static size_t kp_spacing(const cp_kp_line *ln, int lines, const char *text, const size_t *shift,
+                         double width, double indent, double size_pt, ls_span **out)
 {
-    kp_node *nodes = cp_xmalloc(sizeof *nodes);
-    size_t n_nodes = 1, cap = 1;
-    nodes[0] = (kp_node){0, 0, 0, -1, false, 0, 0, true};
-    double tw = 0, ty = 0; /* running sums of widths and stretch up to item i */
-    int best_end = -1;
-    for (size_t b = 0; b < n; b++) {
-        const kp_item *x = &it[b];
-        bool legal = (x->type == KP_GLUE && b > 0 && it[b - 1].type == KP_BOX) ||
-                     (x->type == KP_PENALTY && x->penalty < KP_INF);
-        if (legal) {
-            int best[4] = {-1, -1, -1, -1};
-            double best_d[4] = {0};
-            for (size_t a = 0; a < n_nodes; a++) {
-                kp_node *na = &nodes[a];
-                if (!na->active)
-                    continue;
-                double measure = width - (na->line == 0 ? first_indent : 0);
-                double L = tw - na->tw + (x->type == KP_PENALTY ? x->w : 0);
-                double Y = ty - na->ty;
-                if (L > measure + 0.01) {
-                    na->active = false; /* glue cannot shrink: this start is too far back */
-                    continue;
-                }
-                double r = Y > 0 ? (measure - L) / Y : (L < measure - 0.5 ? KP_INF : 0);
-                bool forced = x->type == KP_PENALTY && x->penalty <= -KP_INF;
-                if (r > tolerance && !forced)
-                    continue;
-                double bad = r >= KP_INF ? KP_INF : 100 * r * r * r;
-                if (bad > KP_INF)
-                    bad = KP_INF;
-                double d = (10 + bad) * (10 + bad);
-                if (x->type == KP_PENALTY && x->penalty > 0)
-                    d += x->penalty * x->penalty;
-                bool hy = x->type == KP_PENALTY && x->flagged;
-                if (hy && na->hyphen)
-                    d += 3000;
-                if (forced) {
-                    /* A last line of one short word (a runt) costs as much as a bad line. */
-                    int boxes = 0, letters = 0;
-                    size_t from = a == 0 ? 0 : na->item + 1;
-                    for (size_t k = from; k < b; k++)
-                        if (it[k].type == KP_BOX)
-                            boxes++, letters += it[k].letters;
-                    bool glue_between = false;
-                    for (size_t k = from; k < b; k++)
-                        glue_between = glue_between || (it[k].type == KP_GLUE && it[k].w > 0 &&
-                                                        it[k].stretch < KP_INF);
-                    if (!glue_between && letters < 6 && na->line > 0)
-                        d += 60000;
-                }
-                int fit = r < 0.5 ? 1 : r < 1 ? 2 : 3;
-                d += na->demerits;
-                if (best[fit] < 0 || d < best_d[fit]) {
-                    best[fit] = (int)a;
-                    best_d[fit] = d;
-                }
-            }
-            /* Sums after the break: skip the glue and penalties that vanish at a line start. */
-            double aw = tw, ay = ty;
-            for (size_t k = b; k < n && it[k].type != KP_BOX; k++) {
-                if (k > b && it[k].type == KP_PENALTY && it[k].penalty <= -KP_INF)
-                    break;
-                if (it[k].type == KP_GLUE)
-                    aw += it[k].w, ay += it[k].stretch;
-            }
-            for (int f = 1; f < 4; f++) {
-                if (best[f] < 0)
-                    continue;
-                cp_grow((void **)&nodes, &cap, n_nodes + 1, sizeof *nodes);
-                nodes[n_nodes++] = (kp_node){b,
-                                             nodes[best[f]].line + 1,
-                                             best_d[f],
-                                             best[f],
-                                             x->type == KP_PENALTY && x->flagged,
-                                             aw,
-                                             ay,
-                                             true};
-                if (x->type == KP_PENALTY && x->penalty <= -KP_INF &&
-                    (best_end < 0 || best_d[f] < nodes[best_end].demerits))
-                    best_end = (int)n_nodes - 1;
-            }
-            if (x->type == KP_PENALTY && x->penalty <= -KP_INF) {
-                /* A forced break: every line must end here; start afresh from the best. */
-                if (best_end < 0) {
-                    free(nodes);
-                    return 0;
-                }
-                for (size_t a = 0; a < n_nodes; a++)
-                    nodes[a].active = (int)a == best_end;
-                if (b + 1 < n)
-                    best_end = -1;
-                else
-                    break;
-            }
-        }
-        if (x->type != KP_PENALTY) {
-            tw += x->w;
-            ty += x->type == KP_GLUE ? x->stretch : 0;
+    ls_span *ls = cp_xmalloc((size_t)lines * sizeof *ls);
+    size_t n_ls = 0;
+    for (int k = 0; k < lines; k++) {
+        double L = ln[k].width, Y = ln[k].stretch;
+        double measure = width - (k == 0 ? indent : 0);
+        size_t start = ln[k].start, end = ln[k].end;
+        if (!ln[k].last && Y > 0 && (measure - L) / Y > 0.5 && end > start) {
+            size_t chars = (size_t)g_utf8_strlen(text + start, (gssize)(end - start));
+            double add = fmin(0.5 * (measure - L), (double)chars * 0.01 * size_pt);
+            if (chars > 1)
+                ls[n_ls++] = (ls_span){
+                    .start = shift[start], .end = shift[end], .ls_pt = add / (double)chars};
         }
     }
-    if (best_end < 0) {
-        free(nodes);
-        return 0;
-    }
-    int lines = nodes[best_end].line;
-    size_t *breaks = cp_xmalloc((size_t)(lines > 0 ? lines : 1) * sizeof *breaks);
-    int k = lines;
-    for (int nd = best_end; nd > 0; nd = nodes[nd].prev)
-        breaks[--k] = nodes[nd].item;
-    free(nodes);
-    *breaks_out = breaks;
-    return lines;
+    *out = ls;
+    return n_ls;
 }
 
-/* Re-sets text with the breaks chosen by kp_breaks forced: a space becomes U+2028, a soft hyphen
- * a hyphen and U+2028; a break after a dash gains U+2028. The map is composed with *map. */
+/* Re-sets text with the breaks cp_kp_breaks chooses forced (cp_kp_rewrite). The map is composed
+ * with *map. False when no breaks keep the lines within the tolerance. */
 static bool kp_apply(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
                      const cp_para *para, double size_pt, bool first, const char *text,
                      const size_t *map, size_t len, double extra_tracking, char **out_text,
                      size_t **out_map, ls_span **out_ls, size_t *out_n_ls)
 {
     const cp_style *st = req->style;
-    PangoLayout *one =
-        make_layout(ts, req, fd, text, para, map, size_pt, first, false, extra_tracking, NULL, 0);
-    pango_layout_set_width(one, -1);
-    pango_layout_set_indent(one, 0);
-    double hyphen_w = 0;
-    {
-        PangoLayout *h = pango_layout_new(ts->ctx);
-        pango_layout_set_font_description(h, fd);
-        pango_layout_set_text(h, "-", -1);
-        int w;
-        pango_layout_get_size(h, &w, NULL);
-        hyphen_w = w / (double)PANGO_SCALE;
-        g_object_unref(h);
-    }
-    kp_item *it = NULL;
-    size_t n = kp_items(one, text, hyphen_w, &it);
-    g_object_unref(one);
+    cp_kp_item *it = NULL;
+    size_t n = kp_measure(ts, req, fd, para, size_pt, first, text, map, extra_tracking, &it);
     double indent = first ? 0 : st->indent_pt * size_pt / st->size_pt;
+    double width = req->width - 0.25;
     size_t *breaks = NULL;
     /* A first pass asks for good lines only; a second accepts looser ones before giving up. */
-    int lines = kp_breaks(it, n, req->width - 0.25, indent, 1, &breaks);
+    int lines = cp_kp_breaks(it, n, width, indent, 1, &breaks);
     if (!lines)
-        lines = kp_breaks(it, n, req->width - 0.25, indent, 3, &breaks);
+        lines = cp_kp_breaks(it, n, width, indent, 3, &breaks);
     if (!lines) {
         free(it);
         return false;
     }
-    size_t tlen = strlen(text);
-    cp_strbuf b;
-    cp_strbuf_init(&b);
-    size_t *shift = cp_xmalloc((tlen + 1) * sizeof *shift); /* old byte -> new byte */
-    size_t pos = 0;
-    for (int k = 0; k < lines; k++) {
-        const kp_item *x = &it[breaks[k]];
-        if (x->type == KP_PENALTY && x->penalty <= -KP_INF)
-            continue; /* the paragraph's own end or a hard break: already there */
-        for (; pos < x->at && pos < tlen; pos++) {
-            shift[pos] = b.len;
-            cp_strbuf_putc(&b, text[pos]);
-        }
-        if (x->type == KP_GLUE) {
-            shift[pos] = b.len;
-            cp_strbuf_puts(&b, "\xE2\x80\xA8");
-            pos += 1;
-        } else if (x->flagged && x->len == 2) {
-            shift[pos] = shift[pos + 1] = b.len;
-            cp_strbuf_puts(&b, "-\xE2\x80\xA8");
-            pos += 2;
-        } else {
-            cp_strbuf_puts(&b, "\xE2\x80\xA8");
-        }
-    }
-    for (; pos <= tlen; pos++) {
-        shift[pos] = b.len;
-        if (pos < tlen)
-            cp_strbuf_putc(&b, text[pos]);
-    }
+    size_t *shift = NULL; /* old byte -> new byte */
+    *out_text = cp_kp_rewrite(text, it, breaks, lines, &shift);
     size_t *m = cp_xmalloc((len + 1) * sizeof *m);
     for (size_t i = 0; i <= len; i++)
         m[i] = shift[map ? map[i] : i];
-    /* Lines still open (word spaces past 130 %) take up to half their slack in letter
-     * spacing, at most 1 % of an em a character: the eye forgives that sooner than gaps. */
-    ls_span *ls = cp_xmalloc((size_t)lines * sizeof *ls);
-    size_t n_ls = 0;
-    size_t from = 0;
-    double tw = 0, ty = 0, tw0 = 0, ty0 = 0;
-    size_t item = 0;
-    for (int k = 0; k < lines; k++) {
-        size_t bk = breaks[k];
-        for (; item < bk; item++)
-            if (it[item].type != KP_PENALTY)
-                tw += it[item].w, ty += it[item].type == KP_GLUE ? it[item].stretch : 0;
-        const kp_item *x = &it[bk];
-        bool last = x->type == KP_PENALTY && x->penalty <= -KP_INF;
-        double L = tw - tw0 + (x->type == KP_PENALTY ? x->w : 0), Y = ty - ty0;
-        double measure = req->width - 0.25 - (k == 0 ? indent : 0);
-        size_t start = from, end = x->at;
-        if (!last && Y > 0 && (measure - L) / Y > 0.5 && end > start) {
-            size_t chars = (size_t)g_utf8_strlen(text + start, (gssize)(end - start));
-            double add = fmin(0.5 * (measure - L), (double)chars * 0.01 * size_pt);
-            if (chars > 1)
-                ls[n_ls++] = (ls_span){shift[start], shift[end], add / (double)chars};
-        }
-        /* The next line starts after the break and the glue that vanishes with it. */
-        size_t nx = bk;
-        double aw = tw, ay = ty;
-        for (; nx < n && it[nx].type != KP_BOX; nx++) {
-            if (nx > bk && it[nx].type == KP_PENALTY && it[nx].penalty <= -KP_INF)
-                break;
-            if (it[nx].type == KP_GLUE)
-                aw += it[nx].w, ay += it[nx].stretch;
-        }
-        tw = tw0 = aw;
-        ty = ty0 = ay;
-        item = nx;
-        from = nx < n ? it[nx].at : tlen;
-    }
+    cp_kp_line *ln = cp_xmalloc((size_t)lines * sizeof *ln);
+    cp_kp_lines(it, n, breaks, lines, strlen(text), ln);
+    *out_n_ls = kp_spacing(ln, lines, text, shift, width, indent, size_pt, out_ls);
+    free(ln);
     free(shift);
     free(breaks);
     free(it);
-    *out_text = cp_strbuf_steal(&b);
     *out_map = m;
-    *out_ls = ls;
-    *out_n_ls = n_ls;
     return true;
 }
 
