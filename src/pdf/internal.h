@@ -48,4 +48,13 @@ bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int
  * data (pngswap.c). q is a qpdf_data; false after an error. */
 bool cp_pdf_swap_pngs(struct _qpdf_data *q, const cp_doc *doc, cp_diags *d);
 
+/* Calls on_holder (if not NULL) for holder, a page or form XObject dictionary, and for every form
+ * XObject it paints, and on_image (if not NULL) for every image XObject, however deep (cairo
+ * nests forms for groups and patterns); a form that paints itself is walked once. The handles
+ * are qpdf_oh of q. An image painted from several forms is visited each time. */
+typedef void (*cp_pdf_holder_fn)(struct _qpdf_data *q, unsigned int holder, void *ctx);
+typedef void (*cp_pdf_image_fn)(struct _qpdf_data *q, unsigned int image, void *ctx);
+void cp_pdf_walk_xobjects(struct _qpdf_data *q, unsigned int holder, cp_pdf_holder_fn on_holder,
+                          cp_pdf_image_fn on_image, void *ctx);
+
 #endif

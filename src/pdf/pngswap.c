@@ -113,27 +113,12 @@ static void visit_image(swap *sw, qpdf_oh image)
         replace(sw, image, img);
 }
 
-/* Every image under holder's resources, forms included. */
-static void walk(swap *sw, qpdf_oh holder, int depth)
+/* cp_pdf_image_fn: an image not met before is swapped if it is a PNG's stand-in. */
+static void on_image(qpdf_data q, qpdf_oh image, void *ctx)
 {
-    qpdf_data q = sw->q;
-    qpdf_oh xo = qpdf_oh_get_key(q, qpdf_oh_get_key(q, holder, "/Resources"), "/XObject");
-    if (depth > 8 || !qpdf_oh_is_dictionary(q, xo))
-        return;
-    qpdf_oh found[256];
-    int n = 0;
-    qpdf_oh_begin_dict_key_iter(q, xo);
-    while (qpdf_oh_dict_more_keys(q) && n < 256)
-        found[n++] = qpdf_oh_get_key(q, xo, qpdf_oh_dict_next_key(q));
-    for (int i = 0; i < n; i++) {
-        if (!qpdf_oh_is_stream(q, found[i]) || seen(sw, qpdf_oh_get_object_id(q, found[i])))
-            continue;
-        qpdf_oh sub = qpdf_oh_get_key(q, qpdf_oh_get_dict(q, found[i]), "/Subtype");
-        if (qpdf_oh_is_name_and_equals(q, sub, "/Image"))
-            visit_image(sw, found[i]);
-        else if (qpdf_oh_is_name_and_equals(q, sub, "/Form"))
-            walk(sw, qpdf_oh_get_dict(q, found[i]), depth + 1);
-    }
+    swap *sw = ctx;
+    if (!seen(sw, qpdf_oh_get_object_id(q, image)))
+        visit_image(sw, image);
 }
 
 bool cp_pdf_swap_pngs(qpdf_data q, const cp_doc *doc, cp_diags *d)
@@ -142,7 +127,7 @@ bool cp_pdf_swap_pngs(qpdf_data q, const cp_doc *doc, cp_diags *d)
     for (size_t i = 0; i < doc->n_pages; i++)
         collect(&sw, &doc->pages[i], 0);
     for (size_t i = 0; sw.n && i < doc->n_pages; i++)
-        walk(&sw, qpdf_get_page_n(q, i), 0);
+        cp_pdf_walk_xobjects(q, qpdf_get_page_n(q, i), NULL, on_image, &sw);
     free(sw.refs);
     free(sw.done);
     return sw.ok;

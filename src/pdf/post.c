@@ -118,9 +118,6 @@ static qpdf_oh colorspaces(qpdf_data q, qpdf_oh holder)
     return cs;
 }
 
-typedef void (*holder_fn)(qpdf_data q, qpdf_oh holder, void *ctx);
-typedef void (*image_fn)(qpdf_data q, qpdf_oh image, void *ctx);
-
 /* The form XObjects being walked, innermost first: a form that paints itself (directly or
  * through others) is walked once, not for ever. */
 typedef struct form_path {
@@ -136,10 +133,9 @@ static bool on_path(const form_path *p, int id, int gen)
     return false;
 }
 
-/* Calls on_holder for a page and every form XObject it paints, and on_image for every image
- * XObject, however many and however deep (cairo nests forms for groups and patterns). */
-static void walk_xobjects(qpdf_data q, qpdf_oh holder, holder_fn on_holder, image_fn on_image,
-                          void *ctx, const form_path *path)
+/* cp_pdf_walk_xobjects below the forms on path. */
+static void walk_xobjects(qpdf_data q, qpdf_oh holder, cp_pdf_holder_fn on_holder,
+                          cp_pdf_image_fn on_image, void *ctx, const form_path *path)
 {
     if (on_holder)
         on_holder(q, holder, ctx);
@@ -175,6 +171,12 @@ static void walk_xobjects(qpdf_data q, qpdf_oh holder, holder_fn on_holder, imag
     }
     free(found);
     free(form);
+}
+
+void cp_pdf_walk_xobjects(qpdf_data q, qpdf_oh holder, cp_pdf_holder_fn on_holder,
+                          cp_pdf_image_fn on_image, void *ctx)
+{
+    walk_xobjects(q, holder, on_holder, on_image, ctx, NULL);
 }
 
 /* With a CMYK (or grey) intent, cairo's DeviceRGB must be characterised: /DefaultRGB maps it to
