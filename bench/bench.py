@@ -328,18 +328,16 @@ def report(jobs, args, tmp):
     if "latex" in by:
         print(f"output  latex: {pdf_note(os.path.join(args.vs_latex, 'cal2021-a3.pdf'))}")
     render = by.get("render")
-    if render and "latex" in by:
-        r = by["latex"].median("cpu") / render.median("cpu")
-        print(f"ratio   render CPU = 1/{r:.1f} of the LaTeX job's (goal 1/{GOAL_LATEX} or less)")
-    if render and "check" in by:
-        r = by["check"].median("cpu") / render.median("cpu")
-        print(f"ratio   check CPU = {r:.2f} of render's (goal {GOAL_CHECK} or less)")
-    if render and "edit" in by:
-        r = by["edit"].median("cpu") / render.median("cpu")
-        print(f"ratio   edit render CPU = {r:.2f} of a cold render's")
-    if render and "watch" in by:
-        r = by["watch"].median("cpu") / render.median("cpu")
-        print(f"ratio   watch rebuild CPU = {r:.2f} of a cold render's")
+    share = {name: by[name].median("cpu") / render.median("cpu")
+             for name in ("latex", "check", "edit", "watch") if render and name in by}
+    if "latex" in share:
+        print(f"ratio   render CPU = 1/{share['latex']:.1f} of the LaTeX job's "
+              f"(goal 1/{GOAL_LATEX} or less)")
+    if "check" in share:
+        print(f"ratio   check CPU = {share['check']:.2f} of render's (goal {GOAL_CHECK} or less)")
+    for name, what in (("edit", "edit render"), ("watch", "watch rebuild")):
+        if name in share:
+            print(f"ratio   {what} CPU = {share[name]:.2f} of a cold render's")
     if render:
         print(f"memory  render peak {render.median('rss'):.1f} MiB (goal under {GOAL_RSS_MIB})")
 
