@@ -49,6 +49,7 @@
 #include <limits.h>
 #include <math.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1002,39 +1003,12 @@ static int encode_png(FILE *fp, const char *path, const Scene *scene, const Extr
     return 0;
 }
 
-/* Renders one image and writes it to path via a temporary file and rename,
- * so a half-written JPEG never sits under the final name. Returns 0 or -1. */
-static int write_photo(const char *path, int w, int h, uint32_t seed, int palette, const Extras *ex)
+/* Writes scene to path via a temporary file beside it (named into tmp, tmp_len bytes) and
+ * rename, so a half-written photo never sits under the final name. Returns 0 or -1. */
+static int write_via_temp(const char *path, char *tmp, size_t tmp_len, const Scene *scene,
+                          const Extras *ex, float *R, float *G, float *B, unsigned char *row)
 {
-    Scene *scene = malloc(sizeof *scene);
-    if (!scene) {
-        fprintf(stderr, PROG ": %s: out of memory\n", path);
-        return -1;
-    }
-    if (scene_init(scene, w, h, seed, palette) != 0) {
-        fprintf(stderr, PROG ": %s: out of memory\n", path);
-        free(scene);
-        return -1;
-    }
-    size_t plen = strlen(path) + 32;
-    char *tmp = malloc(plen);
-    /* three separate planes: distinct allocations let the compiler see they
-     * never overlap, which keeps the row loops vectorised after inlining */
-    size_t plane = (size_t)scene->nblk * 8 * sizeof(float);
-    float *R = malloc(plane), *G = malloc(plane), *B = malloc(plane);
-    unsigned char *row = malloc((size_t)w * (ex->cmyk ? 4 : 3));
-    if (!tmp || !R || !G || !B || !row) {
-        fprintf(stderr, PROG ": %s: out of memory\n", path);
-        free(tmp);
-        free(R);
-        free(G);
-        free(B);
-        free(row);
-        scene_free(scene);
-        free(scene);
-        return -1;
-    }
-    snprintf(tmp, plen, "%s.tmp%ld", path, (long)getpid());
+    snprintf(tmp, tmp_len, "%s.tmp%ld", path, (long)getpid());
     FILE *fp = fopen(tmp, "wbx");
     if (!fp && errno == EEXIST) {
         remove(tmp); /* stale leftover of an earlier crash with the same pid */
@@ -1042,45 +1016,56 @@ static int write_photo(const char *path, int w, int h, uint32_t seed, int palett
     }
     if (!fp) {
         fprintf(stderr, PROG ": cannot create %s: %s\n", tmp, strerror(errno));
-        free(tmp);
-        free(R);
-        free(G);
-        free(B);
-        free(row);
-        scene_free(scene);
-        free(scene);
         return -1;
     }
-
-    int rc = -1;
     if ((ex->png ? encode_png : encode_jpeg)(fp, path, scene, ex, R, G, B, row) != 0) {
         fclose(fp);
-        goto done;
+        remove(tmp);
+        return -1;
     }
-
     if (fflush(fp) != 0 || ferror(fp)) {
         fprintf(stderr, PROG ": write error on %s: %s\n", tmp, strerror(errno));
         fclose(fp);
-        goto done;
+        remove(tmp);
+        return -1;
     }
     if (fclose(fp) != 0) {
         fprintf(stderr, PROG ": write error on %s: %s\n", tmp, strerror(errno));
-        goto done;
+        remove(tmp);
+        return -1;
     }
     if (rename(tmp, path) != 0) {
         fprintf(stderr, PROG ": cannot rename %s to %s: %s\n", tmp, path, strerror(errno));
-        goto done;
-    }
-    rc = 0;
-done:
-    if (rc != 0)
         remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Renders one image and writes it to path (write_via_temp). Returns 0 or -1. */
+static int write_photo(const char *path, int w, int h, uint32_t seed, int palette, const Extras *ex)
+{
+    Scene *scene = malloc(sizeof *scene);
+    bool have_scene = scene && scene_init(scene, w, h, seed, palette) == 0;
+    size_t plen = strlen(path) + 32;
+    char *tmp = malloc(plen);
+    /* three separate planes: distinct allocations let the compiler see they
+     * never overlap, which keeps the row loops vectorised after inlining */
+    size_t plane = have_scene ? (size_t)scene->nblk * 8 * sizeof(float) : 1;
+    float *R = malloc(plane), *G = malloc(plane), *B = malloc(plane);
+    unsigned char *row = malloc((size_t)w * (ex->cmyk ? 4 : 3));
+    int rc = -1;
+    if (!have_scene || !tmp || !R || !G || !B || !row)
+        fprintf(stderr, PROG ": %s: out of memory\n", path);
+    else
+        rc = write_via_temp(path, tmp, plen, scene, ex, R, G, B, row);
     free(tmp);
     free(R);
     free(G);
     free(B);
     free(row);
-    scene_free(scene);
+    if (have_scene)
+        scene_free(scene);
     free(scene);
     return rc;
 }
