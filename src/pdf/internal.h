@@ -39,6 +39,12 @@ enum { CP_PDF_STREAM_OK, CP_PDF_STREAM_FAILED, CP_PDF_STREAM_UNAVAILABLE };
 int cp_pdf_stream_write(struct _qpdf_data *q, void (*options)(struct _qpdf_data *),
                         const char id_hex[33], cp_outfile *f, cp_diags *d);
 
+/* q (a qpdf_data read and edited) written into f as calpress writes every PDF: no object
+ * streams, streams as they are, PDF 1.6, and id_hex (32 hex digits) as the second half of the
+ * /ID. Streamed (cp_pdf_stream_write), or through memory where that is unavailable. False after
+ * reporting. */
+bool cp_pdf_write_into(struct _qpdf_data *q, const char id_hex[33], cp_outfile *f, cp_diags *d);
+
 /* doc drawn with cairo and post-processed, the finished PDF appended to out (initialised by the
  * caller); *pages is its page count. False after reporting. */
 bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int *pages,

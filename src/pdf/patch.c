@@ -2,6 +2,7 @@
  * pages that differ made again (cairo, then the usual post-processing, for those pages alone)
  * and put in place of the old ones with qpdf. */
 #define _POSIX_C_SOURCE 200809L
+#include "base/hash.h"
 #include "base/util.h"
 #include "pdf/internal.h"
 
@@ -29,21 +30,22 @@ static bool replace_page(qpdf_data q, qpdf_data from, int i, int j)
     return !(qpdf_remove_page(q, old) & QPDF_ERRORS);
 }
 
-/* Writes q into f. The /ID keeps its first part (the document's) and gets a new second part: a
- * patched proof is not byte-for-byte a render's, and need not hash every byte again. */
-static bool write_into(qpdf_data q, cp_outfile *f, cp_diags *d)
+/* Writes q into f. The /ID keeps its first part (the document's) and gets a new second part, a
+ * hash of the old /ID and of the pages drawn again: a patched proof is not byte for byte a
+ * render's, and need not hash every byte again. */
+static bool write_into(qpdf_data q, const cp_strbuf *fresh, cp_outfile *f, cp_diags *d)
 {
-    const char *path = cp_outfile_path(f);
-    bool ok = !(qpdf_init_write_memory(q) & QPDF_ERRORS);
-    if (ok) {
-        qpdf_set_object_stream_mode(q, qpdf_o_disable);
-        qpdf_set_stream_data_mode(q, qpdf_s_preserve);
-        qpdf_force_pdf_version(q, "1.6");
-        ok = !(qpdf_write(q) & QPDF_ERRORS);
-    }
-    if (!ok)
-        return qpdf_ok(q, path, "cannot write the PDF", d);
-    return cp_outfile_write(f, qpdf_get_buffer(q), qpdf_get_buffer_length(q), d);
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_str(&h, qpdf_oh_unparse(q, qpdf_oh_get_key(q, qpdf_get_trailer(q), "/ID")));
+    cp_hasher_bytes(&h, fresh->data, fresh->len);
+    unsigned char id[16];
+    cp_hasher_digest128(&h, id);
+    cp_hasher_finish(&h);
+    char id_hex[33];
+    for (int i = 0; i < 16; i++)
+        snprintf(id_hex + 2 * i, 3, "%02x", id[i]);
+    return cp_pdf_write_into(q, id_hex, f, d);
 }
 
 /* The pages of doc marked in `changed`, as a document of their own (sharing their items). */
@@ -109,7 +111,7 @@ bool cp_pdf_write_patch(cp_outset *s, const char *name, const cp_doc *doc, const
                QPDF_ERRORS) &&
              qpdf_ok(from, path, "cannot read the pages drawn again", d) &&
              patch_pages(q, from, changed, doc->n_pages, path, d);
-    ok = ok && write_into(q, f, d);
+    ok = ok && write_into(q, &fresh, f, d);
     qpdf_cleanup(&q);
     qpdf_cleanup(&from);
     cp_strbuf_finish(&fresh);

@@ -615,6 +615,14 @@ static bool to_outfile(void *ctx, const void *data, size_t len, cp_diags *d)
     return cp_outfile_write(ctx, data, len, d);
 }
 
+bool cp_pdf_write_into(qpdf_data q, const char id_hex[33], cp_outfile *f, cp_diags *d)
+{
+    int st = cp_pdf_stream_write(q, write_options, id_hex, f, d);
+    if (st == CP_PDF_STREAM_UNAVAILABLE)
+        return write_memory(q, id_hex, to_outfile, f, d);
+    return st == CP_PDF_STREAM_OK;
+}
+
 /* cairo's PDF: in memory (pdf, len) or in the file path; the result to sink, or streamed into
  * f when f is given. */
 typedef struct post_io {
@@ -644,12 +652,8 @@ static bool postprocess(const post_io *io, const cp_doc *doc, const cp_pdf_meta 
     }
     if (!edit(q, doc, meta, &profile, inks, io->drawn, id_hex, d))
         goto done;
-    int st =
-        io->f ? cp_pdf_stream_write(q, write_options, id_hex, io->f, d) : CP_PDF_STREAM_UNAVAILABLE;
-    if (st == CP_PDF_STREAM_FAILED)
-        goto done;
-    if (st == CP_PDF_STREAM_UNAVAILABLE &&
-        !write_memory(q, id_hex, io->f ? to_outfile : io->sink, io->f ? io->f : io->sink_ctx, d))
+    if (!(io->f ? cp_pdf_write_into(q, id_hex, io->f, d)
+                : write_memory(q, id_hex, io->sink, io->sink_ctx, d)))
         goto done;
     *pages = qpdf_get_num_pages(q);
     ok = true;

@@ -846,9 +846,49 @@ def check_date(ctx, chk):
            describe(p) + info)
 
 
+REUSE_FAULTS = [  # (CP_FAULT, what it does, the words the message must have)
+    ("fail:write:1:ENOSPC", "the patched calendar's write fails",
+     "cannot write: No space left on device"),
+    ("fail:fsync:1:EIO", "fsync of the patched calendar fails",
+     "cannot write (fsync): Input/output error"),
+]
+
+
+def check_reuse_faults(ctx, chk):
+    """A render that patches the last proof's changed pages (issue 11) fails as a whole render
+    does: a fault while the patched calendar streams out leaves the last proof, the press release
+    and the build record as they were."""
+    tmp, d = sample_copy(ctx.src, "calpress-robust-reuse-")
+    try:
+        man = os.path.join(d, "calendar.yaml")
+        out, record = os.path.join(ctx.tmp, "reuse-out"), os.path.join(ctx.tmp, "reuse-out",
+                                                                        ".calpress")
+        p = render(ctx, man, out, "-q")
+        if not chk.ok(p.returncode == 0, "the last proof renders", describe(p)):
+            return
+        edit(os.path.join(d, "shefali.yaml"), "a small hotel in central Kolkata",
+             "a small hotel in north Kolkata")
+        # The same edit into a copy of the folder takes the patch path.
+        trial = os.path.join(ctx.tmp, "reuse-trial")
+        shutil.copytree(out, trial)
+        p = render(ctx, man, trial, "-v")
+        chk.ok(p.returncode == 0 and "14 reused from the last proof" in p.out,
+               "after a one-story edit, render patches the last proof (-v)", describe(p))
+        for spec, what, words in REUSE_FAULTS:
+            before, before_record = snapshot(out), snapshot(record)
+            p = render(ctx, man, out, env=shim_env(ctx, spec, out))
+            chk.ok(p.returncode == 1 and words in p.err and f"{out}/{CAL}" in p.err and
+                   "nothing was written" in p.err, f"{what}: exit 1, '{words}', names the file",
+                   describe(p))
+            same_as(chk, out, before, what)
+            same_as(chk, record, before_record, f"{what}, the build record")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 CHECKS = {
     "disk-full": check_disk_full, "ulimit": check_ulimit, "faults": check_faults,
-    "commit-faults": check_commit_faults,
+    "commit-faults": check_commit_faults, "reuse-faults": check_reuse_faults,
     "pair": check_pair, "concurrent": check_concurrent, "dump-layout": check_dump_layout,
     "signals": check_signals, "sigkill": check_sigkill, "preview": check_preview, "no-folder": check_no_folder,
     "mode": check_mode, "names": check_names, "date": check_date,
