@@ -137,7 +137,11 @@ typedef struct kp_best {
     double demerits[4];
 } kp_best;
 
-size_t cp_kp_skip_break(const cp_kp_item *it, size_t n, size_t b, double *tw, double *ty)
+/* Where the line after a break at item b starts: past the glue and penalties that vanish at a
+ * line start (a forced break after b stops the walk). Adds the glue passed over (b's own
+ * included) to the running width *tw and stretch *ty; returns the next line's first item, n
+ * at the end. */
+static size_t skip_break(const cp_kp_item *it, size_t n, size_t b, double *tw, double *ty)
 {
     size_t k = b;
     for (; k < n && it[k].type != CP_KP_BOX; k++) {
@@ -221,7 +225,7 @@ static void push_nodes(kp_search *s, size_t b, const kp_best *best)
     const cp_kp_item *x = &s->it[b];
     /* Sums after the break: skip the glue and penalties that vanish at a line start. */
     double aw = s->tw, ay = s->ty;
-    cp_kp_skip_break(s->it, s->n, b, &aw, &ay);
+    skip_break(s->it, s->n, b, &aw, &ay);
     for (int f = 1; f < 4; f++) {
         if (best->node[f] < 0)
             continue;
@@ -327,7 +331,7 @@ void cp_kp_lines(const cp_kp_item *it, size_t n, const size_t *breaks, int lines
         };
         /* The next line starts after the break and the glue that vanishes with it. */
         double aw = tw, ay = ty;
-        size_t nx = cp_kp_skip_break(it, n, bk, &aw, &ay);
+        size_t nx = skip_break(it, n, bk, &aw, &ay);
         tw = tw0 = aw;
         ty = ty0 = ay;
         item = nx;

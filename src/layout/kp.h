@@ -47,12 +47,6 @@ size_t cp_kp_items(const char *text, const double *xs, double hyphen_w, cp_kp_it
 int cp_kp_breaks(const cp_kp_item *it, size_t n, double width, double first_indent,
                  double tolerance, size_t **breaks_out);
 
-/* Where the line after a break at item b starts: past the glue and penalties that vanish at a
- * line start (a forced break after b stops the walk). Adds the glue passed over (b's own
- * included) to the running width *tw and stretch *ty; returns the next line's first item, n
- * at the end. */
-size_t cp_kp_skip_break(const cp_kp_item *it, size_t n, size_t b, double *tw, double *ty);
-
 /* One line of a chosen set of breaks. */
 typedef struct cp_kp_line {
     size_t start, end; /* bytes of the text: from the line's first item to its break */

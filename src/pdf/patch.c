@@ -31,13 +31,17 @@ static bool replace_page(qpdf_data q, qpdf_data from, int i, int j)
 }
 
 /* Writes q into f. The /ID keeps its first part (the document's) and gets a new second part, a
- * hash of the old /ID and of the pages drawn again: a patched proof is not byte for byte a
- * render's, and need not hash every byte again. */
-static bool write_into(qpdf_data q, const cp_strbuf *fresh, cp_outfile *f, cp_diags *d)
+ * hash of the old /ID, of which of the n pages were drawn again and of their bytes: a patched
+ * proof is not byte for byte a render's, and need not hash every byte again. */
+static bool write_into(qpdf_data q, const bool *changed, size_t n, const cp_strbuf *fresh,
+                       cp_outfile *f, cp_diags *d)
 {
     cp_hasher h;
     cp_hasher_init(&h);
     cp_hasher_str(&h, qpdf_oh_unparse(q, qpdf_oh_get_key(q, qpdf_get_trailer(q), "/ID")));
+    cp_hasher_u64(&h, n);
+    for (size_t i = 0; i < n; i++)
+        cp_hasher_u64(&h, changed[i]);
     cp_hasher_bytes(&h, fresh->data, fresh->len);
     unsigned char id[16];
     cp_hasher_digest128(&h, id);
@@ -111,7 +115,7 @@ bool cp_pdf_write_patch(cp_outset *s, const char *name, const cp_doc *doc, const
                QPDF_ERRORS) &&
              qpdf_ok(from, path, "cannot read the pages drawn again", d) &&
              patch_pages(q, from, changed, doc->n_pages, path, d);
-    ok = ok && write_into(q, &fresh, f, d);
+    ok = ok && write_into(q, changed, doc->n_pages, &fresh, f, d);
     qpdf_cleanup(&q);
     qpdf_cleanup(&from);
     cp_strbuf_finish(&fresh);
