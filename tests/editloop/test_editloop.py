@@ -357,6 +357,18 @@ def image_streams(pdf):
     return out
 
 
+def link_photos(stories):
+    """Turns the copy's link to the sample's photos folder into a folder of links to each photo,
+    so that one photo can be replaced; returns (the folder, the sample's photos folder)."""
+    photos = os.path.join(stories, "photos")
+    real = os.path.realpath(photos)
+    os.remove(photos)
+    os.mkdir(photos)
+    for name in os.listdir(real):
+        os.symlink(os.path.join(real, name), os.path.join(photos, name))
+    return photos, real
+
+
 def check_crops(ctx, chk, tmp, stories):
     """Issue 12's crops in the edit loop: a story's photo_focus removed (the crop chosen from the
     picture), its photo replaced by a PNG (chosen from the new picture; passed into the patched
@@ -364,12 +376,7 @@ def check_crops(ctx, chk, tmp, stories):
     alone, reports 'April photo', and the page equals that of a fresh render with an empty
     analysis cache."""
     os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")  # the photo analyses
-    photos = os.path.join(stories, "photos")
-    real = os.path.realpath(photos)
-    os.remove(photos)  # a folder of links to the sample's photos, so one can be replaced
-    os.mkdir(photos)
-    for name in os.listdir(real):
-        os.symlink(os.path.join(real, name), os.path.join(photos, name))
+    photos, _ = link_photos(stories)
     manifest = os.path.join(stories, "calendar.yaml")
     april = os.path.join(stories, APRIL)
     with open(april, encoding="utf-8") as f:
@@ -455,12 +462,7 @@ def check_report(ctx, chk, tmp, stories):
                                    rep or ""), "a render without edits: 'no changes'", p.out)
 
     # The photos are a link to the sample's: make a folder of links and replace one photo.
-    photos = os.path.join(stories, "photos")
-    real = os.path.realpath(photos)
-    os.remove(photos)
-    os.mkdir(photos)
-    for name in os.listdir(real):
-        os.symlink(os.path.join(real, name), os.path.join(photos, name))
+    photos, real = link_photos(stories)
     p = render(ctx, manifest, out)
     chk.ok(report_of(p.out)[1].startswith("no changes"), "photos moved to links: no changes",
            p.out)
@@ -861,12 +863,7 @@ def check_reuse_damaged(ctx, chk, tmp, stories):
 def check_reuse_warnings(ctx, chk, tmp, stories):
     """Warnings of reused pages are given again: the same text in the same order."""
     mkphotos = os.path.join(os.path.dirname(ctx.calpress), "mkphotos")
-    photos = os.path.join(stories, "photos")
-    real = os.path.realpath(photos)
-    os.remove(photos)
-    os.mkdir(photos)
-    for name in os.listdir(real):
-        os.symlink(os.path.join(real, name), os.path.join(photos, name))
+    photos, _ = link_photos(stories)
     # April: a small photo with an EXIF orientation (low resolution, metadata removed); May: a
     # CMYK photo (not for an sRGB proof).
     os.remove(os.path.join(photos, "mitali.jpg"))
