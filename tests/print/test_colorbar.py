@@ -3,12 +3,11 @@
 slug (solid cyan first); with the default sRGB intent a warning and no bar.
 usage: test_colorbar.py CALPRESS SOURCE_DIR BUILD_DIR"""
 import os
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
+from checks import Checks, run_in_tmp  # noqa: E402
 from sample import sample_copy  # noqa: E402
 
 DPI = 72  # 1 px = 1 pt
@@ -40,23 +39,22 @@ def main():
     calpress, src, build = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
     chk = Checks("print/colorbar")
     tmp, d = sample_copy(src, "calpress-colorbar-")
-    with open(os.path.join(d, "calendar.yaml"), "a", encoding="utf-8") as f:
-        f.write("layout_overrides:\n  page:\n    color_bar: true\n")
-    icc = os.path.join(build, "FOGRA39L.icc")
-    if os.path.exists(icc):
-        r, c = first_patch(calpress, d, os.path.join(tmp, "cmyk"),
-                           ["--icc", icc, "--condition", "FOGRA39"], tmp)
-        chk.ok(r.returncode == 0 and c[0] < 90 and c[1] > 120 and c[2] > 170,
-               f"CMYK intent: the first patch is cyan {c}", r.stderr)
-    else:
-        chk.note("no FOGRA39L.icc in the build (argyll missing): CMYK half skipped")
-    r, c = first_patch(calpress, d, os.path.join(tmp, "srgb"), [], tmp)
-    chk.ok(r.returncode == 0 and "colour bar, which needs a CMYK output intent" in r.stderr
-           and min(c) > 240, f"sRGB intent: a warning and a white slug {c}", r.stderr)
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
+    def body(tmp):
+        with open(os.path.join(d, "calendar.yaml"), "a", encoding="utf-8") as f:
+            f.write("layout_overrides:\n  page:\n    color_bar: true\n")
+        icc = os.path.join(build, "FOGRA39L.icc")
+        if os.path.exists(icc):
+            r, c = first_patch(calpress, d, os.path.join(tmp, "cmyk"),
+                               ["--icc", icc, "--condition", "FOGRA39"], tmp)
+            chk.ok(r.returncode == 0 and c[0] < 90 and c[1] > 120 and c[2] > 170,
+                   f"CMYK intent: the first patch is cyan {c}", r.stderr)
+        else:
+            chk.note("no FOGRA39L.icc in the build (argyll missing): CMYK half skipped")
+        r, c = first_patch(calpress, d, os.path.join(tmp, "srgb"), [], tmp)
+        chk.ok(r.returncode == 0 and "colour bar, which needs a CMYK output intent" in r.stderr
+               and min(c) > 240, f"sRGB intent: a warning and a white slug {c}", r.stderr)
+
+    return run_in_tmp(chk.name, chk, body, tmp=tmp)
 
 
 if __name__ == "__main__":

@@ -17,12 +17,11 @@ CHECK is one of:
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from checks import Checks  # noqa: E402
+from checks import Checks, run_in_tmp  # noqa: E402
 from png import read_png  # noqa: E402
 from sample import sample_copy  # noqa: E402
 
@@ -287,12 +286,9 @@ def main():
         sys.argv[3], sys.argv[4]
     chk = Checks(f"print/marks-{check}")
     tmp, d = sample_copy(src, f"calpress-marks-{check}-")
-    {"dump": check_dump, "preview": check_preview, "usage": check_usage,
-     "pdf": check_pdf}[check](ctx, chk, tmp, d)
-    if not chk.failed:
-        shutil.rmtree(tmp)
-    print(f"{chk.name}: {chk.passed} passed, {chk.failed} failed")
-    return 1 if chk.failed else 0
+    body = {"dump": check_dump, "preview": check_preview, "usage": check_usage,
+            "pdf": check_pdf}[check]
+    return run_in_tmp(chk.name, chk, lambda t: body(ctx, chk, t, d), tmp=tmp)
 
 
 if __name__ == "__main__":
