@@ -104,8 +104,11 @@ void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, 
     it->color = c;
 }
 
-void cp_page_copy_items(cp_page *dst, const cp_page *src)
+void cp_page_copy(cp_page *dst, const cp_page *src)
 {
+    *dst = *src;
+    dst->items = dst->marks = NULL;
+    dst->n = dst->cap = dst->n_marks = dst->cap_marks = 0;
     for (size_t i = 0; i < src->n; i++) {
         const cp_item *s = &src->items[i];
         cp_item *it = cp_page_add(dst, s->kind, s->tag);

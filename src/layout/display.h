@@ -112,9 +112,11 @@ cp_item *cp_page_image(cp_page *p, const char *tag, const cp_image *img, cp_rect
 void cp_page_line(cp_page *p, const char *tag, double x0, double y0, double x1, double y1,
                   double width, cp_color c);
 
-/* Appends to dst a copy of every item of src, with new references to the text lines; strings
- * are shared with src (they live in the arena of the run that laid src out). */
-void cp_page_copy_items(cp_page *dst, const cp_page *src);
+/* Makes dst (a page just added, holding no items) a copy of src: its fields, and every content
+ * item with new references to the text lines, but none of its printer's marks (they are added
+ * after the page cache, when the document is decorated). Strings are shared with src (they live
+ * in the arena of the run that laid src out). */
+void cp_page_copy(cp_page *dst, const cp_page *src);
 
 /* Fonts described once: a PangoFont's description (family, style, weight, absolute size) as a
  * hash, remembered for the fonts of one page or document. Zero-initialise; nothing to free. */

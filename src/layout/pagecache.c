@@ -247,10 +247,7 @@ static bool reuse(cp_layout_ctx *lc, cp_doc *doc, int which, uint64_t key)
         const cp_page *src = &e->doc.pages[i];
         cp_page *p =
             cp_doc_add_page(doc, src->label, src->trim_w, src->trim_h, src->bleed, src->slug);
-        *p = *src;
-        p->items = p->marks = NULL; /* the printer's marks are added after the cache (decorate) */
-        p->n = p->cap = p->n_marks = p->cap_marks = 0;
-        cp_page_copy_items(p, src);
+        cp_page_copy(p, src);
     }
     for (size_t i = 0; i < e->n_images && ok; i++)
         doc->pages[first + e->images[i].page].items[e->images[i].item].image = imgs[i];
@@ -293,10 +290,7 @@ static void store(cp_layout_ctx *lc, const cp_doc *doc, size_t first, int which,
     for (size_t i = first; i < doc->n_pages; i++) {
         const cp_page *src = &doc->pages[i];
         cp_page *p = cp_doc_add_page(&e->doc, NULL, 0, 0, 0, 0);
-        *p = *src;
-        p->items = p->marks = NULL; /* the printer's marks are added after the cache (decorate) */
-        p->n = p->cap = p->n_marks = p->cap_marks = 0;
-        cp_page_copy_items(p, src);
+        cp_page_copy(p, src);
         for (size_t j = 0; j < p->n; j++) {
             if (p->items[j].kind != CP_ITEM_IMAGE || !p->items[j].image)
                 continue;
@@ -350,24 +344,25 @@ static void keep_page(cp_layout_ctx *lc, const cp_doc *doc, size_t first, int wh
     e->boxes = cp_arena_alloc(a, (e->n_boxes ? e->n_boxes : 1) * sizeof *e->boxes);
     for (size_t i = 0; i < e->n_boxes; i++) {
         const cp_page *p = &doc->pages[first + i];
-        e->boxes[i] = (cp_kept_box){cp_arena_strdup(a, p->label ? p->label : ""),
-                                    p->trim_w,
-                                    p->trim_h,
-                                    p->bleed,
-                                    p->slug,
-                                    p->crop_marks,
-                                    p->registration_marks,
-                                    p->color_bar};
+        e->boxes[i] = (cp_kept_box){.label = cp_arena_strdup(a, p->label ? p->label : ""),
+                                    .trim_w = p->trim_w,
+                                    .trim_h = p->trim_h,
+                                    .bleed = p->bleed,
+                                    .slug = p->slug,
+                                    .crop_marks = p->crop_marks,
+                                    .registration_marks = p->registration_marks,
+                                    .color_bar = p->color_bar};
     }
     const cp_diags *d = lc->diags;
     e->n_diags = d->n > diag0 ? d->n - diag0 : 0;
     e->diags = cp_arena_alloc(a, (e->n_diags ? e->n_diags : 1) * sizeof *e->diags);
     for (size_t i = 0; i < e->n_diags; i++) {
         const cp_diag *g = &d->items[diag0 + i];
-        e->diags[i] =
-            (cp_kept_diag){g->sev,
-                           {g->file ? cp_arena_strdup(a, g->file) : NULL, g->line, g->col},
-                           cp_arena_strdup(a, g->msg)};
+        e->diags[i] = (cp_kept_diag){.sev = g->sev,
+                                     .pos = {.file = g->file ? cp_arena_strdup(a, g->file) : NULL,
+                                             .line = g->line,
+                                             .col = g->col},
+                                     .msg = cp_arena_strdup(a, g->msg)};
     }
 }
 
