@@ -308,6 +308,65 @@ int cp_kp_breaks(const cp_kp_item *it, size_t n, double width, double first_inde
     return lines;
 }
 
+/* ---- Greedy breaks ---- */
+
+/* A break is legal at glue after a box, or at a penalty that is not forbidden. */
+static bool legal_break(const cp_kp_item *it, size_t b)
+{
+    return (it[b].type == CP_KP_GLUE && b > 0 && it[b - 1].type == CP_KP_BOX) ||
+           (it[b].type == CP_KP_PENALTY && it[b].penalty < CP_KP_INF);
+}
+
+/* The break that ends the line starting at item from: the last legal one that fits measure, or
+ * the first forced one. Returns n when no break fits. */
+static size_t greedy_line(const cp_kp_item *it, size_t n, size_t from, double measure)
+{
+    size_t chosen = n;
+    double w = 0;     /* natural width of items from..b-1 */
+    double inked = 0; /* the same up to the last box: spaces at a line's end do not count */
+    for (size_t b = from; b < n; b++) {
+        const cp_kp_item *x = &it[b];
+        if (legal_break(it, b)) {
+            double L = inked + (x->type == CP_KP_PENALTY ? x->w : 0);
+            if (L > measure + 1e-9)
+                break;
+            chosen = b;
+            if (cp_kp_forced(x))
+                break;
+        }
+        if (x->type != CP_KP_PENALTY)
+            w += x->w;
+        if (x->type == CP_KP_BOX)
+            inked = w;
+        if (inked > measure + 1e-9)
+            break; /* no later break can fit */
+    }
+    return chosen;
+}
+
+int cp_kp_greedy(const cp_kp_item *it, size_t n, double width, double first_indent,
+                 size_t **breaks_out)
+{
+    size_t *breaks = NULL, cap = 0;
+    int lines = 0;
+    size_t from = 0;
+    while (from < n) {
+        size_t b = greedy_line(it, n, from, width - (lines == 0 ? first_indent : 0));
+        if (b >= n) {
+            free(breaks);
+            return 0;
+        }
+        cp_grow((void **)&breaks, &cap, (size_t)lines + 1, sizeof *breaks);
+        breaks[lines++] = b;
+        double tw = 0, ty = 0;
+        from = skip_break(it, n, b, &tw, &ty);
+        if (cp_kp_forced(&it[b]) && b + 1 >= n)
+            break;
+    }
+    *breaks_out = breaks;
+    return lines;
+}
+
 /* ---- Lines and the rewrite ---- */
 
 void cp_kp_lines(const cp_kp_item *it, size_t n, const size_t *breaks, int lines, size_t text_len,

@@ -47,6 +47,16 @@ size_t cp_kp_items(const char *text, const double *xs, double hyphen_w, cp_kp_it
 int cp_kp_breaks(const cp_kp_item *it, size_t n, double width, double first_indent,
                  double tolerance, size_t **breaks_out);
 
+/* Chooses breaks as a greedy breaker does, line by line: each line ends at the last legal break
+ * (a word space after a word, a hyphen or dash, a soft hyphen with its hyphen) where its natural
+ * width is at most the measure, and at every forced break. Glue does not stretch or shrink here:
+ * this is the breaker Pango runs, on the same numbers as cp_kp_breaks, so its lines can be scored
+ * without setting them. Returns the number of lines and the breaks in *breaks_out as
+ * cp_kp_breaks does, or 0, leaving *breaks_out alone, when a line has no break that fits (a word
+ * wider than the measure). */
+int cp_kp_greedy(const cp_kp_item *it, size_t n, double width, double first_indent,
+                 size_t **breaks_out);
+
 /* One line of a chosen set of breaks. */
 typedef struct cp_kp_line {
     size_t start, end; /* bytes of the text: from the line's first item to its break */

@@ -9,9 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A paragraph's choice: kind 0 greedy (k 0: the plain setting), 1 whole-paragraph breaks, 2 the
- * last two words tied; k indexes the tracking steps. fp identifies the paragraph's request, so
- * a follower that has got out of step notices. */
+/* A paragraph's choice: kind 0 greedy by Pango (k 0: the plain setting), 1 whole-paragraph
+ * breaks, 2 the last two words tied, 3 greedy breaks on the measured widths, forced; k indexes
+ * the tracking steps. fp identifies the paragraph's request, so a follower that has got out of
+ * step notices. */
 typedef struct cp_plan {
     uint64_t fp;
     int32_t kind, k;

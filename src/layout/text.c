@@ -219,13 +219,11 @@ static void check_line_fonts(cp_typesetter *ts, const cp_text_req *req, const ch
     }
 }
 
-/* A paragraph's last line holding one short word (under 6 letters) is a runt. */
-static bool is_runt(const char *text, PangoLayoutLine *line, int n_lines)
+/* A paragraph's last line (n bytes at s) holding one short word (under 6 letters) is a runt. */
+static bool is_runt_text(const char *s, int n, int n_lines)
 {
-    if (n_lines < 2 || !line)
+    if (n_lines < 2)
         return false;
-    const char *s = text + line->start_index;
-    int n = line->length;
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
         n--;
     if (memchr(s, ' ', (size_t)n) || g_utf8_strlen(s, n) >= 6)
@@ -235,6 +233,11 @@ static bool is_runt(const char *text, PangoLayoutLine *line, int n_lines)
         if ((unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0)
             return false;
     return true;
+}
+
+static bool is_runt(const char *text, PangoLayoutLine *line, int n_lines)
+{
+    return line && is_runt_text(text + line->start_index, line->length, n_lines);
 }
 
 /* One way of setting a paragraph: a justified (or aligned) Pango layout, and its scores. */
@@ -513,83 +516,207 @@ static double hyphen_width(cp_typesetter *ts, PangoFontDescription *fd)
     return w / (double)PANGO_SCALE;
 }
 
-/* The paragraph's items, measured from a one-line setting of text (malloc'd in *out). */
-static size_t kp_measure(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
-                         const cp_para *para, double size_pt, bool first, const char *text,
-                         const size_t *map, double extra_tracking, cp_kp_item **out)
+/* What a paragraph's candidates are made from (text and map: hyphenated, owned by the caller;
+ * meas: one entry per tracking step, filled as needed, owned by the caller). */
+typedef struct measured measured;
+typedef struct cand_src {
+    cp_typesetter *ts;
+    const cp_text_req *req;
+    PangoFontDescription *fd;
+    const cp_para *para;
+    double size_pt;
+    bool first;
+    const char *text;
+    const size_t *map;
+    size_t len;
+    double space;
+    measured *meas;
+} cand_src;
+
+/* The paragraph's tracking steps, in thousandths of an em. */
+static const double track_deltas[] = {0, -5, 5, -10, 10};
+#define N_TRACK CP_ARRAY_LEN(track_deltas)
+
+/* The paragraph shaped once on one line at one tracking step, as items for the breakers: every
+ * candidate at that step is broken on these widths, and only the winner is set by Pango. */
+struct measured {
+    cp_kp_item *it; /* owned */
+    cp_kp_item
+        *g_it; /* owned: the same, as the greedy breaker measures a set line (greedy_items) */
+    size_t n;
+    double ls_left; /* the letter spacing Pango takes off a line's start */
+    bool done;
+};
+
+static void measured_free(measured *m)
 {
-    PangoLayout *one =
-        make_layout(ts, req, fd, text, para, map, size_pt, first, false, extra_tracking, NULL, 0);
-    pango_layout_set_width(one, -1);
-    pango_layout_set_indent(one, 0);
-    double hyphen_w = hyphen_width(ts, fd);
-    double *xs = x_positions(one, text, strlen(text));
-    size_t n = cp_kp_items(text, xs, hyphen_w, out);
-    free(xs);
-    g_object_unref(one);
-    return n;
+    for (size_t k = 0; k < N_TRACK; k++) {
+        free(m[k].it);
+        free(m[k].g_it);
+    }
 }
 
-/* Lines still open (word spaces past 130 %) take up to half their slack in letter spacing, at
- * most 1 % of an em a character: the eye forgives that sooner than gaps. width is the measure
- * the breaks were chosen for, the first line indent narrower. Spans are in the rewritten text's
- * bytes (shift: old byte -> new byte); returns their count, the spans in *out (malloc'd). */
-static size_t kp_spacing(const cp_kp_line *ln, int lines, const char *text, const size_t *shift,
-                         double width, double indent, double size_pt, ls_span **out)
+/* The letter spacing of a paragraph tracked by extra thousandths of an em, in points, as Pango
+ * applies it (whole Pango units, style_attrs); *left receives the half it puts before a
+ * character, which a line's first character loses. */
+static double letter_spacing(const cp_style *st, double size_pt, double extra, double *left)
 {
-    ls_span *ls = cp_xmalloc((size_t)lines * sizeof *ls);
+    long ls = lround((st->tracking + extra) / 1000.0 * size_pt * PANGO_SCALE);
+    long l = ls / 2;
+    if ((ls & (PANGO_SCALE - 1)) == 0)
+        l = PANGO_UNITS_ROUND(l);
+    *left = (double)l / PANGO_SCALE;
+    return (double)ls / PANGO_SCALE;
+}
+
+/* The items of a tracked paragraph as its lines come out set: a soft hyphen left inside a line
+ * still takes its letter spacing (the box before it carries it), a hyphen at a break does too.
+ * Measured against set lines of the sample, this leaves no difference but Pango's rounding. */
+static cp_kp_item *greedy_items(const cp_kp_item *it, size_t n, const double *xs, double ls)
+{
+    cp_kp_item *g = cp_xmemdup(it, n * sizeof *it);
+    for (size_t j = 1; j < n; j++) {
+        if (g[j].type != CP_KP_PENALTY || !g[j].flagged || g[j].len != 2)
+            continue;
+        if (g[j - 1].type == CP_KP_BOX)
+            g[j - 1].w += xs[g[j].at + 2] - xs[g[j].at];
+        g[j].w += ls;
+    }
+    return g;
+}
+
+/* The paragraph's items at tracking step k, measured from a one-line setting on first use. */
+static const measured *measure_at(const cand_src *s, size_t k)
+{
+    measured *m = &s->meas[k];
+    if (m->done)
+        return m;
+    PangoLayout *one = make_layout(s->ts, s->req, s->fd, s->text, s->para, s->map, s->size_pt,
+                                   s->first, false, track_deltas[k], NULL, 0);
+    pango_layout_set_width(one, -1);
+    pango_layout_set_indent(one, 0);
+    double hyphen_w = hyphen_width(s->ts, s->fd);
+    double *xs = x_positions(one, s->text, strlen(s->text));
+    m->n = cp_kp_items(s->text, xs, hyphen_w, &m->it);
+    double ls = letter_spacing(s->req->style, s->size_pt, track_deltas[k], &m->ls_left);
+    m->g_it = greedy_items(m->it, m->n, xs, ls);
+    m->done = true;
+    free(xs);
+    g_object_unref(one);
+    return m;
+}
+
+/* The breaks of a candidate of kind 1 (whole paragraph) or 3 (greedy) and the lines they make;
+ * width and indent are the measure they were chosen for. */
+typedef struct brk {
+    const measured *m;
+    size_t *breaks; /* owned */
+    cp_kp_line *ln; /* owned, lines entries */
+    int lines;
+    double width, indent;
+} brk;
+
+static void brk_free(brk *b)
+{
+    free(b->breaks);
+    free(b->ln);
+}
+
+/* Pango's measure for the paragraph's lines, as make_layout sets it: *first_indent narrows (or,
+ * negative, widens) the first line. */
+static double pango_measure(const cand_src *s, double *first_indent)
+{
+    const cp_style *st = s->req->style;
+    double width = lround(s->req->width * PANGO_SCALE) / (double)PANGO_SCALE;
+    *first_indent = 0;
+    if (s->first && s->req->hang > 0) {
+        double total = lround((s->req->width + s->req->hang) * PANGO_SCALE) / (double)PANGO_SCALE;
+        double hang = lround(s->req->hang * PANGO_SCALE) / (double)PANGO_SCALE;
+        *first_indent = -hang;
+        return total - hang;
+    }
+    if (!s->first && st->indent_pt > 0)
+        *first_indent =
+            lround(st->indent_pt * s->size_pt / st->size_pt * PANGO_SCALE) / (double)PANGO_SCALE;
+    return width;
+}
+
+/* Chooses the breaks of kind 1 or 3 at tracking step k. False when none keep the lines within
+ * the measure (kind 1: within the tolerance). */
+static bool plan_breaks(const cand_src *s, int kind, size_t k, brk *b)
+{
+    const cp_style *st = s->req->style;
+    *b = (brk){.m = measure_at(s, k)};
+    if (kind == 1) {
+        /* Pango must not break a chosen line again: a quarter point of room. */
+        b->width = s->req->width - 0.25;
+        b->indent = s->first ? 0 : st->indent_pt * s->size_pt / st->size_pt;
+        /* A first pass asks for good lines only; a second accepts looser ones. */
+        b->lines = cp_kp_breaks(b->m->it, b->m->n, b->width, b->indent, 1, &b->breaks);
+        if (!b->lines)
+            b->lines = cp_kp_breaks(b->m->it, b->m->n, b->width, b->indent, 3, &b->breaks);
+    } else {
+        /* Lines after the first lose their first letter's left spacing: room for it. */
+        b->width = pango_measure(s, &b->indent) + b->m->ls_left;
+        b->indent += b->m->ls_left;
+        b->lines = cp_kp_greedy(b->m->g_it, b->m->n, b->width, b->indent, &b->breaks);
+    }
+    if (!b->lines)
+        return false;
+    b->ln = cp_xmalloc((size_t)b->lines * sizeof *b->ln);
+    cp_kp_lines(kind == 1 ? b->m->it : b->m->g_it, b->m->n, b->breaks, b->lines, strlen(s->text),
+                b->ln);
+    return true;
+}
+
+/* The letter spacing a whole-paragraph line takes (points a character; 0 for none): a line still
+ * open (word spaces past 130 %) takes up to half its slack, at most 1 % of an em a character: the
+ * eye forgives that sooner than gaps. *chars receives the line's characters. */
+static double line_ls(const brk *b, int k, const char *text, double size_pt, size_t *chars)
+{
+    const cp_kp_line *ln = &b->ln[k];
+    double L = ln->width, Y = ln->stretch;
+    double measure = b->width - (k == 0 ? b->indent : 0);
+    *chars = ln->end > ln->start
+                 ? (size_t)g_utf8_strlen(text + ln->start, (gssize)(ln->end - ln->start))
+                 : 0;
+    if (ln->last || Y <= 0 || (measure - L) / Y <= 0.5 || *chars <= 1)
+        return 0;
+    return fmin(0.5 * (measure - L), (double)*chars * 0.01 * size_pt) / (double)*chars;
+}
+
+/* The letter-spacing spans of a whole-paragraph candidate, in the rewritten text's bytes (shift:
+ * old byte -> new byte); returns their count, the spans in *out (malloc'd). */
+static size_t kp_spacing(const brk *b, const char *text, const size_t *shift, double size_pt,
+                         ls_span **out)
+{
+    ls_span *ls = cp_xmalloc((size_t)b->lines * sizeof *ls);
     size_t n_ls = 0;
-    for (int k = 0; k < lines; k++) {
-        double L = ln[k].width, Y = ln[k].stretch;
-        double measure = width - (k == 0 ? indent : 0);
-        size_t start = ln[k].start, end = ln[k].end;
-        if (!ln[k].last && Y > 0 && (measure - L) / Y > 0.5 && end > start) {
-            size_t chars = (size_t)g_utf8_strlen(text + start, (gssize)(end - start));
-            double add = fmin(0.5 * (measure - L), (double)chars * 0.01 * size_pt);
-            if (chars > 1)
-                ls[n_ls++] = (ls_span){
-                    .start = shift[start], .end = shift[end], .ls_pt = add / (double)chars};
-        }
+    for (int k = 0; k < b->lines; k++) {
+        size_t chars;
+        double v = line_ls(b, k, text, size_pt, &chars);
+        if (v > 0)
+            ls[n_ls++] =
+                (ls_span){.start = shift[b->ln[k].start], .end = shift[b->ln[k].end], .ls_pt = v};
     }
     *out = ls;
     return n_ls;
 }
 
-/* Re-sets text with the breaks cp_kp_breaks chooses forced (cp_kp_rewrite). The map is composed
- * with *map. False when no breaks keep the lines within the tolerance. */
-static bool kp_apply(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
-                     const cp_para *para, double size_pt, bool first, const char *text,
-                     const size_t *map, size_t len, double extra_tracking, char **out_text,
-                     size_t **out_map, ls_span **out_ls, size_t *out_n_ls)
+/* Sets a kind 1 or 3 candidate: text with the breaks forced (cp_kp_rewrite), the map composed
+ * with the source's, and for kind 1 the open lines letter-spaced. */
+static void realize(const cand_src *s, int kind, size_t k, const brk *b, cand *c)
 {
-    const cp_style *st = req->style;
-    cp_kp_item *it = NULL;
-    size_t n = kp_measure(ts, req, fd, para, size_pt, first, text, map, extra_tracking, &it);
-    double indent = first ? 0 : st->indent_pt * size_pt / st->size_pt;
-    double width = req->width - 0.25;
-    size_t *breaks = NULL;
-    /* A first pass asks for good lines only; a second accepts looser ones before giving up. */
-    int lines = cp_kp_breaks(it, n, width, indent, 1, &breaks);
-    if (!lines)
-        lines = cp_kp_breaks(it, n, width, indent, 3, &breaks);
-    if (!lines) {
-        free(it);
-        return false;
-    }
     size_t *shift = NULL; /* old byte -> new byte */
-    *out_text = cp_kp_rewrite(text, it, breaks, lines, &shift);
-    size_t *m = cp_xmalloc((len + 1) * sizeof *m);
-    for (size_t i = 0; i <= len; i++)
-        m[i] = shift[map ? map[i] : i];
-    cp_kp_line *ln = cp_xmalloc((size_t)lines * sizeof *ln);
-    cp_kp_lines(it, n, breaks, lines, strlen(text), ln);
-    *out_n_ls = kp_spacing(ln, lines, text, shift, width, indent, size_pt, out_ls);
-    free(ln);
+    char *text = cp_kp_rewrite(s->text, b->m->it, b->breaks, b->lines, &shift);
+    size_t *m = cp_xmalloc((s->len + 1) * sizeof *m);
+    for (size_t i = 0; i <= s->len; i++)
+        m[i] = shift[s->map ? s->map[i] : i];
+    ls_span *ls = NULL;
+    size_t n_ls = kind == 1 ? kp_spacing(b, s->text, shift, s->size_pt, &ls) : 0;
     free(shift);
-    free(breaks);
-    free(it);
-    *out_map = m;
-    return true;
+    build(s->ts, s->req, s->fd, s->para, s->size_pt, s->first, text, m, track_deltas[k], s->space,
+          ls, n_ls, c);
 }
 
 /* Lower is better. Word spaces cost by the cube of their stretch (one gaping line is worse
@@ -638,38 +765,24 @@ static bool tie_last(const char *text, const size_t *map, size_t len, char **out
     return true;
 }
 
-/* What a paragraph's candidates are made from (text and map: hyphenated, owned by the caller). */
-typedef struct cand_src {
-    cp_typesetter *ts;
-    const cp_text_req *req;
-    PangoFontDescription *fd;
-    const cp_para *para;
-    double size_pt;
-    bool first;
-    const char *text;
-    const size_t *map;
-    size_t len;
-    double space;
-} cand_src;
-
-/* The paragraph's tracking steps, in thousandths of an em. */
-static const double track_deltas[] = {0, -5, 5, -10, 10};
-
-/* One candidate (cp_plan's kind and k): greedy breaks, whole-paragraph breaks or the last two
- * words tied, tracked by track_deltas[k]. False if it cannot be made. */
+/* One candidate (cp_plan's kind and k), set: greedy breaks by Pango (0), whole-paragraph
+ * breaks (1), the last two words tied (2) or greedy breaks on the measured widths, forced (3),
+ * tracked by track_deltas[k]. False if it cannot be made. */
 static bool make_cand(const cand_src *s, int kind, size_t k, cand *c)
 {
-    if (k >= CP_ARRAY_LEN(track_deltas) || kind < 0 || kind > 2)
+    if (k >= N_TRACK || kind < 0 || kind > 3)
         return false;
+    if (kind == 1 || kind == 3) {
+        brk b;
+        bool ok = plan_breaks(s, kind, k, &b);
+        if (ok)
+            realize(s, kind, k, &b, c);
+        brk_free(&b);
+        return ok;
+    }
     char *t2 = NULL;
     size_t *m2 = NULL;
-    ls_span *ls2 = NULL;
-    size_t n_ls2 = 0;
-    if (kind == 1) {
-        if (!kp_apply(s->ts, s->req, s->fd, s->para, s->size_pt, s->first, s->text, s->map, s->len,
-                      track_deltas[k], &t2, &m2, &ls2, &n_ls2))
-            return false;
-    } else if (kind == 2) {
+    if (kind == 2) {
         if (!tie_last(s->text, s->map, s->len, &t2, &m2))
             return false;
     } else {
@@ -677,39 +790,113 @@ static bool make_cand(const cand_src *s, int kind, size_t k, cand *c)
         m2 = dup_map(s->map, s->len);
     }
     build(s->ts, s->req, s->fd, s->para, s->size_pt, s->first, t2, m2, track_deltas[k], s->space,
-          ls2, n_ls2, c);
+          NULL, 0, c);
     return true;
+}
+
+/* The word-space looseness of line i of a candidate scored unset (score_unset), as build() reads
+ * it off the set line: Pango justifies by widening the word spaces until the line fills its
+ * measure, so their width is their natural width and the line's slack shared out. */
+static double unset_loose(const cand_src *s, size_t k, const brk *b, int kind, int i)
+{
+    const cp_style *st = s->req->style;
+    const cp_kp_line *ln = &b->ln[i];
+    double spaces = 0, sum = 0;
+    for (size_t j = 0; j < b->m->n; j++) {
+        const cp_kp_item *x = &b->m->it[j];
+        if (x->type == CP_KP_GLUE && x->len == 1 && x->at >= ln->start && x->at < ln->end)
+            spaces++, sum += x->w;
+    }
+    size_t chars;
+    double ls = kind == 1 ? line_ls(b, i, s->text, s->size_pt, &chars) : 0;
+    if (kind == 1 && ls == 0)
+        chars = 0;
+    double first_indent;
+    double measure = pango_measure(s, &first_indent);
+    measure -= i == 0 ? first_indent : 0;
+    double natural = s->space + (st->tracking + track_deltas[k]) / 1000.0 * s->size_pt;
+    if (spaces == 0 || natural <= 0)
+        return 0;
+    double line_w = ln->width + ls * (double)chars - (kind == 3 && i > 0 ? b->m->ls_left : 0);
+    sum += spaces * ls + (measure - line_w);
+    return sum / spaces / (natural + ls) * 100;
+}
+
+/* Scores a candidate of kind 1 or 3 from its breaks alone, as build() would score it set: its
+ * lines, a runt last line, the looseness of each line. The candidate has no layout. */
+static void score_unset(const cand_src *s, int kind, size_t k, const brk *b, cand *c)
+{
+    const cp_style *st = s->req->style;
+    *c = (cand){.lines = b->lines};
+    const cp_kp_line *last = &b->ln[b->lines - 1];
+    c->runt = is_runt_text(s->text + last->start, (int)(last->end - last->start), b->lines);
+    c->loose = cp_xcalloc((size_t)b->lines, sizeof *c->loose);
+    if (st->align != CP_ALIGN_JUSTIFY || s->req->no_wrap)
+        return;
+    for (int i = 0; i + 1 < b->lines; i++) {
+        c->loose[i] = unset_loose(s, k, b, kind, i);
+        if (c->loose[i] > c->max_loose)
+            c->max_loose = c->loose[i];
+    }
+}
+
+/* Whether candidate c (kind, k) beats *best and the plain setting's line count: a candidate
+ * of kind 1 or 3 is scored unset first and set only if that says it may. On a win, c is set and
+ * swapped into *best. */
+static bool try_cand(const cand_src *s, int kind, size_t k, int base_lines, cand *best)
+{
+    double limit = s->req->style->max_word_space > 0 ? s->req->style->max_word_space : 1e9;
+    double to_beat = badness(best, limit) - 1e-9;
+    cand c = {0};
+    if (kind == 1 || kind == 3) {
+        brk b;
+        bool ok = plan_breaks(s, kind, k, &b);
+        if (ok)
+            score_unset(s, kind, k, &b, &c);
+        bool promising = ok && c.lines <= base_lines && badness(&c, limit) < to_beat;
+        cand_free(&c);
+        if (promising)
+            realize(s, kind, k, &b, &c);
+        brk_free(&b);
+        if (!promising)
+            return false;
+    } else if (!make_cand(s, kind, k, &c)) {
+        return false;
+    }
+    if (c.lines <= base_lines && badness(&c, limit) < to_beat) {
+        cand_free(best);
+        *best = c;
+        return true;
+    }
+    cand_free(&c);
+    return false;
 }
 
 /* Candidates, best kept: Pango's greedy breaks; for justified copy the whole-paragraph breaker;
  * then, while any line is stretched past 130 % or the paragraph ends in a runt, both with the
  * paragraph tracked by up to 1 % of an em, and the greedy breaks with the last two words tied.
- * A candidate must not add a line. The winner's kind and k go into *won. */
+ * A candidate must not add a line. The paragraph is shaped once for each tracking step tried,
+ * and the breakers' candidates are scored on those widths: only one that promises to win is
+ * set. The winner's kind and k go into *won. */
 static void search_para(const cand_src *s, cand *best, cp_plan *won)
 {
     const cp_style *st = s->req->style;
-    double limit = st->max_word_space > 0 ? st->max_word_space : 1e9;
     make_cand(s, 0, 0, best);
     won->kind = won->k = 0;
     int base_lines = best->lines;
     bool wrap = !s->req->no_wrap;
     bool justify = st->align == CP_ALIGN_JUSTIFY && wrap && base_lines > 1;
-    for (size_t k = 0; k < CP_ARRAY_LEN(track_deltas) && wrap; k++) {
+    for (size_t k = 0; k < N_TRACK && wrap; k++) {
         if (best->max_loose <= (k == 0 ? 125 : 130) && !best->runt)
             break; /* good enough: the search is for paragraphs that need it */
-        for (int kind = 0; kind < 3; kind++) {
-            bool tried = (kind == 0 && k > 0) || (kind == 1 && justify) ||
+        static const int kinds[] = {3, 1, 2}; /* the greedy breaks first, as Pango's were */
+        for (size_t i = 0; i < CP_ARRAY_LEN(kinds); i++) {
+            int kind = kinds[i];
+            bool tried = (kind == 3 && k > 0) || (kind == 1 && justify) ||
                          (kind == 2 && k == 0 && best->runt);
-            cand c = {0};
-            if (!tried || !make_cand(s, kind, k, &c))
-                continue;
-            if (c.lines <= base_lines && badness(&c, limit) < badness(best, limit) - 1e-9) {
-                cand_free(best);
-                *best = c;
+            if (tried && try_cand(s, kind, k, base_lines, best)) {
                 won->kind = kind;
                 won->k = (int32_t)k;
-            } else {
-                cand_free(&c);
             }
         }
     }
@@ -771,7 +958,18 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
     }
     bool measure_spaces = st->align == CP_ALIGN_JUSTIFY && !req->no_wrap;
     double space = measure_spaces ? space_width(ts, fd, size_pt) : size_pt * 0.25;
-    cand_src src = {ts, req, fd, para, size_pt, first, text, map, len, space};
+    measured meas[N_TRACK] = {{0}};
+    cand_src src = {.ts = ts,
+                    .req = req,
+                    .fd = fd,
+                    .para = para,
+                    .size_pt = size_pt,
+                    .first = first,
+                    .text = text,
+                    .map = map,
+                    .len = len,
+                    .space = space,
+                    .meas = meas};
     /* A helper process that laid this page out already says which candidate won: set only
      * that one (text.c's candidates are deterministic: it comes out the same). */
     cp_plan won = {para_fp(req, para, size_pt, first), 0, 0};
@@ -785,6 +983,7 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
         if (!req->no_wrap && ts->plans)
             cp_plans_put(ts->plans, &won);
     }
+    measured_free(meas);
     free(text);
     free(map);
     memo_keep(ts, req, para, size_pt, first, best);

@@ -48,14 +48,10 @@ static cp_kp_item *items(const char *text, size_t *n)
     return it;
 }
 
-/* The breaks cp_kp_breaks chooses, as item indices "7 13 16"; "none" when there are none
- * (static buffer). */
-static const char *breaks_str(const cp_kp_item *it, size_t n, double width, double indent,
-                              double tolerance)
+/* Breaks as item indices "7 13 16"; "none" when there are none (static buffer). Frees br. */
+static const char *breaks_fmt(size_t *br, int lines)
 {
     static char buf[256];
-    size_t *br = NULL;
-    int lines = cp_kp_breaks(it, n, width, indent, tolerance, &br);
     size_t o = 0;
     buf[0] = '\0';
     for (int k = 0; k < lines && o < sizeof buf - 24; k++)
@@ -64,6 +60,15 @@ static const char *breaks_str(const cp_kp_item *it, size_t n, double width, doub
         snprintf(buf, sizeof buf, "none");
     free(br);
     return buf;
+}
+
+/* The breaks cp_kp_breaks chooses (as breaks_fmt). */
+static const char *breaks_str(const cp_kp_item *it, size_t n, double width, double indent,
+                              double tolerance)
+{
+    size_t *br = NULL;
+    int lines = cp_kp_breaks(it, n, width, indent, tolerance, &br);
+    return breaks_fmt(br, lines);
 }
 
 /* The breaks of text measured by positions() (as breaks_str). */
@@ -301,6 +306,66 @@ static void test_rewrite(void)
     free(it);
 }
 
+/* The breaks cp_kp_greedy chooses for text measured by positions() (as breaks_str). */
+static const char *greedy_of(const char *text, double width, double indent)
+{
+    size_t n, *br = NULL;
+    cp_kp_item *it = items(text, &n);
+    int lines = cp_kp_greedy(it, n, width, indent, &br);
+    free(it);
+    return breaks_fmt(br, lines);
+}
+
+/* The greedy breaker fills each line as far as it can, whatever that leaves for the next. */
+static void test_greedy(void)
+{
+    /* "aa bb cc d e" fills the first line (13 of 16): the loose "ffffffff gg" follows. */
+    CHECK_STR(greedy_of(EVEN_TEXT, 16, 0), "9 13 16");
+    /* A line exactly as wide as the measure fits; a hair narrower measure does not. */
+    CHECK_STR(greedy_of("aa bb", 6, 0), "4");
+    CHECK_STR(greedy_of("aa bb", 5.99, 0), "1 4");
+    /* A soft hyphen breaks with its hyphen counted: "aaaa-" is 5.5 pt. */
+    CHECK_STR(greedy_of("aaaa" SHY "bbbb cc", 6, 0), "1 3 6");
+    CHECK_STR(greedy_of("aaaa" SHY "bbbb cc", 5.4, 0), "none");
+    /* After an explicit hyphen inside a word. */
+    CHECK_STR(greedy_of("well-known fact", 6, 0), "1 3 6");
+    /* The first line narrowed by an indent, or widened by a hanging one. */
+    CHECK_STR(greedy_of("aa bb cc", 6, 2), "1 6");
+    CHECK_STR(greedy_of("aa bb cc", 6, -2), "3 6");
+    /* A hard break always ends its line; the last line ends at the paragraph's end. */
+    CHECK_STR(greedy_of("aa" LSEP "bb cc", 20, 0), "2 7");
+    CHECK_STR(greedy_of("", 10, 0), "1");
+    /* Two hard breaks in a row leave an empty line between them. */
+    CHECK_STR(greedy_of("aa" LSEP LSEP "bb", 20, 0), "2 4 7");
+    /* A space before a hard break hangs: "aa " ends at the break, as Pango sets it. */
+    CHECK_STR(greedy_of("aa " LSEP "bb", 3, 0), "3 6");
+    /* A word wider than the measure: no breaks, and breaks_out is left alone. */
+    CHECK_STR(greedy_of("aaaaaaaaaaaa bb", 10, 0), "none");
+    size_t n;
+    cp_kp_item *it = items("aaaaaaaaaaaa bb", &n);
+    size_t *br = (size_t *)&n;
+    CHECK_INT(cp_kp_greedy(it, n, 10, 0, &br), 0);
+    CHECK(br == (size_t *)&n, "breaks_out was changed");
+    free(it);
+    /* The lines greedy breaks make, measured: the hyphen is in the first line's width. */
+    it = items("aaaa" SHY "bbbb cc", &n);
+    br = NULL;
+    int lines = cp_kp_greedy(it, n, 6, 0, &br);
+    CHECK_INT(lines, 3);
+    if (lines == 3) {
+        cp_kp_line ln[3];
+        cp_kp_lines(it, n, br, lines, strlen("aaaa" SHY "bbbb cc"), ln);
+        CHECK(ln[0].start == 0 && ln[0].end == 4 && ln[0].width == 5.5 && !ln[0].last,
+              "line 1: %zu..%zu width %g", ln[0].start, ln[0].end, ln[0].width);
+        CHECK(ln[1].start == 6 && ln[1].end == 10 && ln[1].width == 4 && !ln[1].last,
+              "line 2: %zu..%zu width %g", ln[1].start, ln[1].end, ln[1].width);
+        CHECK(ln[2].start == 11 && ln[2].end == 13 && ln[2].width == 2 && ln[2].last,
+              "line 3: %zu..%zu width %g", ln[2].start, ln[2].end, ln[2].width);
+    }
+    free(br);
+    free(it);
+}
+
 int main(void)
 {
     test_items();
@@ -311,5 +376,6 @@ int main(void)
     test_breaks_runt();
     test_breaks_hard();
     test_rewrite();
+    test_greedy();
     return cp_test_summary("unit/kp");
 }
