@@ -765,6 +765,22 @@ static bool tie_last(const char *text, const size_t *map, size_t len, char **out
     return true;
 }
 
+static void score_unset(const cand_src *s, int kind, size_t k, const brk *b, cand *c);
+
+/* A candidate of kind 1 or 3 from its breaks: set, or scored unset (score_unset). False if no
+ * breaks can be chosen. */
+static bool broken_cand(const cand_src *s, int kind, size_t k, bool set, cand *c)
+{
+    brk b;
+    bool ok = plan_breaks(s, kind, k, &b);
+    if (ok && set)
+        realize(s, kind, k, &b, c);
+    else if (ok)
+        score_unset(s, kind, k, &b, c);
+    brk_free(&b);
+    return ok;
+}
+
 /* One candidate (cp_plan's kind and k), set: greedy breaks by Pango (0), whole-paragraph
  * breaks (1), the last two words tied (2) or greedy breaks on the measured widths, forced (3),
  * tracked by track_deltas[k]. False if it cannot be made. */
@@ -772,14 +788,8 @@ static bool make_cand(const cand_src *s, int kind, size_t k, cand *c)
 {
     if (k >= N_TRACK || kind < 0 || kind > 3)
         return false;
-    if (kind == 1 || kind == 3) {
-        brk b;
-        bool ok = plan_breaks(s, kind, k, &b);
-        if (ok)
-            realize(s, kind, k, &b, c);
-        brk_free(&b);
-        return ok;
-    }
+    if (kind == 1 || kind == 3)
+        return broken_cand(s, kind, k, true, c);
     char *t2 = NULL;
     size_t *m2 = NULL;
     if (kind == 2) {
@@ -794,6 +804,41 @@ static bool make_cand(const cand_src *s, int kind, size_t k, cand *c)
     return true;
 }
 
+/* The soft hyphens inside a line (not the one it may break at). */
+static size_t count_shy(const char *text, const cp_kp_line *ln)
+{
+    size_t n = 0;
+    for (size_t j = ln->start; j + 1 < ln->end; j++)
+        n += (unsigned char)text[j] == 0xC2 && (unsigned char)text[j + 1] == 0xAD;
+    return n;
+}
+
+/* The natural width line i of a candidate will have set, in the letter spacing it is set with
+ * (*ls, points, as Pango rounds it); *ls_line receives what the line adds to the paragraph's. A
+ * set line's letters each take the spacing, soft hyphens included, the inserted hyphen the
+ * paragraph's, and the line's first letter loses its left half unless the paragraph starts
+ * there. The greedy breaker's items count this already (greedy_items). */
+static double set_line_width(const cand_src *s, size_t k, const brk *b, int kind, int i, double *ls,
+                             double *ls_line)
+{
+    const cp_kp_line *ln = &b->ln[i];
+    double left;
+    double para = letter_spacing(s->req->style, s->size_pt, track_deltas[k], &left);
+    *ls = para;
+    *ls_line = 0;
+    if (kind == 3)
+        return ln->width - (i > 0 ? left : 0);
+    size_t chars;
+    *ls_line = line_ls(b, i, s->text, s->size_pt, &chars);
+    if (*ls_line > 0) /* as make_layout adds them up */
+        *ls = letter_spacing(s->req->style, s->size_pt,
+                             track_deltas[k] + *ls_line * 1000.0 / s->size_pt, &left);
+    double adv = ln->width - para * (double)(chars - count_shy(s->text, ln));
+    const unsigned char *end = (const unsigned char *)s->text + ln->end;
+    bool hyphen = end[0] == 0xC2 && end[1] == 0xAD;
+    return adv + *ls * (double)chars + (hyphen ? para : 0) - (i > 0 ? left : 0);
+}
+
 /* The word-space looseness of line i of a candidate scored unset (score_unset), as build() reads
  * it off the set line: Pango justifies by widening the word spaces until the line fills its
  * measure, so their width is their natural width and the line's slack shared out. */
@@ -801,25 +846,24 @@ static double unset_loose(const cand_src *s, size_t k, const brk *b, int kind, i
 {
     const cp_style *st = s->req->style;
     const cp_kp_line *ln = &b->ln[i];
-    double spaces = 0, sum = 0;
+    double ls, ls_line;
+    double line_w = set_line_width(s, k, b, kind, i, &ls, &ls_line);
+    double para_left;
+    double para = letter_spacing(st, s->size_pt, track_deltas[k], &para_left);
+    double spaces = 0, sum = 0; /* the word spaces' natural widths, set */
     for (size_t j = 0; j < b->m->n; j++) {
         const cp_kp_item *x = &b->m->it[j];
         if (x->type == CP_KP_GLUE && x->len == 1 && x->at >= ln->start && x->at < ln->end)
-            spaces++, sum += x->w;
+            spaces++, sum += x->w - para + ls;
     }
-    size_t chars;
-    double ls = kind == 1 ? line_ls(b, i, s->text, s->size_pt, &chars) : 0;
-    if (kind == 1 && ls == 0)
-        chars = 0;
     double first_indent;
     double measure = pango_measure(s, &first_indent);
     measure -= i == 0 ? first_indent : 0;
     double natural = s->space + (st->tracking + track_deltas[k]) / 1000.0 * s->size_pt;
     if (spaces == 0 || natural <= 0)
         return 0;
-    double line_w = ln->width + ls * (double)chars - (kind == 3 && i > 0 ? b->m->ls_left : 0);
-    sum += spaces * ls + (measure - line_w);
-    return sum / spaces / (natural + ls) * 100;
+    sum += measure - line_w;
+    return sum / spaces / (natural + ls_line) * 100;
 }
 
 /* Scores a candidate of kind 1 or 3 from its breaks alone, as build() would score it set: its
@@ -840,66 +884,119 @@ static void score_unset(const cand_src *s, int kind, size_t k, const brk *b, can
     }
 }
 
-/* Whether candidate c (kind, k) beats *best and the plain setting's line count: a candidate
- * of kind 1 or 3 is scored unset first and set only if that says it may. On a win, c is set and
- * swapped into *best. */
-static bool try_cand(const cand_src *s, int kind, size_t k, int base_lines, cand *best)
+/* A candidate that was the best when it was scored: kind and k, and how many lines its score
+ * promised (0: it was set when scored). */
+typedef struct leader {
+    int kind;
+    size_t k;
+    int lines;
+} leader;
+
+/* The search's state: the best candidate so far (set or unset) and the candidates that led
+ * before it, newest last, so that a winner that does not set as scored gives way to the one
+ * before. */
+typedef struct search {
+    const cand_src *s;
+    double limit;
+    int base_lines;
+    cand best;
+    leader led[2 + 3 * N_TRACK];
+    size_t n_led;
+} search;
+
+/* Scores candidate (kind, k): unset for kinds 1 and 3 (3 at k 0 is the plain setting of
+ * justified copy), set for the others, and a whole-paragraph candidate set too if its unset
+ * score leads: its letter-spaced lines lose the ligatures the paragraph was measured with, which
+ * the score cannot know. It leads if it adds no line to the plain setting and beats the best so
+ * far. */
+static void try_cand(search *se, int kind, size_t k)
 {
-    double limit = s->req->style->max_word_space > 0 ? s->req->style->max_word_space : 1e9;
-    double to_beat = badness(best, limit) - 1e-9;
+    const cand_src *s = se->s;
     cand c = {0};
-    if (kind == 1 || kind == 3) {
-        brk b;
-        bool ok = plan_breaks(s, kind, k, &b);
-        if (ok)
-            score_unset(s, kind, k, &b, &c);
-        bool promising = ok && c.lines <= base_lines && badness(&c, limit) < to_beat;
+    bool unset = kind == 1 || kind == 3;
+    if (unset ? !broken_cand(s, kind, k, false, &c) : !make_cand(s, kind, k, &c))
+        return;
+    bool first = se->n_led == 0;
+    double to_beat = first ? 0 : badness(&se->best, se->limit) - 1e-9;
+    if (!first && (c.lines > se->base_lines || badness(&c, se->limit) >= to_beat)) {
         cand_free(&c);
-        if (promising)
-            realize(s, kind, k, &b, &c);
-        brk_free(&b);
-        if (!promising)
-            return false;
-    } else if (!make_cand(s, kind, k, &c)) {
-        return false;
+        return;
     }
-    if (c.lines <= base_lines && badness(&c, limit) < to_beat) {
-        cand_free(best);
-        *best = c;
-        return true;
+    if (kind == 1) {
+        cand_free(&c);
+        make_cand(s, kind, k, &c);
+        unset = false;
+        if (c.lines > se->base_lines || badness(&c, se->limit) >= to_beat) {
+            cand_free(&c);
+            return;
+        }
     }
-    cand_free(&c);
-    return false;
+    if (first)
+        se->base_lines = c.lines;
+    cand_free(&se->best);
+    se->best = c;
+    se->led[se->n_led++] = (leader){.kind = kind, .k = k, .lines = unset ? c.lines : 0};
+}
+
+/* Sets the winner: the last leader that sets as it was scored (an unset score is of breaks
+ * Pango might still break again), Pango's own plain setting at worst. The winner's kind and k go
+ * into *won and the candidate into *out. */
+static void set_winner(search *se, cand *out, cp_plan *won)
+{
+    for (size_t i = se->n_led; i-- > 0;) {
+        const leader *l = &se->led[i];
+        if (i + 1 == se->n_led && !l->lines) {
+            *out = se->best; /* set when it was scored */
+            se->best = (cand){0};
+        } else if (!make_cand(se->s, l->kind, l->k, out)) {
+            continue;
+        } else if (l->lines && out->lines != l->lines) {
+            cand_free(out);
+            continue;
+        }
+        cand_free(&se->best);
+        won->kind = l->kind;
+        won->k = (int32_t)l->k;
+        return;
+    }
+    cand_free(&se->best);
+    make_cand(se->s, 0, 0, out);
+    won->kind = won->k = 0;
 }
 
 /* Candidates, best kept: Pango's greedy breaks; for justified copy the whole-paragraph breaker;
  * then, while any line is stretched past 130 % or the paragraph ends in a runt, both with the
  * paragraph tracked by up to 1 % of an em, and the greedy breaks with the last two words tied.
  * A candidate must not add a line. The paragraph is shaped once for each tracking step tried,
- * and the breakers' candidates are scored on those widths: only one that promises to win is
- * set. The winner's kind and k go into *won. */
-static void search_para(const cand_src *s, cand *best, cp_plan *won)
+ * and the breakers' candidates are scored on those widths, unset: only the winner is set. The
+ * winner's kind and k go into *won. */
+static void search_para(const cand_src *s, cand *out, cp_plan *won)
 {
     const cp_style *st = s->req->style;
-    make_cand(s, 0, 0, best);
-    won->kind = won->k = 0;
-    int base_lines = best->lines;
     bool wrap = !s->req->no_wrap;
-    bool justify = st->align == CP_ALIGN_JUSTIFY && wrap && base_lines > 1;
+    search se = {.s = s, .limit = st->max_word_space > 0 ? st->max_word_space : 1e9};
+    /* Justified copy is searched nearly always: its plain setting is scored unset too. */
+    if (st->align == CP_ALIGN_JUSTIFY && wrap)
+        try_cand(&se, 3, 0);
+    if (se.n_led == 0) {
+        se.led[se.n_led++] = (leader){.kind = 0};
+        make_cand(s, 0, 0, &se.best);
+        se.base_lines = se.best.lines;
+    }
+    bool justify = st->align == CP_ALIGN_JUSTIFY && wrap && se.base_lines > 1;
     for (size_t k = 0; k < N_TRACK && wrap; k++) {
-        if (best->max_loose <= (k == 0 ? 125 : 130) && !best->runt)
+        if (se.best.max_loose <= (k == 0 ? 125 : 130) && !se.best.runt)
             break; /* good enough: the search is for paragraphs that need it */
         static const int kinds[] = {3, 1, 2}; /* the greedy breaks first, as Pango's were */
         for (size_t i = 0; i < CP_ARRAY_LEN(kinds); i++) {
             int kind = kinds[i];
             bool tried = (kind == 3 && k > 0) || (kind == 1 && justify) ||
-                         (kind == 2 && k == 0 && best->runt);
-            if (tried && try_cand(s, kind, k, base_lines, best)) {
-                won->kind = kind;
-                won->k = (int32_t)k;
-            }
+                         (kind == 2 && k == 0 && se.best.runt);
+            if (tried)
+                try_cand(&se, kind, k);
         }
     }
+    set_winner(&se, out, won);
 }
 
 /* Which paragraph request this is, for a follower of plans to check it is in step. */
