@@ -541,8 +541,8 @@ static const double track_deltas[] = {0, -5, 5, -10, 10};
  * candidate at that step is broken on these widths, and only the winner is set by Pango. */
 struct measured {
     cp_kp_item *it; /* owned */
-    cp_kp_item
-        *g_it; /* owned: the same, as the greedy breaker measures a set line (greedy_items) */
+    /* Owned: the same items as the greedy breaker measures a set line (greedy_items). */
+    cp_kp_item *g_it;
     size_t n;
     double ls_left; /* the letter spacing Pango takes off a line's start */
     bool done;
@@ -829,6 +829,7 @@ static double set_line_width(const cand_src *s, size_t k, const brk *b, int kind
     if (kind == 3)
         return ln->width - (i > 0 ? left : 0);
     size_t chars;
+    double para_left = left;
     *ls_line = line_ls(b, i, s->text, s->size_pt, &chars);
     if (*ls_line > 0) /* as make_layout adds them up */
         *ls = letter_spacing(s->req->style, s->size_pt,
@@ -836,7 +837,9 @@ static double set_line_width(const cand_src *s, size_t k, const brk *b, int kind
     double adv = ln->width - para * (double)(chars - count_shy(s->text, ln));
     const unsigned char *end = (const unsigned char *)s->text + ln->end;
     bool hyphen = end[0] == 0xC2 && end[1] == 0xAD;
-    return adv + *ls * (double)chars + (hyphen ? para : 0) - (i > 0 ? left : 0);
+    /* The paragraph's first letter was measured with the paragraph's left half already. */
+    double trim = left - (i == 0 ? para_left : 0);
+    return adv + *ls * (double)chars + (hyphen ? para : 0) - trim;
 }
 
 /* The word-space looseness of line i of a candidate scored unset (score_unset), as build() reads
@@ -904,6 +907,26 @@ typedef struct search {
     size_t n_led;
 } search;
 
+/* Whether the whole-paragraph candidate at step k letter-spaces a line of copy that was measured
+ * without letter spacing: Pango shapes letter-spaced text without its ligatures and contextual
+ * forms, so such a line can set wider than measured. */
+static bool spaced_unmeasured(const cand_src *s, size_t k)
+{
+    double left;
+    if (letter_spacing(s->req->style, s->size_pt, track_deltas[k], &left) != 0)
+        return false; /* measured letter-spaced: as it will be set */
+    brk b;
+    bool found = false;
+    if (!plan_breaks(s, 1, k, &b))
+        return false;
+    for (int i = 0; i < b.lines && !found; i++) {
+        size_t chars;
+        found = line_ls(&b, i, s->text, s->size_pt, &chars) > 0;
+    }
+    brk_free(&b);
+    return found;
+}
+
 /* Scores candidate (kind, k): unset for kinds 1 and 3 (3 at k 0 is the plain setting of
  * justified copy), set for the others, and a whole-paragraph candidate set too if its unset
  * score leads: its letter-spaced lines lose the ligatures the paragraph was measured with, which
@@ -922,7 +945,7 @@ static void try_cand(search *se, int kind, size_t k)
         cand_free(&c);
         return;
     }
-    if (kind == 1) {
+    if (kind == 1 && spaced_unmeasured(s, k)) {
         cand_free(&c);
         make_cand(s, kind, k, &c);
         unset = false;
