@@ -504,16 +504,20 @@ static double *x_positions(PangoLayout *one, const char *text, size_t len)
     return x;
 }
 
-/* The width of a hyphen in fd. */
+/* The width of a hyphen in fd: measured once per font and cached. */
 static double hyphen_width(cp_typesetter *ts, PangoFontDescription *fd)
 {
-    PangoLayout *h = pango_layout_new(ts->ctx);
-    pango_layout_set_font_description(h, fd);
-    pango_layout_set_text(h, "-", -1);
-    int w;
-    pango_layout_get_size(h, &w, NULL);
-    g_object_unref(h);
-    return w / (double)PANGO_SCALE;
+    cp_font_metrics *fm = metrics_for(ts, fd);
+    if (fm->hyphen < 0) {
+        PangoLayout *h = pango_layout_new(ts->ctx);
+        pango_layout_set_font_description(h, fd);
+        pango_layout_set_text(h, "-", -1);
+        int w;
+        pango_layout_get_size(h, &w, NULL);
+        g_object_unref(h);
+        fm->hyphen = w / (double)PANGO_SCALE;
+    }
+    return fm->hyphen;
 }
 
 /* What a paragraph's candidates are made from (text and map: hyphenated, owned by the caller;
@@ -545,6 +549,7 @@ struct measured {
     cp_kp_item *g_it;
     size_t n;
     double ls_left; /* the letter spacing Pango takes off a line's start */
+    bool clusters;  /* some characters join others in one cluster (Bengali, Devanagari) */
     bool done;
 };
 
@@ -569,20 +574,29 @@ static double letter_spacing(const cp_style *st, double size_pt, double extra, d
     return (double)ls / PANGO_SCALE;
 }
 
-/* The items of a tracked paragraph as its lines come out set: a soft hyphen left inside a line
- * still takes its letter spacing (the box before it carries it), a hyphen at a break does too.
+/* The items of a tracked paragraph as its lines come out set: a soft hyphen takes its letter
+ * spacing, left inside a line or turned into a hyphen at a break (the box before it carries it).
  * Measured against set lines of the sample, this leaves no difference but Pango's rounding. */
-static cp_kp_item *greedy_items(const cp_kp_item *it, size_t n, const double *xs, double ls)
+static cp_kp_item *greedy_items(const cp_kp_item *it, size_t n, const double *xs)
 {
     cp_kp_item *g = cp_xmemdup(it, n * sizeof *it);
-    for (size_t j = 1; j < n; j++) {
-        if (g[j].type != CP_KP_PENALTY || !g[j].flagged || g[j].len != 2)
-            continue;
-        if (g[j - 1].type == CP_KP_BOX)
+    for (size_t j = 1; j < n; j++)
+        if (g[j].type == CP_KP_PENALTY && g[j].flagged && g[j].len == 2 &&
+            g[j - 1].type == CP_KP_BOX)
             g[j - 1].w += xs[g[j].at + 2] - xs[g[j].at];
-        g[j].w += ls;
-    }
     return g;
+}
+
+/* Whether a layout's text has characters that are not cursor positions: Pango letter-spaces
+ * clusters, and the width model here counts characters. */
+static bool joined_clusters(PangoLayout *one)
+{
+    int n;
+    const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(one, &n);
+    for (int i = 0; i + 1 < n; i++)
+        if (!attrs[i].is_cursor_position)
+            return true;
+    return false;
 }
 
 /* The paragraph's items at tracking step k, measured from a one-line setting on first use. */
@@ -598,8 +612,9 @@ static const measured *measure_at(const cand_src *s, size_t k)
     double hyphen_w = hyphen_width(s->ts, s->fd);
     double *xs = x_positions(one, s->text, strlen(s->text));
     m->n = cp_kp_items(s->text, xs, hyphen_w, &m->it);
-    double ls = letter_spacing(s->req->style, s->size_pt, track_deltas[k], &m->ls_left);
-    m->g_it = greedy_items(m->it, m->n, xs, ls);
+    letter_spacing(s->req->style, s->size_pt, track_deltas[k], &m->ls_left);
+    m->g_it = greedy_items(m->it, m->n, xs);
+    m->clusters = joined_clusters(one);
     m->done = true;
     free(xs);
     g_object_unref(one);
@@ -913,6 +928,8 @@ typedef struct search {
 static bool spaced_unmeasured(const cand_src *s, size_t k)
 {
     double left;
+    if (measure_at(s, k)->clusters)
+        return true; /* letter spacing by cluster: not modelled */
     if (letter_spacing(s->req->style, s->size_pt, track_deltas[k], &left) != 0)
         return false; /* measured letter-spaced: as it will be set */
     brk b;
@@ -927,6 +944,48 @@ static bool spaced_unmeasured(const cand_src *s, size_t k)
     return found;
 }
 
+/* ---- CALPRESS_VERIFY_UNSET: every unset score the search trusts, checked against its setting
+ * (for tests: the width model must follow Pango) ---- */
+
+static unsigned long verified, verify_failed;
+
+static void verify_report(void)
+{
+    fprintf(stderr,
+            "calpress: verify-unset: %lu unset scores checked, %lu differ from their setting\n",
+            verified, verify_failed);
+}
+
+static bool verifying(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        on = getenv("CALPRESS_VERIFY_UNSET") != NULL;
+        if (on)
+            atexit(verify_report);
+    }
+    return on;
+}
+
+static void verify_unset(const cand_src *s, int kind, size_t k, const cand *c)
+{
+    cand r = {0};
+    if (!make_cand(s, kind, k, &r))
+        return;
+    bool same = r.lines == c->lines && r.runt == c->runt;
+    for (int i = 0; same && i < r.lines; i++)
+        same = fabs(r.loose[i] - c->loose[i]) <= 0.05;
+    verified++;
+    if (!same) {
+        verify_failed++;
+        fprintf(stderr,
+                "calpress: verify-unset: kind %d step %zu at %.2fpt differs: %d lines, widest "
+                "space %.2f%% scored, %d lines, %.2f%% set: \"%.40s\"\n",
+                kind, k, s->size_pt, c->lines, c->max_loose, r.lines, r.max_loose, s->para->text);
+    }
+    cand_free(&r);
+}
+
 /* Scores candidate (kind, k): unset for kinds 1 and 3 (3 at k 0 is the plain setting of
  * justified copy), set for the others, and a whole-paragraph candidate set too if its unset
  * score leads: its letter-spaced lines lose the ligatures the paragraph was measured with, which
@@ -939,6 +998,8 @@ static void try_cand(search *se, int kind, size_t k)
     bool unset = kind == 1 || kind == 3;
     if (unset ? !broken_cand(s, kind, k, false, &c) : !make_cand(s, kind, k, &c))
         return;
+    if (unset && verifying() && !(kind == 1 && spaced_unmeasured(s, k)))
+        verify_unset(s, kind, k, &c);
     bool first = se->n_led == 0;
     double to_beat = first ? 0 : badness(&se->best, se->limit) - 1e-9;
     if (!first && (c.lines > se->base_lines || badness(&c, se->limit) >= to_beat)) {
@@ -1172,7 +1233,11 @@ static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescriptio
     pango_font_description_free(pfd);
     cp_grow((void **)&ts->metrics, &ts->cap_metrics, ts->n_metrics + 1, sizeof *ts->metrics);
     cp_font_metrics *fm = &ts->metrics[ts->n_metrics++];
-    *fm = (cp_font_metrics){cp_arena_strdup(&ts->own, key), ascent, descent, -1};
+    *fm = (cp_font_metrics){.key = cp_arena_strdup(&ts->own, key),
+                            .ascent = ascent,
+                            .descent = descent,
+                            .space = -1,
+                            .hyphen = -1};
     g_free(key);
     return fm;
 }

@@ -18,7 +18,8 @@
 typedef struct cp_font_metrics {
     const char *key; /* the font description, as Pango writes it */
     double ascent, descent;
-    double space; /* a natural word space; < 0 until first measured */
+    double space;  /* a natural word space; < 0 until first measured */
+    double hyphen; /* a hyphen; < 0 until first measured */
 } cp_font_metrics;
 
 typedef struct cp_typesetter {
