@@ -327,12 +327,13 @@ static size_t greedy_line(const cp_kp_item *it, size_t n, size_t from, double me
     for (size_t b = from; b < n; b++) {
         const cp_kp_item *x = &it[b];
         if (legal_break(it, b)) {
+            /* A hyphen that does not fit leaves a later, narrower break to look for. */
             double L = inked + (x->type == CP_KP_PENALTY ? x->w : 0);
-            if (L > measure + 1e-9)
-                break;
-            chosen = b;
-            if (cp_kp_forced(x))
-                break;
+            if (L <= measure + 1e-9) {
+                chosen = b;
+                if (cp_kp_forced(x))
+                    break;
+            }
         }
         if (x->type != CP_KP_PENALTY)
             w += x->w;

@@ -1008,7 +1008,8 @@ static void try_cand(search *se, int kind, size_t k)
     }
     if (kind == 1 && spaced_unmeasured(s, k)) {
         cand_free(&c);
-        make_cand(s, kind, k, &c);
+        if (!make_cand(s, kind, k, &c))
+            return;
         unset = false;
         if (c.lines > se->base_lines || badness(&c, se->limit) >= to_beat) {
             cand_free(&c);
@@ -1062,6 +1063,20 @@ static void search_para(const cand_src *s, cand *out, cp_plan *won)
     /* Justified copy is searched nearly always: its plain setting is scored unset too. */
     if (st->align == CP_ALIGN_JUSTIFY && wrap)
         try_cand(&se, 3, 0);
+    if (se.n_led == 1 && se.best.max_loose <= 125 && !se.best.runt) {
+        /* Good enough to end the search, so the winner: set it now, and should it not set as
+         * scored, search from Pango's plain setting instead. */
+        cand c = {0};
+        if (make_cand(s, 3, 0, &c) && c.lines == se.best.lines) {
+            cand_free(&se.best);
+            se.best = c;
+            se.led[0].lines = 0;
+        } else {
+            cand_free(&c);
+            cand_free(&se.best);
+            se.n_led = 0;
+        }
+    }
     if (se.n_led == 0) {
         se.led[se.n_led++] = (leader){.kind = 0};
         make_cand(s, 0, 0, &se.best);

@@ -327,6 +327,8 @@ static void test_greedy(void)
     /* A soft hyphen breaks with its hyphen counted: "aaaa-" is 5.5 pt. */
     CHECK_STR(greedy_of("aaaa" SHY "bbbb cc", 6, 0), "1 3 6");
     CHECK_STR(greedy_of("aaaa" SHY "bbbb cc", 5.4, 0), "none");
+    CHECK_STR(greedy_of("aaaa" SHY "b cc", 5, 0), "3 6");
+    CHECK_STR(greedy_of("xx aaaa" SHY "b cc", 5, 0), "1 5 8");
     /* After an explicit hyphen inside a word. */
     CHECK_STR(greedy_of("well-known fact", 6, 0), "1 3 6");
     /* The first line narrowed by an indent, or widened by a hanging one. */
