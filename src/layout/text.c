@@ -350,13 +350,29 @@ static void memo_keep(cp_typesetter *ts, const cp_text_req *req, const cp_para *
     cand_copy(c, strlen(para->text), &e->c);
 }
 
+/* The width and indent, in Pango units, of a paragraph's layout (0: none). Pango's negative
+ * indent: the first line starts at 0, the rest `hang` in; the block is placed `hang` further
+ * left, so the mark hangs and the words align. A later paragraph's first line is indented. */
+static void para_measure(const cp_text_req *req, double size_pt, bool first, int *width,
+                         int *indent)
+{
+    const cp_style *st = req->style;
+    *width = (int)lround(req->width * PANGO_SCALE);
+    *indent = 0;
+    if (first && req->hang > 0) {
+        *width = (int)lround((req->width + req->hang) * PANGO_SCALE);
+        *indent = -(int)lround(req->hang * PANGO_SCALE);
+    } else if (!first && st->indent_pt > 0) {
+        *indent = (int)lround(st->indent_pt * (size_pt / st->size_pt) * PANGO_SCALE);
+    }
+}
+
 static PangoLayout *make_layout(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
                                 const char *text, const cp_para *para, const size_t *map,
                                 double size_pt, bool first, bool justify, double extra_tracking,
                                 const ls_span *ls, size_t n_ls)
 {
     const cp_style *st = req->style;
-    double scale = size_pt / st->size_pt;
     PangoLayout *layout = pango_layout_new(ts->ctx);
     pango_layout_set_font_description(layout, fd);
     pango_layout_set_text(layout, text, -1);
@@ -375,10 +391,14 @@ static PangoLayout *make_layout(cp_typesetter *ts, const cp_text_req *req, Pango
     }
     pango_layout_set_attributes(layout, al);
     pango_attr_list_unref(al);
-    if (!req->no_wrap) {
-        pango_layout_set_width(layout, (int)lround(req->width * PANGO_SCALE));
+    int width, indent;
+    para_measure(req, size_pt, first, &width, &indent);
+    if (!req->no_wrap || (first && req->hang > 0))
+        pango_layout_set_width(layout, width);
+    if (!req->no_wrap)
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-    }
+    if (indent)
+        pango_layout_set_indent(layout, indent);
     PangoAlignment pa = PANGO_ALIGN_LEFT;
     if (st->align == CP_ALIGN_CENTER)
         pa = PANGO_ALIGN_CENTER;
@@ -386,13 +406,6 @@ static PangoLayout *make_layout(cp_typesetter *ts, const cp_text_req *req, Pango
         pa = PANGO_ALIGN_RIGHT;
     pango_layout_set_alignment(layout, pa);
     pango_layout_set_justify(layout, justify);
-    if (first && req->hang > 0) {
-        /* Pango's negative indent: the first line starts at 0, the rest `hang` in; the block is
-         * placed `hang` further left, so the mark hangs and the words align. */
-        pango_layout_set_width(layout, (int)lround((req->width + req->hang) * PANGO_SCALE));
-        pango_layout_set_indent(layout, -(int)lround(req->hang * PANGO_SCALE));
-    } else if (!first && st->indent_pt > 0)
-        pango_layout_set_indent(layout, (int)lround(st->indent_pt * scale * PANGO_SCALE));
     return layout;
 }
 
@@ -637,23 +650,14 @@ static void brk_free(brk *b)
     free(b->ln);
 }
 
-/* Pango's measure for the paragraph's lines, as make_layout sets it: *first_indent narrows (or,
- * negative, widens) the first line. */
+/* Pango's measure for the paragraph's lines after the first, as make_layout sets it (points);
+ * *first_indent narrows (or, negative, widens) the first line. */
 static double pango_measure(const cand_src *s, double *first_indent)
 {
-    const cp_style *st = s->req->style;
-    double width = lround(s->req->width * PANGO_SCALE) / (double)PANGO_SCALE;
-    *first_indent = 0;
-    if (s->first && s->req->hang > 0) {
-        double total = lround((s->req->width + s->req->hang) * PANGO_SCALE) / (double)PANGO_SCALE;
-        double hang = lround(s->req->hang * PANGO_SCALE) / (double)PANGO_SCALE;
-        *first_indent = -hang;
-        return total - hang;
-    }
-    if (!s->first && st->indent_pt > 0)
-        *first_indent =
-            lround(st->indent_pt * s->size_pt / st->size_pt * PANGO_SCALE) / (double)PANGO_SCALE;
-    return width;
+    int width, indent;
+    para_measure(s->req, s->size_pt, s->first, &width, &indent);
+    *first_indent = indent / (double)PANGO_SCALE;
+    return (width + (indent < 0 ? indent : 0)) / (double)PANGO_SCALE;
 }
 
 /* Chooses the breaks of kind 1 or 3 at tracking step k. False when none keep the lines within
@@ -780,22 +784,6 @@ static bool tie_last(const char *text, const size_t *map, size_t len, char **out
     return true;
 }
 
-static void score_unset(const cand_src *s, int kind, size_t k, const brk *b, cand *c);
-
-/* A candidate of kind 1 or 3 from its breaks: set, or scored unset (score_unset). False if no
- * breaks can be chosen. */
-static bool broken_cand(const cand_src *s, int kind, size_t k, bool set, cand *c)
-{
-    brk b;
-    bool ok = plan_breaks(s, kind, k, &b);
-    if (ok && set)
-        realize(s, kind, k, &b, c);
-    else if (ok)
-        score_unset(s, kind, k, &b, c);
-    brk_free(&b);
-    return ok;
-}
-
 /* One candidate (cp_plan's kind and k), set: greedy breaks by Pango (0), whole-paragraph
  * breaks (1), the last two words tied (2) or greedy breaks on the measured widths, forced (3),
  * tracked by track_deltas[k]. False if it cannot be made. */
@@ -803,8 +791,14 @@ static bool make_cand(const cand_src *s, int kind, size_t k, cand *c)
 {
     if (k >= N_TRACK || kind < 0 || kind > 3)
         return false;
-    if (kind == 1 || kind == 3)
-        return broken_cand(s, kind, k, true, c);
+    if (kind == 1 || kind == 3) {
+        brk b;
+        bool ok = plan_breaks(s, kind, k, &b);
+        if (ok)
+            realize(s, kind, k, &b, c);
+        brk_free(&b);
+        return ok;
+    }
     char *t2 = NULL;
     size_t *m2 = NULL;
     if (kind == 2) {
@@ -925,23 +919,19 @@ typedef struct search {
 /* Whether the whole-paragraph candidate at step k letter-spaces a line of copy that was measured
  * without letter spacing: Pango shapes letter-spaced text without its ligatures and contextual
  * forms, so such a line can set wider than measured. */
-static bool spaced_unmeasured(const cand_src *s, size_t k)
+static bool spaced_unmeasured(const cand_src *s, size_t k, const brk *b)
 {
     double left;
-    if (measure_at(s, k)->clusters)
+    if (b->m->clusters)
         return true; /* letter spacing by cluster: not modelled */
     if (letter_spacing(s->req->style, s->size_pt, track_deltas[k], &left) != 0)
         return false; /* measured letter-spaced: as it will be set */
-    brk b;
-    bool found = false;
-    if (!plan_breaks(s, 1, k, &b))
-        return false;
-    for (int i = 0; i < b.lines && !found; i++) {
+    for (int i = 0; i < b->lines; i++) {
         size_t chars;
-        found = line_ls(&b, i, s->text, s->size_pt, &chars) > 0;
+        if (line_ls(b, i, s->text, s->size_pt, &chars) > 0)
+            return true;
     }
-    brk_free(&b);
-    return found;
+    return false;
 }
 
 /* ---- CALPRESS_VERIFY_UNSET: every unset score the search trusts, checked against its setting
@@ -995,26 +985,31 @@ static void try_cand(search *se, int kind, size_t k)
 {
     const cand_src *s = se->s;
     cand c = {0};
+    brk b = {0};
     bool unset = kind == 1 || kind == 3;
-    if (unset ? !broken_cand(s, kind, k, false, &c) : !make_cand(s, kind, k, &c))
-        return;
-    if (unset && verifying() && !(kind == 1 && spaced_unmeasured(s, k)))
-        verify_unset(s, kind, k, &c);
-    bool first = se->n_led == 0;
-    double to_beat = first ? 0 : badness(&se->best, se->limit) - 1e-9;
-    if (!first && (c.lines > se->base_lines || badness(&c, se->limit) >= to_beat)) {
-        cand_free(&c);
+    if (unset ? !plan_breaks(s, kind, k, &b) : !make_cand(s, kind, k, &c)) {
+        brk_free(&b);
         return;
     }
-    if (kind == 1 && spaced_unmeasured(s, k)) {
+    bool trusted = !(kind == 1 && spaced_unmeasured(s, k, &b));
+    if (unset) {
+        score_unset(s, kind, k, &b, &c);
+        if (trusted && verifying())
+            verify_unset(s, kind, k, &c);
+    }
+    bool first = se->n_led == 0;
+    double to_beat = first ? 0 : badness(&se->best, se->limit) - 1e-9;
+    bool leads = first || (c.lines <= se->base_lines && badness(&c, se->limit) < to_beat);
+    if (leads && unset && !trusted) {
         cand_free(&c);
-        if (!make_cand(s, kind, k, &c))
-            return;
+        realize(s, kind, k, &b, &c);
         unset = false;
-        if (c.lines > se->base_lines || badness(&c, se->limit) >= to_beat) {
-            cand_free(&c);
-            return;
-        }
+        leads = c.lines <= se->base_lines && badness(&c, se->limit) < to_beat;
+    }
+    brk_free(&b);
+    if (!leads) {
+        cand_free(&c);
+        return;
     }
     if (first)
         se->base_lines = c.lines;
