@@ -14,6 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* cairo hands its output over in pieces of a few bytes to a few kilobytes (3,000 of them for
+ * the sample calendar): they are gathered into writes of this size. */
+#define SCRATCH_BUF (256 * 1024)
+
 /* Where cairo's bytes go: memory, or a scratch file (with their hash, for the document ID). */
 typedef struct drawn {
     cp_strbuf *mem;
@@ -21,7 +25,29 @@ typedef struct drawn {
     const char *dir, *target; /* the scratch file's folder, the output file's path */
     int err;                  /* errno of the first failed write to fd */
     cp_hasher hash;
+    unsigned char *buf; /* SCRATCH_BUF bytes not yet written to fd */
+    size_t len;
 } drawn;
+
+/* Writes the gathered bytes into the scratch file; false (with err set) once a write failed. */
+static bool drawn_flush(drawn *out)
+{
+    const unsigned char *data = out->buf;
+    size_t len = out->len;
+    while (len && !out->err) {
+        ssize_t n = write(out->fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            out->err = n < 0 ? errno : EIO;
+            break;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    out->len = 0;
+    return !out->err;
+}
 
 static cairo_status_t to_drawn(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -32,15 +58,13 @@ static cairo_status_t to_drawn(void *closure, const unsigned char *data, unsigne
     }
     cp_hasher_bytes(&out->hash, data, len);
     while (len && !out->err) {
-        ssize_t n = write(out->fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            out->err = n < 0 ? errno : EIO;
-            return CAIRO_STATUS_WRITE_ERROR;
-        }
+        size_t n = SCRATCH_BUF - out->len < len ? SCRATCH_BUF - out->len : len;
+        memcpy(out->buf + out->len, data, n);
+        out->len += n;
         data += n;
         len -= (unsigned int)n;
+        if (out->len == SCRATCH_BUF)
+            drawn_flush(out);
     }
     return out->err ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
@@ -115,6 +139,10 @@ static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, drawn *pdf, cp_diag
     }
     cairo_surface_destroy(s);
     cp_render_cache_free(rc);
+    if (ok && !pdf->mem && !drawn_flush(pdf)) {
+        write_failed(pdf, d);
+        ok = false;
+    }
     return ok;
 }
 
@@ -155,7 +183,9 @@ bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pd
     if (pdf.fd < 0)
         return false;
     cp_hasher_init(&pdf.hash);
+    pdf.buf = cp_xmalloc(SCRATCH_BUF);
     bool ok = draw(doc, meta, &pdf, d);
+    free(pdf.buf);
     if (ok) {
         unsigned char hash[16];
         cp_hasher_digest128(&pdf.hash, hash);
