@@ -2,6 +2,7 @@
  * API and libwebp (TIFF is in tiff.c): none of them needs setjmp in calpress's code. Every size
  * is checked against the limits in image.h before pixels are allocated. */
 #include "image/image.h"
+#include "base/hash.h"
 #include "base/util.h"
 #include "image/internal.h"
 #include "image/pngpass.h"
@@ -348,6 +349,10 @@ cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags 
     if (!read_photo(path, name, at, d, &pb))
         return NULL;
     cp_image *img = new_image(path, name, at);
+    if (!pb.over_limit && pb.len == pb.file_size) {
+        img->file_hash = cp_hash_bytes(pb.data, pb.len);
+        img->file_hashed = true;
+    }
     if (!probe(img, &pb, at, d)) {
         cp_image_free(img);
         return NULL;

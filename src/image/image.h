@@ -3,6 +3,7 @@
 #define CP_IMAGE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "base/diag.h"
@@ -63,6 +64,11 @@ typedef struct cp_image {
                             or the file's bytes for other formats */
     size_t len;
     cp_image_found found; /* what was left out of data, or is never decoded from it */
+    /* cp_hash_bytes of the whole file as read, when it was read to its end (a JPEG with bytes
+     * after its end marker is not): the page keys of a render use it instead of reading the
+     * file again. */
+    uint64_t file_hash;
+    bool file_hashed;
 } cp_image;
 
 /* Reads the file (only a regular file; a JPEG only up to its end marker) and probes it: the

@@ -53,6 +53,9 @@ void cp_photo_cache_next_build(cp_photo_cache *pc, cp_inputs *inputs);
  * *hash to its bytes' hash and returns the image (borrowed); else NULL, and the photo is opened
  * again when next looked up. Never reports. */
 const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint64_t *hash);
+/* In a cache of one run: if path's photo is cached, sets *hash to the hash of its file's bytes as
+ * they were read (cp_image.file_hash) and returns true; false otherwise (read the file). */
+bool cp_photo_cache_file_hash(const cp_photo_cache *pc, const char *path, uint64_t *hash);
 /* The hash of a cached image's bytes, known in a cache kept between builds; false otherwise. */
 bool cp_photo_cache_hash_of(const cp_photo_cache *pc, const cp_image *img, uint64_t *hash);
 /* True if images[i] is used by the current build (always, for a cache of one run). */

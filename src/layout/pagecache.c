@@ -106,8 +106,8 @@ static bool hash_file(cp_hasher *h, const cp_layout_ctx *lc, const char *path)
     return true;
 }
 
-/* A file's bytes' hash, read now: a photo in a render that keeps nothing in memory (its cache
- * holds the photo without its metadata), a logo. */
+/* A file's bytes' hash, read now: a photo of a render that its layout did not open (its cache
+ * holds the photo without its metadata, and the hash of the file it read), a logo. */
 static bool file_hash(const char *path, uint64_t *v)
 {
     size_t len = 0;
@@ -126,8 +126,9 @@ static bool hash_photo(cp_hasher *h, cp_layout_ctx *lc, const cp_photo *ph)
     if (!ph->path.s || ph->missing)
         return true;
     uint64_t v;
-    if (lc->page_cache ? !cp_photo_cache_check(lc->photos, ph->path.s, &v)
-                       : !file_hash(ph->path.s, &v))
+    if (lc->page_cache
+            ? !cp_photo_cache_check(lc->photos, ph->path.s, &v)
+            : !cp_photo_cache_file_hash(lc->photos, ph->path.s, &v) && !file_hash(ph->path.s, &v))
         return false;
     cp_hasher_u64(h, v);
     return true;

@@ -117,6 +117,19 @@ const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint6
     return pc->images[i];
 }
 
+bool cp_photo_cache_file_hash(const cp_photo_cache *pc, const char *path, uint64_t *hash)
+{
+    if (pc->build > 0)
+        return false;
+    char *real = realpath(path, NULL);
+    size_t i = real ? find_photo(pc, real) : pc->n;
+    free(real);
+    if (i == pc->n || !pc->images[i]->file_hashed)
+        return false;
+    *hash = pc->images[i]->file_hash;
+    return true;
+}
+
 bool cp_photo_cache_hash_of(const cp_photo_cache *pc, const cp_image *img, uint64_t *hash)
 {
     for (size_t i = 0; pc->build > 0 && i < pc->n; i++) {
