@@ -1221,8 +1221,11 @@ static void context_extents(PangoContext *ctx, const PangoFontDescription *fd, d
     *descent = d / (double)PANGO_SCALE;
 }
 
-/* Ascent and descent of a font description's first family, cached per description: a month
- * page sets hundreds of small texts in a handful of fonts. */
+/* Ascent and descent of a font description, cached per description: a month page sets hundreds
+ * of small texts in a handful of fonts. The whole family list is looked up, as the text's own
+ * layouts look it up: the first font is the first family's all the same, and Pango finds the
+ * fontset already matched and sorted instead of matching and sorting the first family alone
+ * (two threads and a sort of the private font set for every font size). */
 static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescription *fd)
 {
     char *key = pango_font_description_to_string(fd);
@@ -1232,15 +1235,8 @@ static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescriptio
             return &ts->metrics[i];
         }
     }
-    PangoFontDescription *pfd = pango_font_description_copy(fd);
-    const char *family = pango_font_description_get_family(fd);
-    const char *comma = family ? strchr(family, ',') : NULL;
-    char *first = comma ? g_strndup(family, (gsize)(comma - family)) : g_strdup(family);
-    pango_font_description_set_family(pfd, first);
     double ascent, descent;
-    context_extents(ts->ctx, pfd, &ascent, &descent);
-    g_free(first);
-    pango_font_description_free(pfd);
+    context_extents(ts->ctx, fd, &ascent, &descent);
     cp_grow((void **)&ts->metrics, &ts->cap_metrics, ts->n_metrics + 1, sizeof *ts->metrics);
     cp_font_metrics *fm = &ts->metrics[ts->n_metrics++];
     *fm = (cp_font_metrics){.key = cp_arena_strdup(&ts->own, key),
