@@ -564,6 +564,9 @@ struct measured {
     double ls_left; /* the letter spacing Pango takes off a line's start */
     bool clusters;  /* some characters join others in one cluster (Bengali, Devanagari) */
     bool done;
+    /* Owned, at a letter-spaced step measured by Pango whose widths give the other letter-spaced
+     * steps' (spaced_base): each byte's x on the one-line setting. */
+    double *xs;
 };
 
 static void measured_free(measured *m)
@@ -571,6 +574,7 @@ static void measured_free(measured *m)
     for (size_t k = 0; k < N_TRACK; k++) {
         free(m[k].it);
         free(m[k].g_it);
+        free(m[k].xs);
     }
 }
 
@@ -612,25 +616,143 @@ static bool joined_clusters(PangoLayout *one)
     return false;
 }
 
-/* The paragraph's items at tracking step k, measured from a one-line setting on first use. */
+/* The letter spacing of tracking step k in Pango units, as style_attrs sets it; *spaced is false
+ * where it sets none. Pango shapes letter-spaced text without its ligatures, and adds the
+ * spacing after shaping: every letter-spaced step has the same glyphs. */
+static long step_spacing(const cand_src *s, size_t k, bool *spaced)
+{
+    const cp_style *st = s->req->style;
+    double tracking = st->tracking + track_deltas[k];
+    *spaced = tracking != 0;
+    return lround(tracking / 1000.0 * s->size_pt * PANGO_SCALE);
+}
+
+/* The half of a letter spacing Pango puts before a character (pango_glyph_item_letter_space). */
+static long spacing_left(long ls)
+{
+    long l = ls / 2;
+    return (ls & (PANGO_SCALE - 1)) == 0 ? PANGO_UNITS_ROUND(l) : l;
+}
+
+/* Whether the one-line setting `one`, letter-spaced by at most max_ls at any step, gives the
+ * other letter-spaced steps' widths by arithmetic: Pango then adds the whole spacing to every
+ * character and takes its halves off the line's two ends. That holds where every character is
+ * its own cluster and a cursor position (Pango spaces clusters, and looks up the cursor
+ * positions of an item after the first by the wrong index), there is no tab, and every run
+ * starts and ends with a glyph wide enough that the spacing cannot bring it to zero (Pango's
+ * trimming of a line's ends passes over zero-width glyphs). */
+static bool spacing_derivable(PangoLayout *one, const char *text, long max_ls)
+{
+    if (strchr(text, '\t') || pango_layout_get_line_count(one) != 1)
+        return false;
+    int n;
+    const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(one, &n);
+    for (int i = 0; i + 1 < n; i++)
+        if (!attrs[i].is_cursor_position)
+            return false;
+    PangoLayoutLine *line = pango_layout_get_line_readonly(one, 0);
+    for (GSList *r = line->runs; r; r = r->next) {
+        PangoGlyphItem *run = r->data;
+        PangoGlyphString *g = run->glyphs;
+        if (g->num_glyphs == 0 || g->glyphs[0].geometry.width <= 4 * max_ls + 2 ||
+            g->glyphs[g->num_glyphs - 1].geometry.width <= 4 * max_ls + 2)
+            return false;
+        PangoGlyphItemIter it;
+        for (bool more = pango_glyph_item_iter_init_start(&it, run, text); more;
+             more = pango_glyph_item_iter_next_cluster(&it))
+            if (it.end_char - it.start_char != 1)
+                return false;
+    }
+    return true;
+}
+
+/* x (each byte's, on one line) at letter spacing ls, from xb at spacing lsb: every character
+ * moves by the difference per character before it, less the change in what the line's first
+ * character loses on its left, and the end also by what its last loses on its right. Whole
+ * Pango units, as Pango adds them: the same doubles as x_positions. */
+static double *derive_xs(const double *xb, const char *text, size_t len, long lsb, long ls)
+{
+    long d = ls - lsb;
+    long dl = spacing_left(ls) - spacing_left(lsb);
+    long dr = (ls - spacing_left(ls)) - (lsb - spacing_left(lsb));
+    double *x = cp_xmalloc((len + 1) * sizeof *x);
+    long c = 0; /* characters before byte i's */
+    size_t i = 0;
+    while (i < len) {
+        size_t next = (size_t)(g_utf8_next_char(text + i) - text);
+        long adj = c * d - (c > 0 ? dl : 0);
+        for (; i < next && i < len; i++)
+            x[i] = (double)(llround(xb[i] * PANGO_SCALE) + adj) / PANGO_SCALE;
+        c++;
+    }
+    long adj = c * d - (c > 0 ? dl + dr : 0);
+    x[len] = (double)(llround(xb[len] * PANGO_SCALE) + adj) / PANGO_SCALE;
+    return x;
+}
+
+/* A letter-spaced step already measured by Pango whose widths give step k's, or N_TRACK. */
+static size_t spaced_base(const cand_src *s, size_t k)
+{
+    bool spaced;
+    step_spacing(s, k, &spaced);
+    for (size_t j = 0; spaced && j < N_TRACK; j++)
+        if (j != k && s->meas[j].xs)
+            return j;
+    return N_TRACK;
+}
+
+static void verify_derived(const cand_src *s, size_t k, const double *xs);
+
+/* Each byte's x on the paragraph's one-line setting at step k, by Pango; *clusters as in
+ * measured. A letter-spaced step keeps its x for the others if they can be derived from it. */
+static double *pango_xs(const cand_src *s, size_t k, bool *clusters, bool keep)
+{
+    PangoLayout *one = make_layout(s->ts, s->req, s->fd, s->text, s->para, s->map, s->size_pt,
+                                   s->first, false, track_deltas[k], NULL, 0);
+    pango_layout_set_width(one, -1);
+    pango_layout_set_indent(one, 0);
+    size_t len = strlen(s->text);
+    double *xs = x_positions(one, s->text, len);
+    *clusters = joined_clusters(one);
+    if (keep) {
+        bool spaced;
+        long max_ls = 0;
+        for (size_t j = 0; j < N_TRACK; j++)
+            max_ls = MAX(max_ls, labs(step_spacing(s, j, &spaced)));
+        step_spacing(s, k, &spaced);
+        if (spaced && spacing_derivable(one, s->text, max_ls))
+            s->meas[k].xs = cp_xmemdup(xs, (len + 1) * sizeof *xs);
+    }
+    g_object_unref(one);
+    return xs;
+}
+
+/* The paragraph's items at tracking step k, measured on first use: from a one-line setting, or
+ * for a letter-spaced step, from another letter-spaced step's when it allows (one shaping for
+ * all of them). */
 static const measured *measure_at(const cand_src *s, size_t k)
 {
     measured *m = &s->meas[k];
     if (m->done)
         return m;
-    PangoLayout *one = make_layout(s->ts, s->req, s->fd, s->text, s->para, s->map, s->size_pt,
-                                   s->first, false, track_deltas[k], NULL, 0);
-    pango_layout_set_width(one, -1);
-    pango_layout_set_indent(one, 0);
+    size_t len = strlen(s->text);
+    size_t b = spaced_base(s, k);
+    double *xs;
+    if (b < N_TRACK) {
+        bool spaced;
+        xs = derive_xs(s->meas[b].xs, s->text, len, step_spacing(s, b, &spaced),
+                       step_spacing(s, k, &spaced));
+        m->clusters = false;
+        verify_derived(s, k, xs);
+    } else {
+        xs = pango_xs(s, k, &m->clusters, true);
+    }
     double hyphen_w = hyphen_width(s->ts, s->fd);
-    double *xs = x_positions(one, s->text, strlen(s->text));
     m->n = cp_kp_items(s->text, xs, hyphen_w, &m->it);
     letter_spacing(s->req->style, s->size_pt, track_deltas[k], &m->ls_left);
     m->g_it = greedy_items(m->it, m->n, xs);
-    m->clusters = joined_clusters(one);
     m->done = true;
     free(xs);
-    g_object_unref(one);
     return m;
 }
 
@@ -937,13 +1059,15 @@ static bool spaced_unmeasured(const cand_src *s, size_t k, const brk *b)
 /* ---- CALPRESS_VERIFY_UNSET: every unset score the search trusts, checked against its setting
  * (for tests: the width model must follow Pango) ---- */
 
-static unsigned long verified, verify_failed;
+static unsigned long verified, verify_failed, derived, derived_failed;
 
 static void verify_report(void)
 {
     fprintf(stderr,
-            "calpress: verify-unset: %lu unset scores checked, %lu differ from their setting\n",
-            verified, verify_failed);
+            "calpress: verify-unset: %lu unset scores checked, %lu differ from their setting\n"
+            "calpress: verify-unset: %lu letter-spaced measures derived from another step's, "
+            "%lu differ from Pango's\n",
+            verified, verify_failed, derived, derived_failed);
 }
 
 static bool verifying(void)
@@ -955,6 +1079,27 @@ static bool verifying(void)
             atexit(verify_report);
     }
     return on;
+}
+
+/* A derived step's x against Pango's own one-line setting at that step: the same to the bit. */
+static void verify_derived(const cand_src *s, size_t k, const double *xs)
+{
+    if (!verifying())
+        return;
+    bool clusters;
+    double *px = pango_xs(s, k, &clusters, false);
+    size_t len = strlen(s->text), i = 0;
+    while (i <= len && px[i] == xs[i])
+        i++;
+    derived++;
+    if (i <= len || clusters) {
+        derived_failed++;
+        fprintf(stderr,
+                "calpress: verify-unset: step %zu at %.2fpt derived x %.4f at byte %zu, Pango "
+                "%.4f: \"%.40s\"\n",
+                k, s->size_pt, i <= len ? xs[i] : 0, i, i <= len ? px[i] : 0, s->para->text);
+    }
+    free(px);
 }
 
 static void verify_unset(const cand_src *s, int kind, size_t k, const cand *c)
