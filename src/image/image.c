@@ -343,13 +343,19 @@ static cp_image *new_image(const char *path, const char *name, cp_pos at)
 
 cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags *d)
 {
+    return cp_image_open_hashed(path, name, at, false, d);
+}
+
+cp_image *cp_image_open_hashed(const char *path, const char *name, cp_pos at, bool hash,
+                               cp_diags *d)
+{
     if (!name)
         name = path;
     photo_bytes pb;
     if (!read_photo(path, name, at, d, &pb))
         return NULL;
     cp_image *img = new_image(path, name, at);
-    if (!pb.over_limit && pb.len == pb.file_size) {
+    if (hash && !pb.over_limit && pb.len == pb.file_size) {
         img->file_hash = cp_hash_bytes(pb.data, pb.len);
         img->file_hashed = true;
     }

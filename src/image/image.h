@@ -64,9 +64,9 @@ typedef struct cp_image {
                             or the file's bytes for other formats */
     size_t len;
     cp_image_found found; /* what was left out of data, or is never decoded from it */
-    /* cp_hash_bytes of the whole file as read, when it was read to its end (a JPEG with bytes
-     * after its end marker is not): the page keys of a render use it instead of reading the
-     * file again. */
+    /* cp_hash_bytes of the whole file as read, when asked (cp_image_open_hashed) and it was
+     * read to its end (a JPEG with bytes after its end marker is not): the page keys of a
+     * render use it instead of reading the file again. */
     uint64_t file_hash;
     bool file_hashed;
 } cp_image;
@@ -77,6 +77,9 @@ typedef struct cp_image {
  * reports an error at `at` (the manifest value that named it), calling the photo `name` (as the
  * designer wrote it), and returns NULL. The image is owned by the caller: cp_image_free. */
 cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags *d);
+/* The same, and if hash is true, file_hash set as the bytes are read. */
+cp_image *cp_image_open_hashed(const char *path, const char *name, cp_pos at, bool hash,
+                               cp_diags *d);
 /* The same for a photo already in memory (data is copied; fuzzing and tests). */
 cp_image *cp_image_open_memory(const unsigned char *data, size_t len, const char *name, cp_pos at,
                                cp_diags *d);

@@ -38,6 +38,9 @@ typedef struct cp_photo_cache {
     cp_inputs *inputs; /* if set, each photo used is recorded here with its bytes' hash */
     cp_svg **svgs;     /* logos: SVG artwork, kept for the whole run (or watch session) */
     size_t n_svgs, cap_svgs;
+    /* Photos opened from now on hash their files' bytes as they are read
+     * (cp_photo_cache_file_hash): set by a run that keys its pages. */
+    bool hash_files;
 } cp_photo_cache;
 
 void cp_photo_cache_init(cp_photo_cache *pc);

@@ -213,7 +213,7 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cons
     }
     cp_photo_stamp stamp = {0};
     bool stamped = pc->build > 0 && stamp_of(path, &stamp);
-    cp_image *img = cp_image_open(path, name, at, d);
+    cp_image *img = cp_image_open_hashed(path, name, at, pc->hash_files, d);
     if (!img) {
         free(real);
         return NULL;
