@@ -3,6 +3,7 @@
  * analysed once, whatever it is called and wherever it lives. */
 #define _POSIX_C_SOURCE 200809L
 #include "image/focus.h"
+#include "base/cache.h"
 #include "base/util.h"
 #include "config.h"
 #include "image/encode.h"
@@ -37,23 +38,16 @@ struct cp_focus_cache {
     double ms;
 };
 
+/* The focus folder of calpress's cache folder (CALPRESS_CACHE_DIR, else the XDG one), or NULL
+ * where there is none ("off", or no usable folder). */
 static char *default_dir(void)
 {
-    const char *xdg = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
-    size_t n;
-    char *dir;
-    if (xdg && xdg[0] == '/') {
-        n = strlen(xdg) + 32;
-        dir = cp_xmalloc(n);
-        snprintf(dir, n, "%s/calpress/focus", xdg);
-    } else if (home && home[0] == '/') {
-        n = strlen(home) + 40;
-        dir = cp_xmalloc(n);
-        snprintf(dir, n, "%s/.cache/calpress/focus", home);
-    } else {
+    const char *cache = cp_cache_dir();
+    if (!cache)
         return NULL;
-    }
+    size_t n = strlen(cache) + 8;
+    char *dir = cp_xmalloc(n);
+    snprintf(dir, n, "%s/focus", cache);
     return dir;
 }
 
@@ -128,6 +122,31 @@ static bool read_box(FILE *f, const char *tag, cp_box *b)
            strcmp(word, tag) == 0 && box_ok(b);
 }
 
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* The saliency map as store_entry writes it: two hex digits a cell, rows apart by white space
+ * (fscanf's "%2x" for each of the 1,024 cells cost more than the rest of a lookup). */
+static bool read_map(const char *p, size_t len, unsigned char *map)
+{
+    const char *end = p + len;
+    for (int i = 0; i < CP_FOCUS_MAP * CP_FOCUS_MAP; i++) {
+        while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+            p++;
+        int hi = p < end ? hex_digit(p[0]) : -1, lo = p + 1 < end ? hex_digit(p[1]) : -1;
+        if (hi < 0 || lo < 0)
+            return false;
+        map[i] = (unsigned char)(hi * 16 + lo);
+        p += 2;
+    }
+    return true;
+}
+
 /* A cache entry is a few kilobytes: a larger file is not one. */
 static const cp_file_kind entry_file = {"a photo analysis", 65536};
 
@@ -156,12 +175,9 @@ static bool load_entry(const char *path, cp_focus *out)
     ok = ok && fscanf(f, " flat %d sharpness %lf tiles %d upscaled %d jpeg %lf ms %lf map ", &flat,
                       &out->sharpness, &out->textured_tiles, &up, &out->jpeg_bytes_per_pixel,
                       &out->ms) == 6;
-    for (int i = 0; ok && i < CP_FOCUS_MAP * CP_FOCUS_MAP; i++) {
-        unsigned v;
-        ok = fscanf(f, "%2x", &v) == 1;
-        out->map[i] = (unsigned char)v;
-    }
+    long at = ok ? ftell(f) : -1;
     fclose(f);
+    ok = ok && at >= 0 && read_map(text + at, len - (size_t)at, out->map);
     free(text);
     out->detector = det != 0;
     out->flat = flat != 0;
