@@ -419,16 +419,31 @@ static PangoLayout *make_layout(cp_typesetter *ts, const cp_text_req *req, Pango
     return layout;
 }
 
-/* The width of a word space in the style's font at this size. */
-static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescription *fd);
+static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescription *fd,
+                                    const char *lang);
+
+/* A layout of one word in fd for measuring, in the text's language (lang, or NULL for the
+ * context's), as the text's own layouts are: Pango then uses the same fonts and their metrics. */
+static PangoLayout *word_layout(cp_typesetter *ts, PangoFontDescription *fd, const char *lang)
+{
+    PangoLayout *layout = pango_layout_new(ts->ctx);
+    pango_layout_set_font_description(layout, fd);
+    if (lang) {
+        PangoAttrList *al = pango_attr_list_new();
+        pango_attr_list_insert(al, pango_attr_language_new(pango_language_from_string(lang)));
+        pango_layout_set_attributes(layout, al);
+        pango_attr_list_unref(al);
+    }
+    return layout;
+}
 
 /* The width of a natural word space in this font: measured once per font and cached. */
-static double space_width(cp_typesetter *ts, PangoFontDescription *fd, double size_pt)
+static double space_width(cp_typesetter *ts, PangoFontDescription *fd, const char *lang,
+                          double size_pt)
 {
-    cp_font_metrics *fm = metrics_for(ts, fd);
+    cp_font_metrics *fm = metrics_for(ts, fd, lang);
     if (fm->space < 0) {
-        PangoLayout *sp = pango_layout_new(ts->ctx);
-        pango_layout_set_font_description(sp, fd);
+        PangoLayout *sp = word_layout(ts, fd, lang);
         int w1, w2;
         pango_layout_set_text(sp, "n n", -1);
         pango_layout_get_size(sp, &w1, NULL);
@@ -528,12 +543,11 @@ static double *x_positions(PangoLayout *one, const char *text, size_t len)
 }
 
 /* The width of a hyphen in fd: measured once per font and cached. */
-static double hyphen_width(cp_typesetter *ts, PangoFontDescription *fd)
+static double hyphen_width(cp_typesetter *ts, PangoFontDescription *fd, const char *lang)
 {
-    cp_font_metrics *fm = metrics_for(ts, fd);
+    cp_font_metrics *fm = metrics_for(ts, fd, lang);
     if (fm->hyphen < 0) {
-        PangoLayout *h = pango_layout_new(ts->ctx);
-        pango_layout_set_font_description(h, fd);
+        PangoLayout *h = word_layout(ts, fd, lang);
         pango_layout_set_text(h, "-", -1);
         int w;
         pango_layout_get_size(h, &w, NULL);
@@ -757,7 +771,7 @@ static const measured *measure_at(const cand_src *s, size_t k)
     } else {
         xs = pango_xs(s, k, &m->clusters, true);
     }
-    double hyphen_w = hyphen_width(s->ts, s->fd);
+    double hyphen_w = hyphen_width(s->ts, s->fd, s->req->lang);
     m->n = cp_kp_items(s->text, xs, hyphen_w, &m->it);
     letter_spacing(s->req->style, s->size_pt, track_deltas[k], &m->ls_left);
     m->g_it = greedy_items(m->it, m->n, xs);
@@ -1303,7 +1317,7 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
         text = cp_xstrdup(para->text);
     }
     bool measure_spaces = st->align == CP_ALIGN_JUSTIFY && !req->no_wrap;
-    double space = measure_spaces ? space_width(ts, fd, size_pt) : size_pt * 0.25;
+    double space = measure_spaces ? space_width(ts, fd, req->lang, size_pt) : size_pt * 0.25;
     measured meas[N_TRACK] = {{0}};
     cand_src src = {.ts = ts,
                     .req = req,
@@ -1345,11 +1359,14 @@ static gboolean take_first_font(PangoFontset *fs, PangoFont *font, gpointer data
 /* What pango_context_get_metrics() says of a description's ascent and descent, without the
  * approximate character widths it also measures (a sample text set in a layout for every font
  * it meets, the dearest part): the first font of the description's fontset, raised to every
- * font the language's sample text is itemized into, as Pango does. */
-static void context_extents(PangoContext *ctx, const PangoFontDescription *fd, double *ascent,
-                            double *descent)
+ * font the context language's sample text is itemized into, as Pango does. The fonts are
+ * looked up in the text's language (text_lang, or NULL for the context's), as the text's
+ * layouts look them up, so that Pango finds their fontsets made. */
+static void context_extents(PangoContext *ctx, const PangoFontDescription *fd,
+                            const char *text_lang, double *ascent, double *descent)
 {
-    PangoLanguage *lang = pango_context_get_language(ctx);
+    PangoLanguage *ctx_lang = pango_context_get_language(ctx);
+    PangoLanguage *lang = text_lang ? pango_language_from_string(text_lang) : ctx_lang;
     PangoFontset *fs = pango_font_map_load_fontset(pango_context_get_font_map(ctx), ctx, fd, lang);
     PangoFont *first = NULL;
     if (fs)
@@ -1359,9 +1376,11 @@ static void context_extents(PangoContext *ctx, const PangoFontDescription *fd, d
         cp_fonts_raise_extents(first, &a, &d);
         g_object_unref(first);
     }
-    const char *sample = pango_language_get_sample_string(lang);
+    const char *sample = pango_language_get_sample_string(ctx_lang);
     PangoAttrList *al = pango_attr_list_new();
     pango_attr_list_insert(al, pango_attr_font_desc_new(fd));
+    if (text_lang)
+        pango_attr_list_insert(al, pango_attr_language_new(lang));
     GList *items = pango_itemize(ctx, sample, 0, (int)strlen(sample), al, NULL);
     for (GList *l = items; l; l = l->next) {
         PangoItem *item = l->data;
@@ -1376,14 +1395,18 @@ static void context_extents(PangoContext *ctx, const PangoFontDescription *fd, d
     *descent = d / (double)PANGO_SCALE;
 }
 
-/* Ascent and descent of a font description, cached per description: a month page sets hundreds
- * of small texts in a handful of fonts. The whole family list is looked up, as the text's own
- * layouts look it up: the first font is the first family's all the same, and Pango finds the
- * fontset already matched and sorted instead of matching and sorting the first family alone
- * (two threads and a sort of the private font set for every font size). */
-static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescription *fd)
+/* Ascent and descent of a font description, cached per description and language (lang, or NULL
+ * for the context's): a month page sets hundreds of small texts in a handful of fonts. The whole
+ * family list is looked up, in the text's language, as the text's own layouts look it up: the
+ * first font is the first family's all the same, and Pango finds the fontset already matched
+ * and sorted instead of matching and sorting another (two threads and a sort of the private
+ * font set for every font size). */
+static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescription *fd,
+                                    const char *lang)
 {
-    char *key = pango_font_description_to_string(fd);
+    char *desc = pango_font_description_to_string(fd);
+    char *key = g_strconcat(desc, "|", lang ? lang : "", NULL);
+    g_free(desc);
     for (size_t i = 0; i < ts->n_metrics; i++) {
         if (strcmp(ts->metrics[i].key, key) == 0) {
             g_free(key);
@@ -1391,7 +1414,7 @@ static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescriptio
         }
     }
     double ascent, descent;
-    context_extents(ts->ctx, fd, &ascent, &descent);
+    context_extents(ts->ctx, fd, lang, &ascent, &descent);
     cp_grow((void **)&ts->metrics, &ts->cap_metrics, ts->n_metrics + 1, sizeof *ts->metrics);
     cp_font_metrics *fm = &ts->metrics[ts->n_metrics++];
     *fm = (cp_font_metrics){.key = cp_arena_strdup(&ts->own, key),
@@ -1403,10 +1426,10 @@ static cp_font_metrics *metrics_for(cp_typesetter *ts, const PangoFontDescriptio
     return fm;
 }
 
-static void font_metrics(cp_typesetter *ts, const PangoFontDescription *fd, double *ascent,
-                         double *descent)
+static void font_metrics(cp_typesetter *ts, const PangoFontDescription *fd, const char *lang,
+                         double *ascent, double *descent)
 {
-    const cp_font_metrics *fm = metrics_for(ts, fd);
+    const cp_font_metrics *fm = metrics_for(ts, fd, lang);
     *ascent = fm->ascent;
     *descent = fm->descent;
 }
@@ -1415,7 +1438,7 @@ double cp_typesetter_ascent(cp_typesetter *ts, const cp_style *st)
 {
     PangoFontDescription *fd = style_font(st, st->size_pt);
     double ascent, descent;
-    font_metrics(ts, fd, &ascent, &descent);
+    font_metrics(ts, fd, NULL, &ascent, &descent);
     pango_font_description_free(fd);
     return ascent;
 }
@@ -1465,7 +1488,7 @@ void cp_set_rich(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
     /* Baselines follow the style's first family, whatever script a line holds: a Bengali word
      * in an English frame must not push the frame's first baseline down. */
     double ascent, descent;
-    font_metrics(ts, fd, &ascent, &descent);
+    font_metrics(ts, fd, req->lang, &ascent, &descent);
     double y = 0; /* baseline of the previous line; 0 before the first */
     bool first_line = true;
     for (size_t pi = 0; pi < rt->n_paras; pi++) {

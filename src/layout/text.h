@@ -16,7 +16,7 @@
 #include "model/style.h"
 
 typedef struct cp_font_metrics {
-    const char *key; /* the font description, as Pango writes it */
+    const char *key; /* the font description, as Pango writes it, "|" and the language */
     double ascent, descent;
     double space;  /* a natural word space; < 0 until first measured */
     double hyphen; /* a hyphen; < 0 until first measured */
