@@ -490,14 +490,14 @@ static void helper_page(void *ctx, int which);
 
 /* The shared typesetter for the next manifest (fonts set up by the first), pointed at r's arena
  * and diagnostics, and the photo cache's next build; NULL after a font set-up error. */
-static cp_typesetter *shared_begin(shared *s, const char *fonts_dir, run *r)
+static cp_typesetter *shared_begin(shared *s, const char *fonts_dir, cp_draw_target target, run *r)
 {
     if (!s->fonts && !(s->fonts = cp_fonts_new(fonts_dir, &r->diags)))
         return NULL;
     if (s->have_ts) {
         cp_typesetter_rebind(&s->ts, &r->arena, &r->diags);
     } else {
-        cp_typesetter_init(&s->ts, s->fonts, CP_HYPHEN_DIR, &r->arena, &r->diags);
+        cp_typesetter_init(&s->ts, s->fonts, CP_HYPHEN_DIR, target, &r->arena, &r->diags);
         s->have_ts = true;
     }
     cp_photo_cache_next_build(&s->photos, NULL);
@@ -564,6 +564,14 @@ static bool load_and_lay_out(run *r, const options *o)
     return output_intent(r, o, &r->meta) && !cp_diags_failed(&r->diags);
 }
 
+/* What the command draws its text on: render and check make PDFs only (check lays out what
+ * render draws), the others rasters too. */
+static cp_draw_target draw_target(const options *o)
+{
+    return strcmp(o->command, "render") == 0 || strcmp(o->command, "check") == 0 ? CP_DRAW_PDF
+                                                                                 : CP_DRAW_ANY;
+}
+
 /* Fonts, the typesetter (the run's own, watch's or the shared one), the build date and the
  * layout context; false after a font set-up error. */
 static bool set_up_layout(run *r, const options *o, const char *dir)
@@ -577,14 +585,15 @@ static bool set_up_layout(run *r, const options *o, const char *dir)
             return false;
         photos = &r->warm->photos;
     } else if (r->share) {
-        if (!(ts = shared_begin(r->share, cp_arena_printf(&r->arena, "%s/fonts", dir), r)))
+        if (!(ts = shared_begin(r->share, cp_arena_printf(&r->arena, "%s/fonts", dir),
+                                draw_target(o), r)))
             return false;
         photos = &r->share->photos;
     } else {
         r->fonts = cp_fonts_new(cp_arena_printf(&r->arena, "%s/fonts", dir), &r->diags);
         if (!r->fonts)
             return false;
-        cp_typesetter_init(&r->ts, r->fonts, CP_HYPHEN_DIR, &r->arena, &r->diags);
+        cp_typesetter_init(&r->ts, r->fonts, CP_HYPHEN_DIR, draw_target(o), &r->arena, &r->diags);
         r->have_ts = true;
     }
     r->date = build_date(&r->cal, &r->diags);

@@ -74,7 +74,7 @@ cp_typesetter *watch_state_begin(watch_state *w, const char *fonts_dir, const ch
     if (w->have_ts) {
         cp_typesetter_rebind(&w->ts, a, d);
     } else {
-        cp_typesetter_init(&w->ts, w->fonts, hyphen_dir, a, d);
+        cp_typesetter_init(&w->ts, w->fonts, hyphen_dir, CP_DRAW_PDF, a, d);
         w->have_ts = true;
     }
     cp_photo_cache_next_build(&w->photos, &w->inputs);

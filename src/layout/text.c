@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_dir, cp_arena *a,
-                        cp_diags *d)
+void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_dir,
+                        cp_draw_target target, cp_arena *a, cp_diags *d)
 {
     memset(ts, 0, sizeof *ts);
     cp_arena_init(&ts->own);
@@ -25,13 +25,16 @@ void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_d
     /* The fonts that measure are the fonts that draw: cairo draws text on a PDF surface with
      * the font's options merged into the surface's (no hinting, no hinted metrics, grey
      * antialiasing, glyph positions not rounded), and a scaled font whose options differ from
-     * that is made anew, its glyphs loaded from the font file again (2,000 glyph loads of a
-     * render of the sample, 6 % of its instructions). The last of those options has no public
-     * setter: they are taken from a PDF surface that writes nowhere. */
-    cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(NULL, NULL, 1, 1);
+     * that is made anew, its glyphs loaded from the font file again (800 glyph loads of a
+     * render of the sample, 4 % of its instructions). The last of those options has no public
+     * setter: they are taken from a PDF surface that writes nowhere. A raster merges its own
+     * (positions rounded), which the fonts then must leave at the default. */
     cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_surface_get_font_options(pdf, fo);
-    cairo_surface_destroy(pdf);
+    if (target == CP_DRAW_PDF) {
+        cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(NULL, NULL, 1, 1);
+        cairo_surface_get_font_options(pdf, fo);
+        cairo_surface_destroy(pdf);
+    }
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);

@@ -37,9 +37,16 @@ typedef struct cp_typesetter {
     struct cp_para_memo *memo; /* owned: paragraphs set during one frame's size search */
 } cp_typesetter;
 
+/* What the text a typesetter sets is drawn on. Not the lines (they come out the same for both),
+ * only the font options its fonts are made with. CP_DRAW_PDF: PDF surfaces only (render, check,
+ * watch); the fonts are then made with the options cairo draws with on a PDF surface, so that
+ * the fonts that measure are the fonts that draw. CP_DRAW_ANY: rasters too (preview, sheet,
+ * export), which cairo draws with glyph positions rounded to the pixel. */
+typedef enum { CP_DRAW_PDF, CP_DRAW_ANY } cp_draw_target;
+
 /* A PangoContext at 72 dpi with hinting off, so the same lines come out for PDF and PNG. */
-void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_dir, cp_arena *a,
-                        cp_diags *d);
+void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_dir,
+                        cp_draw_target target, cp_arena *a, cp_diags *d);
 void cp_typesetter_finish(cp_typesetter *ts);
 /* Points a typesetter kept between runs (watch) at the next run's arena and diagnostics; its
  * fonts, shaping and hyphenation caches stay warm. Warnings given once per run are reset. */

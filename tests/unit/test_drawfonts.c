@@ -66,7 +66,7 @@ int main(void)
     CHECK(fonts != NULL, "the private font configuration loads");
     if (fonts) {
         cp_typesetter ts;
-        cp_typesetter_init(&ts, fonts, CP_HYPHEN_DIR, &a, &d);
+        cp_typesetter_init(&ts, fonts, CP_HYPHEN_DIR, CP_DRAW_PDF, &a, &d);
         check_font(&ts, "EB Garamond 12 13");
         check_font(&ts, "Inter Bold 9");
         check_font(&ts, "EB Garamond 12 Italic 18");
