@@ -608,13 +608,23 @@ static void measured_free(measured *m)
 /* The letter spacing of a paragraph tracked by extra thousandths of an em, in points, as Pango
  * applies it (whole Pango units, style_attrs); *left receives the half it puts before a
  * character, which a line's first character loses. */
+static long spacing_units(const cp_style *st, double size_pt, double extra)
+{
+    return lround((st->tracking + extra) / 1000.0 * size_pt * PANGO_SCALE);
+}
+
+/* The half of a letter spacing (Pango units) Pango puts before a character
+ * (pango_glyph_item_letter_space). */
+static long spacing_left(long ls)
+{
+    long l = ls / 2;
+    return (ls & (PANGO_SCALE - 1)) == 0 ? PANGO_UNITS_ROUND(l) : l;
+}
+
 static double letter_spacing(const cp_style *st, double size_pt, double extra, double *left)
 {
-    long ls = lround((st->tracking + extra) / 1000.0 * size_pt * PANGO_SCALE);
-    long l = ls / 2;
-    if ((ls & (PANGO_SCALE - 1)) == 0)
-        l = PANGO_UNITS_ROUND(l);
-    *left = (double)l / PANGO_SCALE;
+    long ls = spacing_units(st, size_pt, extra);
+    *left = (double)spacing_left(ls) / PANGO_SCALE;
     return (double)ls / PANGO_SCALE;
 }
 
@@ -648,17 +658,8 @@ static bool joined_clusters(PangoLayout *one)
  * spacing after shaping: every letter-spaced step has the same glyphs. */
 static long step_spacing(const cand_src *s, size_t k, bool *spaced)
 {
-    const cp_style *st = s->req->style;
-    double tracking = st->tracking + track_deltas[k];
-    *spaced = tracking != 0;
-    return lround(tracking / 1000.0 * s->size_pt * PANGO_SCALE);
-}
-
-/* The half of a letter spacing Pango puts before a character (pango_glyph_item_letter_space). */
-static long spacing_left(long ls)
-{
-    long l = ls / 2;
-    return (ls & (PANGO_SCALE - 1)) == 0 ? PANGO_UNITS_ROUND(l) : l;
+    *spaced = s->req->style->tracking + track_deltas[k] != 0;
+    return spacing_units(s->req->style, s->size_pt, track_deltas[k]);
 }
 
 /* Whether the one-line setting `one`, letter-spaced by at most max_ls at any step, gives the
