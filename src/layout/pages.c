@@ -106,11 +106,18 @@ static bool still_current(cp_photo_cache *pc, size_t i)
     return false;
 }
 
-const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint64_t *hash)
+/* Index of the photo cached for the file at path, however it is spelled, or pc->n. */
+static size_t find_path(const cp_photo_cache *pc, const char *path)
 {
     char *real = realpath(path, NULL);
     size_t i = real ? find_photo(pc, real) : pc->n;
     free(real);
+    return i;
+}
+
+const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint64_t *hash)
+{
+    size_t i = find_path(pc, path);
     if (i == pc->n || !still_current(pc, i))
         return NULL;
     *hash = pc->stamps[i].hash;
@@ -121,9 +128,7 @@ bool cp_photo_cache_file_hash(const cp_photo_cache *pc, const char *path, uint64
 {
     if (pc->build > 0)
         return false;
-    char *real = realpath(path, NULL);
-    size_t i = real ? find_photo(pc, real) : pc->n;
-    free(real);
+    size_t i = find_path(pc, path);
     if (i == pc->n || !pc->images[i]->file_hashed)
         return false;
     *hash = pc->images[i]->file_hash;
