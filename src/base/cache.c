@@ -105,18 +105,7 @@ void cp_cache_store(const char *name, const void *data, size_t len)
     int fd = mkstemp(tmp);
     if (fd < 0)
         return;
-    const unsigned char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        p += w;
-        left -= (size_t)w;
-    }
-    bool ok = left == 0;
+    bool ok = cp_write_all(fd, data, len) == 0;
     ok = close(fd) == 0 && ok;
     if (!ok || rename(tmp, path) != 0)
         unlink(tmp);

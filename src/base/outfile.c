@@ -154,24 +154,6 @@ static bool file_problem(cp_outfile *f, cp_diags *d, const char *what)
     return false;
 }
 
-/* write() until done; 0 or the errno. */
-static int write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(fd, p, len < ((size_t)1 << 30) ? len : ((size_t)1 << 30));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return errno;
-        if (n == 0)
-            return EIO;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* ".NAME.XXXXXX" with six random letters and digits. */
 static void temp_name(const char *name, char out[NAME_MAX + 1])
 {
@@ -465,7 +447,7 @@ bool cp_outfile_write(cp_outfile *f, const void *data, size_t len, cp_diags *d)
 {
     if (f->failed)
         return false;
-    int err = write_all(f->fd, data, len);
+    int err = cp_write_all(f->fd, data, len);
     if (err)
         return file_error(f, d, "cannot write", err);
     f->size += len;
@@ -760,7 +742,7 @@ void cp_outset_free(cp_outset *s)
 static bool write_device(const char *path, const void *data, size_t len, cp_diags *d)
 {
     int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-    int err = fd < 0 ? errno : write_all(fd, data, len);
+    int err = fd < 0 ? errno : cp_write_all(fd, data, len);
     if (fd >= 0 && close(fd) != 0 && !err)
         err = errno;
     if (err)

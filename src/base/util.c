@@ -227,6 +227,24 @@ char *cp_file_read(const char *path, const cp_file_kind *kind, size_t *len_out, 
     return (char *)buf;
 }
 
+/* write() until done; 0 or the errno. */
+int cp_write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t n = write(fd, p, len < ((size_t)1 << 30) ? len : ((size_t)1 << 30));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno;
+        if (n == 0)
+            return EIO;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 char *cp_read_file(const char *path, size_t *len_out)
 {
     struct stat st;

@@ -68,6 +68,10 @@ char *cp_file_read(const char *path, const cp_file_kind *kind, size_t *len_out, 
  * reasons are clearer. */
 char *cp_read_file(const char *path, size_t *len_out);
 
+/* write() until all len bytes are written (EINTR retried, at most 1 GiB a call): 0, or the
+ * errno of the failed write (EIO for a write of nothing). */
+int cp_write_all(int fd, const void *data, size_t len);
+
 /* "17.0 MiB", "1.0 GiB", "512 bytes": a file size for messages, in buf. Returns buf. */
 const char *cp_format_bytes(unsigned long long n, char *buf, size_t size);
 

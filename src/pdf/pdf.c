@@ -32,19 +32,8 @@ typedef struct drawn {
 /* Writes the gathered bytes into the scratch file; false (with err set) once a write failed. */
 static bool drawn_flush(drawn *out)
 {
-    const unsigned char *data = out->buf;
-    size_t len = out->len;
-    while (len && !out->err) {
-        ssize_t n = write(out->fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            out->err = n < 0 ? errno : EIO;
-            break;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
+    if (!out->err)
+        out->err = cp_write_all(out->fd, out->buf, out->len);
     out->len = 0;
     return !out->err;
 }
