@@ -1,5 +1,6 @@
 /* Text setting on Pango: attributes from styles, lines on a fixed leading, copy-fit. */
 #include "layout/text.h"
+#include "layout/forced.h"
 #include "layout/kp.h"
 #include "base/hash.h"
 #include "base/strbuf.h"
@@ -458,20 +459,69 @@ static double space_width(cp_typesetter *ts, PangoFontDescription *fd, const cha
     return fm->space;
 }
 
+/* What a paragraph's candidates are made from (text and map: hyphenated, owned by the caller;
+ * meas: one entry per tracking step, filled as needed, owned by the caller). */
+typedef struct measured measured;
+typedef struct cand_src {
+    cp_typesetter *ts;
+    const cp_text_req *req;
+    PangoFontDescription *fd;
+    const cp_para *para;
+    double size_pt;
+    bool first;
+    const char *text;
+    const size_t *map;
+    size_t len;
+    double space;
+    measured *meas;
+} cand_src;
+
+/* ---- Forced lines shaped once (forced.c), checked against Pango's own setting when
+ * CALPRESS_VERIFY_UNSET is set ---- */
+
+static bool verifying(void);
+static unsigned long forced_set, forced_pango, forced_checked, forced_failed;
+
+/* A justified candidate whose breaks are all forced: its lines shaped once (forced.c), else
+ * set by Pango with its width. Verifying sets it by Pango too and compares. */
+static void set_forced(const cand_src *s, cand *c, const ls_span *ls, size_t n_ls,
+                       double extra_tracking)
+{
+    if (!cp_forced_set(c->layout)) {
+        forced_pango++;
+        return;
+    }
+    forced_set++;
+    if (!verifying())
+        return;
+    PangoLayout *ref = make_layout(s->ts, s->req, s->fd, c->text, s->para, c->map, s->size_pt,
+                                   s->first, true, extra_tracking, ls, n_ls);
+    forced_checked++;
+    if (!cp_forced_same(c->layout, ref)) {
+        forced_failed++;
+        fprintf(stderr,
+                "calpress: verify-unset: forced lines at %.2fpt set unlike Pango's: \"%.40s\"\n",
+                s->size_pt, s->para->text);
+    }
+    g_object_unref(ref);
+}
+
 /* Sets a candidate and scores it: line count, a runt last line, and how far justification
  * stretches each line's word spaces (read off the widened space glyphs, below). */
-static void build(cp_typesetter *ts, const cp_text_req *req, PangoFontDescription *fd,
-                  const cp_para *para, double size_pt, bool first, char *text, size_t *map,
-                  double extra_tracking, double space, ls_span *ls, size_t n_ls, cand *c)
+static void build(const cand_src *s, char *text, size_t *map, double extra_tracking, ls_span *ls,
+                  size_t n_ls, bool forced, cand *c)
 {
+    const cp_text_req *req = s->req;
     const cp_style *st = req->style;
     bool justify = st->align == CP_ALIGN_JUSTIFY && !req->no_wrap;
     c->text = text;
     c->map = map;
     c->ls = ls;
     c->n_ls = n_ls;
-    c->layout = make_layout(ts, req, fd, text, para, map, size_pt, first, justify, extra_tracking,
-                            ls, n_ls);
+    c->layout = make_layout(s->ts, req, s->fd, text, s->para, map, s->size_pt, s->first, justify,
+                            extra_tracking, ls, n_ls);
+    if (forced && justify)
+        set_forced(s, c, ls, n_ls, extra_tracking);
     c->lines = pango_layout_get_line_count(c->layout);
     c->runt = !req->no_wrap &&
               is_runt(text, pango_layout_get_line_readonly(c->layout, c->lines - 1), c->lines);
@@ -481,7 +531,7 @@ static void build(cp_typesetter *ts, const cp_text_req *req, PangoFontDescriptio
         return;
     /* Pango justifies by widening the space glyphs: their width over a natural word space is
      * the line's looseness, read straight off the justified layout. */
-    double natural = space + (st->tracking + extra_tracking) / 1000.0 * size_pt;
+    double natural = s->space + (st->tracking + extra_tracking) / 1000.0 * s->size_pt;
     for (int i = 0; i + 1 < c->lines; i++) {
         PangoLayoutLine *line = pango_layout_get_line_readonly(c->layout, i);
         int end = line->start_index + line->length;
@@ -559,23 +609,6 @@ static double hyphen_width(cp_typesetter *ts, PangoFontDescription *fd, const ch
     }
     return fm->hyphen;
 }
-
-/* What a paragraph's candidates are made from (text and map: hyphenated, owned by the caller;
- * meas: one entry per tracking step, filled as needed, owned by the caller). */
-typedef struct measured measured;
-typedef struct cand_src {
-    cp_typesetter *ts;
-    const cp_text_req *req;
-    PangoFontDescription *fd;
-    const cp_para *para;
-    double size_pt;
-    bool first;
-    const char *text;
-    const size_t *map;
-    size_t len;
-    double space;
-    measured *meas;
-} cand_src;
 
 /* The paragraph's tracking steps, in thousandths of an em. */
 static const double track_deltas[] = {0, -5, 5, -10, 10};
@@ -884,8 +917,7 @@ static void realize(const cand_src *s, int kind, size_t k, const brk *b, cand *c
     ls_span *ls = NULL;
     size_t n_ls = kind == 1 ? kp_spacing(b, s->text, shift, s->size_pt, &ls) : 0;
     free(shift);
-    build(s->ts, s->req, s->fd, s->para, s->size_pt, s->first, text, m, track_deltas[k], s->space,
-          ls, n_ls, c);
+    build(s, text, m, track_deltas[k], ls, n_ls, true, c);
 }
 
 /* Lower is better. Word spaces cost by the cube of their stretch (one gaping line is worse
@@ -958,8 +990,7 @@ static bool make_cand(const cand_src *s, int kind, size_t k, cand *c)
         t2 = cp_xstrdup(s->text);
         m2 = dup_map(s->map, s->len);
     }
-    build(s->ts, s->req, s->fd, s->para, s->size_pt, s->first, t2, m2, track_deltas[k], s->space,
-          NULL, 0, c);
+    build(s, t2, m2, track_deltas[k], NULL, 0, false, c);
     return true;
 }
 
@@ -1096,6 +1127,10 @@ static void verify_report(void)
             "calpress: verify-unset: %lu letter-spaced measures derived from another step's, "
             "%lu differ from Pango's\n",
             verified, verify_failed, derived, derived_failed);
+    fprintf(stderr,
+            "calpress: verify-unset: %lu settings with forced breaks shaped once, %lu checked, %lu "
+            "differ from Pango's; %lu set by Pango\n",
+            forced_set, forced_checked, forced_failed, forced_pango);
 }
 
 static bool verifying(void)

@@ -8,7 +8,9 @@ that a soft hyphen splits, so a few scores may differ. This test holds the model
 sample and the Bengali calendar, enough scores are checked and at most 5 % differ; and checking
 changes nothing that check prints. The letter-spaced tracking steps of a paragraph share one
 shaping (Pango shapes them alike, without ligatures): a step's widths are derived from another's,
-and verifying measures them with Pango too, which must give the same widths to the bit.
+and verifying measures them with Pango too, which must give the same widths to the bit. A
+justified candidate's forced lines are shaped once and justified by calpress (layout/forced.c):
+verifying sets each of them by Pango too, which must give the same glyphs to the unit.
 usage: test_unset_scores.py CALPRESS SOURCE_DIR"""
 import os
 import re
@@ -21,6 +23,8 @@ from checks import run_checks  # noqa: E402
 SUMMARY = re.compile(r"verify-unset: (\d+) unset scores checked, (\d+) differ")
 DERIVED = re.compile(r"verify-unset: (\d+) letter-spaced measures derived from another step's, "
                      r"(\d+) differ")
+FORCED = re.compile(r"verify-unset: (\d+) settings with forced breaks shaped once, (\d+) checked, "
+                    r"(\d+) differ from Pango's; (\d+) set by Pango")
 
 
 def run(calpress, manifest, verify):
@@ -35,9 +39,10 @@ def run(calpress, manifest, verify):
 
 def main(chk, setup):
     # Bengali clusters join characters: its steps are each measured by Pango.
-    cases = [("sample", os.path.join(setup.src, "stories", "calendar.yaml"), 200, 50),
-             ("Bengali", os.path.join(setup.src, "tests", "layout", "bn", "calendar.yaml"), 50, 0)]
-    for label, manifest, least, least_derived in cases:
+    cases = [("sample", os.path.join(setup.src, "stories", "calendar.yaml"), 200, 50, 200),
+             ("Bengali", os.path.join(setup.src, "tests", "layout", "bn", "calendar.yaml"), 50, 0,
+              100)]
+    for label, manifest, least, least_derived, least_forced in cases:
         plain = run(setup.calpress, manifest, False)
         verified = run(setup.calpress, manifest, True)
         chk.ok(plain.returncode == 0 and verified.returncode == 0,
@@ -58,6 +63,15 @@ def main(chk, setup):
             n, differ = int(m.group(1)), int(m.group(2))
             chk.ok(n >= least_derived, f"{label}: {n} derived measures (at least {least_derived})")
             chk.ok(differ == 0, f"{label}: {differ} of {n} derived measures differ from Pango's")
+        m = FORCED.search(verified.stderr)
+        chk.ok(m is not None, f"{label}: calpress reports the forced lines it verified")
+        if m:
+            n, checked, differ, pango = (int(g) for g in m.groups())
+            chk.ok(n >= least_forced and checked == n,
+                   f"{label}: {n} settings with forced lines, {checked} checked (at least "
+                   f"{least_forced})")
+            chk.ok(differ == 0, f"{label}: {differ} of {n} forced settings differ from Pango's")
+            chk.ok(pango * 10 <= n, f"{label}: {pango} left to Pango (at most a tenth)")
 
 
 if __name__ == "__main__":

@@ -4,12 +4,7 @@
  * differ from the merged ones is made again, and every glyph it draws is loaded from the font
  * file a second time (2,000 glyph loads of a render of the sample before text.c took the PDF
  * surface's options). */
-#include "harness.h"
-#include "base/arena.h"
-#include "base/diag.h"
-#include "config.h"
-#include "fonts/fonts.h"
-#include "layout/text.h"
+#include "fontsetup.h"
 
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
@@ -58,22 +53,12 @@ static void check_font(cp_typesetter *ts, const char *font)
 
 int main(void)
 {
-    cp_diags d;
-    cp_diags_init(&d);
-    cp_arena a;
-    cp_arena_init(&a);
-    cp_fonts *fonts = cp_fonts_new(CP_SOURCE_DATADIR "/fonts", &d);
-    CHECK(fonts != NULL, "the private font configuration loads");
-    if (fonts) {
-        cp_typesetter ts;
-        cp_typesetter_init(&ts, fonts, CP_HYPHEN_DIR, CP_DRAW_PDF, &a, &d);
-        check_font(&ts, "EB Garamond 12 13");
-        check_font(&ts, "Inter Bold 9");
-        check_font(&ts, "EB Garamond 12 Italic 18");
-        cp_typesetter_finish(&ts);
-        cp_fonts_free(fonts);
+    cp_test_fonts t;
+    if (cp_test_fonts_open(&t)) {
+        check_font(&t.ts, "EB Garamond 12 13");
+        check_font(&t.ts, "Inter Bold 9");
+        check_font(&t.ts, "EB Garamond 12 Italic 18");
     }
-    cp_arena_finish(&a);
-    cp_diags_finish(&d);
+    cp_test_fonts_close(&t);
     return cp_test_summary("unit/drawfonts");
 }
