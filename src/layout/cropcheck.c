@@ -219,6 +219,32 @@ static void find_covers(cp_placement *pl, const cp_layout *l, const char *kind, 
     }
 }
 
+static bool same_rect(cp_rect a, cp_rect b)
+{
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+/* A crop chosen before for the same photo in the same frame, under the same covers (the same
+ * photo on every month of a draft, say): choose() would find the same focus again, bit for
+ * bit. True after copying its focus into pl. */
+static bool chosen_before(const cp_crops *c, cp_placement *pl)
+{
+    for (size_t i = 0; i + 1 < c->n; i++) {
+        const cp_placement *q = &c->items[i];
+        bool same = q->image == pl->image && q->source == pl->source &&
+                    same_rect(q->frame_pt, pl->frame_pt) &&
+                    same_rect(q->visible_pt, pl->visible_pt) && q->n_covers == pl->n_covers;
+        for (int k = 0; same && k < pl->n_covers; k++)
+            same = same_rect(q->covers[k], pl->covers[k]);
+        if (same) {
+            pl->focus_x = q->focus_x;
+            pl->focus_y = q->focus_y;
+            return true;
+        }
+    }
+    return false;
+}
+
 cp_placement *cp_crop_plan(cp_layout_ctx *lc, const cp_layout *l, const char *page,
                            const char *kind, const cp_frame *f, const cp_photo *ph,
                            const cp_image *img, double x, double y, double w, double h)
@@ -245,7 +271,7 @@ cp_placement *cp_crop_plan(cp_layout_ctx *lc, const cp_layout *l, const char *pa
     if (ph->fit != CP_FIT_FILL || !fo || (pw - w < 0.5 && phh - h < 0.5))
         return pl;
     pl->source = fo->n_faces ? CP_FOCUS_FACES : fo->flat ? CP_FOCUS_CENTRE : CP_FOCUS_DETAIL;
-    if (pl->source != CP_FOCUS_CENTRE)
+    if (pl->source != CP_FOCUS_CENTRE && !chosen_before(c, pl))
         choose(pl, fo, pw, phh);
     return pl;
 }

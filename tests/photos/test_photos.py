@@ -4,9 +4,9 @@ the crop and contact sheets, the social and web exports, enlarged photos and PNG
 
 usage: test_photos.py CALPRESS MKPHOTOS SOURCE_DIR CHECK [--photo-python PY] [--keep]
 
-CHECK is one of: face-focus, crop-warnings, cache, upscaled, sheet, social, web, png.
+CHECK is one of: face-focus, crop-warnings, repeated, cache, upscaled, sheet, social, web, png.
 
-face-focus, crop-warnings, cache and upscaled need test photos composed from scikit-image's
+face-focus, crop-warnings, repeated, cache and upscaled need test photos composed from scikit-image's
 sample images (tests/photos/mkfaces.py, run by PY: a Python 3 with numpy, scikit-image and
 Pillow, Debian's python3-skimage and python3-pil); face-focus also compares pixels with numpy,
 so it runs under PY itself. Without such a Python they skip (exit 77) and say why. sheet, social
@@ -216,6 +216,63 @@ def check_crop_warnings(ctx, chk, tmp):
             "under frame 'band'; set photo_focus")
     got = [d["text"] for d in diag_lines(p.err, "warning") if d["msg"].startswith("subject.jpg")]
     chk.ok(got == [want], f"check: cover: {want}", "\n".join(got) or p.err)
+
+
+# --------------------------------------------------------------------------------------------
+# repeated: one photo in the same frame on several pages is cropped once, as each alone would be
+
+
+def photo_lines(dump):
+    """{page label: [placement after the path]} from a --dump-layout file."""
+    pages, label = {}, None
+    with open(dump, encoding="utf-8") as f:
+        for ln in f:
+            m = re.match(r"page \d+ (\S+) ", ln)
+            if m:
+                label = m.group(1)
+            m = re.match(r"  \S+ image (\S+) (clip .*)$", ln)
+            if m and label:
+                pages.setdefault(label, []).append((os.path.basename(m.group(1)), m.group(2)))
+    return pages
+
+
+def check_repeated(ctx, chk, tmp):
+    compose(ctx, chk, tmp)
+    # January to June show face-low.jpg itself; July to December byte-for-byte copies of it,
+    # each its own photo, so each is cropped by the search. The cover shows it in another frame.
+    names = ["face-low.jpg"] * 6
+    for i in range(7, 13):
+        name = f"face-low-{i}.jpg"
+        shutil.copyfile(os.path.join(tmp, "face-low.jpg"), os.path.join(tmp, name))
+        names.append(name)
+    man, path = month_manifest(ctx, tmp, [{"photo": n} for n in names], cover="face-low.jpg")
+    dump = os.path.join(tmp, "layout.txt")
+    p = calpress(ctx, ["check", path, "--dump-layout", dump], tmp, os.path.join(tmp, "cache"))
+    if not chk.ok(p.returncode == 0 and os.path.isfile(dump), "check --dump-layout exits 0",
+                  f"exit {p.returncode}\n{tail(p.err)}"):
+        return
+    pages = photo_lines(dump)
+    months = [pages.get(m, []) for m in ("January", "February", "March", "April", "May", "June",
+                                         "July", "August", "September", "October", "November",
+                                         "December")]
+    got = [[place for name, place in m if name.startswith("face-low")] for m in months]
+    chk.ok(all(len(g) == 1 for g in got), "each month shows the photo once",
+           "\n".join(map(str, got)))
+    if not all(len(g) == 1 for g in got):
+        return
+    first = got[0][0]
+    chk.ok(all(g[0] == first for g in got),
+           f"every month crops it alike, the shared photo as its copies ({first})",
+           "\n".join(g[0] for g in got))
+    # The face sits low: the crop the search chose is not the centred one.
+    nums = [float(v) for v in first.split()[1:5] + first.split()[6:10]]
+    clip_y, clip_h, at_y, at_h = nums[1], nums[3], nums[5], nums[7]
+    centred = clip_y + (clip_h - at_h) / 2
+    chk.ok(abs(at_y - centred) > 5, f"the crop follows the face (picture top {at_y:.2f} pt, "
+           f"centred {centred:.2f} pt)")
+    cover = [place for name, place in pages.get("cover", []) if name.startswith("face-low")]
+    chk.ok(len(cover) == 1 and cover[0] != first, "the cover's frame gets a crop of its own",
+           str(cover))
 
 
 # --------------------------------------------------------------------------------------------
@@ -614,9 +671,9 @@ def find_image(pdf, size, space):
 # --------------------------------------------------------------------------------------------
 
 CHECKS = {"face-focus": check_face_focus, "crop-warnings": check_crop_warnings,
-          "cache": check_cache, "upscaled": check_upscaled, "sheet": check_sheet,
+          "repeated": check_repeated, "cache": check_cache, "upscaled": check_upscaled, "sheet": check_sheet,
           "social": check_social, "web": check_web, "png": check_png}
-NEEDS_PHOTOS = ("face-focus", "crop-warnings", "cache", "upscaled", "png")
+NEEDS_PHOTOS = ("face-focus", "crop-warnings", "repeated", "cache", "upscaled", "png")
 
 
 def main(argv):
