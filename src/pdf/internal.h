@@ -21,6 +21,32 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
 bool cp_pdf_postprocess_file(const char *path, const unsigned char hash[16], const cp_doc *doc,
                              const cp_pdf_meta *meta, cp_outfile *f, int *pages, cp_diags *d);
 
+/* watch's and reuse's patch of an earlier PDF (cp_pdf_write_patch in pdf.h), with qpdf. */
+bool cp_pdf_patch(cp_outset *s, const char *name, const cp_doc *doc, const bool *changed,
+                  const cp_pdf_meta *meta, cp_pdf_written *out, cp_diags *d);
+
+/* The part of the PDF pass that needs qpdf (post.c, inks.c, patch.c, pngswap.c, stream.c and
+ * recolour.cpp): built into the module calpress-pdf.so, loaded on first use (pdfload.c), so that
+ * a run that writes no PDF (check, --version) does not map qpdf and its TLS libraries. The
+ * module calls back into the program for everything else (the program exports its symbols). */
+typedef struct cp_pdf_post_api {
+    bool (*postprocess)(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
+                        cp_pdf_sink sink, void *sink_ctx, int *pages, cp_diags *d);
+    bool (*postprocess_file)(const char *path, const unsigned char hash[16], const cp_doc *doc,
+                             const cp_pdf_meta *meta, cp_outfile *f, int *pages, cp_diags *d);
+    bool (*patch)(cp_outset *s, const char *name, const cp_doc *doc, const bool *changed,
+                  const cp_pdf_meta *meta, cp_pdf_written *out, cp_diags *d);
+} cp_pdf_post_api;
+
+#define CP_PDF_MODULE       "calpress-pdf.so"
+#define CP_PDF_MODULE_ENTRY "cp_pdf_post_api_get"
+
+/* The module's table (module.c); linked in directly by the tests of the pdf layer. */
+const cp_pdf_post_api *cp_pdf_post_api_get(void);
+
+/* The table, the module loaded on first use; NULL after reporting why it cannot be loaded. */
+const cp_pdf_post_api *cp_pdf_post(cp_diags *d);
+
 /* The second half of the /ID qpdf writes with qpdf_set_static_ID; calpress puts its own ID (a hash
  * of what the run drew and of the metadata) in its place as the bytes go out, so that no hash
  * runs over the finished file. */

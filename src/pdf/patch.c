@@ -86,8 +86,8 @@ static bool patch_pages(qpdf_data q, qpdf_data from, const bool *changed, size_t
     return ok && qpdf_ok(q, path, "cannot copy the metadata", d);
 }
 
-bool cp_pdf_write_patch(cp_outset *s, const char *name, const cp_doc *doc, const bool *changed,
-                        const cp_pdf_meta *meta, cp_pdf_written *out, cp_diags *d)
+bool cp_pdf_patch(cp_outset *s, const char *name, const cp_doc *doc, const bool *changed,
+                  const cp_pdf_meta *meta, cp_pdf_written *out, cp_diags *d)
 {
     memset(out, 0, sizeof *out);
     cp_outfile *f = cp_outset_add(s, name, d);

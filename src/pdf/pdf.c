@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* O_TMPFILE, mkostemp */
 #include "pdf/internal.h"
 #include "base/hash.h"
+#include "base/path.h"
 #include "base/strbuf.h"
 #include "base/util.h"
 #include "render/render.h"
@@ -180,7 +181,8 @@ bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pd
         cp_hasher_digest128(&pdf.hash, hash);
         char path[40];
         snprintf(path, sizeof path, "/proc/self/fd/%d", pdf.fd);
-        ok = cp_pdf_postprocess_file(path, hash, doc, meta, f, &out->pages, d);
+        const cp_pdf_post_api *post = cp_pdf_post(d);
+        ok = post && post->postprocess_file(path, hash, doc, meta, f, &out->pages, d);
     }
     cp_hasher_finish(&pdf.hash);
     close(pdf.fd);
@@ -201,8 +203,17 @@ bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int
     cp_strbuf pdf;
     cp_strbuf_init(&pdf);
     drawn to = {.mem = &pdf};
-    bool ok = draw(doc, meta, &to, d) &&
-              cp_pdf_postprocess(pdf.data, pdf.len, doc, meta, to_strbuf, out, pages, d);
+    const cp_pdf_post_api *post = cp_pdf_post(d);
+    bool ok = post && draw(doc, meta, &to, d) &&
+              post->postprocess(pdf.data, pdf.len, doc, meta, to_strbuf, out, pages, d);
     cp_strbuf_finish(&pdf);
     return ok;
+}
+
+const char *cp_pdf_condition_name(const cp_pdf_meta *meta)
+{
+    /* Never the profile's folder: it would carry a user's home and project names. */
+    return meta->icc_condition ? meta->icc_condition
+           : meta->icc_path    ? cp_path_basename(meta->icc_path)
+                               : "sRGB IEC61966-2.1";
 }

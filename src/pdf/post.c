@@ -44,14 +44,6 @@ static bool report(qpdf_data q, cp_diags *d, const char *what)
     return false;
 }
 
-const char *cp_pdf_condition_name(const cp_pdf_meta *meta)
-{
-    /* Never the profile's folder: it would carry a user's home and project names. */
-    return meta->icc_condition ? meta->icc_condition
-           : meta->icc_path    ? cp_path_basename(meta->icc_path)
-                               : "sRGB IEC61966-2.1";
-}
-
 /* Reads sRGB.icc from icc-profiles-free (for /DefaultRGB) and checks its header. */
 static bool load_srgb(icc *out, cp_diags *d)
 {
