@@ -1,6 +1,6 @@
 /* A justified paragraph with forced breaks, each line shaped once (forced.h). The arithmetic
  * follows Pango 1.50's pango-layout.c: process_line's line width, process_item's test for a
- * run that fits, distribute_letter_spacing and justify_words. */
+ * run that fits, adjust_line_letter_spacing's trims and justify_words. */
 #include "layout/forced.h"
 
 #include <stdint.h>
@@ -27,14 +27,6 @@ static bool item_spacing(const PangoItem *item, int *spacing)
             *spacing = ((const PangoAttrInt *)a)->value;
     }
     return true;
-}
-
-static int glyphs_width(const PangoGlyphString *g)
-{
-    int w = 0;
-    for (int i = 0; i < g->num_glyphs; i++)
-        w += g->glyphs[i].geometry.width;
-    return w;
 }
 
 /* The width Pango gives a line of a layout of width `width` (process_line: the indent narrows the
@@ -82,7 +74,7 @@ static bool line_fits(const PangoLayoutLine *line, const char *text, const Pango
         /* Pango took half a letter spacing off the line's outer glyphs (and off a run's ends
          * next to a collapsed space) after it measured the run: with positive spacing the run
          * measured up to both halves wider than it is now. */
-        used += glyphs_width(run->glyphs) + (spacing > 0 ? spacing : 0);
+        used += pango_glyph_string_get_width(run->glyphs) + (spacing > 0 ? spacing : 0);
         if (used > measure)
             return false;
         long end = char_at(at, item->offset) + item->num_chars;
@@ -102,7 +94,7 @@ static bool justify_line(PangoLayoutLine *line, const char *text, const PangoLog
     for (GSList *l = line->runs; l; l = l->next) {
         const PangoGlyphItem *run = l->data;
         if (!is_separator(text, run->item))
-            used += glyphs_width(run->glyphs);
+            used += pango_glyph_string_get_width(run->glyphs);
     }
     int slack = measure - used;
     if (slack <= 0)
