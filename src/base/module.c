@@ -48,3 +48,12 @@ void *cp_module_symbol(const char *file, const char *entry, char *why, size_t wh
         snprintf(why, why_len, "%s has no %s", file, entry);
     return sym;
 }
+
+void *cp_module_entry_get(cp_module_entry *e)
+{
+    if (!e->tried) {
+        e->tried = true;
+        e->sym = cp_module_symbol(e->file, e->entry, e->why, sizeof e->why);
+    }
+    return e->sym;
+}

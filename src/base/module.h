@@ -4,6 +4,8 @@
 #ifndef CP_MODULE_H
 #define CP_MODULE_H
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Opens the module `file` (a file name, no folder) from beside the program (a build folder),
@@ -11,5 +13,17 @@
  * or from the build folder (tests), and returns its symbol `entry`. NULL with the reason in
  * why (naming the module) when it is not there, does not load or lacks the symbol. */
 void *cp_module_symbol(const char *file, const char *entry, char *why, size_t why_len);
+
+/* A module's entry looked up once, on first use: a static of the caller's, with file and
+ * entry set. */
+typedef struct cp_module_entry {
+    const char *file, *entry;
+    bool tried;
+    void *sym;
+    char why[PATH_MAX + 128]; /* why sym is NULL */
+} cp_module_entry;
+
+/* The entry's symbol: looked up on the first call (cp_module_symbol), the same answer after. */
+void *cp_module_entry_get(cp_module_entry *e);
 
 #endif

@@ -5,7 +5,6 @@
 #include "config.h"
 #include "image/focus.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,17 +13,13 @@ typedef bool (*analyse_fn)(const cp_focus_pixels *, const char *, cp_focus *, ch
 bool cp_focus_analyse(const cp_focus_pixels *px, const char *cascade, cp_focus *out, char *err,
                       size_t err_len)
 {
-    static analyse_fn fn;
-    static bool tried;
-    static char why[PATH_MAX + 128];
-    if (!tried) {
-        tried = true;
-        void *sym = cp_module_symbol(CP_FOCUS_MODULE, CP_FOCUS_MODULE_ENTRY, why, sizeof why);
-        memcpy(&fn, &sym, sizeof fn);
-    }
+    static cp_module_entry module = {.file = CP_FOCUS_MODULE, .entry = CP_FOCUS_MODULE_ENTRY};
+    void *sym = cp_module_entry_get(&module);
+    analyse_fn fn;
+    memcpy(&fn, &sym, sizeof fn);
     if (!fn) {
         memset(out, 0, sizeof *out);
-        snprintf(err, err_len, "%s", why);
+        snprintf(err, err_len, "%s", module.why);
         return false;
     }
     return fn(px, cascade, out, err, err_len);

@@ -3,24 +3,17 @@
 #include "base/module.h"
 #include "pdf/internal.h"
 
-#include <limits.h>
 #include <string.h>
 
 const cp_pdf_post_api *cp_pdf_post(cp_diags *d)
 {
-    static const cp_pdf_post_api *api;
-    static bool tried;
-    static char why[PATH_MAX + 128];
-    if (!tried) {
-        tried = true;
-        void *sym = cp_module_symbol(CP_PDF_MODULE, CP_PDF_MODULE_ENTRY, why, sizeof why);
-        const cp_pdf_post_api *(*get)(void);
-        memcpy(&get, &sym, sizeof get);
-        api = get ? get() : NULL;
-    }
-    if (!api)
-        cp_error(d, (cp_pos){NULL, 0, 0}, "cannot write PDF: %s", why);
-    return api;
+    static cp_module_entry module = {.file = CP_PDF_MODULE, .entry = CP_PDF_MODULE_ENTRY};
+    void *sym = cp_module_entry_get(&module);
+    const cp_pdf_post_api *(*get)(void);
+    memcpy(&get, &sym, sizeof get);
+    if (!get)
+        cp_error(d, (cp_pos){NULL, 0, 0}, "cannot write PDF: %s", module.why);
+    return get ? get() : NULL;
 }
 
 bool cp_pdf_write_patch(cp_outset *s, const char *name, const cp_doc *doc, const bool *changed,
