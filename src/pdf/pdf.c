@@ -164,6 +164,10 @@ bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pd
                   cp_pdf_written *out, cp_diags *d)
 {
     memset(out, 0, sizeof *out);
+    /* The module first: without it, drawing every page would be for nothing. */
+    const cp_pdf_post_api *post = cp_pdf_post(d);
+    if (!post)
+        return false;
     cp_outfile *f = cp_outset_add(s, name, d);
     if (!f)
         return false;
@@ -181,8 +185,7 @@ bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pd
         cp_hasher_digest128(&pdf.hash, hash);
         char path[40];
         snprintf(path, sizeof path, "/proc/self/fd/%d", pdf.fd);
-        const cp_pdf_post_api *post = cp_pdf_post(d);
-        ok = post && post->postprocess_file(path, hash, doc, meta, f, &out->pages, d);
+        ok = post->postprocess_file(path, hash, doc, meta, f, &out->pages, d);
     }
     cp_hasher_finish(&pdf.hash);
     close(pdf.fd);
