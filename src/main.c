@@ -1041,7 +1041,7 @@ static int render_once(const options *opts, watch_state *w, shared *sh, reuse_st
                    r.lc.placeholders == 1 ? " is" : "s are", r.lc.placeholders == 1 ? "" : "s");
     }
     if (ok && rs)
-        reuse_note(rs, &proof.now, paths);
+        reuse_note(rs, &proof.now, paths, outs);
     if (ok)
         end_proof(&r, &o, &proof, w);
     for (int i = 0; i < 2 && ok && w; i++)

@@ -103,6 +103,7 @@ static bool copy_old(cp_outset *s, const char *name, const char *path, cp_pdf_wr
     free(buf);
     out->pages = ok ? pages : 0;
     out->bytes = ok ? cp_outfile_size(f) : 0;
+    out->hash = ok ? cp_outfile_hash(f) : 0;
     return ok;
 }
 
@@ -138,7 +139,8 @@ bool reuse_write_pdf(reuse_state *rs, int k, const cp_record *now, const cp_doc 
     return ok;
 }
 
-void reuse_note(reuse_state *rs, cp_record *now, const char *const paths[2])
+void reuse_note(reuse_state *rs, cp_record *now, const char *const paths[2],
+                const cp_pdf_written written[2])
 {
     if (!rs->keep || !rs->kept.arena)
         return;
@@ -146,7 +148,7 @@ void reuse_note(reuse_state *rs, cp_record *now, const char *const paths[2])
     now->context = rs->context;
     now->kept = rs->kept; /* borrowed: the record is saved before the run ends */
     for (size_t i = 0; i < 2 && i < now->n_docs; i++)
-        cp_record_stamp_pdf(now, i, paths[i]);
+        cp_record_stamp_written(now, i, paths[i], written[i].bytes, written[i].hash);
 }
 
 void reuse_hash_file(cp_hasher *h, const char *path)

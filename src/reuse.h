@@ -48,7 +48,8 @@ bool reuse_write_pdf(reuse_state *rs, int k, const cp_record *now, const cp_doc 
 
 /* After both PDFs are in place, before the record is saved: the record keeps the pages, the
  * context and the PDFs' stamps. */
-void reuse_note(reuse_state *rs, cp_record *now, const char *const paths[2]);
+void reuse_note(reuse_state *rs, cp_record *now, const char *const paths[2],
+                const cp_pdf_written written[2]);
 
 /* A file's contents for a context hash: its path and bytes' hash (0 when unreadable). */
 void reuse_hash_file(cp_hasher *h, const char *path);

@@ -2,6 +2,7 @@
  * all-or-nothing commit, and clean-up on signals. See outfile.h. */
 #define _GNU_SOURCE /* O_TMPFILE, renameat2, AT_EMPTY_PATH, flock, getrandom */
 #include "base/outfile.h"
+#include "base/hash.h"
 #include "base/readset.h"
 #include "base/util.h"
 
@@ -122,6 +123,7 @@ struct cp_outfile {
     char backup[NAME_MAX + 1]; /* where the old file waits without RENAME_EXCHANGE, else "" */
     cleanup_node node;         /* temp, while it exists */
     size_t size;               /* bytes written */
+    cp_hasher hash;            /* of the bytes written */
     bool failed, existed;
     mode_t mode; /* for the new file */
     swap_state state;
@@ -418,6 +420,7 @@ static int create_named(cp_outset *s, cp_outfile *f)
 cp_outfile *cp_outset_add(cp_outset *s, const char *name, cp_diags *d)
 {
     cp_outfile *f = cp_xcalloc(1, sizeof *f);
+    cp_hasher_init(&f->hash);
     f->name = cp_xstrdup(name);
     size_t n = strlen(s->dir) + strlen(name) + 2;
     f->path = cp_xmalloc(n);
@@ -451,12 +454,18 @@ bool cp_outfile_write(cp_outfile *f, const void *data, size_t len, cp_diags *d)
     if (err)
         return file_error(f, d, "cannot write", err);
     f->size += len;
+    cp_hasher_bytes(&f->hash, data, len);
     return true;
 }
 
 size_t cp_outfile_size(const cp_outfile *f)
 {
     return f->size;
+}
+
+uint64_t cp_outfile_hash(const cp_outfile *f)
+{
+    return cp_hasher_digest(&f->hash);
 }
 
 const char *cp_outfile_path(const cp_outfile *f)
@@ -715,6 +724,7 @@ void cp_outset_free(cp_outset *s)
         if (f->temp[0])
             unlinkat(s->dirfd, f->temp, 0);
         cleanup_drop(&f->node);
+        cp_hasher_finish(&f->hash);
         free(f->name);
         free(f->path);
         free(f);

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/diag.h"
 
@@ -52,6 +53,8 @@ bool cp_outfile_write(cp_outfile *f, const void *data, size_t len, cp_diags *d);
 
 /* The bytes written into f so far. */
 size_t cp_outfile_size(const cp_outfile *f);
+/* The hash of those bytes (base/hash.h's, as cp_hash_bytes gives it of the whole file). */
+uint64_t cp_outfile_hash(const cp_outfile *f);
 
 /* The final path of f, "DIR/NAME"; borrowed from the set. */
 const char *cp_outfile_path(const cp_outfile *f);

@@ -121,5 +121,6 @@ bool cp_pdf_patch(cp_outset *s, const char *name, const cp_doc *doc, const bool 
     cp_strbuf_finish(&fresh);
     out->pages = ok ? (int)doc->n_pages : 0;
     out->bytes = ok ? cp_outfile_size(f) : 0;
+    out->hash = ok ? cp_outfile_hash(f) : 0;
     return ok;
 }

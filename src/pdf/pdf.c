@@ -190,6 +190,7 @@ bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pd
     cp_hasher_finish(&pdf.hash);
     close(pdf.fd);
     out->bytes = ok ? cp_outfile_size(f) : 0;
+    out->hash = ok ? cp_outfile_hash(f) : 0;
     return ok;
 }
 

@@ -5,6 +5,7 @@
 #define CP_PDF_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "base/diag.h"
@@ -37,6 +38,7 @@ typedef struct cp_pdf_meta {
 typedef struct cp_pdf_written {
     int pages;
     size_t bytes;
+    uint64_t hash; /* of the bytes, as base/hash.h's cp_hash_bytes gives it */
 } cp_pdf_written;
 
 /* Renders doc with cairo, post-processes it with qpdf (both in memory) and writes it as the file

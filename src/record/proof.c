@@ -106,6 +106,21 @@ bool cp_record_stamp_pdf(cp_record *r, size_t doc, const char *path)
     return d->have_pdf;
 }
 
+bool cp_record_stamp_written(cp_record *r, size_t doc, const char *path, size_t bytes,
+                             uint64_t hash)
+{
+    cp_rec_doc *d = &r->docs[doc];
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (long long)st.st_size != (long long)bytes)
+        return cp_record_stamp_pdf(r, doc, path);
+    d->pdf_bytes = (long long)bytes;
+    d->pdf_mtime_s = (long long)st.st_mtim.tv_sec;
+    d->pdf_mtime_ns = (long long)st.st_mtim.tv_nsec;
+    d->pdf_hash = hash;
+    d->have_pdf = true;
+    return true;
+}
+
 bool cp_record_pdf_intact(const cp_record *r, size_t doc, const char *path, bool read)
 {
     if (doc >= r->n_docs || !r->docs[doc].have_pdf)

@@ -111,6 +111,10 @@ bool cp_record_load(cp_record *r, const char *path, cp_diags *d);
 /* Notes the PDF of document `doc` as written at path (size, time, hash of its bytes) for the
  * next render's reuse; false if it cannot be read (then nothing is noted). */
 bool cp_record_stamp_pdf(cp_record *r, size_t doc, const char *path);
+/* The same for a PDF this run wrote at path, its bytes and their hash known from the writing:
+ * the file is read again only if its size is not `bytes`. */
+bool cp_record_stamp_written(cp_record *r, size_t doc, const char *path, size_t bytes,
+                             uint64_t hash);
 /* True if path is still the PDF r noted for document `doc`: same size and time, and with
  * `read`, the same hash of its bytes. */
 bool cp_record_pdf_intact(const cp_record *r, size_t doc, const char *path, bool read);
