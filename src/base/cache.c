@@ -75,7 +75,7 @@ unsigned char *cp_cache_load(const char *name, size_t max, size_t *len)
     snprintf(path, sizeof path, "%s/%s", dir, name);
     unsigned long long size;
     cp_file_error err;
-    int fd = cp_file_open(path, &size, &err);
+    int fd = cp_file_open_own(path, &size, &err);
     if (fd < 0)
         return NULL;
     unsigned char *buf = NULL;

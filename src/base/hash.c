@@ -1,10 +1,14 @@
 /* XXH3 hashing through Debian's libxxhash. */
+#define _GNU_SOURCE /* dl_iterate_phdr */
 #include "base/hash.h"
 
+#include <elf.h>
+#include <link.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <xxhash.h>
 
 void cp_hasher_init(cp_hasher *h)
@@ -92,4 +96,91 @@ bool cp_hash_parse(const char *s, uint64_t *out)
         return false;
     *out = v;
     return true;
+}
+
+void cp_hasher_f64(cp_hasher *h, double v)
+{
+    uint64_t bits;
+    if (v == 0)
+        v = 0; /* -0 and 0 are one number */
+    memcpy(&bits, &v, sizeof bits);
+    cp_hasher_u64(h, bits);
+}
+
+void cp_hasher_file_stamp(cp_hasher *h, const char *path)
+{
+    struct stat st;
+    cp_hasher_str(h, path);
+    if (stat(path, &st) != 0) {
+        cp_hasher_u64(h, UINT64_MAX);
+        return;
+    }
+    cp_hasher_u64(h, (uint64_t)st.st_dev);
+    cp_hasher_u64(h, (uint64_t)st.st_ino);
+    cp_hasher_u64(h, (uint64_t)st.st_size);
+    cp_hasher_u64(h, (uint64_t)st.st_mtim.tv_sec);
+    cp_hasher_u64(h, (uint64_t)st.st_mtim.tv_nsec);
+    cp_hasher_u64(h, (uint64_t)st.st_ctim.tv_sec);
+    cp_hasher_u64(h, (uint64_t)st.st_ctim.tv_nsec);
+}
+
+typedef struct ids_walk {
+    cp_hasher *h;
+    const char *const *prefixes;
+    bool first;
+} ids_walk;
+
+/* The object's NT_GNU_BUILD_ID note into the hash; false if it has none. */
+static bool hash_build_id(cp_hasher *h, const struct dl_phdr_info *info)
+{
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_NOTE)
+            continue;
+        const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+        const unsigned char *end = p + ph->p_memsz;
+        while (p + sizeof(ElfW(Nhdr)) <= end) {
+            ElfW(Nhdr) n;
+            memcpy(&n, p, sizeof n);
+            const unsigned char *name = p + sizeof n;
+            const unsigned char *desc = name + ((n.n_namesz + 3) & ~3u);
+            const unsigned char *next = desc + ((n.n_descsz + 3) & ~3u);
+            if (next > end)
+                break;
+            if (n.n_type == NT_GNU_BUILD_ID && n.n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+                cp_hasher_bytes(h, desc, n.n_descsz);
+                return true;
+            }
+            p = next;
+        }
+    }
+    return false;
+}
+
+static int ids_one(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    ids_walk *w = data;
+    const char *name = info->dlpi_name ? info->dlpi_name : "";
+    bool program = w->first; /* the program comes first, without a name */
+    w->first = false;
+    if (!program) {
+        const char *base = strrchr(name, '/');
+        base = base ? base + 1 : name;
+        bool wanted = false;
+        for (const char *const *p = w->prefixes; p && *p && !wanted; p++)
+            wanted = strncmp(base, *p, strlen(*p)) == 0;
+        if (!wanted)
+            return 0;
+        cp_hasher_str(w->h, base);
+    }
+    if (!hash_build_id(w->h, info))
+        cp_hasher_file_stamp(w->h, program ? "/proc/self/exe" : name);
+    return 0;
+}
+
+void cp_hasher_build_ids(cp_hasher *h, const char *const *prefixes)
+{
+    ids_walk w = {.h = h, .prefixes = prefixes, .first = true};
+    dl_iterate_phdr(ids_one, &w);
 }

@@ -25,6 +25,16 @@ uint64_t cp_hasher_digest(const cp_hasher *h);
  * /ID). XXH3's state is one for both widths. */
 void cp_hasher_digest128(const cp_hasher *h, unsigned char out[16]);
 
+/* A double to the bit (-0 as 0): for keys where any difference matters. */
+void cp_hasher_f64(cp_hasher *h, double v);
+/* A file's stamp as stat() gives it (device, inode, size, modification and change times), or a
+ * marker that it is not there: what says the file has not changed without reading it. */
+void cp_hasher_file_stamp(cp_hasher *h, const char *path);
+/* The GNU build IDs of the program and of every loaded library whose file name starts with one
+ * of prefixes (NULL-terminated), with their names: what says the code is the same. A library
+ * without a build ID is stamped by its file instead. */
+void cp_hasher_build_ids(cp_hasher *h, const char *const *prefixes);
+
 /* The hash of one buffer. */
 uint64_t cp_hash_bytes(const void *data, size_t len);
 

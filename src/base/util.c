@@ -129,6 +129,14 @@ static int fail(cp_file_error *err, const char *text)
 
 int cp_file_open(const char *path, unsigned long long *size, cp_file_error *err)
 {
+    int fd = cp_file_open_own(path, size, err);
+    if (fd >= 0)
+        cp_readset_note_fd(fd); /* no output may be written over it */
+    return fd;
+}
+
+int cp_file_open_own(const char *path, unsigned long long *size, cp_file_error *err)
+{
     struct stat st;
     if (stat(path, &st) != 0)
         return fail(err, strerror(errno));
@@ -145,7 +153,6 @@ int cp_file_open(const char *path, unsigned long long *size, cp_file_error *err)
         return fail(err, why ? why : strerror(e));
     }
     *size = st.st_size > 0 ? (unsigned long long)st.st_size : 0;
-    cp_readset_note_fd(fd); /* no output may be written over it */
     return fd;
 }
 

@@ -47,6 +47,9 @@ typedef struct cp_file_error {
  * the descriptor. Returns the descriptor, owned by the caller (close it), and the file's size in
  * *size; or -1 with the reason in *err. */
 int cp_file_open(const char *path, unsigned long long *size, cp_file_error *err);
+/* cp_file_open for a file of calpress's own that is no input (its cache): not noted among the
+ * files no output may replace, so that the cache can write it anew. */
+int cp_file_open_own(const char *path, unsigned long long *size, cp_file_error *err);
 
 /* Reads from fd, appending to *buf (malloc'd, *len bytes held, *cap allocated, grown as needed),
  * until *len >= want or the end of the file (*eof set). False with the reason in *err on a read

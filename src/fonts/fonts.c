@@ -15,6 +15,7 @@
 
 struct cp_fonts {
     FcConfig *config;
+    char *conf; /* the fonts.conf it was made from */
     PangoFontMap *map;
     char **known; /* families already checked */
     size_t n_known, cap_known;
@@ -55,6 +56,7 @@ cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d)
     FcConfigSetCurrent(cfg);
     cp_fonts *f = cp_xcalloc(1, sizeof *f);
     f->config = cfg;
+    f->conf = cp_xstrdup(conf);
     f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
     if (!f->map || !PANGO_IS_FC_FONT_MAP(f->map)) {
         cp_error(d, cp_pos_file(conf), "Pango has no fontconfig font map");
@@ -78,6 +80,7 @@ void cp_fonts_free(cp_fonts *f)
         g_object_unref(f->map);
     if (f->config)
         FcConfigDestroy(f->config);
+    free(f->conf);
     for (size_t i = 0; i < f->n_known; i++)
         free(f->known[i]);
     free(f->known);
@@ -180,4 +183,15 @@ void cp_fonts_raise_extents(PangoFont *font, int *ascent, int *descent)
     int d = transform ? (int)(-ext.descender * m->yy) : -ext.descender;
     *ascent = a > *ascent ? a : *ascent;
     *descent = d > *descent ? d : *descent;
+}
+
+void cp_fonts_stamp(cp_fonts *f, cp_hasher *h)
+{
+    cp_hasher_file_stamp(h, f->conf);
+    FcFontSet *set = FcConfigGetFonts(f->config, FcSetSystem);
+    for (int i = 0; set && i < set->nfont; i++) {
+        FcChar8 *file;
+        if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &file) == FcResultMatch)
+            cp_hasher_file_stamp(h, (const char *)file);
+    }
 }

@@ -8,6 +8,7 @@
 #include <pango/pango.h>
 
 #include "base/diag.h"
+#include "base/hash.h"
 
 typedef struct cp_fonts cp_fonts;
 
@@ -36,5 +37,9 @@ bool cp_fonts_font_in(PangoFont *font, const char *families);
  * (its HarfBuzz extents, under its pattern's transform if it has one), without measuring the
  * approximate character widths that pango_font_get_metrics() also works out. */
 void cp_fonts_raise_extents(PangoFont *font, int *ascent, int *descent);
+
+/* The configuration file and every font file it found, by their stamps: what says the fonts are
+ * the ones an earlier run set its text with. */
+void cp_fonts_stamp(cp_fonts *f, cp_hasher *h);
 
 #endif

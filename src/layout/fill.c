@@ -74,9 +74,7 @@ bool cp_set_fill(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *r
                  double max_height, const char *frame, const cp_pos *frame_pos, cp_block *out)
 {
     /* The sizes tried here and in cp_set_fit overlap (max_size is set first and again in the
-     * search; stepping back down meets sizes the halving tried): each is set once. */
-    cp_search_begin(ts);
-    bool ok = fill(ts, req, rt, max_height, frame, frame_pos, out);
-    cp_search_end(ts);
-    return ok;
+     * search; stepping back down meets sizes the halving tried): each is set once, in the one
+     * search cp_set_searched runs. */
+    return cp_set_searched(ts, "fill", req, rt, max_height, frame, frame_pos, out, fill);
 }

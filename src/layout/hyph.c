@@ -1,6 +1,7 @@
 /* libhyphen wrapper: finds words, asks the dictionary, inserts soft hyphens. */
 #include "layout/hyph.h"
 #include "layout/hyphcache.h"
+#include "base/hash.h"
 #include "base/readset.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -60,6 +61,15 @@ static HyphenDict *dict_for(cp_hyph *h, const char *lang)
         return s->dict;
     }
     return NULL;
+}
+
+void cp_hyph_stamp(const cp_hyph *h, cp_hasher *hs)
+{
+    for (size_t i = 0; i < CP_ARRAY_LEN(h->slots); i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", h->dir, h->slots[i].file);
+        cp_hasher_file_stamp(hs, path);
+    }
 }
 
 bool cp_hyph_available(cp_hyph *h, const char *lang)

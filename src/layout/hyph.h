@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 typedef struct cp_hyph cp_hyph;
+struct cp_hasher;
 
 typedef struct cp_hyph_rules {
     int min_word;            /* shortest word (in letters) that may be hyphenated */
@@ -18,6 +19,9 @@ typedef struct cp_hyph_rules {
  * the caller: cp_hyph_free. */
 cp_hyph *cp_hyph_new(const char *dir);
 void cp_hyph_free(cp_hyph *h);
+
+/* Every dictionary file it may load, by its stamp. */
+void cp_hyph_stamp(const cp_hyph *h, struct cp_hasher *hs);
 
 /* True if a dictionary for lang exists (en, bn, hi). */
 bool cp_hyph_available(cp_hyph *h, const char *lang);

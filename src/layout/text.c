@@ -1,5 +1,6 @@
 /* Text setting on Pango: attributes from styles, lines on a fixed leading, copy-fit. */
 #include "layout/text.h"
+#include "layout/decisions.h"
 #include "layout/forced.h"
 #include "layout/kp.h"
 #include "base/hash.h"
@@ -21,6 +22,7 @@ void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_d
     ts->fonts = fonts;
     ts->arena = a;
     ts->diags = d;
+    ts->target = target;
     ts->ctx = pango_font_map_create_context(cp_fonts_lookup_map(fonts));
     pango_cairo_context_set_resolution(ts->ctx, 72.0);
     /* The fonts that measure are the fonts that draw: cairo draws text on a PDF surface with
@@ -57,6 +59,7 @@ void cp_typesetter_finish(cp_typesetter *ts)
     if (ts->lines_cache)
         g_hash_table_destroy(ts->lines_cache);
     memo_free(ts);
+    cp_decisions_close(ts->decisions);
     cp_arena_finish(&ts->own);
     memset(ts, 0, sizeof *ts);
 }
@@ -67,6 +70,8 @@ void cp_typesetter_rebind(cp_typesetter *ts, cp_arena *a, cp_diags *d)
     ts->diags = d;
     g_free(ts->warned_langs);
     ts->warned_langs = NULL;
+    if (ts->decisions)
+        cp_decisions_store(ts->decisions); /* what the last build decided */
 }
 
 bool cp_typesetter_check_style(cp_typesetter *ts, const cp_style *st)
@@ -1323,6 +1328,45 @@ static uint64_t para_fp(const cp_text_req *req, const cp_para *para, double size
     return v;
 }
 
+/* Every diagnostic so far: a search that gave one is not kept as a decision (a later run that
+ * took the decision would not give it). */
+static size_t diag_count(const cp_diags *d)
+{
+    return d->n + d->n_errors + d->n_warnings + d->dropped_warnings;
+}
+
+/* search_para, or the candidate an earlier run's search chose for the same paragraph request
+ * (layout/decisions.h). */
+static void search_or_recall(const cand_src *s, cand *best, cp_plan *won)
+{
+    cp_typesetter *ts = s->ts;
+    cp_decisions *dc = s->req->no_wrap ? NULL : cp_typesetter_decisions(ts);
+    cp_decision_key key;
+    cp_decision dec;
+    if (dc) {
+        cp_decision_para_key(s->req, s->para, s->size_pt, s->first, &key);
+        if (cp_decisions_get(dc, &key, &dec) && dec.type == CP_DECISION_PARA && dec.k >= 0 &&
+            (size_t)dec.k < N_TRACK && make_cand(s, dec.kind, (size_t)dec.k, best)) {
+            won->kind = dec.kind;
+            won->k = dec.k;
+            if (cp_decisions_verifying()) {
+                cand again = {0};
+                cp_plan w = *won;
+                search_para(s, &again, &w);
+                cp_decisions_verified(w.kind == dec.kind && w.k == dec.k);
+                cand_free(&again);
+            }
+            return;
+        }
+    }
+    size_t before = diag_count(ts->diags);
+    search_para(s, best, won);
+    if (dc && diag_count(ts->diags) == before)
+        cp_decisions_put(
+            dc, &key,
+            &(cp_decision){.type = CP_DECISION_PARA, .kind = (int16_t)won->kind, .k = won->k});
+}
+
 /* Sets one paragraph as well as a greedy line breaker allows: when the plain setting leaves a
  * runt or a loose line, it tries tying the last two words and tracking the paragraph by up to
  * 1 % of an em either way, and keeps the best that does not add a line. */
@@ -1378,7 +1422,7 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
         planned = false;
     }
     if (!planned) {
-        search_para(&src, best, &won);
+        search_or_recall(&src, best, &won);
         if (!req->no_wrap && ts->plans)
             cp_plans_put(ts->plans, &won);
     }
@@ -1895,13 +1939,67 @@ static bool set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext
     return false;
 }
 
+/* Sets rt as an earlier run's size search for the same request (op, key) decided, if it
+ * decided: the one setting the search kept, at its size, tightened as it was. False (out empty)
+ * when there is no such decision or the setting does not come out as it did. */
+static bool recall_frame(cp_typesetter *ts, const cp_decision_key *key, const cp_text_req *req,
+                         const cp_richtext *rt, double max_height, cp_block *out)
+{
+    cp_decisions *dc = cp_typesetter_decisions(ts);
+    cp_decision dec;
+    if (!dc || !cp_decisions_get(dc, key, &dec) || dec.type != CP_DECISION_FRAME)
+        return false;
+    size_t errors = ts->diags->n_errors;
+    cp_set_rich(ts, req, rt, dec.size, out);
+    bool ok = ts->diags->n_errors == errors;
+    if (ok && (dec.flags & CP_DECISION_TIGHTENED))
+        ok = tighten_leading(req->style, out, max_height);
+    if (!ok || out->height > max_height + 0.01) {
+        cp_block_finish(out);
+        return false;
+    }
+    out->shrunk = (dec.flags & CP_DECISION_SHRUNK) != 0;
+    return true;
+}
+
+bool cp_set_searched(cp_typesetter *ts, const char *op, const cp_text_req *req,
+                     const cp_richtext *rt, double max_height, const char *frame,
+                     const cp_pos *frame_pos, cp_block *out, cp_size_search run)
+{
+    cp_decision_key key;
+    cp_decision_frame_key(op, req, rt, max_height, &key);
+    if (recall_frame(ts, &key, req, rt, max_height, out)) {
+        if (cp_decisions_verifying()) {
+            cp_block again;
+            cp_search_begin(ts);
+            run(ts, req, rt, max_height, frame, frame_pos, &again);
+            cp_search_end(ts);
+            cp_decisions_verified(again.size_pt == out->size_pt && again.n == out->n &&
+                                  again.height == out->height && again.shrunk == out->shrunk &&
+                                  again.tightened == out->tightened);
+            cp_block_finish(&again);
+        }
+        return true;
+    }
+    size_t before = diag_count(ts->diags);
+    cp_search_begin(ts);
+    bool ok = run(ts, req, rt, max_height, frame, frame_pos, out);
+    cp_search_end(ts);
+    cp_decisions *dc = cp_typesetter_decisions(ts);
+    if (ok && dc && diag_count(ts->diags) == before)
+        cp_decisions_put(
+            dc, &key,
+            &(cp_decision){.type = CP_DECISION_FRAME,
+                           .flags = (uint8_t)((out->shrunk ? CP_DECISION_SHRUNK : 0) |
+                                              (out->tightened ? CP_DECISION_TIGHTENED : 0)),
+                           .size = out->size_pt});
+    return ok;
+}
+
 bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double max_height,
                 const char *frame, const cp_pos *frame_pos, cp_block *out)
 {
-    cp_search_begin(ts);
-    bool ok = set_fit(ts, req, rt, max_height, frame, frame_pos, out);
-    cp_search_end(ts);
-    return ok;
+    return cp_set_searched(ts, "fit", req, rt, max_height, frame, frame_pos, out, set_fit);
 }
 
 void cp_block_place_range(cp_block *b, size_t from, size_t to, cp_page *page, const char *tag,

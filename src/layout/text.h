@@ -22,6 +22,13 @@ typedef struct cp_font_metrics {
     double hyphen; /* a hyphen; < 0 until first measured */
 } cp_font_metrics;
 
+/* What the text a typesetter sets is drawn on. Not the lines (they come out the same for both),
+ * only the font options its fonts are made with. CP_DRAW_PDF: PDF surfaces only (render, check,
+ * watch); the fonts are then made with the options cairo draws with on a PDF surface, so that
+ * the fonts that measure are the fonts that draw. CP_DRAW_ANY: rasters too (preview, sheet,
+ * export), which cairo draws with glyph positions rounded to the pixel. */
+typedef enum { CP_DRAW_PDF, CP_DRAW_ANY } cp_draw_target;
+
 typedef struct cp_typesetter {
     cp_fonts *fonts;
     cp_arena own; /* what the caches hold (metrics keys, cached lines' text): lives as long */
@@ -35,14 +42,10 @@ typedef struct cp_typesetter {
     cp_diags *diags;
     cp_plans *plans; /* borrowed, or NULL: wrapped paragraphs' choices recorded or followed */
     struct cp_para_memo *memo; /* owned: paragraphs set during one frame's size search */
+    cp_draw_target target;
+    struct cp_decisions *decisions; /* owned: earlier runs' decisions (layout/decisions.h) */
+    bool decisions_tried;           /* decisions opened, or found unavailable */
 } cp_typesetter;
-
-/* What the text a typesetter sets is drawn on. Not the lines (they come out the same for both),
- * only the font options its fonts are made with. CP_DRAW_PDF: PDF surfaces only (render, check,
- * watch); the fonts are then made with the options cairo draws with on a PDF surface, so that
- * the fonts that measure are the fonts that draw. CP_DRAW_ANY: rasters too (preview, sheet,
- * export), which cairo draws with glyph positions rounded to the pixel. */
-typedef enum { CP_DRAW_PDF, CP_DRAW_ANY } cp_draw_target;
 
 /* A PangoContext at 72 dpi with hinting off, so the same lines come out for PDF and PNG. */
 void cp_typesetter_init(cp_typesetter *ts, cp_fonts *fonts, const char *hyphen_dir,
@@ -51,6 +54,11 @@ void cp_typesetter_finish(cp_typesetter *ts);
 /* Points a typesetter kept between runs (watch) at the next run's arena and diagnostics; its
  * fonts, shaping and hyphenation caches stay warm. Warnings given once per run are reset. */
 void cp_typesetter_rebind(cp_typesetter *ts, cp_arena *a, cp_diags *d);
+
+/* How many copy-fit and line-breaking decisions the typesetter looked up in the cache of
+ * earlier runs' (layout/decisions.h), and how many it found. */
+void cp_typesetter_decision_counts(const cp_typesetter *ts, unsigned long *asked,
+                                   unsigned long *found);
 
 /* Checks that every family a style names is installed; errors at the style's layout line. */
 bool cp_typesetter_check_style(cp_typesetter *ts, const cp_style *st);
@@ -108,6 +116,18 @@ void cp_set_plain(cp_typesetter *ts, const cp_text_req *req, const char *text, c
  * if it fits. */
 bool cp_set_fit(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt, double max_height,
                 const char *frame, const cp_pos *frame_pos, cp_block *out);
+
+/* A frame's size search, run(ts, req, rt, max_height, frame, frame_pos, out), between
+ * cp_search_begin and cp_search_end; or, when an earlier run's search with the same request (op
+ * and everything it sets from) decided, only the setting it kept (layout/decisions.h). A search
+ * that gave no diagnostic is kept for the next run. Returns what search returned, true for a
+ * decision taken. */
+typedef bool (*cp_size_search)(cp_typesetter *ts, const cp_text_req *req, const cp_richtext *rt,
+                               double max_height, const char *frame, const cp_pos *frame_pos,
+                               cp_block *out);
+bool cp_set_searched(cp_typesetter *ts, const char *op, const cp_text_req *req,
+                     const cp_richtext *rt, double max_height, const char *frame,
+                     const cp_pos *frame_pos, cp_block *out, cp_size_search run);
 
 /* A frame's size search: between begin and end (nestable), a paragraph set again with the same
  * request at the same size is taken from a memo instead of set anew (copy-fit and fill try some

@@ -1,5 +1,6 @@
 /* Layout specification: defaults, lookups and the style cascade. */
 #include "model/style.h"
+#include "base/hash.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -279,4 +280,25 @@ void cp_layout_finish(cp_layout *l)
     l->kinds = NULL;
     l->n_styles = l->n_frames = l->cap_styles = l->cap_frames = 0;
     l->n_kinds = l->cap_kinds = 0;
+}
+
+/* A field added to cp_style must be hashed below: this fails when the struct changes size. */
+_Static_assert(sizeof(cp_style) == 272, "cp_style changed: update cp_style_hash");
+
+void cp_style_hash(const cp_style *st, cp_hasher *h)
+{
+    cp_hasher_str(h, st->family);
+    const double pts[] = {st->size_pt,         st->min_size_pt,    st->leading_pt,
+                          st->min_leading_pt,  st->max_size_pt,    st->tracking,
+                          st->space_before_pt, st->space_after_pt, st->indent_pt,
+                          st->max_word_space};
+    for (size_t i = 0; i < CP_ARRAY_LEN(pts); i++)
+        cp_hasher_f64(h, pts[i]);
+    const int64_t ints[] = {st->weight,      st->italic,     st->align,
+                            st->uppercase,   st->hyphenate,  st->hyph_min_word,
+                            st->hyph_before, st->hyph_after, st->color_ref};
+    for (size_t i = 0; i < CP_ARRAY_LEN(ints); i++)
+        cp_hasher_u64(h, (uint64_t)ints[i]);
+    cp_hasher_str(h, st->features);
+    cp_hasher_u64(h, cp_color_key(&st->color));
 }
