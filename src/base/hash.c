@@ -130,7 +130,8 @@ typedef struct ids_walk {
     bool first;
 } ids_walk;
 
-/* The object's NT_GNU_BUILD_ID note into the hash; false if it has none. */
+/* The object's NT_GNU_BUILD_ID note into the hash; false if it has none. Sizes are checked
+ * against the segment before anything is read. */
 static bool hash_build_id(cp_hasher *h, const struct dl_phdr_info *info)
 {
     for (int i = 0; i < info->dlpi_phnum; i++) {
@@ -138,20 +139,25 @@ static bool hash_build_id(cp_hasher *h, const struct dl_phdr_info *info)
         if (ph->p_type != PT_NOTE)
             continue;
         const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
-        const unsigned char *end = p + ph->p_memsz;
-        while (p + sizeof(ElfW(Nhdr)) <= end) {
+        size_t left = ph->p_memsz, align = ph->p_align == 8 ? 8 : 4;
+        /* As glibc reads notes: the descriptor and the next note start at the segment's
+         * alignment (4 or 8) after the header and name, and after the descriptor. */
+        while (left >= sizeof(ElfW(Nhdr))) {
             ElfW(Nhdr) n;
             memcpy(&n, p, sizeof n);
-            const unsigned char *name = p + sizeof n;
-            const unsigned char *desc = name + ((n.n_namesz + 3) & ~3u);
-            const unsigned char *next = desc + ((n.n_descsz + 3) & ~3u);
-            if (next > end)
+            size_t at_desc = (sizeof n + (size_t)n.n_namesz + align - 1) & ~(align - 1);
+            if (at_desc > left || n.n_descsz > left - at_desc)
                 break;
-            if (n.n_type == NT_GNU_BUILD_ID && n.n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
-                cp_hasher_bytes(h, desc, n.n_descsz);
+            size_t next = (at_desc + (size_t)n.n_descsz + align - 1) & ~(align - 1);
+            if (n.n_type == NT_GNU_BUILD_ID && n.n_namesz == 4 &&
+                memcmp(p + sizeof n, "GNU", 4) == 0) {
+                cp_hasher_bytes(h, p + at_desc, n.n_descsz);
                 return true;
             }
-            p = next;
+            if (next >= left)
+                break;
+            p += next;
+            left -= next;
         }
     }
     return false;

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define FILE_NAME   "layout.bin"
-#define MAGIC       "CPLAYDC1"
+#define MAGIC       "CPLAYDC2"
 #define MAX_ENTRIES 8192 /* about 330 kB: the decisions of a few dozen calendars */
 
 /* An entry as stored: padding zeroed, so equal entries are equal bytes. */
@@ -27,11 +27,14 @@ typedef struct entry {
 typedef struct header {
     char magic[8];
     uint32_t entry_size, count;
-    unsigned char env[16];
     uint32_t gen;
     uint32_t reserved;
 } header;
 
+/* Entries of every environment live side by side, each key mixed with its environment's hash:
+ * a run of preview (another draw target), of another build or under another locale finds none
+ * of a render's, and takes nothing from them, but does not push them out either, except by the
+ * cap on the file's size. */
 struct cp_decisions {
     unsigned char env[16];
     entry *e;
@@ -53,7 +56,7 @@ static int by_recency(const void *a, const void *b)
     return x > y ? -1 : x < y ? 1 : by_key(a, b);
 }
 
-/* The file's entries if it is whole, for env, and sorted; else nothing is taken. */
+/* The file's entries if it is whole and sorted; else nothing is taken. */
 static void load(cp_decisions *dc)
 {
     size_t len = 0;
@@ -64,7 +67,7 @@ static void load(cp_decisions *dc)
         goto done;
     memcpy(&h, buf, sizeof h);
     if (memcmp(h.magic, MAGIC, 8) != 0 || h.entry_size != sizeof(entry) || h.count > MAX_ENTRIES ||
-        len != sizeof h + (size_t)h.count * sizeof(entry) + 8 || memcmp(h.env, dc->env, 16) != 0)
+        len != sizeof h + (size_t)h.count * sizeof(entry) + 8)
         goto done;
     uint64_t sum;
     memcpy(&sum, buf + len - 8, 8);
@@ -92,13 +95,20 @@ cp_decisions *cp_decisions_open(const unsigned char env[16])
     return dc;
 }
 
+/* The key as stored: the request's, mixed with the environment's. */
+static void stored_key(const cp_decisions *dc, const cp_decision_key *key, unsigned char out[16])
+{
+    for (int i = 0; i < 16; i++)
+        out[i] = key->b[i] ^ dc->env[i];
+}
+
 static entry *find(cp_decisions *dc, const cp_decision_key *key)
 {
     entry probe;
-    memcpy(probe.key, key->b, 16);
+    stored_key(dc, key, probe.key);
     entry *hit = dc->n_sorted ? bsearch(&probe, dc->e, dc->n_sorted, sizeof *dc->e, by_key) : NULL;
     for (size_t i = dc->n_sorted; !hit && i < dc->n; i++)
-        if (memcmp(dc->e[i].key, key->b, 16) == 0)
+        if (memcmp(dc->e[i].key, probe.key, 16) == 0)
             hit = &dc->e[i];
     return hit;
 }
@@ -111,6 +121,8 @@ bool cp_decisions_get(cp_decisions *dc, const cp_decision_key *key, cp_decision 
         return false;
     if (e < dc->e + dc->n_sorted)
         dc->found++; /* an earlier run's, not one this run made */
+    if (e->gen != dc->gen && dc->n_sorted > MAX_ENTRIES / 2)
+        dc->dirty = true; /* near the cap, what is used must be seen to be */
     e->gen = dc->gen;
     *out = (cp_decision){
         .type = e->type, .flags = e->flags, .kind = e->kind, .k = e->k, .size = e->size};
@@ -124,7 +136,7 @@ void cp_decisions_put(cp_decisions *dc, const cp_decision_key *key, const cp_dec
         cp_grow((void **)&dc->e, &dc->cap, dc->n + 1, sizeof *dc->e);
         e = &dc->e[dc->n++];
         memset(e, 0, sizeof *e);
-        memcpy(e->key, key->b, 16);
+        stored_key(dc, key, e->key);
     }
     e->gen = dc->gen;
     e->type = d->type;
@@ -147,7 +159,6 @@ void cp_decisions_store(cp_decisions *dc)
     dc->n_sorted = dc->n;
     header h = {.entry_size = sizeof(entry), .count = (uint32_t)dc->n, .gen = dc->gen};
     memcpy(h.magic, MAGIC, 8);
-    memcpy(h.env, dc->env, 16);
     size_t len = sizeof h + dc->n * sizeof(entry) + 8;
     unsigned char *buf = cp_xmalloc(len);
     memcpy(buf, &h, sizeof h);
@@ -235,9 +246,13 @@ void cp_decision_frame_key(const char *op, const cp_text_req *req, const cp_rich
 
 /* The libraries whose code sets the text: a new version of any may set it differently. */
 static const char *const text_libraries[] = {
-    "libpango",     "libharfbuzz", "libcairo",   "libfreetype", "libfontconfig",
-    "libglib",      "libgobject",  "libfribidi", "libthai",     "libdatrie",
-    "libgraphite2", "libhyphen",   "libicu",     "libexpat",    NULL};
+    "libpango",   "libharfbuzz", "libcairo", "libfreetype", "libfontconfig", "libglib",
+    "libgobject", "libfribidi",  "libthai",  "libdatrie",   "libgraphite2",  "libhyphen",
+    "libicu",     "libexpat",    "libc.so",  "libm.so",     "libstdc++",     NULL};
+
+/* Settings of the environment that Pango and HarfBuzz read. */
+static const char *const text_settings[] = {"PANGO_LANGUAGE", "LANGUAGE", "HB_OPTIONS",
+                                            "HB_SHAPER_LIST", NULL};
 
 cp_decisions *cp_typesetter_decisions(cp_typesetter *ts)
 {
@@ -255,6 +270,8 @@ cp_decisions *cp_typesetter_decisions(cp_typesetter *ts)
     cp_hyph_stamp(ts->hyph, &h);
     cp_hasher_u64(&h, ts->target);
     cp_hasher_str(&h, pango_language_to_string(pango_language_get_default()));
+    for (const char *const *v = text_settings; *v; v++)
+        cp_hasher_str(&h, getenv(*v));
     unsigned char key[16];
     cp_hasher_digest128(&h, key);
     cp_hasher_finish(&h);

@@ -29,8 +29,9 @@ typedef struct cp_decision {
     double size;   /* frames: the size chosen */
 } cp_decision;
 
-/* The decisions kept for this environment (a hash of it, env), loaded from the cache folder;
- * empty when there is none, it is damaged or it was made in another environment. Never NULL. */
+/* The decisions kept, loaded from the cache folder, seen through this environment (a hash of
+ * it, env): only those made in the same environment are found. Empty when there is no file or
+ * it is damaged. Never NULL. */
 cp_decisions *cp_decisions_open(const unsigned char env[16]);
 /* Stores what this run decided anew (at most a few thousand decisions, the most recently used
  * kept), then frees. Failure to store is silent. */

@@ -1335,6 +1335,20 @@ static size_t diag_count(const cp_diags *d)
     return d->n + d->n_errors + d->n_warnings + d->dropped_warnings;
 }
 
+/* Keeps a wrapped paragraph's winner for later runs. search_para gives no diagnostic, so any
+ * search's winner may be kept. */
+static void keep_decision(const cand_src *s, const cp_plan *won)
+{
+    cp_decisions *dc = s->req->no_wrap ? NULL : cp_typesetter_decisions(s->ts);
+    if (!dc)
+        return;
+    cp_decision_key key;
+    cp_decision_para_key(s->req, s->para, s->size_pt, s->first, &key);
+    cp_decisions_put(
+        dc, &key,
+        &(cp_decision){.type = CP_DECISION_PARA, .kind = (int16_t)won->kind, .k = won->k});
+}
+
 /* search_para, or the candidate an earlier run's search chose for the same paragraph request
  * (layout/decisions.h). */
 static void search_or_recall(const cand_src *s, cand *best, cp_plan *won)
@@ -1359,12 +1373,8 @@ static void search_or_recall(const cand_src *s, cand *best, cp_plan *won)
             return;
         }
     }
-    size_t before = diag_count(ts->diags);
     search_para(s, best, won);
-    if (dc && diag_count(ts->diags) == before)
-        cp_decisions_put(
-            dc, &key,
-            &(cp_decision){.type = CP_DECISION_PARA, .kind = (int16_t)won->kind, .k = won->k});
+    keep_decision(s, won);
 }
 
 /* Sets one paragraph as well as a greedy line breaker allows: when the plain setting leaves a
@@ -1421,11 +1431,12 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
         ts->plans->lost = true; /* cannot be: search, and follow no further plan */
         planned = false;
     }
-    if (!planned) {
+    if (planned)
+        keep_decision(&src, &won); /* the helper's search decided it: the next run need not */
+    else
         search_or_recall(&src, best, &won);
-        if (!req->no_wrap && ts->plans)
-            cp_plans_put(ts->plans, &won);
-    }
+    if (!planned && !req->no_wrap && ts->plans)
+        cp_plans_put(ts->plans, &won);
     measured_free(meas);
     free(text);
     free(map);

@@ -53,34 +53,39 @@ void cp_color_format(const cp_color *c, char *buf, size_t n)
     snprintf(buf, n, "cmyk(%s, %s, %s, %s)", v[0], v[1], v[2], v[3]);
 }
 
+/* Every field the cascade carries, with the bit that says it was set: one list for the merge
+ * and the hash, so that a field added to the cascade is also in every key made of a style. */
+#define STYLE_FIELDS(M)                                                                            \
+    M(CP_STYLE_SET_FAMILY, family)                                                                 \
+    M(CP_STYLE_SET_FAMILY, family_pos)                                                             \
+    M(CP_STYLE_SET_SIZE, size_pt)                                                                  \
+    M(CP_STYLE_SET_MIN_SIZE, min_size_pt)                                                          \
+    M(CP_STYLE_SET_LEADING, leading_pt)                                                            \
+    M(CP_STYLE_SET_MIN_LEADING, min_leading_pt)                                                    \
+    M(CP_STYLE_SET_MAX_SIZE, max_size_pt)                                                          \
+    M(CP_STYLE_SET_WEIGHT, weight)                                                                 \
+    M(CP_STYLE_SET_ITALIC, italic)                                                                 \
+    M(CP_STYLE_SET_COLOR, color)                                                                   \
+    M(CP_STYLE_SET_COLOR, color_ref)                                                               \
+    M(CP_STYLE_SET_TRACKING, tracking)                                                             \
+    M(CP_STYLE_SET_ALIGN, align)                                                                   \
+    M(CP_STYLE_SET_FEATURES, features)                                                             \
+    M(CP_STYLE_SET_UPPERCASE, uppercase)                                                           \
+    M(CP_STYLE_SET_SPACE_BEFORE, space_before_pt)                                                  \
+    M(CP_STYLE_SET_SPACE_AFTER, space_after_pt)                                                    \
+    M(CP_STYLE_SET_INDENT, indent_pt)                                                              \
+    M(CP_STYLE_SET_HYPHENATE, hyphenate)                                                           \
+    M(CP_STYLE_SET_HYPH_MIN_WORD, hyph_min_word)                                                   \
+    M(CP_STYLE_SET_HYPH_BEFORE, hyph_before)                                                       \
+    M(CP_STYLE_SET_HYPH_AFTER, hyph_after)                                                         \
+    M(CP_STYLE_SET_MAX_WORD_SPACE, max_word_space)
+
 void cp_style_merge(cp_style *dst, const cp_style *src)
 {
 #define M(bit, field)                                                                              \
     if (src->set & (bit))                                                                          \
         dst->field = src->field;
-    M(CP_STYLE_SET_FAMILY, family)
-    M(CP_STYLE_SET_FAMILY, family_pos)
-    M(CP_STYLE_SET_SIZE, size_pt)
-    M(CP_STYLE_SET_MIN_SIZE, min_size_pt)
-    M(CP_STYLE_SET_LEADING, leading_pt)
-    M(CP_STYLE_SET_MIN_LEADING, min_leading_pt)
-    M(CP_STYLE_SET_MAX_SIZE, max_size_pt)
-    M(CP_STYLE_SET_WEIGHT, weight)
-    M(CP_STYLE_SET_ITALIC, italic)
-    M(CP_STYLE_SET_COLOR, color)
-    M(CP_STYLE_SET_COLOR, color_ref)
-    M(CP_STYLE_SET_TRACKING, tracking)
-    M(CP_STYLE_SET_ALIGN, align)
-    M(CP_STYLE_SET_FEATURES, features)
-    M(CP_STYLE_SET_UPPERCASE, uppercase)
-    M(CP_STYLE_SET_SPACE_BEFORE, space_before_pt)
-    M(CP_STYLE_SET_SPACE_AFTER, space_after_pt)
-    M(CP_STYLE_SET_INDENT, indent_pt)
-    M(CP_STYLE_SET_HYPHENATE, hyphenate)
-    M(CP_STYLE_SET_HYPH_MIN_WORD, hyph_min_word)
-    M(CP_STYLE_SET_HYPH_BEFORE, hyph_before)
-    M(CP_STYLE_SET_HYPH_AFTER, hyph_after)
-    M(CP_STYLE_SET_MAX_WORD_SPACE, max_word_space)
+    STYLE_FIELDS(M)
 #undef M
     dst->set |= src->set;
 }
@@ -282,23 +287,53 @@ void cp_layout_finish(cp_layout *l)
     l->n_kinds = l->cap_kinds = 0;
 }
 
-/* A field added to cp_style must be hashed below: this fails when the struct changes size. */
-_Static_assert(sizeof(cp_style) == 272, "cp_style changed: update cp_style_hash");
+static void hash_str(cp_hasher *h, const char *const *v)
+{
+    cp_hasher_str(h, *v);
+}
+
+static void hash_pos(cp_hasher *h, const cp_pos *v)
+{
+    (void)h, (void)v; /* where a value was written changes nothing it sets */
+}
+
+static void hash_double(cp_hasher *h, const double *v)
+{
+    cp_hasher_f64(h, *v);
+}
+
+static void hash_int(cp_hasher *h, const int *v)
+{
+    cp_hasher_u64(h, (uint64_t)(int64_t)*v);
+}
+
+static void hash_bool(cp_hasher *h, const bool *v)
+{
+    cp_hasher_u64(h, *v);
+}
+
+static void hash_align(cp_hasher *h, const cp_align *v)
+{
+    cp_hasher_u64(h, (uint64_t)*v);
+}
+
+static void hash_color(cp_hasher *h, const cp_color *v)
+{
+    cp_hasher_u64(h, cp_color_key(v));
+}
 
 void cp_style_hash(const cp_style *st, cp_hasher *h)
 {
-    cp_hasher_str(h, st->family);
-    const double pts[] = {st->size_pt,         st->min_size_pt,    st->leading_pt,
-                          st->min_leading_pt,  st->max_size_pt,    st->tracking,
-                          st->space_before_pt, st->space_after_pt, st->indent_pt,
-                          st->max_word_space};
-    for (size_t i = 0; i < CP_ARRAY_LEN(pts); i++)
-        cp_hasher_f64(h, pts[i]);
-    const int64_t ints[] = {st->weight,      st->italic,     st->align,
-                            st->uppercase,   st->hyphenate,  st->hyph_min_word,
-                            st->hyph_before, st->hyph_after, st->color_ref};
-    for (size_t i = 0; i < CP_ARRAY_LEN(ints); i++)
-        cp_hasher_u64(h, (uint64_t)ints[i]);
-    cp_hasher_str(h, st->features);
-    cp_hasher_u64(h, cp_color_key(&st->color));
+    /* A field of a type not listed here does not compile: give it a hash of its own. */
+#define M(bit, field)                                                                              \
+    _Generic(&st->field,                                                                           \
+        const char *const *: hash_str,                                                             \
+        const cp_pos *: hash_pos,                                                                  \
+        const double *: hash_double,                                                               \
+        const int *: hash_int,                                                                     \
+        const bool *: hash_bool,                                                                   \
+        const cp_align *: hash_align,                                                              \
+        const cp_color *: hash_color)(h, &st->field);
+    STYLE_FIELDS(M)
+#undef M
 }

@@ -84,8 +84,8 @@ enum {
 /* Copies every field that src has set onto dst and marks it set there. */
 void cp_style_merge(cp_style *dst, const cp_style *src);
 
-/* Every field that can change how the style's text is set or coloured, to the bit (its name and
- * where it was defined are not among them). */
+/* Every field the cascade carries (cp_style_merge's), to the bit: what can change how the
+ * style's text is set or coloured. Its name and where it was defined are not among them. */
 struct cp_hasher;
 void cp_style_hash(const cp_style *st, struct cp_hasher *h);
 

@@ -3,7 +3,8 @@
 nothing a run makes: a run that takes every decision from the cache prints the same report, lays
 out the same pages (the layout dump, to the byte) and writes the same PDFs, byte for byte, as a
 run that decides everything anew (CALPRESS_LAYOUT_CACHE=off). What is taken:
-- a first run finds no decision and keeps what it decided; the next takes every one;
+- a first run finds no decision and keeps what it decided; the next takes every one, also after
+  a preview (whose fonts are made for rasters, so it keeps decisions of its own beside them);
 - CALPRESS_VERIFY_DECISIONS makes every decision taken again by searching: none differs;
 - after a story's edit only that story's frames are decided anew, and the pages are still what
   deciding everything anew makes of the edited text;
@@ -91,6 +92,15 @@ def main(chk, setup):
            same(fresh, first))
     chk.ok(not same(fresh, second), "a run taking every decision makes the same report, pages "
            "and PDFs", same(fresh, second))
+
+    p = run([setup.calpress, "preview", "calendar.yaml", "-o",
+             os.path.join(setup.tmp, "preview"), "--pages", "1", "--dpi", "10", "-q"],
+            cwd=setup.stories, env=runs.env())
+    chk.ok(p.returncode == 0, "preview runs (its fonts are made for rasters: other decisions)",
+           p.err[-2000:])
+    _, took, r = runs.outputs()
+    chk.ok(took is not None and took[0] == took[1],
+           f"a preview in between leaves render's decisions in place ({took})", r.out[-2000:])
 
     v = run([setup.calpress, "check", "calendar.yaml", "-q"], cwd=setup.stories,
             env=runs.env(CALPRESS_VERIFY_DECISIONS="1"))

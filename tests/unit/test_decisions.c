@@ -1,6 +1,6 @@
 /* The layout decisions kept between runs (layout/decisions.h): what is put is got back after a
- * store and a new open; a file of another environment, a damaged or cut file is never
- * used; beyond the cap the least recently used decisions go; the keys tell every input apart. */
+ * store and a new open; decisions of another environment are never found, and live beside
+ * this one's; a damaged or cut file is never used; beyond the cap the least recently used decisions go; the keys tell every input apart. */
 #define _POSIX_C_SOURCE 200809L
 #include "harness.h"
 #include "base/cache.h"
@@ -90,6 +90,17 @@ static void test_round_trip(void)
     cp_decisions_close(dc);
     dc = cp_decisions_open(env_a);
     CHECK(has(dc, 1), "a run that decided nothing leaves the file as it was");
+    cp_decisions_close(dc);
+
+    dc = cp_decisions_open(env_b);
+    put(dc, 500, 510);
+    cp_decisions_close(dc);
+    dc = cp_decisions_open(env_a);
+    CHECK(has(dc, 1) && has(dc, 99) && !has(dc, 505),
+          "another environment's run keeps this one's decisions, and finds only its own");
+    cp_decisions_close(dc);
+    dc = cp_decisions_open(env_b);
+    CHECK(has(dc, 505) && !has(dc, 1), "and its own are there for it");
     cp_decisions_close(dc);
 }
 
