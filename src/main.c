@@ -107,8 +107,10 @@ static const command commands[] = {
      "  --never-print FILE  real names and places that must appear nowhere (one a line):\n"
      "                      any found is an error (see docs/safety.md)\n"
      "  --fresh             lay out and draw every page again, reusing nothing from the\n"
-     "                      last proof in DIR\n"
-     "  -v, --verbose       also say how many pages were laid out, reused and drawn\n"
+     "                      last proof in DIR (copy-fit and line-breaking decisions of\n"
+     "                      earlier runs are still taken: CALPRESS_LAYOUT_CACHE=off)\n"
+     "  -v, --verbose       also say how many pages were laid out, reused and drawn, and\n"
+     "                      how many layout decisions were taken from earlier runs\n"
      "  -q, --quiet         print nothing but errors and warnings (no notes on what was\n"
      "                      removed from photos, no 'wrote' lines)\n",
      cmd_render},
