@@ -1,6 +1,7 @@
 /* The layout decisions kept between runs (layout/decisions.h): what is put is got back after a
- * store and a new open; decisions of another environment are never found, and live beside
- * this one's; a damaged or cut file is never used; beyond the cap the least recently used decisions go; the keys tell every input apart. */
+ * store and a new open; decisions of another environment are never found, and live beside this
+ * one's; a damaged or cut file is never used; beyond the cap the least recently used go; the
+ * keys tell every input apart. */
 #define _POSIX_C_SOURCE 200809L
 #include "harness.h"
 #include "base/cache.h"
