@@ -11,18 +11,18 @@
 #include <string.h>
 
 #define FILE_NAME   "layout.bin"
-#define MAGIC       "CPLAYDC2"
+#define MAGIC       "CPLAYDC3"
 #define MAX_ENTRIES 8192 /* about 330 kB: the decisions of a few dozen calendars */
 
 /* An entry as stored: padding zeroed, so equal entries are equal bytes. */
 typedef struct entry {
     unsigned char key[16];
     uint32_t gen; /* the store's generation when it was last used */
-    uint8_t type, flags;
-    int16_t kind;
-    int32_t k;
-    double size;
+    cp_decision d;
 } entry;
+
+/* cp_decision has no padding, so an entry's bytes are its values (and the zeroed gap after gen). */
+_Static_assert(sizeof(cp_decision) == 16, "cp_decision must have no padding");
 
 typedef struct header {
     char magic[8];
@@ -124,8 +124,7 @@ bool cp_decisions_get(cp_decisions *dc, const cp_decision_key *key, cp_decision 
     if (e->gen != dc->gen && dc->n_sorted > MAX_ENTRIES / 2)
         dc->dirty = true; /* near the cap, what is used must be seen to be */
     e->gen = dc->gen;
-    *out = (cp_decision){
-        .type = e->type, .flags = e->flags, .kind = e->kind, .k = e->k, .size = e->size};
+    *out = e->d;
     return true;
 }
 
@@ -139,11 +138,7 @@ void cp_decisions_put(cp_decisions *dc, const cp_decision_key *key, const cp_dec
         stored_key(dc, key, e->key);
     }
     e->gen = dc->gen;
-    e->type = d->type;
-    e->flags = d->flags;
-    e->kind = d->kind;
-    e->k = d->k;
-    e->size = d->size;
+    e->d = *d;
     dc->dirty = true;
 }
 

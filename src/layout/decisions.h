@@ -54,7 +54,8 @@ struct cp_para;
 struct cp_richtext;
 
 /* A wrapped paragraph's candidate search: its text and spans, the whole style, the language, the
- * size, the measure, the hang, whether it is the first, the words never hyphenated. */
+ * size, the measure, the hang, whether it is the first, the words never hyphenated. Its first
+ * 8 bytes are also the fingerprint the helper process's plans (plans.h) name a request by. */
 void cp_decision_para_key(const struct cp_text_req *req, const struct cp_para *para, double size_pt,
                           bool first, cp_decision_key *out);
 /* A frame's size search (op: "fill" or "fit"): the same of every paragraph, and the frame's

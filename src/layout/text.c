@@ -1306,28 +1306,6 @@ static void search_para(const cand_src *s, cand *out, cp_plan *won)
     set_winner(&se, out, won);
 }
 
-/* Which paragraph request this is, for a follower of plans to check it is in step. */
-static uint64_t para_fp(const cp_text_req *req, const cp_para *para, double size_pt, bool first)
-{
-    cp_hasher h;
-    cp_hasher_init(&h);
-    cp_hasher_str(&h, para->text);
-    for (size_t i = 0; i < para->n_spans; i++) {
-        cp_hasher_u64(&h, para->spans[i].flags);
-        cp_hasher_u64(&h, para->spans[i].start);
-        cp_hasher_u64(&h, para->spans[i].end);
-    }
-    cp_hasher_str(&h, req->style->name);
-    cp_hasher_str(&h, req->lang);
-    cp_hasher_pt(&h, size_pt);
-    cp_hasher_pt(&h, req->width);
-    cp_hasher_pt(&h, req->hang);
-    cp_hasher_u64(&h, first);
-    uint64_t v = cp_hasher_digest(&h);
-    cp_hasher_finish(&h);
-    return v;
-}
-
 /* Every diagnostic so far: a search that gave one is not kept as a decision (a later run that
  * took the decision would not give it). */
 static size_t diag_count(const cp_diags *d)
@@ -1335,46 +1313,45 @@ static size_t diag_count(const cp_diags *d)
     return d->n + d->n_errors + d->n_warnings + d->dropped_warnings;
 }
 
-/* Keeps a wrapped paragraph's winner for later runs. search_para gives no diagnostic, so any
- * search's winner may be kept. */
-static void keep_decision(const cand_src *s, const cp_plan *won)
+/* Keeps a wrapped paragraph's winner for later runs (dc, key: para_decisions's). search_para
+ * gives no diagnostic, so any search's winner may be kept. */
+static void keep_decision(cp_decisions *dc, const cp_decision_key *key, const cp_plan *won)
 {
-    cp_decisions *dc = s->req->no_wrap ? NULL : cp_typesetter_decisions(s->ts);
-    if (!dc)
-        return;
-    cp_decision_key key;
-    cp_decision_para_key(s->req, s->para, s->size_pt, s->first, &key);
-    cp_decisions_put(
-        dc, &key,
-        &(cp_decision){.type = CP_DECISION_PARA, .kind = (int16_t)won->kind, .k = won->k});
+    if (dc)
+        cp_decisions_put(
+            dc, key,
+            &(cp_decision){.type = CP_DECISION_PARA, .kind = (int16_t)won->kind, .k = won->k});
+}
+
+/* The decisions a wrapped paragraph may take and keep; NULL for one never wrapped, or without
+ * a cache. */
+static cp_decisions *para_decisions(const cand_src *s)
+{
+    return s->req->no_wrap ? NULL : cp_typesetter_decisions(s->ts);
 }
 
 /* search_para, or the candidate an earlier run's search chose for the same paragraph request
- * (layout/decisions.h). */
-static void search_or_recall(const cand_src *s, cand *best, cp_plan *won)
+ * (key: cp_decision_para_key's, layout/decisions.h). */
+static void search_or_recall(const cand_src *s, const cp_decision_key *key, cand *best,
+                             cp_plan *won)
 {
-    cp_typesetter *ts = s->ts;
-    cp_decisions *dc = s->req->no_wrap ? NULL : cp_typesetter_decisions(ts);
-    cp_decision_key key;
+    cp_decisions *dc = para_decisions(s);
     cp_decision dec;
-    if (dc) {
-        cp_decision_para_key(s->req, s->para, s->size_pt, s->first, &key);
-        if (cp_decisions_get(dc, &key, &dec) && dec.type == CP_DECISION_PARA && dec.k >= 0 &&
-            (size_t)dec.k < N_TRACK && make_cand(s, dec.kind, (size_t)dec.k, best)) {
-            won->kind = dec.kind;
-            won->k = dec.k;
-            if (cp_decisions_verifying()) {
-                cand again = {0};
-                cp_plan w = *won;
-                search_para(s, &again, &w);
-                cp_decisions_verified(w.kind == dec.kind && w.k == dec.k);
-                cand_free(&again);
-            }
-            return;
+    if (dc && cp_decisions_get(dc, key, &dec) && dec.type == CP_DECISION_PARA && dec.k >= 0 &&
+        (size_t)dec.k < N_TRACK && make_cand(s, dec.kind, (size_t)dec.k, best)) {
+        won->kind = dec.kind;
+        won->k = dec.k;
+        if (cp_decisions_verifying()) {
+            cand again = {0};
+            cp_plan w = *won;
+            search_para(s, &again, &w);
+            cp_decisions_verified(w.kind == dec.kind && w.k == dec.k);
+            cand_free(&again);
         }
+        return;
     }
     search_para(s, best, won);
-    keep_decision(s, won);
+    keep_decision(dc, key, won);
 }
 
 /* Sets one paragraph as well as a greedy line breaker allows: when the plain setting leaves a
@@ -1424,17 +1401,21 @@ static void set_para(cp_typesetter *ts, const cp_text_req *req, PangoFontDescrip
                     .space = space,
                     .meas = meas};
     /* A helper process that laid this page out already says which candidate won: set only
-     * that one (text.c's candidates are deterministic: it comes out the same). */
-    cp_plan won = {para_fp(req, para, size_pt, first), 0, 0};
+     * that one (text.c's candidates are deterministic: it comes out the same). The request's
+     * key for the decisions kept between runs identifies it for the plans too. */
+    cp_decision_key key;
+    cp_decision_para_key(req, para, size_pt, first, &key);
+    cp_plan won = {0};
+    memcpy(&won.fp, key.b, sizeof won.fp);
     bool planned = !req->no_wrap && ts->plans && cp_plans_take(ts->plans, won.fp, &won);
     if (planned && !make_cand(&src, won.kind, (size_t)won.k, best)) {
         ts->plans->lost = true; /* cannot be: search, and follow no further plan */
         planned = false;
     }
-    if (planned)
-        keep_decision(&src, &won); /* the helper's search decided it: the next run need not */
+    if (planned) /* the helper's search decided it: the next run need not */
+        keep_decision(para_decisions(&src), &key, &won);
     else
-        search_or_recall(&src, best, &won);
+        search_or_recall(&src, &key, best, &won);
     if (!planned && !req->no_wrap && ts->plans)
         cp_plans_put(ts->plans, &won);
     measured_free(meas);
