@@ -16,7 +16,6 @@
 #include <time.h>
 #include <turbojpeg.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 /* Photos larger than this are analysed at half size (the enlargement test then says nothing
  * about the finest octave: such photos are not the ones enlarged from small originals). */
@@ -101,11 +100,10 @@ static bool make_dirs(const char *dir)
  * opencv-data later brings faces in. Owned by the caller. */
 static char *entry_path(const cp_focus_cache *c, const cp_image *img)
 {
-    XXH128_hash_t h = XXH3_128bits(img->data, img->len);
     size_t n = strlen(c->dir) + 64;
     char *path = cp_xmalloc(n);
-    snprintf(path, n, "%s/%016llx%016llx-v%d%c.txt", c->dir, (unsigned long long)h.high64,
-             (unsigned long long)h.low64, CP_FOCUS_VERSION, c->cascade_ok ? 'f' : 'n');
+    snprintf(path, n, "%s/%016llx%016llx-v%d%c.txt", c->dir, (unsigned long long)img->data_hash[0],
+             (unsigned long long)img->data_hash[1], CP_FOCUS_VERSION, c->cascade_ok ? 'f' : 'n');
     return path;
 }
 

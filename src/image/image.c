@@ -15,6 +15,7 @@
 #include <turbojpeg.h>
 #include <unistd.h>
 #include <webp/decode.h>
+#include <xxhash.h>
 
 void cp_image_free(cp_image *img)
 {
@@ -89,7 +90,7 @@ typedef struct photo_bytes {
 
 /* ---- JPEG ---- */
 
-static bool probe_jpeg(cp_image *img, const photo_bytes *pb, cp_pos at, cp_diags *d)
+static bool probe_jpeg(cp_image *img, photo_bytes *pb, cp_pos at, cp_diags *d)
 {
     cp_jpeg_walk w;
     cp_jpeg_walk_markers(pb->data, pb->len, &w);
@@ -111,7 +112,11 @@ static bool probe_jpeg(cp_image *img, const photo_bytes *pb, cp_pos at, cp_diags
                      img->name);
         return false;
     }
-    img->data = cp_jpeg_strip(pb->data, w.extent, &img->len, &img->found, &img->orientation);
+    /* Stripped where it was read (no second copy of the photo in memory), then the buffer
+     * trimmed to it: reading may have left room for twice the bytes. */
+    img->len = cp_jpeg_strip_in_place(pb->data, w.extent, &img->found, &img->orientation);
+    img->data = cp_xrealloc(pb->data, img->len);
+    pb->data = NULL;
     img->found.trailer = pb->file_size > w.extent ? pb->file_size - w.extent : 0;
     /* libjpeg reads the tables too: what it cannot use is an error here, not in the PDF. */
     tjhandle tj = tjInitDecompress();
@@ -331,6 +336,14 @@ static bool read_photo(const char *path, const char *name, cp_pos at, cp_diags *
     return true;
 }
 
+/* data_hash, once: the bytes are in the cache now, and three users need it. */
+static void hash_data(cp_image *img)
+{
+    XXH128_hash_t h = XXH3_128bits(img->data, img->len);
+    img->data_hash[0] = h.high64;
+    img->data_hash[1] = h.low64;
+}
+
 static cp_image *new_image(const char *path, const char *name, cp_pos at)
 {
     cp_image *img = cp_xcalloc(1, sizeof *img);
@@ -363,6 +376,7 @@ cp_image *cp_image_open_hashed(const char *path, const char *name, cp_pos at, bo
         cp_image_free(img);
         return NULL;
     }
+    hash_data(img);
     return img;
 }
 
@@ -376,6 +390,7 @@ cp_image *cp_image_open_memory(const unsigned char *data, size_t len, const char
         cp_image_free(img);
         return NULL;
     }
+    hash_data(img);
     return img;
 }
 

@@ -69,6 +69,9 @@ typedef struct cp_image {
      * render use it instead of reading the file again. */
     uint64_t file_hash;
     bool file_hashed;
+    /* XXH3-128 of data ([0] the high half, [1] the low), made once as the photo is opened: it
+     * names the photo in the focus cache and in the PDF's stand-ins (image/standin.h). */
+    uint64_t data_hash[2];
 } cp_image;
 
 /* Reads the file (only a regular file; a JPEG only up to its end marker) and probes it: the

@@ -43,6 +43,11 @@ cp_jpeg_status cp_jpeg_walk_markers(const unsigned char *p, size_t len, cp_jpeg_
 unsigned char *cp_jpeg_strip(const unsigned char *p, size_t extent, size_t *out_len,
                              cp_image_found *found, int *orientation);
 
+/* The same in p itself: the stripped JPEG is p[0..returned length). For a photo as read, with
+ * nothing to remove, nothing moves. */
+size_t cp_jpeg_strip_in_place(unsigned char *p, size_t extent, cp_image_found *found,
+                              int *orientation);
+
 /* The size in a JPEG's frame header (a thumbnail's, say); false if there is none. */
 bool cp_jpeg_frame_size(const unsigned char *p, size_t len, int *w, int *h);
 

@@ -301,15 +301,15 @@ static void record(unsigned m, const unsigned char *q, size_t n, cp_image_found 
     }
 }
 
-unsigned char *cp_jpeg_strip(const unsigned char *p, size_t extent, size_t *out_len,
-                             cp_image_found *found, int *orientation)
+/* cp_jpeg_strip into out, which may be p itself: a kept segment only ever moves toward the
+ * start, over bytes already walked. Returns the stripped length. */
+static size_t strip_into(const unsigned char *p, size_t extent, unsigned char *out,
+                         cp_image_found *found, int *orientation)
 {
-    unsigned char *out = cp_xmalloc(extent);
-    size_t o = 0, i = 2;
+    size_t o = 2, i = 2;
     bool have_exif = false;
     *orientation = 1;
-    memcpy(out, p, 2);
-    o = 2;
+    memmove(out, p, 2);
     while (i < extent) {
         size_t at = i;
         while (i < extent && p[i] == 0xFF)
@@ -321,7 +321,7 @@ unsigned char *cp_jpeg_strip(const unsigned char *p, size_t extent, size_t *out_
             continue; /* a stray RST or TEM between segments: with the segment before it
                          removed, it would join the scan data before that */
         if (m == M_EOI || extent - i < 2) {
-            memcpy(out + o, p + at, i - at);
+            memmove(out + o, p + at, i - at);
             o += i - at;
             continue;
         }
@@ -332,15 +332,29 @@ unsigned char *cp_jpeg_strip(const unsigned char *p, size_t extent, size_t *out_
         if (m == M_SOS)
             end = scan_end(p, extent, end);
         if (needed(m, q, n)) {
-            memcpy(out + o, p + at, end - at);
+            if (out + o != p + at)
+                memmove(out + o, p + at, end - at);
             o += end - at;
         } else {
             record(m, q, n, found, orientation, &have_exif);
         }
         i = end;
     }
-    *out_len = o;
+    return o;
+}
+
+unsigned char *cp_jpeg_strip(const unsigned char *p, size_t extent, size_t *out_len,
+                             cp_image_found *found, int *orientation)
+{
+    unsigned char *out = cp_xmalloc(extent > 2 ? extent : 2);
+    *out_len = strip_into(p, extent, out, found, orientation);
     return out;
+}
+
+size_t cp_jpeg_strip_in_place(unsigned char *p, size_t extent, cp_image_found *found,
+                              int *orientation)
+{
+    return strip_into(p, extent, p, found, orientation);
 }
 
 bool cp_jpeg_frame_size(const unsigned char *p, size_t len, int *w, int *h)

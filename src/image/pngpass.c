@@ -2,14 +2,12 @@
  * each chunk instead of a decode. */
 #include "image/pngpass.h"
 #include "base/util.h"
+#include "image/standin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 #include <zlib.h>
-
-#define MARKER_TAG "calpress-png-v1 "
 
 typedef struct chunk {
     const unsigned char *data;
@@ -130,13 +128,7 @@ void cp_png_data_finish(cp_png_data *p)
 
 uint64_t cp_png_key(const cp_image *img)
 {
-    return XXH3_64bits(img->data, img->len);
-}
-
-static void put16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)(v >> 8);
-    p[1] = (unsigned char)(v & 0xFF);
+    return cp_standin_key_of(img);
 }
 
 unsigned char *cp_png_marker(const cp_image *img, size_t *len)
@@ -144,41 +136,10 @@ unsigned char *cp_png_marker(const cp_image *img, size_t *len)
     cp_png_data p;
     bool damaged;
     scan(img, &p, &damaged, false);
-    char text[64];
-    int tn = snprintf(text, sizeof text, MARKER_TAG "%016llx", (unsigned long long)cp_png_key(img));
-    int nc = p.colors;
-    size_t n = 2 + 4 + (size_t)tn + 2 + 8 + 3 * (size_t)nc + 2;
-    unsigned char *m = cp_xmalloc(n), *q = m;
-    *q++ = 0xFF, *q++ = 0xD8; /* SOI */
-    *q++ = 0xFF, *q++ = 0xFE; /* COM: the key */
-    put16(q, (unsigned)tn + 2), q += 2;
-    memcpy(q, text, (size_t)tn), q += tn;
-    *q++ = 0xFF, *q++ = 0xC0; /* SOF0: what cairo reads */
-    put16(q, 8 + 3 * (unsigned)nc), q += 2;
-    *q++ = 8;
-    put16(q, (unsigned)p.height), q += 2; /* JPEG sizes are 16 bits: see cp_png_passthrough */
-    put16(q, (unsigned)p.width), q += 2;
-    *q++ = (unsigned char)nc;
-    for (int i = 0; i < nc; i++)
-        *q++ = (unsigned char)(i + 1), *q++ = 0x11, *q++ = 0;
-    *q++ = 0xFF, *q++ = 0xD9; /* EOI */
-    *len = n;
-    return m;
+    return cp_standin_make(CP_STANDIN_PNG, cp_png_key(img), p.width, p.height, p.colors, len);
 }
 
 bool cp_png_marker_key(const unsigned char *data, size_t len, uint64_t *key)
 {
-    size_t tag = strlen(MARKER_TAG);
-    if (len < 6 + tag + 16 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF ||
-        data[3] != 0xFE || memcmp(data + 6, MARKER_TAG, tag) != 0)
-        return false;
-    char hex[17];
-    memcpy(hex, data + 6 + tag, 16);
-    hex[16] = '\0';
-    char *end;
-    unsigned long long v = strtoull(hex, &end, 16);
-    if (*end)
-        return false;
-    *key = v;
-    return true;
+    return cp_standin_key(data, len, CP_STANDIN_PNG, key);
 }

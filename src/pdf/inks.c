@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "pdf/inks.h"
 #include "base/util.h"
+#include "image/standin.h"
 #include "pdf/recolour.h"
 
 #include <stdio.h>
@@ -24,6 +25,7 @@ struct cp_pdf_inks {
     qpdf_data q;
     cp_colours *cv;
     const cp_doc *doc;
+    const cp_pdf_photos *photos;
     cp_diags *d;
     bool cmyk;
     bool artwork; /* the page being rewritten holds SVG artwork (a logo), drawn by librsvg */
@@ -35,11 +37,13 @@ struct cp_pdf_inks {
     size_t n_iccs, cap_iccs;
 };
 
-cp_pdf_inks *cp_pdf_inks_new(qpdf_data q, const cp_doc *doc, cp_colours *cv, cp_diags *d)
+cp_pdf_inks *cp_pdf_inks_new(qpdf_data q, const cp_doc *doc, const cp_pdf_photos *photos,
+                             cp_colours *cv, cp_diags *d)
 {
     cp_pdf_inks *k = cp_xcalloc(1, sizeof *k);
     k->q = q;
     k->doc = doc;
+    k->photos = photos;
     k->cv = cv;
     k->d = d;
     k->cmyk = cp_colours_cmyk(cv);
@@ -240,48 +244,20 @@ static unsigned char *decoded_profile(const cp_pdf_inks *k, int w, int h, size_t
     return found;
 }
 
-/* The JPEG photo of page p (or of pages drawn inside it) whose bytes an image stream of len
- * bytes and w x h pixels holds, in *found; false when two photos with different bytes fit. */
-static bool find_jpeg(const cp_page *p, long long len, int w, int h, const cp_image **found,
-                      int depth)
-{
-    for (size_t i = 0; i < p->n && depth < 4; i++) {
-        const cp_item *it = &p->items[i];
-        if (it->kind == CP_ITEM_PAGE && it->page &&
-            !find_jpeg(it->page, len, w, h, found, depth + 1))
-            return false;
-        const cp_image *img = it->kind == CP_ITEM_IMAGE ? it->image : NULL;
-        if (!img || img->format != CP_IMAGE_JPEG || (long long)img->len != len || img->width != w ||
-            img->height != h || img == *found)
-            continue;
-        if (*found && memcmp((*found)->data, img->data, img->len) != 0)
-            return false;
-        *found = img;
-    }
-    return true;
-}
-
-/* A JPEG image stream's embedded ICC profile. cairo embeds a JPEG photo's bytes as they are, so
- * they are the document's photo of the same length and size, when one photo fits: no copy of
- * the stream is made (13 photos, 10 MB, in a calendar). Otherwise, from the stream. */
+/* A JPEG image stream's embedded ICC profile: a photo's stand-in (pdf/standins.h) has its
+ * photo's, read from the photo's bytes (no copy of them is made); any other JPEG stream (a photo
+ * resampled for the screen) is read. */
 static unsigned char *jpeg_profile(cp_pdf_inks *k, qpdf_oh image, size_t *icc_len)
 {
     qpdf_data q = k->q;
-    qpdf_oh dict = qpdf_oh_get_dict(q, image);
-    long long len = qpdf_oh_get_int_value(q, qpdf_oh_get_key(q, dict, "/Length"));
-    int w = qpdf_oh_get_int_value_as_int(q, qpdf_oh_get_key(q, dict, "/Width"));
-    int h = qpdf_oh_get_int_value_as_int(q, qpdf_oh_get_key(q, dict, "/Height"));
-    const cp_image *img = NULL;
-    bool unique = true;
-    for (size_t i = 0; i < k->doc->n_pages && unique; i++)
-        unique = find_jpeg(&k->doc->pages[i], len, w, h, &img, 0);
-    if (unique && img)
-        return cp_jpeg_icc_profile(img->data, img->len, icc_len);
     unsigned char *data = NULL, *icc = NULL;
     size_t n = 0;
     QPDF_BOOL filtered = QPDF_FALSE;
-    if (!(qpdf_oh_get_stream_data(q, image, qpdf_dl_none, &filtered, &data, &n) & QPDF_ERRORS))
-        icc = cp_jpeg_icc_profile(data, n, icc_len);
+    if (qpdf_oh_get_stream_data(q, image, qpdf_dl_none, &filtered, &data, &n) & QPDF_ERRORS)
+        return NULL;
+    const cp_image *img = cp_pdf_photos_find(k->photos, data, n, CP_STANDIN_JPEG);
+    icc = img ? cp_jpeg_icc_profile(img->data, img->len, icc_len)
+              : cp_jpeg_icc_profile(data, n, icc_len);
     free(data);
     return icc;
 }

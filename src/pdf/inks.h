@@ -8,13 +8,15 @@
 #include "base/diag.h"
 #include "image/colour.h"
 #include "layout/display.h"
+#include "pdf/standins.h"
 
 /* The colour passes over one document: owned by the caller (cp_pdf_inks_free), borrowing q, doc
- * (whose photos' profiles and SVG artwork it looks up; may be NULL), cv and d, which must outlive
- * it. */
+ * (whose photos' profiles and SVG artwork it looks up; may be NULL), photos (doc's photos by
+ * stand-in key; may be NULL), cv and d, which must outlive it. */
 typedef struct cp_pdf_inks cp_pdf_inks;
 
-cp_pdf_inks *cp_pdf_inks_new(qpdf_data q, const cp_doc *doc, cp_colours *cv, cp_diags *d);
+cp_pdf_inks *cp_pdf_inks_new(qpdf_data q, const cp_doc *doc, const cp_pdf_photos *photos,
+                             cp_colours *cv, cp_diags *d);
 void cp_pdf_inks_free(cp_pdf_inks *k);
 
 /* One page of cairo's output (number: 1-based, doc's page number): under a CMYK intent, its

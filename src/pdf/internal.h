@@ -5,6 +5,7 @@
 
 #include "base/strbuf.h"
 #include "pdf/pdf.h"
+#include "pdf/standins.h"
 
 struct _qpdf_data;
 
@@ -16,24 +17,28 @@ typedef bool (*cp_pdf_sink)(void *ctx, const void *data, size_t len, cp_diags *d
 bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
                         cp_pdf_sink sink, void *sink_ctx, int *pages, cp_diags *d);
 
-/* cairo's bytes in the file path (a name qpdf can open; hash is XXH3-128 of them) -> the
- * post-processed PDF, written into f as qpdf makes it (stream.c); *pages is its page count. */
-bool cp_pdf_postprocess_file(const char *path, const unsigned char hash[16], const cp_doc *doc,
-                             const cp_pdf_meta *meta, cp_outfile *f, int *pages, cp_diags *d);
+/* cairo's bytes, in memory (pdf, len) or else in the file path (a name qpdf can open); hash is
+ * XXH3-128 of them -> the post-processed PDF, written into f as it is made (the photos' stand-ins
+ * filled by fill.cpp, or through stream.c); *pages is its page count. */
+bool cp_pdf_postprocess_drawn(const char *pdf, size_t len, const char *path,
+                              const unsigned char hash[16], const cp_doc *doc,
+                              const cp_pdf_meta *meta, cp_outfile *f, int *pages, cp_diags *d);
 
 /* watch's and reuse's patch of an earlier PDF (cp_pdf_write_patch in pdf.h), with qpdf. */
 bool cp_pdf_patch(cp_outset *s, const char *name, const cp_doc *doc, const bool *changed,
                   const cp_pdf_meta *meta, cp_pdf_written *out, cp_diags *d);
 
-/* The part of the PDF pass that needs qpdf (post.c, inks.c, patch.c, pngswap.c, stream.c and
- * recolour.cpp): built into the module calpress-pdf.so, loaded on first use (pdfload.c), so that
- * a run that writes no PDF (check, --version) does not map qpdf and its TLS libraries. The
- * module calls back into the program for everything else (the program exports its symbols). */
+/* The part of the PDF pass that needs qpdf (post.c, inks.c, patch.c, pngswap.c, standins.c,
+ * stream.c, fill.cpp and recolour.cpp): built into the module calpress-pdf.so, loaded on first use
+ * (pdfload.c), so that a run that writes no PDF (check, --version) does not map qpdf and its TLS
+ * libraries. The module calls back into the program for everything else (the program exports its
+ * symbols). */
 typedef struct cp_pdf_post_api {
     bool (*postprocess)(const char *pdf, size_t len, const cp_doc *doc, const cp_pdf_meta *meta,
                         cp_pdf_sink sink, void *sink_ctx, int *pages, cp_diags *d);
-    bool (*postprocess_file)(const char *path, const unsigned char hash[16], const cp_doc *doc,
-                             const cp_pdf_meta *meta, cp_outfile *f, int *pages, cp_diags *d);
+    bool (*postprocess_drawn)(const char *pdf, size_t len, const char *path,
+                              const unsigned char hash[16], const cp_doc *doc,
+                              const cp_pdf_meta *meta, cp_outfile *f, int *pages, cp_diags *d);
     bool (*patch)(cp_outset *s, const char *name, const cp_doc *doc, const bool *changed,
                   const cp_pdf_meta *meta, cp_pdf_written *out, cp_diags *d);
 } cp_pdf_post_api;
@@ -46,11 +51,6 @@ const cp_pdf_post_api *cp_pdf_post_api_get(void);
 
 /* The table, the module loaded on first use; NULL after reporting why it cannot be loaded. */
 const cp_pdf_post_api *cp_pdf_post(cp_diags *d);
-
-/* The second half of the /ID qpdf writes with qpdf_set_static_ID; calpress puts its own ID (a hash
- * of what the run drew and of the metadata) in its place as the bytes go out, so that no hash
- * runs over the finished file. */
-#define CP_PDF_STATIC_ID "31415926535897932384626433832795"
 
 /* Hands pdf (qpdf's output with the static ID) to sink with id_hex (32 hex digits) in place of
  * the static ID. False after reporting. */
@@ -78,7 +78,9 @@ bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int
 
 /* The stand-ins of PNG photos (image/pngpass.h) in cairo's PDF get the PNGs' own compressed
  * data (pngswap.c). q is a qpdf_data; false after an error. */
-bool cp_pdf_swap_pngs(struct _qpdf_data *q, const cp_doc *doc, cp_diags *d);
+struct cp_pdf_photos;
+bool cp_pdf_swap_pngs(struct _qpdf_data *q, const cp_doc *doc, const struct cp_pdf_photos *photos,
+                      cp_diags *d);
 
 /* Calls on_holder (if not NULL) for holder, a page or form XObject dictionary, and for every form
  * XObject it paints, and on_image (if not NULL) for every image XObject, however deep (cairo

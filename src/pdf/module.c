@@ -5,7 +5,7 @@ const cp_pdf_post_api *cp_pdf_post_api_get(void)
 {
     static const cp_pdf_post_api api = {
         .postprocess = cp_pdf_postprocess,
-        .postprocess_file = cp_pdf_postprocess_file,
+        .postprocess_drawn = cp_pdf_postprocess_drawn,
         .patch = cp_pdf_patch,
     };
     return &api;

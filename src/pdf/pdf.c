@@ -15,16 +15,21 @@
 #include <string.h>
 #include <unistd.h>
 
-/* cairo hands its output over in pieces of a few bytes to a few kilobytes (3,000 of them for
- * the sample calendar): they are gathered into writes of this size. */
+/* cairo's output is kept in memory up to SPILL bytes (photos are stand-ins, so a calendar's is
+ * about half a megabyte); past that (photos cairo embeds as pixels) it goes on in a scratch file,
+ * gathered into writes of SCRATCH_BUF. */
+#define SPILL       (4 * 1024 * 1024)
 #define SCRATCH_BUF (256 * 1024)
 
-/* Where cairo's bytes go: memory, or a scratch file (with their hash, for the document ID). */
+/* Where cairo's bytes go: memory, then a scratch file if they outgrow it; hashed as they come,
+ * for the document ID. */
 typedef struct drawn {
-    cp_strbuf *mem;
-    int fd;
+    cp_strbuf mem;
+    bool spill;               /* may go to a scratch file (else all in memory) */
+    int fd;                   /* the scratch file, or -1 */
     const char *dir, *target; /* the scratch file's folder, the output file's path */
-    int err;                  /* errno of the first failed write to fd */
+    int err; /* errno of the first failed write to fd; -1: no scratch file (reported) */
+    cp_diags *d;
     cp_hasher hash;
     unsigned char *buf; /* SCRATCH_BUF bytes not yet written to fd */
     size_t len;
@@ -39,14 +44,35 @@ static bool drawn_flush(drawn *out)
     return !out->err;
 }
 
+static int scratch_file(const char *dir, cp_diags *d);
+
+/* From memory to a scratch file: what is in memory goes first. */
+static bool drawn_spill(drawn *out)
+{
+    out->fd = scratch_file(out->dir, out->d);
+    if (out->fd < 0) {
+        out->err = -1; /* reported */
+        return false;
+    }
+    out->buf = cp_xmalloc(SCRATCH_BUF);
+    out->err = cp_write_all(out->fd, out->mem.data, out->mem.len);
+    cp_strbuf_finish(&out->mem);
+    cp_strbuf_init(&out->mem);
+    return !out->err;
+}
+
 static cairo_status_t to_drawn(void *closure, const unsigned char *data, unsigned int len)
 {
     drawn *out = closure;
-    if (out->mem) {
-        cp_strbuf_add(out->mem, data, len);
+    if (out->err)
+        return CAIRO_STATUS_WRITE_ERROR;
+    cp_hasher_bytes(&out->hash, data, len);
+    if (out->fd < 0 && (!out->spill || out->mem.len + len <= SPILL)) {
+        cp_strbuf_add(&out->mem, data, len);
         return CAIRO_STATUS_SUCCESS;
     }
-    cp_hasher_bytes(&out->hash, data, len);
+    if (out->fd < 0 && !drawn_spill(out))
+        return CAIRO_STATUS_WRITE_ERROR;
     while (len && !out->err) {
         size_t n = SCRATCH_BUF - out->len < len ? SCRATCH_BUF - out->len : len;
         memcpy(out->buf + out->len, data, n);
@@ -65,6 +91,8 @@ static bool write_failed(const drawn *pdf, cp_diags *d)
 {
     if (!pdf->err)
         return false;
+    if (pdf->err < 0)
+        return true;
     cp_error(d, cp_pos_file(pdf->target),
              "cannot write: %s (cairo's output, in a scratch file in %s)", strerror(pdf->err),
              pdf->dir);
@@ -78,7 +106,7 @@ static void iso_date(time_t t, char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Draws every page with cairo into memory. */
+/* Draws every page with cairo into pdf. */
 static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, drawn *pdf, cp_diags *d)
 {
     if (doc->n_pages == 0) {
@@ -129,7 +157,7 @@ static bool draw(const cp_doc *doc, const cp_pdf_meta *meta, drawn *pdf, cp_diag
     }
     cairo_surface_destroy(s);
     cp_render_cache_free(rc);
-    if (ok && !pdf->mem && !drawn_flush(pdf)) {
+    if (ok && pdf->fd >= 0 && !drawn_flush(pdf)) {
         write_failed(pdf, d);
         ok = false;
     }
@@ -157,9 +185,10 @@ static int scratch_file(const char *dir, cp_diags *d)
     return fd;
 }
 
-/* cairo writes into a scratch file, qpdf reads it from there and writes the finished PDF into
- * f as it goes: the PDF is never held in memory, and its bytes are hashed once, as cairo makes
- * them, for the document ID. */
+/* cairo writes into memory (or a scratch file, when its output is large), qpdf reads it from
+ * there and the finished PDF goes into f as it is made: the photos go from the image layer's
+ * memory into f once (their stand-ins are filled as qpdf writes), and cairo's bytes are hashed
+ * once, as cairo makes them, for the document ID. */
 bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pdf_meta *meta,
                   cp_pdf_written *out, cp_diags *d)
 {
@@ -172,12 +201,13 @@ bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pd
     if (!f)
         return false;
     const char *tmp = getenv("TMPDIR");
-    drawn pdf = {.dir = tmp && *tmp ? tmp : "/tmp", .target = cp_outfile_path(f)};
-    pdf.fd = scratch_file(pdf.dir, d);
-    if (pdf.fd < 0)
-        return false;
+    drawn pdf = {.spill = true,
+                 .fd = -1,
+                 .dir = tmp && *tmp ? tmp : "/tmp",
+                 .target = cp_outfile_path(f),
+                 .d = d};
+    cp_strbuf_init(&pdf.mem);
     cp_hasher_init(&pdf.hash);
-    pdf.buf = cp_xmalloc(SCRATCH_BUF);
     bool ok = draw(doc, meta, &pdf, d);
     free(pdf.buf);
     if (ok) {
@@ -185,10 +215,13 @@ bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pd
         cp_hasher_digest128(&pdf.hash, hash);
         char path[40];
         snprintf(path, sizeof path, "/proc/self/fd/%d", pdf.fd);
-        ok = post->postprocess_file(path, hash, doc, meta, f, &out->pages, d);
+        ok = post->postprocess_drawn(pdf.fd >= 0 ? NULL : pdf.mem.data, pdf.mem.len,
+                                     pdf.fd >= 0 ? path : NULL, hash, doc, meta, f, &out->pages, d);
     }
     cp_hasher_finish(&pdf.hash);
-    close(pdf.fd);
+    cp_strbuf_finish(&pdf.mem);
+    if (pdf.fd >= 0)
+        close(pdf.fd);
     out->bytes = ok ? cp_outfile_size(f) : 0;
     out->hash = ok ? cp_outfile_hash(f) : 0;
     return ok;
@@ -204,13 +237,14 @@ static bool to_strbuf(void *ctx, const void *data, size_t len, cp_diags *d)
 bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int *pages,
                  cp_diags *d)
 {
-    cp_strbuf pdf;
-    cp_strbuf_init(&pdf);
-    drawn to = {.mem = &pdf};
+    drawn to = {.fd = -1, .d = d};
+    cp_strbuf_init(&to.mem);
+    cp_hasher_init(&to.hash);
     const cp_pdf_post_api *post = cp_pdf_post(d);
     bool ok = post && draw(doc, meta, &to, d) &&
-              post->postprocess(pdf.data, pdf.len, doc, meta, to_strbuf, out, pages, d);
-    cp_strbuf_finish(&pdf);
+              post->postprocess(to.mem.data, to.mem.len, doc, meta, to_strbuf, out, pages, d);
+    cp_hasher_finish(&to.hash);
+    cp_strbuf_finish(&to.mem);
     return ok;
 }
 

@@ -3,48 +3,22 @@
  * data, byte for byte. */
 #include "base/util.h"
 #include "image/pngpass.h"
+#include "image/standin.h"
 #include "pdf/internal.h"
+#include "pdf/standins.h"
 
 #include <qpdf/qpdf-c.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct png_ref {
-    uint64_t key;
-    const cp_image *img;
-} png_ref;
-
 typedef struct swap {
     qpdf_data q;
-    png_ref *refs;
-    size_t n, cap;
+    const cp_pdf_photos *photos;
     int *done; /* object ids already swapped */
     size_t n_done, cap_done;
     bool ok;
     cp_diags *d;
 } swap;
-
-/* The passthrough PNGs a page shows, pages drawn inside it included. */
-static void collect(swap *sw, const cp_page *p, int depth)
-{
-    for (size_t i = 0; i < p->n && depth < 4; i++) {
-        const cp_item *it = &p->items[i];
-        if (it->kind == CP_ITEM_PAGE && it->page)
-            collect(sw, it->page, depth + 1);
-        if (it->kind != CP_ITEM_IMAGE || !it->image || !cp_png_passthrough(it->image))
-            continue;
-        cp_grow((void **)&sw->refs, &sw->cap, sw->n + 1, sizeof *sw->refs);
-        sw->refs[sw->n++] = (png_ref){cp_png_key(it->image), it->image};
-    }
-}
-
-static const cp_image *lookup(const swap *sw, uint64_t key)
-{
-    for (size_t i = 0; i < sw->n; i++)
-        if (sw->refs[i].key == key)
-            return sw->refs[i].img;
-    return NULL;
-}
 
 /* Puts the PNG's data into the stand-in image stream. */
 static void replace(swap *sw, qpdf_oh image, const cp_image *img)
@@ -97,17 +71,15 @@ static void visit_image(swap *sw, qpdf_oh image)
 {
     qpdf_data q = sw->q;
     qpdf_oh dict = qpdf_oh_get_dict(q, image);
-    if (!qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/Filter"), "/DCTDecode"))
+    if (!qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/Filter"), "/DCTDecode") ||
+        qpdf_oh_get_int_value(q, qpdf_oh_get_key(q, dict, "/Length")) > CP_PDF_STANDIN_MAX)
         return;
     unsigned char *buf = NULL;
     size_t len = 0;
     QPDF_BOOL filtered = QPDF_FALSE;
     if (qpdf_oh_get_stream_data(q, image, qpdf_dl_none, &filtered, &buf, &len) & QPDF_ERRORS)
         return;
-    uint64_t key;
-    const cp_image *img = NULL;
-    if (cp_png_marker_key(buf, len, &key))
-        img = lookup(sw, key);
+    const cp_image *img = cp_pdf_photos_find(sw->photos, buf, len, CP_STANDIN_PNG);
     free(buf);
     if (img)
         replace(sw, image, img);
@@ -121,14 +93,11 @@ static void on_image(qpdf_data q, qpdf_oh image, void *ctx)
         visit_image(sw, image);
 }
 
-bool cp_pdf_swap_pngs(qpdf_data q, const cp_doc *doc, cp_diags *d)
+bool cp_pdf_swap_pngs(qpdf_data q, const cp_doc *doc, const cp_pdf_photos *photos, cp_diags *d)
 {
-    swap sw = {.q = q, .ok = true, .d = d};
+    swap sw = {.q = q, .photos = photos, .ok = true, .d = d};
     for (size_t i = 0; i < doc->n_pages; i++)
-        collect(&sw, &doc->pages[i], 0);
-    for (size_t i = 0; sw.n && i < doc->n_pages; i++)
         cp_pdf_walk_xobjects(q, qpdf_get_page_n(q, i), NULL, on_image, &sw);
-    free(sw.refs);
     free(sw.done);
     return sw.ok;
 }

@@ -10,6 +10,8 @@
 #include "config.h"
 #include "image/image.h"
 #include "pdf/inks.h"
+#include "pdf/standins.h"
+#include "image/standin.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -171,29 +173,44 @@ void cp_pdf_walk_xobjects(qpdf_data q, qpdf_oh holder, cp_pdf_holder_fn on_holde
     walk_xobjects(q, holder, on_holder, on_image, ctx, NULL);
 }
 
+/* What the walk over a page's forms and images needs and finds. */
+typedef struct photo_walk {
+    qpdf_oh srgb; /* /DefaultRGB's colour space, under a CMYK or grey intent */
+    const cp_pdf_photos *photos;
+    bool standins; /* a JPEG stand-in was met: the last pass fills it */
+} photo_walk;
+
 /* With a CMYK (or grey) intent, cairo's DeviceRGB must be characterised: /DefaultRGB maps it to
  * sRGB in every page and every form XObject it paints. */
 static void add_default_rgb(qpdf_data q, qpdf_oh holder, void *ctx)
 {
-    qpdf_oh_replace_key(q, colorspaces(q, holder), "/DefaultRGB", *(qpdf_oh *)ctx);
+    qpdf_oh_replace_key(q, colorspaces(q, holder), "/DefaultRGB", ((photo_walk *)ctx)->srgb);
 }
 
-/* cairo embeds a CMYK JPEG as /DeviceCMYK without the /Decode [1 0 ...] that Adobe's inverted
- * CMYK JPEGs need: without it they print as a negative. */
-static void fix_cmyk_jpeg(qpdf_data q, qpdf_oh image, void *ctx)
+/* A JPEG image: a photo's stand-in is noted; and cairo embeds a CMYK JPEG as /DeviceCMYK without
+ * the /Decode [1 0 ...] that Adobe's inverted CMYK JPEGs need: without it they print as a
+ * negative. A stand-in's photo says whether it is one; another JPEG stream is read. */
+static void photo_image(qpdf_data q, qpdf_oh image, void *ctx)
 {
-    (void)ctx;
+    photo_walk *w = ctx;
     qpdf_oh dict = qpdf_oh_get_dict(q, image);
-    if (!qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/ColorSpace"), "/DeviceCMYK") ||
-        !qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/Filter"), "/DCTDecode") ||
-        qpdf_oh_has_key(q, dict, "/Decode"))
+    if (!qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/Filter"), "/DCTDecode"))
+        return;
+    bool cmyk =
+        qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/ColorSpace"), "/DeviceCMYK") &&
+        !qpdf_oh_has_key(q, dict, "/Decode");
+    bool small =
+        qpdf_oh_get_int_value(q, qpdf_oh_get_key(q, dict, "/Length")) <= CP_PDF_STANDIN_MAX;
+    if (!small && !cmyk)
         return;
     unsigned char *buf = NULL;
     size_t len = 0;
     QPDF_BOOL filtered = QPDF_FALSE;
     if (qpdf_oh_get_stream_data(q, image, qpdf_dl_none, &filtered, &buf, &len) & QPDF_ERRORS)
         return;
-    if (cp_image_jpeg_is_adobe(buf, len)) {
+    const cp_image *img = cp_pdf_photos_find(w->photos, buf, len, CP_STANDIN_JPEG);
+    w->standins |= img != NULL;
+    if (cmyk && (img ? img->adobe : cp_image_jpeg_is_adobe(buf, len))) {
         qpdf_oh dec = qpdf_oh_new_array(q);
         for (int i = 0; i < 4; i++) {
             qpdf_oh_append_item(q, dec, qpdf_oh_new_integer(q, 1));
@@ -533,21 +550,22 @@ static void metadata(qpdf_data q, const cp_doc *doc, const cp_pdf_meta *meta, co
 
 /* Everything post-processing changes in cairo's PDF, read into q; id_hex gets the /ID. */
 static bool edit(qpdf_data q, const cp_doc *doc, const cp_pdf_meta *meta, const icc *profile,
-                 cp_pdf_inks *inks, const unsigned char drawn[16], char id_hex[33], cp_diags *d)
+                 cp_pdf_inks *inks, photo_walk *pw, const unsigned char drawn[16], char id_hex[33],
+                 cp_diags *d)
 {
     int n = qpdf_get_num_pages(q);
     if (n != (int)doc->n_pages) {
         cp_error(d, (cp_pos){NULL, 0, 0}, "cairo wrote %d pages, expected %zu", n, doc->n_pages);
         return false;
     }
-    if (!cp_pdf_swap_pngs(q, doc, d)) /* PNG photos as their own data (pngswap.c) */
+    if (!cp_pdf_swap_pngs(q, doc, pw->photos, d)) /* PNG photos as their own data (pngswap.c) */
         return false;
     qpdf_oh all = registration_colour(q);
     if (profile->n != 4 && doc->n_pages && doc->pages[0].color_bar)
         cp_warning(d, (cp_pos){NULL, 0, 0},
                    "the layout asks for a colour bar, which needs a CMYK output intent (--icc): "
                    "none is drawn");
-    qpdf_oh srgb = qpdf_oh_new_null(q);
+    pw->srgb = qpdf_oh_new_null(q);
     if (profile->n != 3) {
         icc s = {0};
         if (!load_srgb(&s, d))
@@ -555,7 +573,7 @@ static bool edit(qpdf_data q, const cp_doc *doc, const cp_pdf_meta *meta, const 
         qpdf_oh arr = qpdf_oh_new_array(q);
         qpdf_oh_append_item(q, arr, qpdf_oh_new_name(q, "/ICCBased"));
         qpdf_oh_append_item(q, arr, icc_stream(q, &s));
-        srgb = qpdf_make_indirect_object(q, arr);
+        pw->srgb = qpdf_make_indirect_object(q, arr);
         free(s.data);
     }
     /* Boxes: MediaBox = trim + bleed + slug; BleedBox = trim + bleed; TrimBox = the trim. */
@@ -571,8 +589,7 @@ static bool edit(qpdf_data q, const cp_doc *doc, const cp_pdf_meta *meta, const 
         if (!cp_pdf_inks_page(inks, page, i + 1))
             return false;
         draw_marks(q, page, p, all, profile->n == 4);
-        walk_xobjects(q, page, profile->n != 3 ? add_default_rgb : NULL, fix_cmyk_jpeg, &srgb,
-                      NULL);
+        walk_xobjects(q, page, profile->n != 3 ? add_default_rgb : NULL, photo_image, pw, NULL);
     }
     metadata(q, doc, meta, profile, drawn, id_hex);
     return report(q, d, "cannot edit the PDF");
@@ -615,8 +632,8 @@ bool cp_pdf_write_into(qpdf_data q, const char id_hex[33], cp_outfile *f, cp_dia
     return st == CP_PDF_STREAM_OK;
 }
 
-/* cairo's PDF: in memory (pdf, len) or in the file path; the result to sink, or streamed into
- * f when f is given. */
+/* cairo's PDF: in memory (pdf, len) or in the file path; the result to sink, or into f when f
+ * is given. */
 typedef struct post_io {
     const char *pdf, *path;
     size_t len;
@@ -626,6 +643,28 @@ typedef struct post_io {
     cp_outfile *f;
 } post_io;
 
+/* The edited q with its photos' stand-ins filled: written into memory (without the photos, a
+ * small file), then again with them by the last pass (fill.cpp), which hands its bytes to the
+ * sink or f as it makes them. */
+static bool write_filled(qpdf_data q, const post_io *io, const cp_pdf_photos *photos,
+                         const char id_hex[33], cp_diags *d)
+{
+    if (qpdf_init_write_memory(q) & QPDF_ERRORS)
+        return report(q, d, "cannot write the PDF");
+    write_options(q);
+    if (qpdf_write(q) & QPDF_ERRORS)
+        return report(q, d, "cannot write the PDF");
+    int filled = 0;
+    bool ok = cp_pdf_fill_standins((const char *)qpdf_get_buffer(q), qpdf_get_buffer_length(q),
+                                   photos, id_hex, io->f ? to_outfile : io->sink,
+                                   io->f ? (void *)io->f : io->sink_ctx, &filled, d);
+    if (ok && filled == 0) {
+        cp_error(d, (cp_pos){NULL, 0, 0}, "the photos' places were lost on the way to the PDF");
+        ok = false;
+    }
+    return ok;
+}
+
 static bool postprocess(const post_io *io, const cp_doc *doc, const cp_pdf_meta *meta, int *pages,
                         cp_diags *d)
 {
@@ -634,7 +673,8 @@ static bool postprocess(const post_io *io, const cp_doc *doc, const cp_pdf_meta 
     qpdf_data q = qpdf_init();
     qpdf_silence_errors(q);
     bool ok = false;
-    cp_pdf_inks *inks = cp_pdf_inks_new(q, doc, meta->colours, d);
+    photo_walk pw = {.photos = cp_pdf_photos_new(doc)};
+    cp_pdf_inks *inks = cp_pdf_inks_new(q, doc, pw.photos, meta->colours, d);
     char id_hex[33];
     QPDF_ERROR_CODE rc = io->path ? qpdf_read(q, io->path, NULL)
                                   : qpdf_read_memory(q, "cairo output", io->pdf, io->len, NULL);
@@ -642,15 +682,19 @@ static bool postprocess(const post_io *io, const cp_doc *doc, const cp_pdf_meta 
         report(q, d, "cannot read cairo's PDF");
         goto done;
     }
-    if (!edit(q, doc, meta, &profile, inks, io->drawn, id_hex, d))
+    if (!edit(q, doc, meta, &profile, inks, &pw, io->drawn, id_hex, d))
         goto done;
-    if (!(io->f ? cp_pdf_write_into(q, id_hex, io->f, d)
-                : write_memory(q, id_hex, io->sink, io->sink_ctx, d)))
-        goto done;
-    *pages = qpdf_get_num_pages(q);
-    ok = true;
+    if (pw.standins)
+        ok = write_filled(q, io, pw.photos, id_hex, d);
+    else if (io->f)
+        ok = cp_pdf_write_into(q, id_hex, io->f, d);
+    else
+        ok = write_memory(q, id_hex, io->sink, io->sink_ctx, d);
+    if (ok)
+        *pages = qpdf_get_num_pages(q);
 done:
     cp_pdf_inks_free(inks);
+    cp_pdf_photos_free((cp_pdf_photos *)pw.photos);
     qpdf_cleanup(&q);
     free(profile.data);
     return ok;
@@ -669,9 +713,10 @@ bool cp_pdf_postprocess(const char *pdf, size_t len, const cp_doc *doc, const cp
     return postprocess(&io, doc, meta, pages, d);
 }
 
-bool cp_pdf_postprocess_file(const char *path, const unsigned char hash[16], const cp_doc *doc,
-                             const cp_pdf_meta *meta, cp_outfile *f, int *pages, cp_diags *d)
+bool cp_pdf_postprocess_drawn(const char *pdf, size_t len, const char *path,
+                              const unsigned char hash[16], const cp_doc *doc,
+                              const cp_pdf_meta *meta, cp_outfile *f, int *pages, cp_diags *d)
 {
-    post_io io = {.path = path, .drawn = hash, .f = f};
+    post_io io = {.pdf = pdf, .len = len, .path = path, .drawn = hash, .f = f};
     return postprocess(&io, doc, meta, pages, d);
 }

@@ -43,44 +43,6 @@ void cp_render_cache_free(cp_render_cache *rc)
 static bool draw_subpage(cairo_t *cr, const cp_item *it, const cp_render_opts *opts,
                          cp_render_cache *rc, cp_diags *d);
 
-/* A cairo failure on a photo: an error at the line that names it. Destroys s. */
-static cairo_surface_t *surface_failed(const cp_image *img, cairo_surface_t *s, cairo_status_t st,
-                                       cp_diags *d)
-{
-    cp_error(d, img->at, "cannot draw photo '%s': %s", img->name, cairo_status_to_string(st));
-    cairo_surface_destroy(s);
-    return NULL;
-}
-
-/* For PDF: cairo-pdf writes the attached JPEG bytes (DCTDecode, with the JPEG's own size and
- * colour space) and never reads the surface's pixels, so the surface is a small stand-in, 1/16
- * of the photo's size; draw_image scales it back up. A full-size stand-in would cost 40 MB a
- * photo, and cairo copies a source surface's pixels when it is destroyed after use in a PDF.
- * The bytes are the image layer's copy without metadata (EXIF, XMP, IPTC, comments): that copy,
- * and only it, goes into the PDF. One UNIQUE_ID per photo makes a photo placed twice one PDF
- * object. */
-static cairo_surface_t *jpeg_passthrough(const cp_image *img, cp_diags *d)
-{
-    int w = img->width / 16 > 0 ? img->width / 16 : 1;
-    int h = img->height / 16 > 0 ? img->height / 16 : 1;
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    cairo_status_t st = cairo_surface_status(s);
-    if (st != CAIRO_STATUS_SUCCESS)
-        return surface_failed(img, s, st, d);
-    st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, img->data, img->len, NULL, NULL);
-    if (st != CAIRO_STATUS_SUCCESS)
-        return surface_failed(img, s, st, d);
-    char id[64];
-    snprintf(id, sizeof id, "calpress-%p", (const void *)img);
-    unsigned char *uid = (unsigned char *)cp_xstrdup(id);
-    st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, uid, strlen(id), free, uid);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        free(uid); /* cairo calls the destroy function only once it has taken the data */
-        return surface_failed(img, s, st, d);
-    }
-    return s;
-}
-
 /* For raster previews and PNG photos: decoded pixels in a cairo image surface. */
 static cairo_surface_t *decoded(const cp_image *img, int scale_den, cp_diags *d)
 {
@@ -118,7 +80,7 @@ static cache_entry *surface_for(cp_render_cache *rc, const cp_image *img,
     if (resampled_w)
         s = cp_render_resampled(img, resampled_w, d);
     else if (!opts->raster && img->format == CP_IMAGE_JPEG)
-        s = jpeg_passthrough(img, d);
+        s = cp_render_jpeg_standin(img, d);
     else if (!opts->raster && cp_png_passthrough(img))
         s = cp_render_png_standin(img, d);
     else

@@ -4,6 +4,7 @@
 #include "base/util.h"
 #include "image/encode.h"
 #include "image/pngpass.h"
+#include "image/standin.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -154,11 +155,27 @@ cairo_surface_t *cp_render_resampled(const cp_image *img, int stored_w, cp_diags
     return standin(img, w, h, jpeg, len, id, d);
 }
 
+/* A photo's stand-in surface (image/standin.h), marker taken over; its unique ID names the
+ * photo's bytes, so that the photo placed twice is one PDF object. */
+static cairo_surface_t *photo_standin(const cp_image *img, unsigned char *marker, size_t len,
+                                      const char *kind, cp_diags *d)
+{
+    char id[64];
+    snprintf(id, sizeof id, "calpress-%s-%016llx", kind,
+             (unsigned long long)cp_standin_key_of(img));
+    return standin(img, img->width, img->height, marker, len, id, d);
+}
+
 cairo_surface_t *cp_render_png_standin(const cp_image *img, cp_diags *d)
 {
     size_t len = 0;
     unsigned char *marker = cp_png_marker(img, &len);
-    char id[64];
-    snprintf(id, sizeof id, "calpress-png-%016llx", (unsigned long long)cp_png_key(img));
-    return standin(img, img->width, img->height, marker, len, id, d);
+    return photo_standin(img, marker, len, "png", d);
+}
+
+cairo_surface_t *cp_render_jpeg_standin(const cp_image *img, cp_diags *d)
+{
+    size_t len = 0;
+    unsigned char *marker = cp_jpeg_standin(img, &len);
+    return photo_standin(img, marker, len, "jpeg", d);
 }

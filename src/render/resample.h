@@ -28,4 +28,9 @@ cairo_surface_t *cp_render_rgb_surface(const cp_image *img, unsigned char *rgb, 
  * Owned by the caller; NULL after an error (at the photo's line). */
 cairo_surface_t *cp_render_png_standin(const cp_image *img, cp_diags *d);
 
+/* A JPEG photo for a PDF, embedded as it is: a stand-in carrying the photo's stand-in header
+ * (image/standin.h), which the PDF step fills with the photo's bytes without their metadata
+ * (img->data, and only those). Owned by the caller; NULL after an error (at the photo's line). */
+cairo_surface_t *cp_render_jpeg_standin(const cp_image *img, cp_diags *d);
+
 #endif

@@ -3,7 +3,8 @@
 where a PDF should be, failures half-way through replacing the pair, two renders into one folder
 at once, signals at random moments, --dump-layout onto an input or /dev/full, a preview that
 fails half-way, a bad --icc, file modes, output names, SOURCE_DATE_EPOCH; the sheets and the
-exports of issue 12 failing half-way. Each check asserts
+exports of issue 12 failing half-way; cairo's drawing in memory or, when large, in a scratch file
+in $TMPDIR (scratch). Each check asserts
 what is on disk afterwards: the earlier files byte for byte, and no stray file.
 
 usage: test_robust.py CALPRESS SOURCE_DIR FAULTSHIM CHECK [--keep]
@@ -16,10 +17,12 @@ import resource
 import shutil
 import signal
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from checks import Checks, Skip, run_in_tmp  # noqa: E402
@@ -886,13 +889,64 @@ def check_reuse_faults(ctx, chk):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def noise_png16(path, w, h):
+    """A 16-bit RGB PNG of noise: not one a PDF can carry as it is, so calpress decodes it and
+    cairo embeds its pixels, megabytes that do not compress."""
+    rnd = random.Random(7)
+    raw = b"".join(b"\0" + rnd.randbytes(w * 6) for _ in range(h))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 16, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
+
+
+def check_scratch(ctx, chk):
+    """cairo's drawing stays in memory while it is small (the photos are stand-ins), and goes on
+    in a scratch file in $TMPDIR past 4 MB (photos cairo embeds as pixels)."""
+    out = os.path.join(ctx.tmp, "out")
+    before = fresh_pair(ctx, out, "A")
+    nowhere = os.path.join(ctx.tmp, "no-such-folder")
+    p = render(ctx, ctx.sample("A"), out, "-q", env=env_with(TMPDIR=nowhere))
+    cal, press = expected_pair(ctx, "A")
+    chk.ok(p.returncode == 0 and read(os.path.join(out, CAL)) == cal and
+           read(os.path.join(out, PRESS)) == press,
+           "the sample with $TMPDIR missing: rendered in memory, the same PDFs", describe(p))
+
+    manifest = ctx.sample("B")
+    stories = os.path.dirname(manifest)
+    noise_png16(os.path.join(stories, "photos", "noise.png"), 1600, 1200)
+    edit(os.path.join(stories, "anjali.yaml"), "photo: photos/anjali.jpg",
+         "photo: photos/noise.png")
+    before = fresh_pair(ctx, out, "A")
+    p = render(ctx, manifest, out, "-q", env=env_with(TMPDIR=nowhere))
+    chk.ok(p.returncode == 1 and f"{nowhere}: error: cannot make a scratch file in '{nowhere}'"
+           in p.err, "a photo drawn as pixels, $TMPDIR missing: exit 1, the scratch file named",
+           describe(p))
+    same_as(chk, out, before, "no scratch file")
+    scratch = os.path.join(ctx.tmp, "scratch")
+    os.makedirs(scratch)
+    p = render(ctx, manifest, out, "-q", env=env_with(TMPDIR=scratch))
+    pdf = os.path.join(out, CAL)
+    chk.ok(p.returncode == 0 and os.path.getsize(pdf) > 6_000_000 and
+           run(["qpdf", "--check", pdf]).returncode == 0,
+           "with a scratch file: a whole PDF holding the photo's pixels",
+           describe(p) + f"\nsize {os.path.getsize(pdf)}")
+    lst = run(["pdfimages", "-list", pdf]).out
+    chk.ok(" 1600  1200 " in lst and " jpeg " in lst, "pdfimages lists the decoded photo and the "
+           "JPEG photos beside it", lst)
+    chk.ok(os.listdir(scratch) == [], "the scratch folder is left empty", str(os.listdir(scratch)))
+
+
 CHECKS = {
     "disk-full": check_disk_full, "ulimit": check_ulimit, "faults": check_faults,
     "commit-faults": check_commit_faults, "reuse-faults": check_reuse_faults,
     "pair": check_pair, "concurrent": check_concurrent, "dump-layout": check_dump_layout,
     "signals": check_signals, "sigkill": check_sigkill, "preview": check_preview, "no-folder": check_no_folder,
     "mode": check_mode, "names": check_names, "date": check_date,
-    "sheet-export": check_sheet_export,
+    "sheet-export": check_sheet_export, "scratch": check_scratch,
 }
 
 

@@ -7,6 +7,7 @@
 #include "image/colour.h"
 #include "image/image.h"
 #include "image/internal.h"
+#include "image/standin.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -284,6 +285,17 @@ static void test_strip(void)
         CHECK(text == NULL, "nothing is found in a stripped JPEG: %s", text ? text : "");
         free(text);
         free(again);
+        /* In place: the same bytes, the same findings. */
+        unsigned char *copy = cp_xmalloc(in.len);
+        memcpy(copy, in.p, in.len);
+        cp_image_found f3;
+        memset(&f3, 0, sizeof f3);
+        int o3 = 0;
+        size_t len3 = cp_jpeg_strip_in_place(copy, w.extent, &f3, &o3);
+        CHECK(len3 == out.len && memcmp(copy, out.p, len3) == 0 && o3 == 6 &&
+                  memcmp(&f3, &f, sizeof f) == 0,
+              "stripping in place gives the copy's bytes and findings");
+        free(copy);
         text = cp_image_found_text(&f);
         CHECK_STR(text ? text : "",
                   "GPS position (22.57 N, 88.36 E), camera make and model (Canon EOS 80D), "
@@ -355,8 +367,44 @@ static void test_files(void)
     CHECK(cp_size_mul3(40000, 40, 3, &n) && n == 4800000, "a size is multiplied");
 }
 
+/* A stand-in names its photo by key, and tells cairo the photo's size and colours. */
+static void test_standin(void)
+{
+    buf j = make_jpeg(640, 480, true);
+    cp_diags d;
+    cp_diags_init(&d);
+    cp_image *img = cp_image_open_memory(j.p, j.len, "gradient.jpg", (cp_pos){NULL, 0, 0}, &d);
+    CHECK(img != NULL, "the gradient opens");
+    if (img) {
+        size_t len = 0;
+        unsigned char *m = cp_jpeg_standin(img, &len);
+        uint64_t key = 0;
+        CHECK(cp_standin_key(m, len, CP_STANDIN_JPEG, &key) && key == cp_standin_key_of(img),
+              "the stand-in's key is the photo's");
+        CHECK(!cp_standin_key(m, len, CP_STANDIN_PNG, &key), "a JPEG stand-in is no PNG's");
+        CHECK(!cp_standin_key(j.p, j.len, CP_STANDIN_JPEG, &key), "the photo is no stand-in");
+        CHECK(!cp_standin_key(m, 10, CP_STANDIN_JPEG, &key), "a cut stand-in is none");
+        int w = 0, h = 0;
+        CHECK(cp_jpeg_frame_size(m, len, &w, &h) && w == 640 && h == 480,
+              "its frame says 640 x 480: %d x %d", w, h);
+        CHECK(len < 64 && m[len - 2] == 0xFF && m[len - 1] == 0xD9, "a few bytes, ending in EOI");
+        buf other = make_jpeg(640, 480, false);
+        cp_image *img2 =
+            cp_image_open_memory(other.p, other.len, "other.jpg", (cp_pos){NULL, 0, 0}, &d);
+        CHECK(img2 && cp_standin_key_of(img2) != cp_standin_key_of(img),
+              "another photo of the same size has another key");
+        cp_image_free(img2);
+        free(other.p);
+        free(m);
+    }
+    cp_image_free(img);
+    cp_diags_finish(&d);
+    free(j.p);
+}
+
 int main(void)
 {
+    test_standin();
     test_walk();
     test_bad();
     test_strip();

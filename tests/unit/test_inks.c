@@ -91,7 +91,7 @@ int main(int argc, char **argv)
     qpdf_silence_errors(q);
     CHECK(qpdf_read_memory(q, "test", pdf, len, NULL) == QPDF_SUCCESS,
           "qpdf reads the PDF without a warning");
-    cp_pdf_inks *k = cp_pdf_inks_new(q, NULL, cv, &d);
+    cp_pdf_inks *k = cp_pdf_inks_new(q, NULL, NULL, cv, &d);
     qpdf_oh page = qpdf_get_page_n(q, 0);
     CHECK(cp_pdf_inks_page(k, page, 1), "the pass succeeds");
     CHECK_INT(d.n_errors, 0);

@@ -1,0 +1,170 @@
+// The last pass of a PDF: qpdf reads what the C pass wrote (half a megabyte for the sample
+// calendar: its photos are stand-ins) and writes it again into the output, each JPEG stand-in
+// filled from its photo's bytes in memory as the file is written. No copy of the photos goes
+// through cairo, a scratch file, qpdf's input or a pipe. The C++ part of the pdf module:
+// stream-data providers and output pipelines have no C interface in qpdf 11.
+#define POINTERHOLDER_TRANSITION 4 // qpdf 11: std::shared_ptr only, no PointerHolder
+#include "pdf/standins.h"
+extern "C" {
+#include "image/standin.h"
+}
+
+#include <qpdf/Buffer.hh>
+#include <qpdf/Pipeline.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFWriter.hh>
+
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <string>
+
+namespace
+{
+
+// A photo's data without its metadata (img->data), from memory, each time qpdf asks for it.
+class Photo : public QPDFObjectHandle::StreamDataProvider
+{
+  public:
+    explicit Photo(const cp_image *img) : img_(img)
+    {
+    }
+    void provideStreamData(QPDFObjGen const &, Pipeline *p) override
+    {
+        p->write(img_->data, img_->len);
+        p->finish();
+    }
+
+  private:
+    const cp_image *img_;
+};
+
+// The output: every byte but the last kTail goes to the sink as it comes; the tail, which holds
+// the trailer, gets calpress's ID in place of the static one in close. After a failed write
+// it takes the rest and drops it, so that qpdf finishes and the failure is reported once.
+class Out : public Pipeline
+{
+  public:
+    Out(const char *id_hex, cp_pdf_fill_sink sink, void *ctx, cp_diags *d)
+        : Pipeline("calpress output", nullptr), id_hex_(id_hex), sink_(sink), ctx_(ctx), d_(d)
+    {
+    }
+    // Keeps the last kTail bytes; the rest goes out in pieces of at least kChunk (qpdf writes a
+    // few bytes at a time, and a photo's megabytes at once, which are not copied).
+    void write(unsigned char const *data, size_t len) override
+    {
+        const char *p = reinterpret_cast<const char *>(data);
+        if (buf_.size() + len < kTail + kChunk) {
+            buf_.append(p, len);
+            return;
+        }
+        size_t out = buf_.size() + len - kTail;
+        if (out <= buf_.size()) {
+            put(buf_.data(), out);
+            buf_.erase(0, out);
+            buf_.append(p, len);
+            return;
+        }
+        put(buf_.data(), buf_.size());
+        put(p, out - buf_.size());
+        buf_.assign(p + (out - buf_.size()), kTail);
+    }
+    // qpdf calls finish whenever a stream's data ends (a provider finishes its pipeline, and
+    // that reaches the output): nothing to do before close.
+    void finish() override
+    {
+    }
+    // After the last byte: the tail, with the ID in place, goes out.
+    void close()
+    {
+        static const std::string stat = "<" CP_PDF_STATIC_ID ">";
+        size_t at = buf_.rfind(stat);
+        if (at == std::string::npos) {
+            if (ok_)
+                cp_error(d_, cp_pos{nullptr, 0, 0}, "qpdf wrote no document ID into the PDF");
+            ok_ = false;
+            return;
+        }
+        buf_.replace(at + 1, 32, id_hex_, 32);
+        put(buf_.data(), buf_.size());
+        buf_.clear();
+    }
+    bool ok() const
+    {
+        return ok_;
+    }
+
+  private:
+    static constexpr size_t kTail = 4096, kChunk = 256 * 1024;
+    void put(const char *data, size_t len)
+    {
+        if (ok_ && len && !sink_(ctx_, data, len, d_))
+            ok_ = false;
+    }
+    const char *id_hex_;
+    cp_pdf_fill_sink sink_;
+    void *ctx_;
+    cp_diags *d_;
+    std::string buf_;
+    bool ok_ = true;
+};
+
+bool is_name(QPDFObjectHandle o, const char *name)
+{
+    return o.isName() && o.getName() == name;
+}
+
+// Fills every JPEG stand-in of pdf; returns how many.
+int fill(QPDF &pdf, const cp_pdf_photos *ph)
+{
+    int n = 0;
+    for (auto &obj : pdf.getAllObjects()) {
+        if (!obj.isStream())
+            continue;
+        QPDFObjectHandle dict = obj.getDict();
+        QPDFObjectHandle len = dict.getKey("/Length");
+        if (!is_name(dict.getKey("/Subtype"), "/Image") ||
+            !is_name(dict.getKey("/Filter"), "/DCTDecode") || !len.isInteger() ||
+            len.getIntValue() > CP_PDF_STANDIN_MAX)
+            continue;
+        std::shared_ptr<Buffer> data = obj.getRawStreamData();
+        const cp_image *img =
+            cp_pdf_photos_find(ph, data->getBuffer(), data->getSize(), CP_STANDIN_JPEG);
+        if (!img)
+            continue;
+        obj.replaceStreamData(std::make_shared<Photo>(img), QPDFObjectHandle::newName("/DCTDecode"),
+                              QPDFObjectHandle::newNull());
+        n++;
+    }
+    return n;
+}
+
+} // namespace
+
+extern "C" bool cp_pdf_fill_standins(const char *pdf, size_t len, const cp_pdf_photos *ph,
+                                     const char id_hex[33], cp_pdf_fill_sink sink, void *ctx,
+                                     int *filled, cp_diags *d)
+{
+    *filled = 0;
+    try {
+        QPDF q;
+        q.setSuppressWarnings(true);
+        q.setAttemptRecovery(false);
+        q.processMemoryFile("calpress's PDF", pdf, len);
+        *filled = fill(q, ph);
+        Out out(id_hex, sink, ctx, d);
+        QPDFWriter w(q);
+        w.setOutputPipeline(&out);
+        w.setStaticID(true);
+        w.setObjectStreamMode(qpdf_o_disable);
+        w.setStreamDataMode(qpdf_s_preserve);
+        w.forcePDFVersion("1.6");
+        w.write();
+        out.close();
+        return out.ok();
+    } catch (std::exception &e) {
+        cp_error(d, cp_pos{nullptr, 0, 0}, "cannot write the PDF: %s", e.what());
+        return false;
+    }
+}
