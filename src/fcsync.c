@@ -10,7 +10,8 @@
  * names "[pango] FcFontSet..." runs at once in the calling thread instead, to the same end: its
  * function stores its result under the patterns' mutex and signals a condition nobody waits on
  * yet, and the caller gets a reference to its own thread to release. Every other thread is made
- * by GLib's own g_thread_new. Fonts, layout and PDFs are byte for byte the same either way
+ * by GLib's own g_thread_new, "[pango] FcInit" too: Pango starts it holding the mutex its
+ * function takes. Fonts, layout and PDFs are byte for byte the same either way
  * (tests/e2e/test_fcsync.py); CALPRESS_PANGO_THREADS=on gives Pango its threads back. With a
  * Pango that no longer starts these threads nothing here is called. */
 #define _GNU_SOURCE /* RTLD_NEXT */
