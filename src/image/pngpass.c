@@ -100,30 +100,22 @@ bool cp_png_intact(const cp_image *img)
     return !damaged;
 }
 
-bool cp_png_data_load(const cp_image *img, cp_png_data *out)
+bool cp_png_header(const cp_image *img, cp_png_data *out)
 {
     bool damaged;
-    if (!scan(img, out, &damaged, false) || damaged)
-        return false;
+    return scan(img, out, &damaged, false) && !damaged;
+}
+
+size_t cp_png_idat_each(const cp_image *img, cp_png_idat_fn fn, void *ctx)
+{
     size_t pos = 8, total = 0;
     chunk c;
     while (next_chunk(img, &pos, &c, false))
-        if (strcmp(c.type, "IDAT") == 0)
-            total += c.len;
-    out->idat = cp_xmalloc(total ? total : 1);
-    pos = 8;
-    while (next_chunk(img, &pos, &c, false))
         if (strcmp(c.type, "IDAT") == 0) {
-            memcpy(out->idat + out->idat_len, c.data, c.len);
-            out->idat_len += c.len;
+            fn(ctx, c.data, c.len);
+            total += c.len;
         }
-    return total > 0;
-}
-
-void cp_png_data_finish(cp_png_data *p)
-{
-    free(p->idat);
-    memset(p, 0, sizeof *p);
+    return total;
 }
 
 uint64_t cp_png_key(const cp_image *img)

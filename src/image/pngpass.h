@@ -19,8 +19,6 @@ typedef struct cp_png_data {
     bool palette;              /* colours are indices into plte */
     const unsigned char *plte; /* palette RGB triples, borrowed from the image's bytes */
     int plte_n;
-    unsigned char *idat; /* the IDAT chunks' data, concatenated: one zlib stream; owned */
-    size_t idat_len;
 } cp_png_data;
 
 /* True if img is a PNG a PDF can carry as it is: not interlaced, no alpha channel or tRNS
@@ -32,10 +30,14 @@ bool cp_png_passthrough(const cp_image *img);
  * (a damaged file then goes to the decoder, which reports the damage at its line). */
 bool cp_png_intact(const cp_image *img);
 
-/* Collects the IDAT data and the palette. False if the chunks are not what
- * cp_png_passthrough promised. Release with cp_png_data_finish. */
-bool cp_png_data_load(const cp_image *img, cp_png_data *out);
-void cp_png_data_finish(cp_png_data *p);
+/* What the PDF's image dictionary needs: false if the chunks are not what cp_png_passthrough
+ * promised. */
+bool cp_png_header(const cp_image *img, cp_png_data *out);
+
+/* Hands each IDAT chunk's data to fn in order, from the image's bytes (no copy); returns their
+ * total length. Together they are the zlib stream a PDF's /FlateDecode reads. */
+typedef void (*cp_png_idat_fn)(void *ctx, const unsigned char *data, size_t len);
+size_t cp_png_idat_each(const cp_image *img, cp_png_idat_fn fn, void *ctx);
 
 /* A 64-bit key of the image's bytes, the same in every run: it names the photo in the stand-in
  * the PDF step swaps. */

@@ -1,11 +1,13 @@
 // The last pass of a PDF: qpdf reads what the C pass wrote (half a megabyte for the sample
-// calendar: its photos are stand-ins) and writes it again into the output, each JPEG stand-in
-// filled from its photo's bytes in memory as the file is written. No copy of the photos goes
-// through cairo, a scratch file, qpdf's input or a pipe. The C++ part of the pdf module:
-// stream-data providers and output pipelines have no C interface in qpdf 11.
+// calendar: its photos are stand-ins) and writes it again into the output, each photo's
+// stand-in filled from its bytes in memory as the file is written (a JPEG's without its
+// metadata, a PNG's IDAT data). No copy of the photos goes through cairo, a scratch file,
+// qpdf's input or a pipe. The C++ part of the pdf module: stream-data providers and output
+// pipelines have no C interface in qpdf 11.
 #define POINTERHOLDER_TRANSITION 4 // qpdf 11: std::shared_ptr only, no PointerHolder
 #include "pdf/standins.h"
 extern "C" {
+#include "image/pngpass.h"
 #include "image/standin.h"
 }
 
@@ -115,7 +117,29 @@ bool is_name(QPDFObjectHandle o, const char *name)
     return o.isName() && o.getName() == name;
 }
 
-// Fills every JPEG stand-in of pdf; returns how many.
+// A PNG photo's IDAT data (pngswap.c made its dictionary), chunk after chunk from its bytes.
+class PngData : public QPDFObjectHandle::StreamDataProvider
+{
+  public:
+    explicit PngData(const cp_image *img) : img_(img)
+    {
+    }
+    void provideStreamData(QPDFObjGen const &, Pipeline *p) override
+    {
+        cp_png_idat_each(img_, write_to, p);
+        p->finish();
+    }
+
+  private:
+    static void write_to(void *ctx, const unsigned char *data, size_t len)
+    {
+        static_cast<Pipeline *>(ctx)->write(data, len);
+    }
+    const cp_image *img_;
+};
+
+// Fills every photo's stand-in of pdf (a JPEG's under /DCTDecode, a PNG's under /FlateDecode);
+// returns how many.
 int fill(QPDF &pdf, const cp_pdf_photos *ph)
 {
     int n = 0;
@@ -124,17 +148,23 @@ int fill(QPDF &pdf, const cp_pdf_photos *ph)
             continue;
         QPDFObjectHandle dict = obj.getDict();
         QPDFObjectHandle len = dict.getKey("/Length");
+        QPDFObjectHandle filter = dict.getKey("/Filter");
+        bool jpeg = is_name(filter, "/DCTDecode");
         if (!is_name(dict.getKey("/Subtype"), "/Image") ||
-            !is_name(dict.getKey("/Filter"), "/DCTDecode") || !len.isInteger() ||
+            !(jpeg || is_name(filter, "/FlateDecode")) || !len.isInteger() ||
             len.getIntValue() > CP_PDF_STANDIN_MAX)
             continue;
         std::shared_ptr<Buffer> data = obj.getRawStreamData();
-        const cp_image *img =
-            cp_pdf_photos_find(ph, data->getBuffer(), data->getSize(), CP_STANDIN_JPEG);
+        const cp_image *img = cp_pdf_photos_find(ph, data->getBuffer(), data->getSize(),
+                                                 jpeg ? CP_STANDIN_JPEG : CP_STANDIN_PNG);
         if (!img)
             continue;
-        obj.replaceStreamData(std::make_shared<Photo>(img), QPDFObjectHandle::newName("/DCTDecode"),
-                              QPDFObjectHandle::newNull());
+        if (jpeg)
+            obj.replaceStreamData(std::make_shared<Photo>(img), filter,
+                                  QPDFObjectHandle::newNull());
+        else
+            obj.replaceStreamData(std::make_shared<PngData>(img), filter,
+                                  dict.getKey("/DecodeParms"));
         n++;
     }
     return n;

@@ -76,11 +76,12 @@ bool cp_pdf_write_into(struct _qpdf_data *q, const char id_hex[33], cp_outfile *
 bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int *pages,
                  cp_diags *d);
 
-/* The stand-ins of PNG photos (image/pngpass.h) in cairo's PDF get the PNGs' own compressed
- * data (pngswap.c). q is a qpdf_data; false after an error. */
+/* The stand-ins of PNG photos (image/pngpass.h) in cairo's PDF get the dictionaries of the PNGs'
+ * own compressed data, which the last pass (cp_pdf_fill_standins) writes in (pngswap.c). q is a
+ * qpdf_data; *swapped counts them; false after an error. */
 struct cp_pdf_photos;
 bool cp_pdf_swap_pngs(struct _qpdf_data *q, const cp_doc *doc, const struct cp_pdf_photos *photos,
-                      cp_diags *d);
+                      int *swapped, cp_diags *d);
 
 /* Calls on_holder (if not NULL) for holder, a page or form XObject dictionary, and for every form
  * XObject it paints, and on_image (if not NULL) for every image XObject, however deep (cairo

@@ -1,6 +1,7 @@
 /* PNG photos in the PDF as their own compressed data: the stand-ins cairo embedded (marker JPEG
- * headers, see image/pngpass.h) become Flate images with PNG predictors holding the PNG's IDAT
- * data, byte for byte. */
+ * headers, see image/pngpass.h) become Flate images with PNG predictors. Here the dictionary is
+ * made; the stream keeps the stand-in until the last pass (fill.cpp) writes the PNG's IDAT data
+ * in its place, byte for byte, from the image's bytes. */
 #include "base/util.h"
 #include "image/pngpass.h"
 #include "image/standin.h"
@@ -16,20 +17,22 @@ typedef struct swap {
     const cp_pdf_photos *photos;
     int *done; /* object ids already swapped */
     size_t n_done, cap_done;
+    int n_swapped;
     bool ok;
     cp_diags *d;
 } swap;
 
-/* Puts the PNG's data into the stand-in image stream. */
-static void replace(swap *sw, qpdf_oh image, const cp_image *img)
+/* Makes the stand-in image stream's dictionary the PNG's; its data stays the stand-in (buf,
+ * len), now under /FlateDecode, for the last pass to fill. */
+static void replace(swap *sw, qpdf_oh image, const cp_image *img, const unsigned char *buf,
+                    size_t len)
 {
     qpdf_data q = sw->q;
     cp_png_data p;
-    if (!cp_png_data_load(img, &p)) {
+    if (!cp_png_header(img, &p)) {
         cp_error(sw->d, cp_pos_file(img->path), "cannot read the PNG data of photo '%s'",
                  img->name);
         sw->ok = false;
-        cp_png_data_finish(&p);
         return;
     }
     qpdf_oh parms = qpdf_oh_new_dictionary(q);
@@ -37,8 +40,7 @@ static void replace(swap *sw, qpdf_oh image, const cp_image *img)
     qpdf_oh_replace_key(q, parms, "/Colors", qpdf_oh_new_integer(q, p.colors));
     qpdf_oh_replace_key(q, parms, "/BitsPerComponent", qpdf_oh_new_integer(q, p.bits));
     qpdf_oh_replace_key(q, parms, "/Columns", qpdf_oh_new_integer(q, p.width));
-    qpdf_oh_replace_stream_data(q, image, p.idat, p.idat_len, qpdf_oh_new_name(q, "/FlateDecode"),
-                                parms);
+    qpdf_oh_replace_stream_data(q, image, buf, len, qpdf_oh_new_name(q, "/FlateDecode"), parms);
     qpdf_oh dict = qpdf_oh_get_dict(q, image);
     qpdf_oh_replace_key(q, dict, "/BitsPerComponent", qpdf_oh_new_integer(q, p.bits));
     qpdf_oh_remove_key(q, dict, "/Decode");
@@ -54,7 +56,7 @@ static void replace(swap *sw, qpdf_oh image, const cp_image *img)
         qpdf_oh_replace_key(q, dict, "/ColorSpace",
                             qpdf_oh_new_name(q, p.colors == 3 ? "/DeviceRGB" : "/DeviceGray"));
     }
-    cp_png_data_finish(&p);
+    sw->n_swapped++;
 }
 
 static bool seen(swap *sw, int id)
@@ -80,9 +82,9 @@ static void visit_image(swap *sw, qpdf_oh image)
     if (qpdf_oh_get_stream_data(q, image, qpdf_dl_none, &filtered, &buf, &len) & QPDF_ERRORS)
         return;
     const cp_image *img = cp_pdf_photos_find(sw->photos, buf, len, CP_STANDIN_PNG);
-    free(buf);
     if (img)
-        replace(sw, image, img);
+        replace(sw, image, img, buf, len);
+    free(buf);
 }
 
 /* cp_pdf_image_fn: an image not met before is swapped if it is a PNG's stand-in. */
@@ -93,11 +95,13 @@ static void on_image(qpdf_data q, qpdf_oh image, void *ctx)
         visit_image(sw, image);
 }
 
-bool cp_pdf_swap_pngs(qpdf_data q, const cp_doc *doc, const cp_pdf_photos *photos, cp_diags *d)
+bool cp_pdf_swap_pngs(qpdf_data q, const cp_doc *doc, const cp_pdf_photos *photos, int *swapped,
+                      cp_diags *d)
 {
     swap sw = {.q = q, .photos = photos, .ok = true, .d = d};
     for (size_t i = 0; i < doc->n_pages; i++)
         cp_pdf_walk_xobjects(q, qpdf_get_page_n(q, i), NULL, on_image, &sw);
     free(sw.done);
+    *swapped = sw.n_swapped;
     return sw.ok;
 }

@@ -177,7 +177,8 @@ void cp_pdf_walk_xobjects(qpdf_data q, qpdf_oh holder, cp_pdf_holder_fn on_holde
 typedef struct photo_walk {
     qpdf_oh srgb; /* /DefaultRGB's colour space, under a CMYK or grey intent */
     const cp_pdf_photos *photos;
-    bool standins; /* a JPEG stand-in was met: the last pass fills it */
+    bool standins; /* a photo's stand-in was met (a JPEG's, or a PNG's whose dictionary was
+                      made): the last pass fills it */
 } photo_walk;
 
 /* With a CMYK (or grey) intent, cairo's DeviceRGB must be characterised: /DefaultRGB maps it to
@@ -558,8 +559,10 @@ static bool edit(qpdf_data q, const cp_doc *doc, const cp_pdf_meta *meta, const 
         cp_error(d, (cp_pos){NULL, 0, 0}, "cairo wrote %d pages, expected %zu", n, doc->n_pages);
         return false;
     }
-    if (!cp_pdf_swap_pngs(q, doc, pw->photos, d)) /* PNG photos as their own data (pngswap.c) */
+    int pngs = 0; /* PNG photos as their own data (pngswap.c) */
+    if (!cp_pdf_swap_pngs(q, doc, pw->photos, &pngs, d))
         return false;
+    pw->standins |= pngs > 0;
     qpdf_oh all = registration_colour(q);
     if (profile->n != 4 && doc->n_pages && doc->pages[0].color_bar)
         cp_warning(d, (cp_pos){NULL, 0, 0},

@@ -39,11 +39,11 @@ const cp_image *cp_pdf_photos_find(const cp_pdf_photos *ph, const unsigned char 
 typedef bool (*cp_pdf_fill_sink)(void *ctx, const void *data, size_t len, cp_diags *d);
 
 /* pdf (len bytes, as qpdf wrote it with calpress's options and the static ID) written again with
- * every JPEG stand-in filled with its photo's data (img->data: without metadata), streamed from
- * memory as the file is written, and id_hex (32 hex digits) in place of the static ID; the bytes
- * go to sink as they are made. *filled counts the stand-ins filled. False after reporting. The
- * C++ part of the module (fill.cpp): qpdf's stream-data providers and output pipelines have no
- * C interface. */
+ * every photo's stand-in filled with its data, streamed from memory as the file is written (a
+ * JPEG's img->data, without metadata; a PNG's IDAT chunks, its dictionary made by pngswap.c), and
+ * id_hex (32 hex digits) in place of the static ID; the bytes go to sink as they are made. *filled
+ * counts the stand-ins filled. False after reporting. The C++ part of the module (fill.cpp): qpdf's
+ * stream-data providers and output pipelines have no C interface. */
 bool cp_pdf_fill_standins(const char *pdf, size_t len, const cp_pdf_photos *ph,
                           const char id_hex[33], cp_pdf_fill_sink sink, void *ctx, int *filled,
                           cp_diags *d);

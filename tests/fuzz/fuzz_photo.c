@@ -90,18 +90,25 @@ static void check_strip(const uint8_t *data, size_t size)
     free(out);
 }
 
-/* A PNG the PDF would take undecoded (issue 12): its data and palette as the PDF step reads
- * them, and the stand-in that names it. */
+static void count_idat(void *ctx, const unsigned char *data, size_t len)
+{
+    (void)data;
+    *(size_t *)ctx += len;
+}
+
+/* A PNG the PDF would take undecoded (issue 12): its header, palette and data as the PDF step
+ * reads them, and the stand-in that names it. */
 static void check_png_passthrough(const cp_image *img)
 {
     if (!cp_png_passthrough(img))
         return;
     cp_png_data p;
-    if (cp_png_data_load(img, &p) &&
-        (p.width != img->width || p.height != img->height || !p.idat_len ||
+    size_t seen = 0;
+    if (cp_png_header(img, &p) &&
+        (p.width != img->width || p.height != img->height ||
+         cp_png_idat_each(img, count_idat, &seen) == 0 || seen == 0 ||
          (p.palette && (p.plte_n < 1 || p.plte_n > 256)) || (p.colors != 1 && p.colors != 3)))
         abort();
-    cp_png_data_finish(&p);
     size_t n;
     uint64_t key;
     unsigned char *m = cp_png_marker(img, &n);
