@@ -9,17 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A module and the libraries it brings (qpdf, GnuTLS, p11-kit...) look their own symbols up in
- * their own scope first: otherwise each of their 20,000 relocations searches the program's 66
- * libraries before theirs (15 M instructions of every render). What they call back in the program
- * is found after. The sanitizers' runtimes refuse RTLD_DEEPBIND (it would bypass their
- * interceptors), so their builds load modules as before. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define MODULE_FLAGS (RTLD_NOW | RTLD_LOCAL)
-#else
-#define MODULE_FLAGS (RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND)
-#endif
-
 static void *open_module(const char *file, char *why, size_t why_len)
 {
     char exe[PATH_MAX], path[PATH_MAX + 64];
@@ -43,7 +32,7 @@ static void *open_module(const char *file, char *why, size_t why_len)
         snprintf(path, sizeof path, "%s/%s", dirs[i], file);
         if (access(path, R_OK) != 0)
             continue;
-        void *h = dlopen(path, MODULE_FLAGS);
+        void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
         if (h)
             return h;
         snprintf(why, why_len, "cannot load %s: %s", path, dlerror());

@@ -2,7 +2,8 @@
 """qpdf's part of the PDF pass is a module loaded on first use (src/pdf/pdfload.c): a run that
 writes no PDF does not map qpdf or its TLS libraries; a render loads the module
 from beside the program and writes its PDFs with it. The dynamic linker's own record
-(LD_DEBUG=files) says which libraries a run opened.
+(LD_DEBUG=files) says which libraries a run opened. With TBB's malloc proxy preloaded (where
+libtbbmalloc2 is installed), a render still works: the module shares the program's allocator.
 
 usage: test_modules.py CALPRESS SOURCE_DIR
 """
@@ -51,6 +52,17 @@ def main(chk, setup):
         head = f.read(8)
     chk.ok(head.startswith(b"%PDF-1.6") and os.path.getsize(pdf) > 1000000,
            "the module wrote the calendar (PDF 1.6, qpdf's post-processing)", repr(head))
+    # A malloc replacement preloaded (as heaptrack, jemalloc or TBB's proxy do): the module and
+    # the program must use the same allocator (RTLD_DEEPBIND broke that). Not under ASan, whose
+    # own allocator must stay the only one.
+    proxy = "/usr/lib/x86_64-linux-gnu/libtbbmalloc_proxy.so.2"
+    if os.path.exists(proxy) and "ASAN_OPTIONS" not in os.environ:
+        env = dict(os.environ, LD_PRELOAD=proxy, SOURCE_DATE_EPOCH="1700000000")
+        r = run([setup.calpress, "render", "calendar.yaml", "-o", "out-proxy", "-q", "--fresh"],
+                cwd=setup.stories, env=env)
+        chk.ok(r.returncode == 0 and os.path.getsize(
+            os.path.join(setup.stories, "out-proxy", "calendar.pdf")) > 1000000,
+            "render with a malloc replacement preloaded (TBB's proxy) succeeds", r.err[-1500:])
 
 
 if __name__ == "__main__":
