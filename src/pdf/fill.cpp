@@ -17,15 +17,18 @@ extern "C" {
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFWriter.hh>
 
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace
 {
 
-// A photo's data without its metadata (img->data), from memory, each time qpdf asks for it.
+// A photo's data without its metadata (img->data), from memory, each time qpdf asks for it
+// (qpdf copies it into a buffer of its own to learn its length before writing it).
 class Photo : public QPDFObjectHandle::StreamDataProvider
 {
   public:
@@ -53,7 +56,7 @@ class Out : public Pipeline
     {
     }
     // Keeps the last kTail bytes; the rest goes out in pieces of at least kChunk (qpdf writes a
-    // few bytes at a time, and a photo's megabytes at once, which are not copied).
+    // few bytes at a time, and a stream's data at once, which this buffer does not copy).
     void write(unsigned char const *data, size_t len) override
     {
         const char *p = reinterpret_cast<const char *>(data);
@@ -118,6 +121,8 @@ bool is_name(QPDFObjectHandle o, const char *name)
 }
 
 // A PNG photo's IDAT data (pngswap.c made its dictionary), chunk after chunk from its bytes.
+// An exception of the pipeline's is carried over the C frames of cp_png_idat_each, not through
+// them.
 class PngData : public QPDFObjectHandle::StreamDataProvider
 {
   public:
@@ -126,75 +131,106 @@ class PngData : public QPDFObjectHandle::StreamDataProvider
     }
     void provideStreamData(QPDFObjGen const &, Pipeline *p) override
     {
-        cp_png_idat_each(img_, write_to, p);
+        Feed feed{p, nullptr};
+        size_t n = cp_png_idat_each(img_, write_to, &feed);
+        if (feed.error)
+            std::rethrow_exception(feed.error);
+        if (n == 0)
+            throw std::runtime_error(std::string("photo '") + img_->name + "' has no PNG data");
         p->finish();
     }
 
   private:
+    struct Feed {
+        Pipeline *p;
+        std::exception_ptr error;
+    };
     static void write_to(void *ctx, const unsigned char *data, size_t len)
     {
-        static_cast<Pipeline *>(ctx)->write(data, len);
+        Feed *f = static_cast<Feed *>(ctx);
+        if (f->error)
+            return;
+        try {
+            f->p->write(data, len);
+        } catch (...) {
+            f->error = std::current_exception();
+        }
     }
     const cp_image *img_;
 };
 
-// Fills every photo's stand-in of pdf (a JPEG's under /DCTDecode, a PNG's under /FlateDecode);
-// returns how many.
-int fill(QPDF &pdf, const cp_pdf_photos *ph)
+// Fills every photo's stand-in of pdf: a JPEG's under /DCTDecode, a PNG's under /FlateDecode
+// (its dictionary made by pngswap.c). Any other image stream that carries a stand-in's tag is
+// counted as left.
+cp_pdf_fill_result fill(QPDF &pdf, const cp_pdf_photos *ph)
 {
-    int n = 0;
+    cp_pdf_fill_result r = {0, 0};
     for (auto &obj : pdf.getAllObjects()) {
         if (!obj.isStream())
             continue;
         QPDFObjectHandle dict = obj.getDict();
         QPDFObjectHandle len = dict.getKey("/Length");
-        QPDFObjectHandle filter = dict.getKey("/Filter");
-        bool jpeg = is_name(filter, "/DCTDecode");
-        if (!is_name(dict.getKey("/Subtype"), "/Image") ||
-            !(jpeg || is_name(filter, "/FlateDecode")) || !len.isInteger() ||
+        if (!is_name(dict.getKey("/Subtype"), "/Image") || !len.isInteger() ||
             len.getIntValue() > CP_PDF_STANDIN_MAX)
             continue;
         std::shared_ptr<Buffer> data = obj.getRawStreamData();
-        const cp_image *img = cp_pdf_photos_find(ph, data->getBuffer(), data->getSize(),
-                                                 jpeg ? CP_STANDIN_JPEG : CP_STANDIN_PNG);
-        if (!img)
+        const unsigned char *b = data->getBuffer();
+        size_t n = data->getSize();
+        uint64_t key;
+        bool jpeg_tag = cp_standin_key(b, n, CP_STANDIN_JPEG, &key);
+        bool png_tag = !jpeg_tag && cp_standin_key(b, n, CP_STANDIN_PNG, &key);
+        if (!jpeg_tag && !png_tag)
             continue;
-        if (jpeg)
+        QPDFObjectHandle filter = dict.getKey("/Filter");
+        const cp_image *img =
+            cp_pdf_photos_find(ph, b, n, jpeg_tag ? CP_STANDIN_JPEG : CP_STANDIN_PNG);
+        if (img && jpeg_tag && is_name(filter, "/DCTDecode")) {
             obj.replaceStreamData(std::make_shared<Photo>(img), filter,
                                   QPDFObjectHandle::newNull());
-        else
+            r.filled++;
+        } else if (img && png_tag && is_name(filter, "/FlateDecode")) {
             obj.replaceStreamData(std::make_shared<PngData>(img), filter,
                                   dict.getKey("/DecodeParms"));
-        n++;
+            r.filled++;
+        } else {
+            r.left++;
+        }
     }
-    return n;
+    return r;
 }
 
 } // namespace
 
-extern "C" bool cp_pdf_fill_standins(const char *pdf, size_t len, const cp_pdf_photos *ph,
-                                     const char id_hex[33], cp_pdf_fill_sink sink, void *ctx,
-                                     int *filled, cp_diags *d)
+extern "C" bool cp_pdf_fill_standins(const char *pdf, size_t len, const char *path,
+                                     const cp_pdf_photos *ph, const char id_hex[33],
+                                     cp_pdf_fill_sink sink, void *ctx, cp_pdf_fill_result *out,
+                                     cp_diags *d)
 {
-    *filled = 0;
+    *out = cp_pdf_fill_result{0, 0};
+    const char *what = "cannot write the PDF";
     try {
         QPDF q;
         q.setSuppressWarnings(true);
         q.setAttemptRecovery(false);
-        q.processMemoryFile("calpress's PDF", pdf, len);
-        *filled = fill(q, ph);
-        Out out(id_hex, sink, ctx, d);
+        if (path)
+            q.processFile(path);
+        else
+            q.processMemoryFile("calpress's PDF", pdf, len);
+        *out = fill(q, ph);
+        Out o(id_hex, sink, ctx, d);
         QPDFWriter w(q);
-        w.setOutputPipeline(&out);
+        w.setOutputPipeline(&o);
         w.setStaticID(true);
         w.setObjectStreamMode(qpdf_o_disable);
         w.setStreamDataMode(qpdf_s_preserve);
         w.forcePDFVersion("1.6");
         w.write();
-        out.close();
-        return out.ok();
+        o.close();
+        return o.ok();
     } catch (std::exception &e) {
-        cp_error(d, cp_pos{nullptr, 0, 0}, "cannot write the PDF: %s", e.what());
-        return false;
+        cp_error(d, cp_pos{nullptr, 0, 0}, "%s: %s", what, e.what());
+    } catch (...) {
+        cp_error(d, cp_pos{nullptr, 0, 0}, "%s: an unknown failure in qpdf", what);
     }
+    return false;
 }

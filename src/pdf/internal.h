@@ -71,6 +71,9 @@ int cp_pdf_stream_write(struct _qpdf_data *q, void (*options)(struct _qpdf_data 
  * reporting. */
 bool cp_pdf_write_into(struct _qpdf_data *q, const char id_hex[33], cp_outfile *f, cp_diags *d);
 
+/* An unnamed scratch file in $TMPDIR (else /tmp), gone when closed; -1 after reporting. */
+int cp_pdf_scratch(cp_diags *d);
+
 /* doc drawn with cairo and post-processed, the finished PDF appended to out (initialised by the
  * caller); *pages is its page count. False after reporting. */
 bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int *pages,
@@ -78,10 +81,10 @@ bool cp_pdf_make(const cp_doc *doc, const cp_pdf_meta *meta, cp_strbuf *out, int
 
 /* The stand-ins of PNG photos (image/pngpass.h) in cairo's PDF get the dictionaries of the PNGs'
  * own compressed data, which the last pass (cp_pdf_fill_standins) writes in (pngswap.c). q is a
- * qpdf_data; *swapped counts them; false after an error. */
+ * qpdf_data; false after an error. */
 struct cp_pdf_photos;
 bool cp_pdf_swap_pngs(struct _qpdf_data *q, const cp_doc *doc, const struct cp_pdf_photos *photos,
-                      int *swapped, cp_diags *d);
+                      cp_diags *d);
 
 /* Calls on_holder (if not NULL) for holder, a page or form XObject dictionary, and for every form
  * XObject it paints, and on_image (if not NULL) for every image XObject, however deep (cairo

@@ -46,6 +46,13 @@ static bool drawn_flush(drawn *out)
 
 static int scratch_file(const char *dir, cp_diags *d);
 
+/* $TMPDIR, else /tmp. */
+static const char *scratch_dir(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    return tmp && *tmp ? tmp : "/tmp";
+}
+
 /* From memory to a scratch file: what is in memory goes first. */
 static bool drawn_spill(drawn *out)
 {
@@ -185,6 +192,11 @@ static int scratch_file(const char *dir, cp_diags *d)
     return fd;
 }
 
+int cp_pdf_scratch(cp_diags *d)
+{
+    return scratch_file(scratch_dir(), d);
+}
+
 /* cairo writes into memory (or a scratch file, when its output is large), qpdf reads it from
  * there and the finished PDF goes into f as it is made: the photos go from the image layer's
  * memory into f once (their stand-ins are filled as qpdf writes), and cairo's bytes are hashed
@@ -200,12 +212,8 @@ bool cp_pdf_write(cp_outset *s, const char *name, const cp_doc *doc, const cp_pd
     cp_outfile *f = cp_outset_add(s, name, d);
     if (!f)
         return false;
-    const char *tmp = getenv("TMPDIR");
-    drawn pdf = {.spill = true,
-                 .fd = -1,
-                 .dir = tmp && *tmp ? tmp : "/tmp",
-                 .target = cp_outfile_path(f),
-                 .d = d};
+    drawn pdf = {
+        .spill = true, .fd = -1, .dir = scratch_dir(), .target = cp_outfile_path(f), .d = d};
     cp_strbuf_init(&pdf.mem);
     cp_hasher_init(&pdf.hash);
     bool ok = draw(doc, meta, &pdf, d);

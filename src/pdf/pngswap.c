@@ -17,7 +17,6 @@ typedef struct swap {
     const cp_pdf_photos *photos;
     int *done; /* object ids already swapped */
     size_t n_done, cap_done;
-    int n_swapped;
     bool ok;
     cp_diags *d;
 } swap;
@@ -56,7 +55,6 @@ static void replace(swap *sw, qpdf_oh image, const cp_image *img, const unsigned
         qpdf_oh_replace_key(q, dict, "/ColorSpace",
                             qpdf_oh_new_name(q, p.colors == 3 ? "/DeviceRGB" : "/DeviceGray"));
     }
-    sw->n_swapped++;
 }
 
 static bool seen(swap *sw, int id)
@@ -95,13 +93,11 @@ static void on_image(qpdf_data q, qpdf_oh image, void *ctx)
         visit_image(sw, image);
 }
 
-bool cp_pdf_swap_pngs(qpdf_data q, const cp_doc *doc, const cp_pdf_photos *photos, int *swapped,
-                      cp_diags *d)
+bool cp_pdf_swap_pngs(qpdf_data q, const cp_doc *doc, const cp_pdf_photos *photos, cp_diags *d)
 {
     swap sw = {.q = q, .photos = photos, .ok = true, .d = d};
     for (size_t i = 0; i < doc->n_pages; i++)
         cp_pdf_walk_xobjects(q, qpdf_get_page_n(q, i), NULL, on_image, &sw);
     free(sw.done);
-    *swapped = sw.n_swapped;
     return sw.ok;
 }

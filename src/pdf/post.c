@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct icc {
     char *data;
@@ -177,8 +178,6 @@ void cp_pdf_walk_xobjects(qpdf_data q, qpdf_oh holder, cp_pdf_holder_fn on_holde
 typedef struct photo_walk {
     qpdf_oh srgb; /* /DefaultRGB's colour space, under a CMYK or grey intent */
     const cp_pdf_photos *photos;
-    bool standins; /* a photo's stand-in was met (a JPEG's, or a PNG's whose dictionary was
-                      made): the last pass fills it */
 } photo_walk;
 
 /* With a CMYK (or grey) intent, cairo's DeviceRGB must be characterised: /DefaultRGB maps it to
@@ -188,9 +187,9 @@ static void add_default_rgb(qpdf_data q, qpdf_oh holder, void *ctx)
     qpdf_oh_replace_key(q, colorspaces(q, holder), "/DefaultRGB", ((photo_walk *)ctx)->srgb);
 }
 
-/* A JPEG image: a photo's stand-in is noted; and cairo embeds a CMYK JPEG as /DeviceCMYK without
- * the /Decode [1 0 ...] that Adobe's inverted CMYK JPEGs need: without it they print as a
- * negative. A stand-in's photo says whether it is one; another JPEG stream is read. */
+/* A JPEG image: cairo embeds a CMYK JPEG as /DeviceCMYK without the /Decode [1 0 ...] that
+ * Adobe's inverted CMYK JPEGs need: without it they print as a negative. A stand-in's photo says
+ * whether it is one; another JPEG stream is read. */
 static void photo_image(qpdf_data q, qpdf_oh image, void *ctx)
 {
     photo_walk *w = ctx;
@@ -200,9 +199,7 @@ static void photo_image(qpdf_data q, qpdf_oh image, void *ctx)
     bool cmyk =
         qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/ColorSpace"), "/DeviceCMYK") &&
         !qpdf_oh_has_key(q, dict, "/Decode");
-    bool small =
-        qpdf_oh_get_int_value(q, qpdf_oh_get_key(q, dict, "/Length")) <= CP_PDF_STANDIN_MAX;
-    if (!small && !cmyk)
+    if (!cmyk)
         return;
     unsigned char *buf = NULL;
     size_t len = 0;
@@ -210,8 +207,7 @@ static void photo_image(qpdf_data q, qpdf_oh image, void *ctx)
     if (qpdf_oh_get_stream_data(q, image, qpdf_dl_none, &filtered, &buf, &len) & QPDF_ERRORS)
         return;
     const cp_image *img = cp_pdf_photos_find(w->photos, buf, len, CP_STANDIN_JPEG);
-    w->standins |= img != NULL;
-    if (cmyk && (img ? img->adobe : cp_image_jpeg_is_adobe(buf, len))) {
+    if (img ? img->adobe : cp_image_jpeg_is_adobe(buf, len)) {
         qpdf_oh dec = qpdf_oh_new_array(q);
         for (int i = 0; i < 4; i++) {
             qpdf_oh_append_item(q, dec, qpdf_oh_new_integer(q, 1));
@@ -559,10 +555,8 @@ static bool edit(qpdf_data q, const cp_doc *doc, const cp_pdf_meta *meta, const 
         cp_error(d, (cp_pos){NULL, 0, 0}, "cairo wrote %d pages, expected %zu", n, doc->n_pages);
         return false;
     }
-    int pngs = 0; /* PNG photos as their own data (pngswap.c) */
-    if (!cp_pdf_swap_pngs(q, doc, pw->photos, &pngs, d))
+    if (!cp_pdf_swap_pngs(q, doc, pw->photos, d)) /* PNG photos as their own data (pngswap.c) */
         return false;
-    pw->standins |= pngs > 0;
     qpdf_oh all = registration_colour(q);
     if (profile->n != 4 && doc->n_pages && doc->pages[0].color_bar)
         cp_warning(d, (cp_pos){NULL, 0, 0},
@@ -646,25 +640,40 @@ typedef struct post_io {
     cp_outfile *f;
 } post_io;
 
-/* The edited q with its photos' stand-ins filled: written into memory (without the photos, a
- * small file), then again with them by the last pass (fill.cpp), which hands its bytes to the
- * sink or f as it makes them. */
+/* The edited q with its photos' stand-ins filled: written without the photos (half a megabyte
+ * for the sample; into memory, or into a scratch file when cairo's output was large enough to
+ * spill), then again with them by the last pass (fill.cpp), which hands its bytes to the sink or
+ * f as it makes them. */
 static bool write_filled(qpdf_data q, const post_io *io, const cp_pdf_photos *photos,
                          const char id_hex[33], cp_diags *d)
 {
-    if (qpdf_init_write_memory(q) & QPDF_ERRORS)
+    int fd = io->path ? cp_pdf_scratch(d) : -1;
+    if (io->path && fd < 0)
+        return false;
+    char path[40];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    if ((fd >= 0 ? qpdf_init_write(q, path) : qpdf_init_write_memory(q)) & QPDF_ERRORS) {
+        if (fd >= 0)
+            close(fd);
         return report(q, d, "cannot write the PDF");
+    }
     write_options(q);
-    if (qpdf_write(q) & QPDF_ERRORS)
-        return report(q, d, "cannot write the PDF");
-    int filled = 0;
-    bool ok = cp_pdf_fill_standins((const char *)qpdf_get_buffer(q), qpdf_get_buffer_length(q),
-                                   photos, id_hex, io->f ? to_outfile : io->sink,
-                                   io->f ? (void *)io->f : io->sink_ctx, &filled, d);
-    if (ok && filled == 0) {
-        cp_error(d, (cp_pos){NULL, 0, 0}, "the photos' places were lost on the way to the PDF");
+    bool ok = !(qpdf_write(q) & QPDF_ERRORS) || report(q, d, "cannot write the PDF");
+    /* qpdf's file writer may miss a failed last write: the last pass then finds no trailer and
+     * says so. */
+    cp_pdf_fill_result r = {0};
+    ok = ok && cp_pdf_fill_standins(fd >= 0 ? NULL : (const char *)qpdf_get_buffer(q),
+                                    fd >= 0 ? 0 : qpdf_get_buffer_length(q), fd >= 0 ? path : NULL,
+                                    photos, id_hex, io->f ? to_outfile : io->sink,
+                                    io->f ? (void *)io->f : io->sink_ctx, &r, d);
+    if (ok && r.left) {
+        cp_error(d, (cp_pos){NULL, 0, 0},
+                 "%d photo%s could not be put in place of %s stand-in%s in the PDF", r.left,
+                 r.left == 1 ? "" : "s", r.left == 1 ? "its" : "their", r.left == 1 ? "" : "s");
         ok = false;
     }
+    if (fd >= 0)
+        close(fd);
     return ok;
 }
 
@@ -687,7 +696,7 @@ static bool postprocess(const post_io *io, const cp_doc *doc, const cp_pdf_meta 
     }
     if (!edit(q, doc, meta, &profile, inks, &pw, io->drawn, id_hex, d))
         goto done;
-    if (pw.standins)
+    if (!cp_pdf_photos_empty(pw.photos))
         ok = write_filled(q, io, pw.photos, id_hex, d);
     else if (io->f)
         ok = cp_pdf_write_into(q, id_hex, io->f, d);

@@ -47,6 +47,11 @@ void cp_pdf_photos_free(cp_pdf_photos *ph)
     free(ph);
 }
 
+bool cp_pdf_photos_empty(const cp_pdf_photos *ph)
+{
+    return !ph || ph->n == 0;
+}
+
 const cp_image *cp_pdf_photos_find(const cp_pdf_photos *ph, const unsigned char *data, size_t len,
                                    const char *tag)
 {

@@ -21,6 +21,9 @@ typedef struct cp_pdf_photos cp_pdf_photos;
 cp_pdf_photos *cp_pdf_photos_new(const struct cp_doc *doc);
 void cp_pdf_photos_free(cp_pdf_photos *ph);
 
+/* True when the document has no JPEG or PNG photo (nothing can be a stand-in). */
+bool cp_pdf_photos_empty(const cp_pdf_photos *ph);
+
 /* The photo of the stand-in in data (len bytes), if it is one of tag (CP_STANDIN_JPEG or
  * CP_STANDIN_PNG) and names one of the document's photos of that format; else NULL. */
 const cp_image *cp_pdf_photos_find(const cp_pdf_photos *ph, const unsigned char *data, size_t len,
@@ -38,15 +41,21 @@ const cp_image *cp_pdf_photos_find(const cp_pdf_photos *ph, const unsigned char 
 /* Where the finished bytes go: false after reporting a write error (as cp_pdf_sink). */
 typedef bool (*cp_pdf_fill_sink)(void *ctx, const void *data, size_t len, cp_diags *d);
 
-/* pdf (len bytes, as qpdf wrote it with calpress's options and the static ID) written again with
- * every photo's stand-in filled with its data, streamed from memory as the file is written (a
- * JPEG's img->data, without metadata; a PNG's IDAT chunks, its dictionary made by pngswap.c), and
- * id_hex (32 hex digits) in place of the static ID; the bytes go to sink as they are made. *filled
- * counts the stand-ins filled. False after reporting. The C++ part of the module (fill.cpp): qpdf's
- * stream-data providers and output pipelines have no C interface. */
-bool cp_pdf_fill_standins(const char *pdf, size_t len, const cp_pdf_photos *ph,
-                          const char id_hex[33], cp_pdf_fill_sink sink, void *ctx, int *filled,
-                          cp_diags *d);
+/* What the last pass did: stand-ins filled, and stand-ins left (a stand-in that names no photo
+ * of the document, or whose dictionary is not its photo's: an error). */
+typedef struct cp_pdf_fill_result {
+    int filled, left;
+} cp_pdf_fill_result;
+
+/* The PDF qpdf wrote with calpress's options and the static ID, in memory (pdf, len) or else in
+ * the file path, written again with every photo's stand-in filled with its data, streamed from
+ * memory as the file is written (a JPEG's img->data, without metadata; a PNG's IDAT chunks, its
+ * dictionary made by pngswap.c), and id_hex (32 hex digits) in place of the static ID; the bytes
+ * go to sink as they are made. False after reporting. The C++ part of the module (fill.cpp):
+ * qpdf's stream-data providers and output pipelines have no C interface. */
+bool cp_pdf_fill_standins(const char *pdf, size_t len, const char *path, const cp_pdf_photos *ph,
+                          const char id_hex[33], cp_pdf_fill_sink sink, void *ctx,
+                          cp_pdf_fill_result *out, cp_diags *d);
 
 #ifdef __cplusplus
 }

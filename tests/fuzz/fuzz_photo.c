@@ -74,6 +74,19 @@ static void check_strip(const uint8_t *data, size_t size)
     unsigned char *again = cp_jpeg_strip(out, len, &len2, &found2, &o2);
     if (len2 != len || memcmp(again, out, len) != 0)
         abort();
+    /* In place, as photos are read: the same bytes and findings as the copy. */
+    unsigned char *place = malloc(w.extent ? w.extent : 1);
+    if (!place)
+        abort();
+    memcpy(place, data, w.extent);
+    cp_image_found found3;
+    memset(&found3, 0, sizeof found3);
+    int o3;
+    size_t len3 = cp_jpeg_strip_in_place(place, w.extent, &found3, &o3);
+    if (len3 != len || memcmp(place, out, len) != 0 || o3 != o ||
+        memcmp(&found3, &found, sizeof found) != 0)
+        abort();
+    free(place);
     size_t n_in = 0, n_out = 0;
     unsigned char *icc_in = cp_jpeg_icc_profile(data, w.extent, &n_in);
     unsigned char *icc_out = cp_jpeg_icc_profile(out, len, &n_out);

@@ -903,6 +903,15 @@ def noise_png16(path, w, h):
                 + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
 
 
+def photos_in_place(chk, what, pdf, manifest):
+    """No photo's stand-in is left in the PDF, and a JPEG photo without metadata (neha.jpg) is in
+    it byte for byte."""
+    left = [t for t in (b"calpress-jpeg-v1", b"calpress-png-v1") if t in pdf]
+    chk.ok(not left, f"{what}: no photo's stand-in is left in the PDF", str(left))
+    neha = read(os.path.join(os.path.dirname(manifest), "photos", "neha.jpg"))
+    chk.ok(neha in pdf, f"{what}: neha.jpg is in the PDF byte for byte")
+
+
 def check_scratch(ctx, chk):
     """cairo's drawing stays in memory while it is small (the photos are stand-ins), and goes on
     in a scratch file in $TMPDIR past 4 MB (photos cairo embeds as pixels)."""
@@ -914,6 +923,7 @@ def check_scratch(ctx, chk):
     chk.ok(p.returncode == 0 and read(os.path.join(out, CAL)) == cal and
            read(os.path.join(out, PRESS)) == press,
            "the sample with $TMPDIR missing: rendered in memory, the same PDFs", describe(p))
+    photos_in_place(chk, "in memory", read(os.path.join(out, CAL)), ctx.sample("A"))
 
     manifest = ctx.sample("B")
     stories = os.path.dirname(manifest)
@@ -934,6 +944,8 @@ def check_scratch(ctx, chk):
            run(["qpdf", "--check", pdf]).returncode == 0,
            "with a scratch file: a whole PDF holding the photo's pixels",
            describe(p) + f"\nsize {os.path.getsize(pdf)}")
+    if os.path.exists(pdf):
+        photos_in_place(chk, "with a scratch file", read(pdf), manifest)
     lst = run(["pdfimages", "-list", pdf]).out
     chk.ok(" 1600  1200 " in lst and " jpeg " in lst, "pdfimages lists the decoded photo and the "
            "JPEG photos beside it", lst)
