@@ -91,15 +91,21 @@ static bool copy_old(cp_outset *s, const char *name, const char *path, cp_pdf_wr
         return false;
     FILE *in = fopen(path, "rb");
     struct stat st;
-    bool ok = in && fstat(fileno(in), &st) == 0 && st.st_size >= 0;
-    size_t len = ok ? (size_t)st.st_size : 0;
-    char *buf = cp_xmalloc(len ? len : 1);
-    ok = ok && fread(buf, 1, len, in) == len;
-    if (!ok)
+    bool read_ok = in && fstat(fileno(in), &st) == 0 && st.st_size >= 0;
+    /* In pieces: a PNG calendar's PDF is over 100 MB. */
+    size_t cap = 1 << 20, total = 0, n;
+    char *buf = cp_xmalloc(cap);
+    bool wrote = true; /* cp_outfile_write reports its own failure */
+    while (read_ok && wrote && (n = fread(buf, 1, cap, in)) > 0) {
+        wrote = cp_outfile_write(f, buf, n, d);
+        total += n;
+    }
+    read_ok = read_ok && (!wrote || (!ferror(in) && total == (size_t)st.st_size));
+    if (!read_ok)
         cp_error(d, cp_pos_file(path), "cannot read the last proof's PDF again");
+    bool ok = read_ok && wrote;
     if (in)
         fclose(in);
-    ok = ok && cp_outfile_write(f, buf, len, d); /* one write, as a full render's */
     free(buf);
     out->pages = ok ? pages : 0;
     out->bytes = ok ? cp_outfile_size(f) : 0;
