@@ -20,7 +20,7 @@ Jobs (--jobs picks some, comma-separated; all by default):
   edit        calpress render after a one-story edit, into a folder holding the last proof
   watch       calpress watch's rebuild after a one-story edit (one long-running process)
   png         calpress render of the sample with its thirteen photos as PNG files (made once
-              with mkphotos --png into --png-photos)
+              with mkphotos --png into --png-photos), with --fresh as render
   latex       with --vs-latex DIR: LuaLaTeX's wallcalendar job prepared by
               ../shared/anchors/wallcalendar/setup.sh DIR (cover and 12 A3 months, photos,
               crop marks, text, holidays)
@@ -321,8 +321,11 @@ def make_jobs(args, tmp):
     if "png" in want:
         ensure_png_photos(args.mkphotos, args.png_photos)
         m = sample_copy(args.manifest, os.path.join(tmp, "png"), args.png_photos)
+        fresh = ["--fresh"] if has_fresh(cp) else []
+        # --fresh, as the render job: into the same folder, every round after the first would
+        # only copy the unchanged PDF.
         jobs.append(Job("png", "render, photos as PNG", args.png_runs,
-                        lambda m=m: run([cp, "render", m, "-o", out("png"), "-q"])))
+                        lambda m=m: run([cp, "render", m, "-o", out("png"), "-q"] + fresh)))
     if "latex" in want:
         d = os.path.abspath(args.vs_latex)
         if not os.path.exists(os.path.join(d, LATEX_TEX)):
