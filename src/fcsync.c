@@ -7,25 +7,105 @@
  *
  * calpress defines g_thread_new in the program, so that the dynamic linker binds Pango's calls
  * to it (the program's symbols come first, and it exports them for its modules). A thread Pango
- * names "[pango] FcFontSet..." runs at once in the calling thread instead, to the same end: its
- * function stores its result under the patterns' mutex and signals a condition nobody waits on
- * yet, and the caller gets a reference to its own thread to release. Every other thread is made
- * by GLib's own g_thread_new, "[pango] FcInit" too: Pango starts it holding the mutex its
- * function takes. Fonts, layout and PDFs are byte for byte the same either way
- * (tests/e2e/test_fcsync.py); CALPRESS_PANGO_THREADS=on gives Pango its threads back. With a
- * Pango that no longer starts these threads nothing here is called. */
+ * names "[pango] FcFontSetMatch" runs at once in the calling thread instead, to the same end:
+ * its function stores its result under the patterns' mutex and signals a condition nobody waits
+ * on yet, and the caller gets a reference to its own thread to release. Every other thread is
+ * made by GLib's own g_thread_new, "[pango] FcInit" too: Pango starts it holding the mutex its
+ * function takes.
+ *
+ * "[pango] FcFontSetSort" is put off: its sorted list is only the fallback fonts, for a
+ * character the best match lacks, and most patterns never need one (the sort is a third more
+ * work than the match). Pango waits for it with g_cond_wait on the patterns' condition, which
+ * calpress defines too: a thread that waits while it has sorts put off releases the mutex, runs
+ * them (the newest first) until one signals the condition waited on, takes the mutex again and
+ * returns, as a spurious wake-up would; Pango tests its condition again. Sorts never waited for
+ * are never run; what they hold stays reachable from the list until the process ends.
+ *
+ * Fonts, layout and PDFs are byte for byte the same either way (tests/e2e/test_fcsync.py);
+ * CALPRESS_PANGO_THREADS=on gives Pango its threads back. With a Pango that no longer starts
+ * these threads nothing here is called but a g_cond_wait with nothing put off, which is GLib's. */
 #define _GNU_SOURCE /* RTLD_NEXT */
 #include <dlfcn.h>
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
+typedef struct deferred {
+    GThreadFunc func;
+    gpointer data;
+    GThread *owner; /* the thread that put it off: only it runs it */
+} deferred;
+
+static GMutex pending_lock;
+static deferred *pending; /* under pending_lock */
+static size_t n_pending, cap_pending;
+static gint any_pending; /* n_pending != 0, read without the lock */
+
+/* The condition a sort run here signalled, in the thread running it. */
+static __thread GCond *signalled;
+static __thread gboolean running_deferred;
+
+static gpointer glib_cond_signal, glib_cond_wait;
+
+/* GLib's own definition of a function calpress defines, found once. */
+static gpointer glib_function(gpointer *slot, const char *name)
+{
+    gpointer f = g_atomic_pointer_get(slot);
+    if (!f) {
+        f = dlsym(RTLD_NEXT, name);
+        if (!f) /* cannot be: GLib is linked in */
+            g_error("calpress: GLib's %s is not found", name);
+        g_atomic_pointer_set(slot, f);
+    }
+    return f;
+}
+
+static gboolean pango_threads_on(void)
+{
+    const char *keep = getenv("CALPRESS_PANGO_THREADS");
+    return keep && strcmp(keep, "on") == 0;
+}
+
+static void defer(GThreadFunc func, gpointer data)
+{
+    g_mutex_lock(&pending_lock);
+    if (n_pending == cap_pending) {
+        cap_pending = cap_pending ? 2 * cap_pending : 32;
+        pending = g_renew(deferred, pending, cap_pending);
+    }
+    pending[n_pending++] = (deferred){.func = func, .data = data, .owner = g_thread_self()};
+    g_atomic_int_set(&any_pending, 1);
+    g_mutex_unlock(&pending_lock);
+}
+
+/* Takes the newest sort this thread put off; false if none. */
+static gboolean take_mine(deferred *out)
+{
+    gboolean found = FALSE;
+    GThread *self = g_thread_self();
+    g_mutex_lock(&pending_lock);
+    for (size_t i = n_pending; i-- > 0;) {
+        if (pending[i].owner == self) {
+            *out = pending[i];
+            memmove(pending + i, pending + i + 1, (n_pending - i - 1) * sizeof *pending);
+            n_pending--;
+            found = TRUE;
+            break;
+        }
+    }
+    g_atomic_int_set(&any_pending, n_pending != 0);
+    g_mutex_unlock(&pending_lock);
+    return found;
+}
+
 GThread *g_thread_new(const gchar *name, GThreadFunc func, gpointer data)
 {
-    static const char fc[] = "[pango] FcFontSet";
-    const char *keep = getenv("CALPRESS_PANGO_THREADS");
-    if (name && strncmp(name, fc, sizeof fc - 1) == 0 && !(keep && strcmp(keep, "on") == 0)) {
-        func(data);
+    static const char match[] = "[pango] FcFontSetMatch", sort[] = "[pango] FcFontSetSort";
+    if (name && (strcmp(name, match) == 0 || strcmp(name, sort) == 0) && !pango_threads_on()) {
+        if (strcmp(name, sort) == 0)
+            defer(func, data);
+        else
+            func(data);
         return g_thread_ref(g_thread_self());
     }
     GThread *(*glib_new)(const gchar *, GThreadFunc, gpointer);
@@ -33,4 +113,40 @@ GThread *g_thread_new(const gchar *name, GThreadFunc func, gpointer data)
     if (!glib_new) /* cannot be: GLib is linked in */
         g_error("calpress: GLib's g_thread_new is not found");
     return glib_new(name, func, data);
+}
+
+void g_cond_signal(GCond *cond)
+{
+    void (*glib_signal)(GCond *);
+    *(void **)&glib_signal = glib_function(&glib_cond_signal, "g_cond_signal");
+    if (running_deferred)
+        signalled = cond;
+    glib_signal(cond);
+}
+
+void g_cond_wait(GCond *cond, GMutex *mutex)
+{
+    void (*glib_wait)(GCond *, GMutex *);
+    if (g_atomic_int_get(&any_pending) && !running_deferred) {
+        deferred d;
+        gboolean unlocked = FALSE;
+        while (take_mine(&d)) {
+            if (!unlocked) {
+                g_mutex_unlock(mutex);
+                unlocked = TRUE;
+            }
+            signalled = NULL;
+            running_deferred = TRUE;
+            d.func(d.data);
+            running_deferred = FALSE;
+            if (signalled == cond)
+                break;
+        }
+        if (unlocked) {
+            g_mutex_lock(mutex);
+            return; /* a spurious wake-up: the caller tests its condition again */
+        }
+    }
+    *(void **)&glib_wait = glib_function(&glib_cond_wait, "g_cond_wait");
+    glib_wait(cond, mutex);
 }

@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """Pango's font-matching threads (src/fcsync.c): Pango 1.50 starts two threads for every font
-pattern it meets; calpress runs their work in the calling thread instead. Checked here:
+pattern it meets; calpress runs the match in the calling thread instead, and the sort (the
+fallback fonts) only when Pango waits for it. Checked here:
 - check and render start only a handful of threads (counted by threadshim, an LD_PRELOAD library
-  that counts pthread_create), and with CALPRESS_PANGO_THREADS=on Pango's dozens again;
-- the report, the layout dump and both PDFs are byte for byte the same either way.
+  that counts pthread_create, FcFontSetMatch and FcFontSetSort), and with
+  CALPRESS_PANGO_THREADS=on Pango's dozens again;
+- the sample, whose every character is in its fonts, sorts no font set; with Pango's threads
+  every pattern is sorted;
+- the report, the layout dump and both PDFs are byte for byte the same either way, for the
+  sample and for a story with Bengali and Devanagari words, whose characters EB Garamond lacks
+  (the sort put off is run when Pango asks for a fallback font).
 
 usage: test_fcsync.py CALPRESS SOURCE_DIR THREADSHIM
 """
@@ -27,7 +33,9 @@ def env_with(shim=None, **extra):
     return env
 
 
-def threads(setup, shim, cmd, **extra):
+def counts(setup, shim, cmd, **extra):
+    """Runs calpress under threadshim: the process, and its counts {"threads": N, "matches": M,
+    "sorts": S} (empty if it wrote none)."""
     out = os.path.join(setup.tmp, "threads.txt")
     if os.path.exists(out):
         os.remove(out)
@@ -35,10 +43,22 @@ def threads(setup, shim, cmd, **extra):
             env=env_with(shim, CP_THREADS_OUT=out, **extra))
     try:
         with open(out, encoding="utf-8") as f:
-            n = int(f.read().split()[1])
+            words = f.read().split()
+        got = {words[i]: int(words[i + 1]) for i in range(0, len(words) - 1, 2)}
     except (OSError, IndexError, ValueError):
-        n = None
-    return p, n
+        got = {}
+    return p, got
+
+
+def threads(setup, shim, cmd, **extra):
+    p, got = counts(setup, shim, cmd, **extra)
+    return p, got.get("threads")
+
+
+# Words of the sample's languages that EB Garamond has no glyphs for: Pango takes them from the
+# fallback fonts (Noto Serif Bengali and Devanagari), the sorted list fcsync puts off.
+MIXED = ("  Her sister calls the boutique \u09b8\u09c1\u09a4\u09cb (thread), her mother"
+         " \u0927\u093e\u0917\u093e.\n")
 
 
 def read(path):
@@ -59,6 +79,29 @@ def checks(chk, setup):
     chk.ok(p.returncode == 0 and n is not None and n <= 6,
            f"render starts a handful of threads at most (started {n})", p.err)
 
+    p, got = counts(setup, shim, ["check", "calendar.yaml", "-q"])
+    chk.ok(p.returncode == 0 and got.get("matches", 0) >= 20 and got.get("sorts") == 0,
+           f"check of the sample matches font sets and sorts none ({got})", p.err)
+    p, got = counts(setup, shim, ["check", "calendar.yaml", "-q"], CALPRESS_PANGO_THREADS="on")
+    chk.ok(p.returncode == 0 and got.get("matches", 0) >= 20 and got.get("sorts") == got["matches"],
+           f"with Pango's threads, every font set is sorted too ({got})", p.err)
+
+    same_both_ways(chk, setup, "the sample")
+    story = os.path.join(setup.stories, "neha.yaml")
+    with open(story, encoding="utf-8") as f:
+        text = f.read()
+    anchor = "  costing, delivery schedules and how to hold her ground with a buyer.\n"
+    chk.ok(anchor in text, "the sample's neha.yaml ends its body as this test expects")
+    with open(story, "w", encoding="utf-8") as f:
+        f.write(text.replace(anchor, anchor.rstrip("\n") + "\n" + MIXED, 1))
+    p, got = counts(setup, shim, ["check", "calendar.yaml", "-q"])
+    chk.ok(p.returncode == 0 and got.get("sorts", 0) >= 1,
+           f"Bengali and Devanagari words: the fallback fonts are sorted when needed ({got})",
+           p.err)
+    same_both_ways(chk, setup, "Bengali and Devanagari words")
+
+
+def same_both_ways(chk, setup, what_case):
     made = {}
     for name, extra in (("sync", {}), ("threads", {"CALPRESS_PANGO_THREADS": "on"})):
         out = os.path.join(setup.tmp, f"out-{name}")
@@ -68,7 +111,7 @@ def checks(chk, setup):
         r = run([setup.calpress, "render", "calendar.yaml", "-q", "--fresh", "-o", out],
                 cwd=setup.stories, env=env_with(**extra))
         ok = c.returncode == 0 and r.returncode == 0
-        chk.ok(ok, f"{name}: check and render exit 0", c.err + r.err)
+        chk.ok(ok, f"{what_case}, {name}: check and render exit 0", c.err + r.err)
         if ok:
             made[name] = (c.out, read(dump), read(os.path.join(out, "calendar.pdf")),
                           read(os.path.join(out, "press-release.pdf")))
@@ -76,7 +119,7 @@ def checks(chk, setup):
         a, b = made["sync"], made["threads"]
         for i, what in enumerate(("the report", "the layout dump", "calendar.pdf",
                                   "press-release.pdf")):
-            chk.ok(a[i] == b[i], f"{what}: the same with Pango's threads as without")
+            chk.ok(a[i] == b[i], f"{what_case}, {what}: the same with Pango's threads as without")
 
 
 if __name__ == "__main__":
