@@ -51,7 +51,6 @@ void reuse_attach(reuse_state *rs, cp_layout_ctx *lc, uint64_t context, const ch
     rs->context = context;
     rs->kept.arena = a;
     lc->keep = &rs->kept;
-    lc->photos->hash_files = true;
     rs->reusing = rs->have_old && rs->old.context == context &&
                   cp_record_pdf_intact(&rs->old, 0, paths[0], true) &&
                   cp_record_pdf_intact(&rs->old, 1, paths[1], true);

@@ -7,6 +7,7 @@
 #include "base/path.h"
 #include "base/strbuf.h"
 #include "base/util.h"
+#include "image/image.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -321,6 +322,15 @@ static bool changed_since_read(const watched *f, const cp_inputs *read)
         return false;
     if (!in->read)
         return in->exists != (access(f->path, R_OK) == 0);
+    if (in->photo) {
+        cp_diags quiet;
+        cp_diags_init(&quiet);
+        cp_image *img = cp_image_open(f->path, f->path, (cp_pos){0}, &quiet);
+        bool changed = !img || cp_image_content_key(img) != in->hash;
+        cp_image_free(img);
+        cp_diags_finish(&quiet);
+        return changed;
+    }
     size_t len;
     char *data = cp_read_file(f->path, &len);
     bool changed = !data || cp_hash_bytes(data, len) != in->hash;

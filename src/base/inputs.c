@@ -56,6 +56,13 @@ void cp_inputs_read_hash(cp_inputs *in, const char *path, uint64_t hash)
     e->hash = hash;
 }
 
+void cp_inputs_read_photo(cp_inputs *in, const char *path, uint64_t key)
+{
+    cp_inputs_read_hash(in, path, key);
+    if (in && path)
+        entry(in, path)->photo = true;
+}
+
 void cp_inputs_read(cp_inputs *in, const char *path, const void *data, size_t len)
 {
     if (in)
@@ -66,7 +73,9 @@ void cp_inputs_merge(cp_inputs *in, const cp_inputs *src)
 {
     for (size_t i = 0; i < src->n; i++) {
         const cp_input *s = &src->items[i];
-        if (s->read)
+        if (s->read && s->photo)
+            cp_inputs_read_photo(in, s->path, s->hash);
+        else if (s->read)
             cp_inputs_read_hash(in, s->path, s->hash);
         else
             cp_inputs_note(in, s->path, s->exists);

@@ -11,7 +11,8 @@ typedef struct cp_input {
     char *path;    /* as the loader spelled it (relative to the working folder); owned */
     bool exists;   /* false: named, but missing or unreadable when looked for */
     bool read;     /* its bytes were read: hash is theirs */
-    uint64_t hash; /* cp_hash_bytes of the bytes read */
+    bool photo;    /* a photo: hash is its content key (cp_image_content_key), not its bytes' */
+    uint64_t hash; /* cp_hash_bytes of the bytes read, or a photo's content key */
 } cp_input;
 
 typedef struct cp_inputs {
@@ -29,8 +30,11 @@ void cp_inputs_clear(cp_inputs *in);
 void cp_inputs_note(cp_inputs *in, const char *path, bool exists);
 /* Records a file whose bytes the run read, with their hash. */
 void cp_inputs_read(cp_inputs *in, const char *path, const void *data, size_t len);
-/* The same with a hash computed elsewhere (a photo already in memory). */
+/* The same with a hash computed elsewhere (a logo already in memory). */
 void cp_inputs_read_hash(cp_inputs *in, const char *path, uint64_t hash);
+/* A photo read, with its content key: what watch compares is the key of the photo opened again,
+ * so an edit of metadata the pages never show is no change. */
+void cp_inputs_read_photo(cp_inputs *in, const char *path, uint64_t key);
 /* Adds every entry of src to in (merging entries for one path). */
 void cp_inputs_merge(cp_inputs *in, const cp_inputs *src);
 

@@ -344,6 +344,17 @@ static void hash_data(cp_image *img)
     img->data_hash[1] = h.low64;
 }
 
+uint64_t cp_image_bytes_hash(const cp_image *img)
+{
+    return img->len > 240 ? img->data_hash[1] : cp_hash_bytes(img->data, img->len);
+}
+
+uint64_t cp_image_content_key(const cp_image *img)
+{
+    uint64_t v[3] = {img->data_hash[0], img->data_hash[1], (uint64_t)img->orientation};
+    return cp_hash_bytes(v, sizeof v);
+}
+
 static cp_image *new_image(const char *path, const char *name, cp_pos at)
 {
     cp_image *img = cp_xcalloc(1, sizeof *img);
@@ -356,22 +367,12 @@ static cp_image *new_image(const char *path, const char *name, cp_pos at)
 
 cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags *d)
 {
-    return cp_image_open_hashed(path, name, at, false, d);
-}
-
-cp_image *cp_image_open_hashed(const char *path, const char *name, cp_pos at, bool hash,
-                               cp_diags *d)
-{
     if (!name)
         name = path;
     photo_bytes pb;
     if (!read_photo(path, name, at, d, &pb))
         return NULL;
     cp_image *img = new_image(path, name, at);
-    if (hash && !pb.over_limit && pb.len == pb.file_size) {
-        img->file_hash = cp_hash_bytes(pb.data, pb.len);
-        img->file_hashed = true;
-    }
     if (!probe(img, &pb, at, d)) {
         cp_image_free(img);
         return NULL;

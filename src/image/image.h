@@ -64,11 +64,6 @@ typedef struct cp_image {
                             or the file's bytes for other formats */
     size_t len;
     cp_image_found found; /* what was left out of data, or is never decoded from it */
-    /* cp_hash_bytes of the whole file as read, when asked (cp_image_open_hashed) and it was
-     * read to its end (a JPEG with bytes after its end marker is not): the page keys of a
-     * render use it instead of reading the file again. */
-    uint64_t file_hash;
-    bool file_hashed;
     /* XXH3-128 of data ([0] the high half, [1] the low), made once as the photo is opened: it
      * names the photo in the focus cache and in the PDF's stand-ins (image/standin.h). */
     uint64_t data_hash[2];
@@ -80,13 +75,18 @@ typedef struct cp_image {
  * reports an error at `at` (the manifest value that named it), calling the photo `name` (as the
  * designer wrote it), and returns NULL. The image is owned by the caller: cp_image_free. */
 cp_image *cp_image_open(const char *path, const char *name, cp_pos at, cp_diags *d);
-/* The same, and if hash is true, file_hash set as the bytes are read. */
-cp_image *cp_image_open_hashed(const char *path, const char *name, cp_pos at, bool hash,
-                               cp_diags *d);
 /* The same for a photo already in memory (data is copied; fuzzing and tests). */
 cp_image *cp_image_open_memory(const unsigned char *data, size_t len, const char *name, cp_pos at,
                                cp_diags *d);
 void cp_image_free(cp_image *img);
+
+/* cp_hash_bytes(img->data, img->len) without reading the bytes again: for more than 240 bytes
+ * XXH3-64 is the low half of XXH3-128, which data_hash already holds. */
+uint64_t cp_image_bytes_hash(const cp_image *img);
+/* What of the photo a page can show: its bytes (data_hash, the JPEG without its metadata) and
+ * its orientation (from EXIF, which the bytes no longer hold). Two opens of files that differ
+ * only in metadata a page never shows (a camera, a place) have the same key. */
+uint64_t cp_image_content_key(const cp_image *img);
 
 /* What was left out of a photo, in a designer's words ("GPS position (22.57 N, 88.36 E), camera
  * serial number, a 160 x 120 thumbnail of the uncropped photo"), or NULL if nothing. Owned by the

@@ -180,8 +180,8 @@ uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
         cp_hasher_str(&h, it->text);
         cp_line_hash(&h, it->line, &fonts);
         if (it->image)
-            cp_hasher_u64(&h, image_hash ? image_hash(it->image, ctx)
-                                         : cp_hash_bytes(it->image->data, it->image->len));
+            cp_hasher_u64(&h,
+                          image_hash ? image_hash(it->image, ctx) : cp_image_bytes_hash(it->image));
         if (it->svg) /* a logo: its file's bytes */
             cp_hasher_u64(&h, it->svg->hash);
         if (it->kind == CP_ITEM_PAGE && it->page) /* a page drawn small: what it draws */

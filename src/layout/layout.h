@@ -38,9 +38,6 @@ typedef struct cp_photo_cache {
     cp_inputs *inputs; /* if set, each photo used is recorded here with its bytes' hash */
     cp_svg **svgs;     /* logos: SVG artwork, kept for the whole run (or watch session) */
     size_t n_svgs, cap_svgs;
-    /* Photos opened from now on hash their files' bytes as they are read
-     * (cp_photo_cache_file_hash): set by a run that keys its pages. */
-    bool hash_files;
 } cp_photo_cache;
 
 void cp_photo_cache_init(cp_photo_cache *pc);
@@ -53,13 +50,13 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cons
  * freed (no display list may point at them any more), and photos used are recorded in inputs. */
 void cp_photo_cache_next_build(cp_photo_cache *pc, cp_inputs *inputs);
 /* For the page cache: if path's photo is cached and its file unchanged since it was read, sets
- * *hash to its bytes' hash and returns the image (borrowed); else NULL, and the photo is opened
- * again when next looked up. Never reports. */
+ * *hash to its content key (cp_image_content_key) and returns the image (borrowed); else NULL,
+ * and the photo is opened again when next looked up. Never reports. */
 const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint64_t *hash);
-/* In a cache of one run: if path's photo is cached, sets *hash to the hash of its file's bytes as
- * they were read (cp_image.file_hash) and returns true; false otherwise (read the file). */
-bool cp_photo_cache_file_hash(const cp_photo_cache *pc, const char *path, uint64_t *hash);
-/* The hash of a cached image's bytes, known in a cache kept between builds; false otherwise. */
+/* In a cache of one run: if path's photo is cached, sets *hash to its content key and returns
+ * true; false otherwise (open the photo to key it). */
+bool cp_photo_cache_key(const cp_photo_cache *pc, const char *path, uint64_t *hash);
+/* The content key of a cached image, known in a cache kept between builds; false otherwise. */
 bool cp_photo_cache_hash_of(const cp_photo_cache *pc, const cp_image *img, uint64_t *hash);
 /* True if images[i] is used by the current build (always, for a cache of one run). */
 bool cp_photo_cache_used(const cp_photo_cache *pc, size_t i);

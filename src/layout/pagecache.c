@@ -106,8 +106,7 @@ static bool hash_file(cp_hasher *h, const cp_layout_ctx *lc, const char *path)
     return true;
 }
 
-/* A file's bytes' hash, read now: a photo of a render that its layout did not open (its cache
- * holds the photo without its metadata, and the hash of the file it read), a logo. */
+/* A file's bytes' hash, read now: a logo. */
 static bool file_hash(const char *path, uint64_t *v)
 {
     size_t len = 0;
@@ -119,6 +118,20 @@ static bool file_hash(const char *path, uint64_t *v)
     return true;
 }
 
+/* The content key of a photo a render's layout did not open (its page is to be reused): opened
+ * now, its messages left unsaid (they are said where a layout opens it). */
+static bool photo_key(const char *path, uint64_t *v)
+{
+    cp_diags quiet;
+    cp_diags_init(&quiet);
+    cp_image *img = cp_image_open(path, path, (cp_pos){0}, &quiet);
+    if (img)
+        *v = cp_image_content_key(img);
+    cp_image_free(img);
+    cp_diags_finish(&quiet);
+    return img != NULL;
+}
+
 static bool hash_photo(cp_hasher *h, cp_layout_ctx *lc, const cp_photo *ph)
 {
     cp_hasher_str(h, ph->path.s);
@@ -128,7 +141,7 @@ static bool hash_photo(cp_hasher *h, cp_layout_ctx *lc, const cp_photo *ph)
     uint64_t v;
     if (lc->page_cache
             ? !cp_photo_cache_check(lc->photos, ph->path.s, &v)
-            : !cp_photo_cache_file_hash(lc->photos, ph->path.s, &v) && !file_hash(ph->path.s, &v))
+            : !cp_photo_cache_key(lc->photos, ph->path.s, &v) && !photo_key(ph->path.s, &v))
         return false;
     cp_hasher_u64(h, v);
     return true;

@@ -124,14 +124,14 @@ const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint6
     return pc->images[i];
 }
 
-bool cp_photo_cache_file_hash(const cp_photo_cache *pc, const char *path, uint64_t *hash)
+bool cp_photo_cache_key(const cp_photo_cache *pc, const char *path, uint64_t *hash)
 {
     if (pc->build > 0)
         return false;
     size_t i = find_path(pc, path);
-    if (i == pc->n || !pc->images[i]->file_hashed)
+    if (i == pc->n)
         return false;
-    *hash = pc->images[i]->file_hash;
+    *hash = cp_image_content_key(pc->images[i]);
     return true;
 }
 
@@ -211,21 +211,21 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cons
     size_t i = find_photo(pc, key);
     if (i < pc->n && still_current(pc, i)) {
         free(real);
-        cp_inputs_read_hash(pc->inputs, path, pc->stamps[i].hash);
+        cp_inputs_read_photo(pc->inputs, path, pc->stamps[i].hash);
         keep_at(pc, i, at);
         mark_used(pc, i);
         return pc->images[i];
     }
     cp_photo_stamp stamp = {0};
     bool stamped = pc->build > 0 && stamp_of(path, &stamp);
-    cp_image *img = cp_image_open_hashed(path, name, at, pc->hash_files, d);
+    cp_image *img = cp_image_open(path, name, at, d);
     if (!img) {
         free(real);
         return NULL;
     }
     img->key = real ? real : cp_xstrdup(path);
     /* Stamped before reading: a file changed while it was read looks changed next time. */
-    stamp.hash = stamped ? cp_hash_bytes(img->data, img->len) : 0;
+    stamp.hash = stamped ? cp_image_content_key(img) : 0;
     stamp.checked = stamped ? pc->build : 0;
     cp_grow((void **)&pc->images, &pc->cap, pc->n + 1, sizeof *pc->images);
     pc->stamps = cp_xrealloc(pc->stamps, pc->cap * sizeof *pc->stamps);
@@ -234,7 +234,7 @@ const cp_image *cp_photo_cache_lookup(cp_photo_cache *pc, const char *path, cons
     keep_at(pc, pc->n - 1, at);
     mark_used(pc, pc->n - 1);
     if (stamped)
-        cp_inputs_read_hash(pc->inputs, path, stamp.hash);
+        cp_inputs_read_photo(pc->inputs, path, stamp.hash);
     return img;
 }
 

@@ -105,7 +105,7 @@ static uint64_t photo_hash(photo_hashes *ph, const cp_image *img)
     cp_grow((void **)&ph->images, &ph->cap, ph->n + 1, sizeof *ph->images);
     ph->hashes = cp_xrealloc(ph->hashes, ph->cap * sizeof *ph->hashes);
     ph->images[ph->n] = img;
-    ph->hashes[ph->n] = cp_hash_bytes(img->data, img->len);
+    ph->hashes[ph->n] = cp_image_bytes_hash(img);
     return ph->hashes[ph->n++];
 }
 

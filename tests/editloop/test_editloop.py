@@ -792,6 +792,54 @@ def check_reuse(ctx, chk, tmp, stories):
            "a proof after a press build builds every page", p.out + p.err)
 
 
+def jpeg_with_segment(data, segment):
+    """The JPEG data with a marker segment (b"\\xff\\xe1" + length + payload) after its SOI."""
+    assert data[:2] == b"\xff\xd8"
+    return data[:2] + segment + data[2:]
+
+
+def app_segment(marker, payload):
+    return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def exif_orientation(value):
+    """An EXIF APP1 segment holding one tag, Orientation (0x0112) = value."""
+    ifd = struct.pack(">H", 1) + struct.pack(">HHIHH", 0x0112, 3, 1, value, 0) + b"\0\0\0\0"
+    return app_segment(0xE1, b"Exif\0\0" + b"MM\0*" + struct.pack(">I", 8) + ifd)
+
+
+def check_reuse_photo_meta(ctx, chk, tmp, stories):
+    """A photo's pages are keyed by what they can show of it: an edit of metadata they never show
+    (a comment) reuses March's page; an EXIF orientation, which turns the photo, lays it out
+    again."""
+    photos, _ = link_photos(stories)
+    photo = os.path.join(photos, "shefali.jpg")
+    original = read_bytes(photo)
+    os.remove(photo)
+    with open(photo, "wb") as f:
+        f.write(original)
+    manifest = os.path.join(stories, "calendar.yaml")
+    out = os.path.join(tmp, "out")
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15),
+           "the first render lays out and draws every page", p.out + p.err)
+    with open(photo, "wb") as f:
+        f.write(jpeg_with_segment(original, app_segment(0xFE, b"edited by the retoucher")))
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (0, 15, 0, 15),
+           "a comment added to March's photo: every page reused", p.out + p.err)
+    with open(photo, "wb") as f:
+        f.write(jpeg_with_segment(original, exif_orientation(6)))
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and used(p.out) == (1, 14, 1, 15),
+           "an EXIF orientation added to March's photo: March laid out and drawn again",
+           p.out + p.err)
+    p = render(ctx, manifest, out, "--fresh", "--verbose")
+    fresh = all_texts(os.path.join(out, "calendar.pdf"))
+    chk.ok(p.returncode == 0 and used(p.out) == (15, 0, 15, 15) and len(fresh) == 14,
+           "--fresh after it lays out every page", p.out + p.err)
+
+
 def check_reuse_damaged(ctx, chk, tmp, stories):
     manifest = os.path.join(stories, "calendar.yaml")
     out = os.path.join(tmp, "out")
@@ -953,6 +1001,7 @@ CHECKS = {"watch": check_watch, "watch-extends": check_watch_extends,
           "report": check_report, "diff": check_diff, "marks": check_marks,
           "record": check_record, "preview": check_preview, "reuse": check_reuse,
           "reuse-damaged": check_reuse_damaged, "reuse-warnings": check_reuse_warnings,
+          "reuse-photo-meta": check_reuse_photo_meta,
           "logo": check_logo}
 
 

@@ -3,6 +3,7 @@
  * the notes say; and the base layer's checked file reading (FIFO, folder, device, size limit). */
 #define _POSIX_C_SOURCE 200809L /* mkfifo, mkdtemp */
 #include "harness.h"
+#include "base/hash.h"
 #include "base/util.h"
 #include "image/colour.h"
 #include "image/image.h"
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <turbojpeg.h>
+#include <xxhash.h>
 #include <unistd.h>
 
 typedef struct buf {
@@ -402,8 +404,34 @@ static void test_standin(void)
     free(j.p);
 }
 
+/* cp_image_bytes_hash is cp_hash_bytes of the photo's bytes, long or short. */
+static void test_bytes_hash(void)
+{
+    buf j = make_jpeg(320, 240, false);
+    cp_diags d;
+    cp_diags_init(&d);
+    cp_image *img = cp_image_open_memory(j.p, j.len, "gradient.jpg", (cp_pos){NULL, 0, 0}, &d);
+    CHECK(img && img->len > 240, "the gradient opens, over 240 bytes");
+    if (img)
+        CHECK(cp_image_bytes_hash(img) == cp_hash_bytes(img->data, img->len),
+              "a photo's bytes hash is XXH3-64 of its bytes, taken from its XXH3-128");
+    cp_image_free(img);
+    cp_diags_finish(&d);
+    unsigned char few[241];
+    for (size_t i = 0; i < sizeof few; i++)
+        few[i] = (unsigned char)(i * 13 + 1);
+    for (size_t n = 239; n <= 241; n++) {
+        XXH128_hash_t h = XXH3_128bits(few, n);
+        cp_image small = {.data = few, .len = n, .data_hash = {h.high64, h.low64}};
+        CHECK(cp_image_bytes_hash(&small) == cp_hash_bytes(few, n),
+              "%zu bytes: the bytes hash is XXH3-64 of them", n);
+    }
+    free(j.p);
+}
+
 int main(void)
 {
+    test_bytes_hash();
     test_standin();
     test_walk();
     test_bad();
