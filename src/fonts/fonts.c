@@ -1,4 +1,5 @@
 /* Private fontconfig configuration and strict family checks. */
+#define _DEFAULT_SOURCE /* realpath */
 #include "fonts/fonts.h"
 #include "base/readset.h"
 #include "base/util.h"
@@ -35,8 +36,11 @@ static void note_font_files(FcConfig *cfg, const char *conf)
 
 cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d)
 {
-    char conf[4096];
-    snprintf(conf, sizeof conf, "%s/fonts.conf", fonts_dir);
+    /* fontconfig looks for a relative configuration file in its own folders, not in the working
+     * folder: a relative fonts_dir (CALPRESS_DATADIR=.) is made absolute first. */
+    char conf[4096], *real = realpath(fonts_dir, NULL);
+    snprintf(conf, sizeof conf, "%s/fonts.conf", real ? real : fonts_dir);
+    free(real);
     FcConfig *cfg = FcConfigCreate();
     if (!cfg || !FcConfigParseAndLoad(cfg, (const FcChar8 *)conf, FcTrue)) {
         cp_error(d, cp_pos_file(conf), "cannot load the font configuration");

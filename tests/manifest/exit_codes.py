@@ -156,6 +156,14 @@ def main():
           stderr=r"tests/manifest/cases/holidays-overflow\.yaml:43:5: error: .*\n"
                  r"layouts/a3-portrait\.yaml:\d+:\d+: note: frame 'holidays' .*\n"
                  r"calpress: 1 error; nothing was written\n", cwd=src)
+    # A data folder named relative to the working folder: its fonts.conf is found there (not
+    # in fontconfig's own folders, where fontconfig looks for a relative configuration file).
+    env["CALPRESS_DATADIR"] = "."
+    check("CALPRESS_DATADIR=. in the source folder",
+          ["check", os.path.join("tests", "manifest", "cases", VALID)], 0,
+          stdout=r".*valid-story-files\.yaml: OK: calendar 14 pages, press release 1 page\n",
+          stderr=b"", cwd=src)
+    env.pop("CALPRESS_DATADIR")
 
     print(f"manifest exit-codes: {passed} passed, {failed} failed")
     return 1 if failed else 0
