@@ -1,7 +1,10 @@
 /* Colour management with LittleCMS: the output intent's profile, the conversions between the
  * layout's colours, the screen and the press, the table of the colours a run draws, soft proofs. */
 #include "image/colour.h"
+#include "base/cache.h"
+#include "base/hash.h"
 #include "base/util.h"
+#include "image/internal.h"
 
 #include <lcms2.h>
 #include <math.h>
@@ -85,17 +88,132 @@ typedef struct entry {
     double ink[4];
 } entry;
 
+/* The screen colours of cmyk() values met in earlier runs (a proof's): see screen_memo_load. */
+typedef struct screen_memo {
+    bool loaded;    /* read from the cache: the transform is made only for a colour it lacks */
+    bool dirty;     /* holds colours the cache file lacks */
+    char name[64];  /* its cache file */
+    double (*v)[7]; /* C, M, Y, K (0..100) and the sRGB it shows as */
+    size_t n, cap;
+    int transforms; /* CMYK -> sRGB transforms made (tests) */
+} screen_memo;
+
 struct cp_colours {
     const cp_profile *intent;
-    bool cmyk;             /* the intent is CMYK */
-    bool keys;             /* cp_colours_draw gives keys */
-    cmsHPROFILE srgb;      /* owned */
-    cmsHTRANSFORM to_ink;  /* sRGB -> intent CMYK, relative colorimetric + BPC */
-    cmsHTRANSFORM to_srgb; /* a CMYK profile -> sRGB, relative colorimetric + BPC */
-    cmsHTRANSFORM proof;   /* sRGB -> intent -> sRGB, absolute colorimetric (paper white) */
+    const cp_profile *show; /* the CMYK profile that shows cmyk() colours, or NULL */
+    bool cmyk;              /* the intent is CMYK */
+    bool keys;              /* cp_colours_draw gives keys */
+    cmsHPROFILE srgb;       /* owned */
+    cmsHTRANSFORM to_ink;   /* sRGB -> intent CMYK, relative colorimetric + BPC */
+    cmsHTRANSFORM to_srgb;  /* a CMYK profile -> sRGB, relative colorimetric + BPC */
+    cmsHTRANSFORM proof;    /* sRGB -> intent -> sRGB, absolute colorimetric (paper white) */
     entry *entries;
     size_t n, cap;
+    screen_memo *memo;
 };
+
+/* ---- Screen colours kept between runs ----
+ * A proof shows cmyk() colours through a transform from the screen CMYK profile to sRGB, which
+ * LittleCMS takes some 11 M instructions to make (it reads the profile's tables and inverts
+ * sRGB's curves): more than a check spends on all its photos. A layout names a handful of
+ * colours, so their screen values are kept in the cache folder, in a file named after the
+ * profile's bytes and LittleCMS's version; a run that finds every colour there makes no
+ * transform. The file is written only by a run that made the transform from those bytes, so
+ * finding it also says that LittleCMS can. Values are stored as computed, to the bit. */
+
+enum { MEMO_VERSION = 1, MEMO_MAX = 4096 };
+static const char memo_magic[8] = "CPSCRN\0\0";
+
+static void memo_key(const cp_profile *show, char name[64])
+{
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_str(&h, "cmyk->sRGB relative colorimetric, BPC, doubles");
+    cp_hasher_u64(&h, (uint64_t)cmsGetEncodedCMMversion());
+    cp_hasher_u64(&h, MEMO_VERSION);
+    cp_hasher_bytes(&h, show->data, show->len);
+    snprintf(name, 64, "screen-colours-%016llx.bin", (unsigned long long)cp_hasher_digest(&h));
+    cp_hasher_finish(&h);
+}
+
+/* Reads the cache file: magic, version, count, the entries, and an XXH3 of all before it. */
+static bool memo_load(screen_memo *m)
+{
+    size_t len = 0;
+    unsigned char *buf = cp_cache_load(m->name, 16 + MEMO_MAX * sizeof *m->v + 8, &len);
+    bool ok = false;
+    uint32_t version, n;
+    if (buf && len >= 24 && memcmp(buf, memo_magic, 8) == 0) {
+        memcpy(&version, buf + 8, 4);
+        memcpy(&n, buf + 12, 4);
+        uint64_t sum;
+        memcpy(&sum, buf + len - 8, 8);
+        ok = version == MEMO_VERSION && n <= MEMO_MAX && len == 16 + n * sizeof *m->v + 8 &&
+             sum == cp_hash_bytes(buf, len - 8);
+        if (ok) {
+            m->cap = n ? n : 1;
+            m->v = cp_xmalloc(m->cap * sizeof *m->v);
+            memcpy(m->v, buf + 16, n * sizeof *m->v);
+            m->n = n;
+        }
+    }
+    free(buf);
+    return m->loaded = ok;
+}
+
+static void memo_store(const screen_memo *m)
+{
+    size_t len = 16 + m->n * sizeof *m->v + 8;
+    unsigned char *buf = cp_xmalloc(len);
+    uint32_t version = MEMO_VERSION, n = (uint32_t)m->n;
+    memcpy(buf, memo_magic, 8);
+    memcpy(buf + 8, &version, 4);
+    memcpy(buf + 12, &n, 4);
+    memcpy(buf + 16, m->v, m->n * sizeof *m->v);
+    uint64_t sum = cp_hash_bytes(buf, len - 8);
+    memcpy(buf + len - 8, &sum, 8);
+    cp_cache_store(m->name, buf, len);
+    free(buf);
+}
+
+static cmsHTRANSFORM make_to_srgb(const cp_profile *show, cmsHPROFILE srgb)
+{
+    return cmsCreateTransform(show->lcms, TYPE_CMYK_DBL, srgb, TYPE_RGB_DBL,
+                              INTENT_RELATIVE_COLORIMETRIC, cmsFLAGS_BLACKPOINTCOMPENSATION);
+}
+
+/* in (C, M, Y, K, 0..100) as shown on screen through show, sRGB 0..1 unclamped: from the memo,
+ * else through the transform, made now if it was not; false if it cannot be made. */
+static bool screen_of(cp_colours *cv, const double in[4], double out[3])
+{
+    screen_memo *m = cv->memo;
+    for (size_t i = 0; i < m->n; i++) {
+        if (memcmp(m->v[i], in, 4 * sizeof *in) == 0) {
+            memcpy(out, m->v[i] + 4, 3 * sizeof *out);
+            return true;
+        }
+    }
+    if (!cv->to_srgb) {
+        cv->to_srgb = make_to_srgb(cv->show, cv->srgb);
+        m->transforms += cv->to_srgb != NULL;
+    }
+    if (!cv->to_srgb)
+        return false;
+    cmsDoTransform(cv->to_srgb, in, out, 1);
+    if (m->n < MEMO_MAX && cv->show) {
+        cp_grow((void **)&m->v, &m->cap, m->n + 1, sizeof *m->v);
+        memcpy(m->v[m->n], in, 4 * sizeof *in);
+        memcpy(m->v[m->n] + 4, out, 3 * sizeof *out);
+        m->n++;
+        m->dirty = true;
+    }
+    return true;
+}
+
+int cp_colours_screen_transforms(const cp_colours *cv)
+{
+    return cv->memo->transforms;
+}
 
 /* cairo's RGB24 words in memory order: B G R x on little-endian machines. */
 static cmsUInt32Number xrgb_format(void)
@@ -110,17 +228,25 @@ cp_colours *cp_colours_new(const cp_profile *intent, const cp_profile *screen_cm
     cv->intent = intent;
     cv->cmyk = intent->n == 4;
     cv->srgb = cmsCreate_sRGBProfile();
+    cv->memo = cp_xcalloc(1, sizeof *cv->memo);
     const cp_profile *show = cv->cmyk ? intent : screen_cmyk;
     cmsUInt32Number bpc = cmsFLAGS_BLACKPOINTCOMPENSATION;
-    if (show && show->n == 4)
-        cv->to_srgb = cmsCreateTransform(show->lcms, TYPE_CMYK_DBL, cv->srgb, TYPE_RGB_DBL,
-                                         INTENT_RELATIVE_COLORIMETRIC, bpc);
+    if (show && show->n == 4) {
+        cv->show = show;
+        /* A proof's screen colours may all be known (a CMYK intent's inks need the transform
+         * to make greys in any case). */
+        memo_key(show, cv->memo->name);
+        if (cv->cmyk || !memo_load(cv->memo)) {
+            cv->to_srgb = make_to_srgb(show, cv->srgb);
+            cv->memo->transforms += cv->to_srgb != NULL;
+        }
+    }
     if (cv->cmyk) {
         cv->to_ink = cmsCreateTransform(cv->srgb, TYPE_RGB_DBL, intent->lcms, TYPE_CMYK_DBL,
                                         INTENT_RELATIVE_COLORIMETRIC, bpc);
     }
     /* The soft proof's transform is made when a preview first needs it. */
-    if ((show && show->n == 4 && !cv->to_srgb) || (cv->cmyk && !cv->to_ink)) {
+    if ((show && show->n == 4 && !cv->to_srgb && !cv->memo->loaded) || (cv->cmyk && !cv->to_ink)) {
         cp_error(d, cp_pos_file(intent->path),
                  "LittleCMS cannot convert colours with the ICC profile '%s'",
                  show && !cv->to_srgb ? show->path : intent->path);
@@ -140,6 +266,11 @@ void cp_colours_free(cp_colours *cv)
         cmsDeleteTransform(cv->to_srgb);
     if (cv->proof)
         cmsDeleteTransform(cv->proof);
+    /* Even with no colour in it, the file says that the transform can be made. */
+    if (cv->to_srgb && (cv->memo->dirty || !cv->memo->loaded))
+        memo_store(cv->memo);
+    free(cv->memo->v);
+    free(cv->memo);
     cmsCloseProfile(cv->srgb);
     free(cv->entries);
     free(cv);
@@ -152,7 +283,7 @@ bool cp_colours_cmyk(const cp_colours *cv)
 
 bool cp_colours_can_show_cmyk(const cp_colours *cv)
 {
-    return cv->to_srgb != NULL;
+    return cv->to_srgb != NULL || cv->memo->loaded;
 }
 
 void cp_colours_set_keys(cp_colours *cv, bool keys)
@@ -216,18 +347,17 @@ void cp_colours_ink(const cp_colours *cv, const cp_color *c, double ink[4])
         ink[i] = tidy(out[i] / 100);
 }
 
-void cp_colours_screen(const cp_colours *cv, const cp_color *c, double rgb[3])
+void cp_colours_screen(cp_colours *cv, const cp_color *c, double rgb[3])
 {
     if (!c->cmyk) {
         rgb[0] = c->r, rgb[1] = c->g, rgb[2] = c->b;
         return;
     }
-    if (!cv->to_srgb) {
+    double in[4] = {c->c * 100, c->m * 100, c->y * 100, c->k * 100};
+    if (!cv->show || !screen_of(cv, in, rgb)) {
         rgb[0] = rgb[1] = rgb[2] = 0.5;
         return;
     }
-    double in[4] = {c->c * 100, c->m * 100, c->y * 100, c->k * 100};
-    cmsDoTransform(cv->to_srgb, in, rgb, 1);
     for (int i = 0; i < 3; i++)
         rgb[i] = clamp01(rgb[i]);
 }

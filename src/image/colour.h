@@ -51,7 +51,7 @@ void cp_colours_ink(const cp_colours *cv, const cp_color *c, double ink[4]);
 /* How c looks on screen, sRGB 0..1: an RGB colour as given, a cmyk() colour through the CMYK
  * profile (relative colorimetric with black-point compensation); mid grey when no CMYK profile
  * is known (cp_colours_can_show_cmyk). */
-void cp_colours_screen(const cp_colours *cv, const cp_color *c, double rgb[3]);
+void cp_colours_screen(cp_colours *cv, const cp_color *c, double rgb[3]);
 
 /* Key mode, for PDF drawing under a CMYK intent: cp_colours_draw gives every distinct colour a
  * unique RGB key, exact in cairo's PDF output, that the pdf layer replaces by the colour's inks

@@ -7,7 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "image/colour.h"
 #include "image/image.h"
+
+/* ---- Colours (colour.c) ---- */
+
+/* How many CMYK -> sRGB transforms cv made: 0 when every screen colour a proof asked for was
+ * kept from an earlier run (tests). */
+int cp_colours_screen_transforms(const cp_colours *cv);
 
 /* ---- JPEG (jpeg.c) ---- */
 
