@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE /* realpath */
 #include "fonts/fonts.h"
 #include "base/readset.h"
+#include "fonts/fcmatch.h"
 #include "base/util.h"
 
 #include <fontconfig/fontconfig.h>
@@ -78,6 +79,7 @@ void cp_fonts_free(cp_fonts *f)
 {
     if (!f)
         return;
+    cp_fonts_match_memo_store();
     if (f->map && pango_cairo_font_map_get_default() == f->map)
         pango_cairo_font_map_set_default(NULL);
     if (f->map)

@@ -9,7 +9,13 @@ fallback fonts) only when Pango waits for it. Checked here:
   every pattern is sorted;
 - the report, the layout dump and both PDFs are byte for byte the same either way, for the
   sample and for a story with Bengali and Devanagari words, whose characters EB Garamond lacks
-  (the sort put off is run when Pango asks for a fallback font).
+  (the sort put off is run when Pango asks for a fallback font);
+- fontconfig's matches kept between runs (src/fonts/fcmatch.c): in a fresh cache folder the
+  first check matches every pattern, the second none (each found in fcmatch.bin), and the
+  report, the layout dump and both PDFs are byte for byte those of a run without a cache
+  folder; CALPRESS_VERIFY_FCMATCH=1, which matches every remembered pattern again, passes; a
+  damaged fcmatch.bin is not used.
+(The thread and sort counts are taken without a cache folder: fontconfig matches every pattern.)
 
 usage: test_fcsync.py CALPRESS SOURCE_DIR THREADSHIM
 """
@@ -39,6 +45,7 @@ def counts(setup, shim, cmd, **extra):
     out = os.path.join(setup.tmp, "threads.txt")
     if os.path.exists(out):
         os.remove(out)
+    extra.setdefault("CALPRESS_CACHE_DIR", "off")
     p = run([setup.calpress] + cmd, cwd=setup.stories,
             env=env_with(shim, CP_THREADS_OUT=out, **extra))
     try:
@@ -102,6 +109,52 @@ def checks(chk, setup):
            f"Bengali and Devanagari words: the fallback fonts are sorted when needed ({got})",
            p.err)
     same_both_ways(chk, setup, "Bengali and Devanagari words")
+    matches_kept(chk, setup, shim)
+
+
+def outputs(setup, name, **extra):
+    """check's report and layout dump, render's two PDFs (or None if either failed)."""
+    out = os.path.join(setup.tmp, f"out-{name}")
+    dump = os.path.join(setup.tmp, f"dump-{name}.txt")
+    c = run([setup.calpress, "check", "calendar.yaml", "--dump-layout", dump],
+            cwd=setup.stories, env=env_with(**extra))
+    r = run([setup.calpress, "render", "calendar.yaml", "-q", "--fresh", "-o", out],
+            cwd=setup.stories, env=env_with(**extra))
+    if c.returncode != 0 or r.returncode != 0:
+        return None
+    return (c.out, read(dump), read(os.path.join(out, "calendar.pdf")),
+            read(os.path.join(out, "press-release.pdf")))
+
+
+def matches_kept(chk, setup, shim):
+    cache = os.path.join(setup.tmp, "cache")
+    p, first = counts(setup, shim, ["check", "calendar.yaml", "-q"], CALPRESS_CACHE_DIR=cache)
+    chk.ok(p.returncode == 0 and first.get("matches", 0) >= 20,
+           f"a fresh cache folder: fontconfig matches every pattern ({first})", p.err)
+    p, second = counts(setup, shim, ["check", "calendar.yaml", "-q"], CALPRESS_CACHE_DIR=cache)
+    chk.ok(p.returncode == 0 and second.get("matches") == 0,
+           f"the next check finds every match kept, and fontconfig matches none ({second})",
+           p.err)
+    kept = outputs(setup, "kept", CALPRESS_CACHE_DIR=cache, CALPRESS_VERIFY_FCMATCH="1")
+    none = outputs(setup, "no-cache", CALPRESS_CACHE_DIR="off")
+    chk.ok(kept is not None and none is not None,
+           "with kept matches (verified against fontconfig's) and without a cache folder, "
+           "check and render exit 0")
+    if kept and none:
+        for i, what in enumerate(("the report", "the layout dump", "calendar.pdf",
+                                  "press-release.pdf")):
+            chk.ok(kept[i] == none[i], f"kept matches: {what} is that of a run without them")
+    memo = os.path.join(cache, "fcmatch.bin")
+    chk.ok(os.path.isfile(memo), "the matches are in the cache folder's fcmatch.bin")
+    if os.path.isfile(memo):
+        data = bytearray(read(memo))
+        data[40] ^= 0xFF
+        with open(memo, "wb") as f:
+            f.write(data)
+        p, got = counts(setup, shim, ["check", "calendar.yaml", "-q"], CALPRESS_CACHE_DIR=cache)
+        chk.ok(p.returncode == 0 and got.get("matches", 0) >= 20,
+               f"a damaged fcmatch.bin is not used: the patterns are matched again ({got})",
+               p.err)
 
 
 def same_both_ways(chk, setup, what_case):

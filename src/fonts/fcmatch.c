@@ -1,0 +1,373 @@
+/* fontconfig's best match for a font pattern, kept between runs.
+ *
+ * Pango asks fontconfig for the best font of every pattern it meets (a font description at a
+ * size in a language): FcFontSetMatch scores the pattern against each of the private
+ * configuration's 49 fonts, some 200,000 instructions a pattern and 60 to 70 patterns a run, 3 %
+ * of a check. The match depends on nothing but the pattern and the fonts' patterns
+ * (fcmatch.c's FcFontSetMatchInternal), and the result is the best font prepared for the pattern
+ * (FcFontRenderPrepare). calpress defines FcFontSetMatch in the program, so that Pango's calls
+ * come here (the program's symbols come first, as for g_thread_new in fcsync.c): a pattern met
+ * in an earlier run with the same fonts names its best font by its place in the font set, and
+ * only FcFontRenderPrepare is called; any other call goes to fontconfig's FcFontSetMatch, and
+ * its winner is noted.
+ *
+ * The memo is the cache folder's fcmatch.bin: entries keyed by an XXH3-128 of every element of
+ * the pattern (object, binding, value: strings, numbers, matrices, ranges, language and
+ * character sets) and of every element of every font in the set, in order (a font's language
+ * set by FcLangSetHash: it follows from the character set, hashed whole); each gives the
+ * winner's place, checked against its file and face index before it is used. A pattern holding
+ * a value that cannot be hashed (an FT_Face) is matched by fontconfig. No cache folder
+ * (CALPRESS_CACHE_DIR=off): every call goes to fontconfig. CALPRESS_VERIFY_FCMATCH=1 matches
+ * every remembered pattern again and stops the run if the fonts differ (tests). */
+#define _GNU_SOURCE /* RTLD_NEXT */
+#include "fonts/fcmatch.h"
+#include "base/cache.h"
+#include "base/hash.h"
+#include "base/util.h"
+
+#include <dlfcn.h>
+#include <fontconfig/fontconfig.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MEMO_VERSION = 1, MEMO_MAX = 4096 };
+static const char memo_magic[8] = "CPFCMAT";
+static const char memo_name[] = "fcmatch.bin";
+
+typedef struct memo_entry {
+    unsigned char key[16];
+    uint32_t place; /* the winner's index in the font set */
+    int32_t face;   /* its FC_INDEX */
+    uint64_t file;  /* cp_hash_bytes of its FC_FILE */
+} memo_entry;
+
+static struct {
+    pthread_mutex_t lock;
+    bool loaded, dirty;
+    memo_entry *v;
+    size_t n, cap;
+    /* The last font set hashed, known by its first pattern and its size. */
+    const FcPattern *set_first;
+    int set_n;
+    unsigned char set_hash[16];
+    bool set_ok;
+} memo = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+typedef FcPattern *(*match_fn)(FcConfig *, FcFontSet **, int, FcPattern *, FcResult *);
+
+static match_fn fontconfig_match(void)
+{
+    static match_fn f;
+    match_fn got = __atomic_load_n(&f, __ATOMIC_ACQUIRE);
+    if (!got) {
+        *(void **)&got = dlsym(RTLD_NEXT, "FcFontSetMatch");
+        if (!got) { /* cannot be: fontconfig is linked in */
+            fputs("calpress: fontconfig's FcFontSetMatch is not found\n", stderr);
+            abort();
+        }
+        __atomic_store_n(&f, got, __ATOMIC_RELEASE);
+    }
+    return got;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A language set's languages, sorted. */
+static void hash_langs(cp_hasher *h, const FcLangSet *ls)
+{
+    FcStrSet *set = FcLangSetGetLangs(ls);
+    FcStrList *it = set ? FcStrListCreate(set) : NULL;
+    const char **langs = NULL;
+    size_t n = 0, cap = 0;
+    for (FcChar8 *s; it && (s = FcStrListNext(it));) {
+        cp_grow((void **)&langs, &cap, n + 1, sizeof *langs);
+        langs[n++] = (const char *)s;
+    }
+    if (n)
+        qsort(langs, n, sizeof *langs, cmp_str);
+    cp_hasher_u64(h, n);
+    for (size_t i = 0; i < n; i++)
+        cp_hasher_str(h, langs[i]);
+    free(langs);
+    if (it)
+        FcStrListDone(it);
+    if (set)
+        FcStrSetDestroy(set);
+}
+
+static void hash_charset(cp_hasher *h, const FcCharSet *cs)
+{
+    FcChar32 map[FC_CHARSET_MAP_SIZE], next;
+    for (FcChar32 page = FcCharSetFirstPage(cs, map, &next); page != FC_CHARSET_DONE;
+         page = FcCharSetNextPage(cs, map, &next)) {
+        cp_hasher_u64(h, page);
+        cp_hasher_bytes(h, map, sizeof map);
+    }
+    cp_hasher_u64(h, FC_CHARSET_DONE);
+}
+
+/* lang_hash: a language set by FcLangSetHash (the fonts': theirs follow from their character
+ * sets, which are hashed whole), else by its languages. */
+static bool hash_value(cp_hasher *h, const FcValue *v, bool lang_hash)
+{
+    switch (v->type) {
+    case FcTypeVoid:
+        return true;
+    case FcTypeInteger:
+        cp_hasher_u64(h, (uint64_t)(int64_t)v->u.i);
+        return true;
+    case FcTypeDouble:
+        cp_hasher_f64(h, v->u.d);
+        return true;
+    case FcTypeString:
+        cp_hasher_str(h, (const char *)v->u.s);
+        return true;
+    case FcTypeBool:
+        cp_hasher_u64(h, (uint64_t)v->u.b);
+        return true;
+    case FcTypeMatrix:
+        cp_hasher_f64(h, v->u.m->xx);
+        cp_hasher_f64(h, v->u.m->xy);
+        cp_hasher_f64(h, v->u.m->yx);
+        cp_hasher_f64(h, v->u.m->yy);
+        return true;
+    case FcTypeCharSet:
+        hash_charset(h, v->u.c);
+        return true;
+    case FcTypeLangSet:
+        if (lang_hash)
+            cp_hasher_u64(h, FcLangSetHash(v->u.l));
+        else
+            hash_langs(h, v->u.l);
+        return true;
+    case FcTypeRange: {
+        double b, e;
+        if (!FcRangeGetDouble(v->u.r, &b, &e))
+            return false;
+        cp_hasher_f64(h, b);
+        cp_hasher_f64(h, e);
+        return true;
+    }
+    default: /* an FT_Face, or a type this calpress does not know */
+        return false;
+    }
+}
+
+/* Every element of p: its object, and each value with its binding. False if one cannot be
+ * hashed. */
+static bool hash_pattern(cp_hasher *h, const FcPattern *p, bool lang_hash)
+{
+    FcPatternIter it;
+    FcPatternIterStart(p, &it);
+    size_t n = 0;
+    for (bool more = FcPatternIterIsValid(p, &it); more; more = FcPatternIterNext(p, &it)) {
+        cp_hasher_str(h, FcPatternIterGetObject(p, &it));
+        int values = FcPatternIterValueCount(p, &it);
+        cp_hasher_u64(h, (uint64_t)values);
+        for (int j = 0; j < values; j++) {
+            FcValue v;
+            FcValueBinding b;
+            if (FcPatternIterGetValue(p, &it, j, &v, &b) != FcResultMatch)
+                return false;
+            cp_hasher_u64(h, (uint64_t)v.type << 8 | (uint64_t)b);
+            if (!hash_value(h, &v, lang_hash))
+                return false;
+        }
+        n++;
+    }
+    cp_hasher_u64(h, n);
+    return true;
+}
+
+/* The font set's hash, kept for the set last seen (Pango passes a copy of the configuration's
+ * set each time, holding the same patterns). Under memo.lock. */
+static bool set_hash(const FcFontSet *s, unsigned char out[16])
+{
+    if (s->nfont > 0 && s->fonts[0] == memo.set_first && s->nfont == memo.set_n) {
+        memcpy(out, memo.set_hash, 16);
+        return memo.set_ok;
+    }
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_u64(&h, (uint64_t)FcGetVersion());
+    cp_hasher_u64(&h, (uint64_t)s->nfont);
+    bool ok = true;
+    for (int i = 0; ok && i < s->nfont; i++)
+        ok = hash_pattern(&h, s->fonts[i], true);
+    cp_hasher_digest128(&h, memo.set_hash);
+    cp_hasher_finish(&h);
+    memo.set_first = s->nfont > 0 ? s->fonts[0] : NULL;
+    memo.set_n = s->nfont;
+    memo.set_ok = ok;
+    memcpy(out, memo.set_hash, 16);
+    return ok;
+}
+
+static bool file_and_face(const FcPattern *font, uint64_t *file, int32_t *face)
+{
+    FcChar8 *path;
+    int index = 0;
+    if (FcPatternGetString(font, FC_FILE, 0, &path) != FcResultMatch)
+        return false;
+    FcPatternGetInteger(font, FC_INDEX, 0, &index);
+    *file = cp_hash_bytes(path, strlen((const char *)path));
+    *face = index;
+    return true;
+}
+
+/* The file: magic, version, count, the entries, an XXH3 of all before it. Under memo.lock. */
+static void load(void)
+{
+    memo.loaded = true;
+    size_t len = 0;
+    unsigned char *buf = cp_cache_load(memo_name, 16 + MEMO_MAX * sizeof(memo_entry) + 8, &len);
+    uint32_t version, n;
+    if (buf && len >= 24 && memcmp(buf, memo_magic, 8) == 0) {
+        memcpy(&version, buf + 8, 4);
+        memcpy(&n, buf + 12, 4);
+        uint64_t sum;
+        memcpy(&sum, buf + len - 8, 8);
+        if (version == MEMO_VERSION && n <= MEMO_MAX &&
+            len == 16 + (size_t)n * sizeof(memo_entry) + 8 && sum == cp_hash_bytes(buf, len - 8)) {
+            memo.cap = n ? n : 1;
+            memo.v = cp_xmalloc(memo.cap * sizeof *memo.v);
+            memcpy(memo.v, buf + 16, n * sizeof *memo.v);
+            memo.n = n;
+        }
+    }
+    free(buf);
+}
+
+static const memo_entry *find(const unsigned char key[16])
+{
+    for (size_t i = memo.n; i-- > 0;)
+        if (memcmp(memo.v[i].key, key, 16) == 0)
+            return &memo.v[i];
+    return NULL;
+}
+
+/* Notes the winner of a match fontconfig made; the oldest entries go past MEMO_MAX. */
+static void note(const unsigned char key[16], const FcFontSet *s, const FcPattern *won)
+{
+    uint64_t file;
+    int32_t face;
+    if (!file_and_face(won, &file, &face))
+        return;
+    int place = -1;
+    for (int i = 0; i < s->nfont; i++) {
+        uint64_t f;
+        int32_t x;
+        if (file_and_face(s->fonts[i], &f, &x) && f == file && x == face) {
+            if (place >= 0)
+                return; /* two fonts from one face: not told apart here */
+            place = i;
+        }
+    }
+    if (place < 0)
+        return;
+    if (memo.n == MEMO_MAX) {
+        memmove(memo.v, memo.v + 1, (memo.n - 1) * sizeof *memo.v);
+        memo.n--;
+    }
+    cp_grow((void **)&memo.v, &memo.cap, memo.n + 1, sizeof *memo.v);
+    memo_entry *e = &memo.v[memo.n++];
+    memset(e, 0, sizeof *e);
+    memcpy(e->key, key, 16);
+    e->place = (uint32_t)place;
+    e->face = face;
+    e->file = file;
+    memo.dirty = true;
+}
+
+/* The remembered winner of key in s, or NULL. */
+static FcPattern *recall(const unsigned char key[16], const FcFontSet *s)
+{
+    const memo_entry *e = find(key);
+    if (!e || e->place >= (uint32_t)s->nfont)
+        return NULL;
+    FcPattern *font = s->fonts[e->place];
+    uint64_t file;
+    int32_t face;
+    if (!file_and_face(font, &file, &face) || file != e->file || face != e->face)
+        return NULL;
+    return font;
+}
+
+static void verify(FcConfig *config, FcFontSet **sets, FcPattern *p, const FcPattern *font)
+{
+    FcResult r = FcResultNoMatch;
+    FcPattern *again = fontconfig_match()(config, sets, 1, p, &r);
+    uint64_t f1 = 0, f2 = 0;
+    int32_t x1 = -1, x2 = -2;
+    bool same = again && file_and_face(again, &f1, &x1) && file_and_face(font, &f2, &x2) &&
+                f1 == f2 && x1 == x2;
+    if (again)
+        FcPatternDestroy(again);
+    if (!same) {
+        fputs("calpress: CALPRESS_VERIFY_FCMATCH: a remembered font match differs from "
+              "fontconfig's\n",
+              stderr);
+        abort();
+    }
+}
+
+FcPattern *FcFontSetMatch(FcConfig *config, FcFontSet **sets, int nsets, FcPattern *p,
+                          FcResult *result)
+{
+    if (nsets != 1 || !sets || !sets[0] || !p || !result || !cp_cache_dir())
+        return fontconfig_match()(config, sets, nsets, p, result);
+    unsigned char key[16];
+    FcPattern *font = NULL;
+    pthread_mutex_lock(&memo.lock);
+    if (!memo.loaded)
+        load();
+    cp_hasher h;
+    cp_hasher_init(&h);
+    bool ok = set_hash(sets[0], key);
+    cp_hasher_bytes(&h, key, 16);
+    ok = ok && hash_pattern(&h, p, false);
+    cp_hasher_digest128(&h, key);
+    cp_hasher_finish(&h);
+    if (ok)
+        font = recall(key, sets[0]);
+    pthread_mutex_unlock(&memo.lock);
+    if (font) {
+        if (getenv("CALPRESS_VERIFY_FCMATCH"))
+            verify(config, sets, p, font);
+        FcConfig *cfg = config ? config : FcConfigGetCurrent();
+        *result = FcResultMatch;
+        return FcFontRenderPrepare(cfg, p, font);
+    }
+    FcPattern *won = fontconfig_match()(config, sets, nsets, p, result);
+    if (ok && won && *result == FcResultMatch) {
+        pthread_mutex_lock(&memo.lock);
+        note(key, sets[0], won);
+        pthread_mutex_unlock(&memo.lock);
+    }
+    return won;
+}
+
+void cp_fonts_match_memo_store(void)
+{
+    pthread_mutex_lock(&memo.lock);
+    if (memo.dirty) {
+        size_t len = 16 + memo.n * sizeof *memo.v + 8;
+        unsigned char *buf = cp_xmalloc(len);
+        uint32_t version = MEMO_VERSION, n = (uint32_t)memo.n;
+        memcpy(buf, memo_magic, 8);
+        memcpy(buf + 8, &version, 4);
+        memcpy(buf + 12, &n, 4);
+        memcpy(buf + 16, memo.v, memo.n * sizeof *memo.v);
+        uint64_t sum = cp_hash_bytes(buf, len - 8);
+        memcpy(buf + len - 8, &sum, 8);
+        cp_cache_store(memo_name, buf, len);
+        free(buf);
+        memo.dirty = false;
+    }
+    pthread_mutex_unlock(&memo.lock);
+}
