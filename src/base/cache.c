@@ -1,6 +1,7 @@
 /* The cache folder between runs: where it is, and whole-file reads and atomic writes. */
 #define _POSIX_C_SOURCE 200809L
 #include "base/cache.h"
+#include "base/hash.h"
 #include "base/readset.h"
 #include "base/util.h"
 
@@ -109,4 +110,45 @@ void cp_cache_store(const char *name, const void *data, size_t len)
     ok = close(fd) == 0 && ok;
     if (!ok || rename(tmp, path) != 0)
         unlink(tmp);
+}
+
+void *cp_cache_load_records(const char *name, const char magic[8], uint32_t version, size_t size,
+                            size_t max, size_t *n)
+{
+    *n = 0;
+    size_t len = 0;
+    unsigned char *buf = cp_cache_load(name, 16 + max * size + 8, &len);
+    void *records = NULL;
+    uint32_t v, count;
+    uint64_t sum;
+    if (buf && len >= 24 && memcmp(buf, magic, 8) == 0) {
+        memcpy(&v, buf + 8, 4);
+        memcpy(&count, buf + 12, 4);
+        memcpy(&sum, buf + len - 8, 8);
+        if (v == version && count <= max && len == 16 + (size_t)count * size + 8 &&
+            sum == cp_hash_bytes(buf, len - 8)) {
+            records = cp_xmalloc(count ? count * size : 1);
+            memcpy(records, buf + 16, count * size);
+            *n = count;
+        }
+    }
+    free(buf);
+    return records;
+}
+
+void cp_cache_store_records(const char *name, const char magic[8], uint32_t version,
+                            const void *records, size_t size, size_t n)
+{
+    size_t len = 16 + n * size + 8;
+    unsigned char *buf = cp_xmalloc(len);
+    uint32_t count = (uint32_t)n;
+    memcpy(buf, magic, 8);
+    memcpy(buf + 8, &version, 4);
+    memcpy(buf + 12, &count, 4);
+    if (n)
+        memcpy(buf + 16, records, n * size);
+    uint64_t sum = cp_hash_bytes(buf, len - 8);
+    memcpy(buf + len - 8, &sum, 8);
+    cp_cache_store(name, buf, len);
+    free(buf);
 }

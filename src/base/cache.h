@@ -5,6 +5,7 @@
 #define CP_CACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The cache folder: $CALPRESS_CACHE_DIR, else $XDG_CACHE_HOME/calpress, else
  * $HOME/.cache/calpress; made (mode 0700) on first use. NULL when none can be used, or when
@@ -19,6 +20,15 @@ unsigned char *cp_cache_load(const char *name, size_t max, size_t *len);
  * reader sees the old file or the new one, whole. Never over a file this run read as input.
  * Failure is silent: the next run builds its data again. */
 void cp_cache_store(const char *name, const void *data, size_t len);
+
+/* A cache file of fixed-size records: an 8-byte magic, a 32-bit version and count, the records,
+ * and an XXH3 of all before it. cp_cache_load_records returns the records (malloc'd, *n of
+ * them) if the file is whole, has this magic and version and at most max records; else NULL.
+ * cp_cache_store_records writes one as cp_cache_store does. */
+void *cp_cache_load_records(const char *name, const char magic[8], uint32_t version, size_t size,
+                            size_t max, size_t *n);
+void cp_cache_store_records(const char *name, const char magic[8], uint32_t version,
+                            const void *records, size_t size, size_t n);
 
 /* From now on this process reads the cache but never writes it (a helper process that may be
  * killed at any moment). */

@@ -220,27 +220,13 @@ static bool file_and_face(const FcPattern *font, uint64_t *file, int32_t *face)
     return true;
 }
 
-/* The file: magic, version, count, the entries, an XXH3 of all before it. Under memo.lock. */
+/* Under memo.lock. */
 static void load(void)
 {
     memo.loaded = true;
-    size_t len = 0;
-    unsigned char *buf = cp_cache_load(memo_name, 16 + MEMO_MAX * sizeof(memo_entry) + 8, &len);
-    uint32_t version, n;
-    if (buf && len >= 24 && memcmp(buf, memo_magic, 8) == 0) {
-        memcpy(&version, buf + 8, 4);
-        memcpy(&n, buf + 12, 4);
-        uint64_t sum;
-        memcpy(&sum, buf + len - 8, 8);
-        if (version == MEMO_VERSION && n <= MEMO_MAX &&
-            len == 16 + (size_t)n * sizeof(memo_entry) + 8 && sum == cp_hash_bytes(buf, len - 8)) {
-            memo.cap = n ? n : 1;
-            memo.v = cp_xmalloc(memo.cap * sizeof *memo.v);
-            memcpy(memo.v, buf + 16, n * sizeof *memo.v);
-            memo.n = n;
-        }
-    }
-    free(buf);
+    memo.v = cp_cache_load_records(memo_name, memo_magic, MEMO_VERSION, sizeof *memo.v, MEMO_MAX,
+                                   &memo.n);
+    memo.cap = memo.n;
 }
 
 static const memo_entry *find(const unsigned char key[16])
@@ -355,19 +341,8 @@ FcPattern *FcFontSetMatch(FcConfig *config, FcFontSet **sets, int nsets, FcPatte
 void cp_fonts_match_memo_store(void)
 {
     pthread_mutex_lock(&memo.lock);
-    if (memo.dirty) {
-        size_t len = 16 + memo.n * sizeof *memo.v + 8;
-        unsigned char *buf = cp_xmalloc(len);
-        uint32_t version = MEMO_VERSION, n = (uint32_t)memo.n;
-        memcpy(buf, memo_magic, 8);
-        memcpy(buf + 8, &version, 4);
-        memcpy(buf + 12, &n, 4);
-        memcpy(buf + 16, memo.v, memo.n * sizeof *memo.v);
-        uint64_t sum = cp_hash_bytes(buf, len - 8);
-        memcpy(buf + len - 8, &sum, 8);
-        cp_cache_store(memo_name, buf, len);
-        free(buf);
-        memo.dirty = false;
-    }
+    if (memo.dirty)
+        cp_cache_store_records(memo_name, memo_magic, MEMO_VERSION, memo.v, sizeof *memo.v, memo.n);
+    memo.dirty = false;
     pthread_mutex_unlock(&memo.lock);
 }

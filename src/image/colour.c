@@ -136,44 +136,16 @@ static void memo_key(const cp_profile *show, char name[64])
     cp_hasher_finish(&h);
 }
 
-/* Reads the cache file: magic, version, count, the entries, and an XXH3 of all before it. */
 static bool memo_load(screen_memo *m)
 {
-    size_t len = 0;
-    unsigned char *buf = cp_cache_load(m->name, 16 + MEMO_MAX * sizeof *m->v + 8, &len);
-    bool ok = false;
-    uint32_t version, n;
-    if (buf && len >= 24 && memcmp(buf, memo_magic, 8) == 0) {
-        memcpy(&version, buf + 8, 4);
-        memcpy(&n, buf + 12, 4);
-        uint64_t sum;
-        memcpy(&sum, buf + len - 8, 8);
-        ok = version == MEMO_VERSION && n <= MEMO_MAX && len == 16 + n * sizeof *m->v + 8 &&
-             sum == cp_hash_bytes(buf, len - 8);
-        if (ok) {
-            m->cap = n ? n : 1;
-            m->v = cp_xmalloc(m->cap * sizeof *m->v);
-            memcpy(m->v, buf + 16, n * sizeof *m->v);
-            m->n = n;
-        }
-    }
-    free(buf);
-    return m->loaded = ok;
+    m->v = cp_cache_load_records(m->name, memo_magic, MEMO_VERSION, sizeof *m->v, MEMO_MAX, &m->n);
+    m->cap = m->n;
+    return m->loaded = m->v != NULL;
 }
 
 static void memo_store(const screen_memo *m)
 {
-    size_t len = 16 + m->n * sizeof *m->v + 8;
-    unsigned char *buf = cp_xmalloc(len);
-    uint32_t version = MEMO_VERSION, n = (uint32_t)m->n;
-    memcpy(buf, memo_magic, 8);
-    memcpy(buf + 8, &version, 4);
-    memcpy(buf + 12, &n, 4);
-    memcpy(buf + 16, m->v, m->n * sizeof *m->v);
-    uint64_t sum = cp_hash_bytes(buf, len - 8);
-    memcpy(buf + len - 8, &sum, 8);
-    cp_cache_store(m->name, buf, len);
-    free(buf);
+    cp_cache_store_records(m->name, memo_magic, MEMO_VERSION, m->v, sizeof *m->v, m->n);
 }
 
 static cmsHTRANSFORM make_to_srgb(const cp_profile *show, cmsHPROFILE srgb)

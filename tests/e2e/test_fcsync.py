@@ -160,18 +160,9 @@ def matches_kept(chk, setup, shim):
 def same_both_ways(chk, setup, what_case):
     made = {}
     for name, extra in (("sync", {}), ("threads", {"CALPRESS_PANGO_THREADS": "on"})):
-        out = os.path.join(setup.tmp, f"out-{name}")
-        dump = os.path.join(setup.tmp, f"dump-{name}.txt")
-        c = run([setup.calpress, "check", "calendar.yaml", "--dump-layout", dump],
-                cwd=setup.stories, env=env_with(**extra))
-        r = run([setup.calpress, "render", "calendar.yaml", "-q", "--fresh", "-o", out],
-                cwd=setup.stories, env=env_with(**extra))
-        ok = c.returncode == 0 and r.returncode == 0
-        chk.ok(ok, f"{what_case}, {name}: check and render exit 0", c.err + r.err)
-        if ok:
-            made[name] = (c.out, read(dump), read(os.path.join(out, "calendar.pdf")),
-                          read(os.path.join(out, "press-release.pdf")))
-    if len(made) == 2:
+        made[name] = outputs(setup, name, **extra)
+        chk.ok(made[name] is not None, f"{what_case}, {name}: check and render exit 0")
+    if made["sync"] and made["threads"]:
         a, b = made["sync"], made["threads"]
         for i, what in enumerate(("the report", "the layout dump", "calendar.pdf",
                                   "press-release.pdf")):
