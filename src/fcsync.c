@@ -16,10 +16,11 @@
  * "[pango] FcFontSetSort" is put off: its sorted list is only the fallback fonts, for a
  * character the best match lacks, and most patterns never need one (the sort is a third more
  * work than the match). Pango waits for it with g_cond_wait on the patterns' condition, which
- * calpress defines too: a thread that waits while it has sorts put off releases the mutex, runs
- * them (the newest first) until one signals the condition waited on, takes the mutex again and
- * returns, as a spurious wake-up would; Pango tests its condition again. Sorts never waited for
- * are never run; what they hold stays reachable from the list until the process ends.
+ * calpress defines too: a thread that waits while sorts are put off releases the mutex, runs
+ * them (its own first, the newest first) until one signals the condition waited on, takes the
+ * mutex again and returns, as a spurious wake-up would; Pango tests its condition again. Sorts
+ * never waited for are never run; what they hold (the font map, its configuration, their font
+ * set copies) stays reachable from the list until the process ends, after cp_fonts_free too.
  *
  * Fonts, layout and PDFs are byte for byte the same either way (tests/e2e/test_fcsync.py);
  * CALPRESS_PANGO_THREADS=on gives Pango its threads back. With a Pango that no longer starts
@@ -33,7 +34,7 @@
 typedef struct deferred {
     GThreadFunc func;
     gpointer data;
-    GThread *owner; /* the thread that put it off: only it runs it */
+    GThread *owner; /* the thread that put it off: it runs its own first */
 } deferred;
 
 static GMutex pending_lock;
@@ -78,20 +79,23 @@ static void defer(GThreadFunc func, gpointer data)
     g_mutex_unlock(&pending_lock);
 }
 
-/* Takes the newest sort this thread put off; false if none. */
-static gboolean take_mine(deferred *out)
+/* Takes the newest sort this thread put off, else the newest any thread put off (a sort is
+ * safe to run in any thread: Pango gave each its own thread); false if none. */
+static gboolean take(deferred *out)
 {
-    gboolean found = FALSE;
     GThread *self = g_thread_self();
     g_mutex_lock(&pending_lock);
-    for (size_t i = n_pending; i-- > 0;) {
-        if (pending[i].owner == self) {
-            *out = pending[i];
-            memmove(pending + i, pending + i + 1, (n_pending - i - 1) * sizeof *pending);
-            n_pending--;
-            found = TRUE;
-            break;
-        }
+    size_t at = n_pending;
+    for (size_t i = n_pending; i-- > 0 && at == n_pending;)
+        if (pending[i].owner == self)
+            at = i;
+    if (at == n_pending && n_pending > 0)
+        at = n_pending - 1;
+    gboolean found = at < n_pending;
+    if (found) {
+        *out = pending[at];
+        memmove(pending + at, pending + at + 1, (n_pending - at - 1) * sizeof *pending);
+        n_pending--;
     }
     g_atomic_int_set(&any_pending, n_pending != 0);
     g_mutex_unlock(&pending_lock);
@@ -130,7 +134,7 @@ void g_cond_wait(GCond *cond, GMutex *mutex)
     if (g_atomic_int_get(&any_pending) && !running_deferred) {
         deferred d;
         gboolean unlocked = FALSE;
-        while (take_mine(&d)) {
+        while (take(&d)) {
             if (!unlocked) {
                 g_mutex_unlock(mutex);
                 unlocked = TRUE;

@@ -110,9 +110,8 @@ static uint64_t meta_hash(const cp_pdf_meta *m)
 
 uint64_t watch_image_hash(const cp_image *img, void *ctx)
 {
-    watch_state *w = ctx;
-    uint64_t h;
-    return cp_photo_cache_hash_of(&w->photos, img, &h) ? h : cp_hash_bytes(img->data, img->len);
+    (void)ctx;
+    return cp_image_bytes_hash(img); /* as a render's record has it */
 }
 
 /* True if path is still the file written last, as it was written. */

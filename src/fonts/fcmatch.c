@@ -13,8 +13,10 @@
  *
  * The memo is the cache folder's fcmatch.bin: entries keyed by an XXH3-128 of every element of
  * the pattern (object, binding, value: strings, numbers, matrices, ranges, language and
- * character sets) and of every element of every font in the set, in order (a font's language
- * set by FcLangSetHash: it follows from the character set, hashed whole); each gives the
+ * character sets) and of the font set: fontconfig's build ID, the configuration's files and the
+ * fonts' files by their stamps (path, inode, size, times), and every element of every font's
+ * pattern, in order (a font's language set by FcLangSetHash, which listing the languages of 49
+ * fonts would cost more than the matches; the stamps cover what they come from); each gives the
  * winner's place, checked against its file and face index before it is used. A pattern holding
  * a value that cannot be hashed (an FT_Face) is matched by fontconfig. No cache folder
  * (CALPRESS_CACHE_DIR=off): every call goes to fontconfig. CALPRESS_VERIFY_FCMATCH=1 matches
@@ -48,8 +50,8 @@ static struct {
     bool loaded, dirty;
     memo_entry *v;
     size_t n, cap;
-    /* The last font set hashed, known by its first pattern and its size. */
-    const FcPattern *set_first;
+    /* The last font set hashed, known by its patterns (pointers into the configuration). */
+    FcPattern **set_fonts;
     int set_n;
     unsigned char set_hash[16];
     bool set_ok;
@@ -111,8 +113,8 @@ static void hash_charset(cp_hasher *h, const FcCharSet *cs)
     cp_hasher_u64(h, FC_CHARSET_DONE);
 }
 
-/* lang_hash: a language set by FcLangSetHash (the fonts': theirs follow from their character
- * sets, which are hashed whole), else by its languages. */
+/* lang_hash: a language set by FcLangSetHash (the fonts': a font's languages come from its file
+ * and the configuration, whose stamps are hashed too), else by its languages. */
 static bool hash_value(cp_hasher *h, const FcValue *v, bool lang_hash)
 {
     switch (v->type) {
@@ -184,24 +186,42 @@ static bool hash_pattern(cp_hasher *h, const FcPattern *p, bool lang_hash)
     return true;
 }
 
-/* The font set's hash, kept for the set last seen (Pango passes a copy of the configuration's
- * set each time, holding the same patterns). Under memo.lock. */
-static bool set_hash(const FcFontSet *s, unsigned char out[16])
+/* The font set's hash: fontconfig's build, the configuration's files and every font's file by
+ * their stamps (what a font's pattern is made from, its languages included), and every font's
+ * pattern. Kept for the set last seen (Pango passes a copy of the configuration's set each time,
+ * holding the same patterns). Under memo.lock. */
+static bool set_hash(FcConfig *config, const FcFontSet *s, unsigned char out[16])
 {
-    if (s->nfont > 0 && s->fonts[0] == memo.set_first && s->nfont == memo.set_n) {
+    size_t bytes = (size_t)s->nfont * sizeof *s->fonts;
+    if (memo.set_fonts && s->nfont == memo.set_n &&
+        (bytes == 0 || memcmp(s->fonts, memo.set_fonts, bytes) == 0)) {
         memcpy(out, memo.set_hash, 16);
         return memo.set_ok;
     }
+    static const char *const fontconfig[] = {"libfontconfig", NULL};
     cp_hasher h;
     cp_hasher_init(&h);
     cp_hasher_u64(&h, (uint64_t)FcGetVersion());
+    cp_hasher_build_ids(&h, fontconfig);
+    FcStrList *files = FcConfigGetConfigFiles(config);
+    for (FcChar8 *f; files && (f = FcStrListNext(files));)
+        cp_hasher_file_stamp(&h, (const char *)f);
+    if (files)
+        FcStrListDone(files);
     cp_hasher_u64(&h, (uint64_t)s->nfont);
     bool ok = true;
-    for (int i = 0; ok && i < s->nfont; i++)
+    for (int i = 0; ok && i < s->nfont; i++) {
+        FcChar8 *file;
+        if (FcPatternGetString(s->fonts[i], FC_FILE, 0, &file) == FcResultMatch)
+            cp_hasher_file_stamp(&h, (const char *)file);
         ok = hash_pattern(&h, s->fonts[i], true);
+    }
     cp_hasher_digest128(&h, memo.set_hash);
     cp_hasher_finish(&h);
-    memo.set_first = s->nfont > 0 ? s->fonts[0] : NULL;
+    free(memo.set_fonts);
+    memo.set_fonts = cp_xmalloc(bytes ? bytes : 1);
+    if (bytes)
+        memcpy(memo.set_fonts, s->fonts, bytes);
     memo.set_n = s->nfont;
     memo.set_ok = ok;
     memcpy(out, memo.set_hash, 16);
@@ -314,7 +334,7 @@ FcPattern *FcFontSetMatch(FcConfig *config, FcFontSet **sets, int nsets, FcPatte
         load();
     cp_hasher h;
     cp_hasher_init(&h);
-    bool ok = set_hash(sets[0], key);
+    bool ok = set_hash(config ? config : FcConfigGetCurrent(), sets[0], key);
     cp_hasher_bytes(&h, key, 16);
     ok = ok && hash_pattern(&h, p, false);
     cp_hasher_digest128(&h, key);

@@ -88,7 +88,7 @@ typedef struct entry {
     double ink[4];
 } entry;
 
-/* The screen colours of cmyk() values met in earlier runs (a proof's): see screen_memo_load. */
+/* The screen colours of cmyk() values met in earlier runs: see memo_load. */
 typedef struct screen_memo {
     bool loaded;    /* read from the cache: the transform is made only for a colour it lacks */
     bool dirty;     /* holds colours the cache file lacks */
@@ -136,9 +136,20 @@ static void memo_key(const cp_profile *show, char name[64])
     cp_hasher_finish(&h);
 }
 
+/* A file whose values are not all finite numbers is not used (cairo is never given a NaN). */
 static bool memo_load(screen_memo *m)
 {
     m->v = cp_cache_load_records(m->name, memo_magic, MEMO_VERSION, sizeof *m->v, MEMO_MAX, &m->n);
+    for (size_t i = 0; m->v && i < m->n; i++) {
+        for (int k = 0; k < 7; k++) {
+            if (!isfinite(m->v[i][k])) {
+                free(m->v);
+                m->v = NULL;
+                m->n = 0;
+                break;
+            }
+        }
+    }
     m->cap = m->n;
     return m->loaded = m->v != NULL;
 }
@@ -205,10 +216,9 @@ cp_colours *cp_colours_new(const cp_profile *intent, const cp_profile *screen_cm
     cmsUInt32Number bpc = cmsFLAGS_BLACKPOINTCOMPENSATION;
     if (show && show->n == 4) {
         cv->show = show;
-        /* A proof's screen colours may all be known (a CMYK intent's inks need the transform
-         * to make greys in any case). */
         memo_key(show, cv->memo->name);
-        if (cv->cmyk || !memo_load(cv->memo)) {
+        /* Under a CMYK intent the transform is made anyway: its inks need it for greys. */
+        if (!memo_load(cv->memo) || cv->cmyk) {
             cv->to_srgb = make_to_srgb(show, cv->srgb);
             cv->memo->transforms += cv->to_srgb != NULL;
         }

@@ -179,9 +179,11 @@ uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
         cp_hasher_u64(&h, it->ring);
         cp_hasher_str(&h, it->text);
         cp_line_hash(&h, it->line, &fonts);
-        if (it->image)
+        if (it->image) { /* its bytes, and how they are turned */
             cp_hasher_u64(&h,
                           image_hash ? image_hash(it->image, ctx) : cp_image_bytes_hash(it->image));
+            cp_hasher_u64(&h, (uint64_t)it->image->orientation);
+        }
         if (it->svg) /* a logo: its file's bytes */
             cp_hasher_u64(&h, it->svg->hash);
         if (it->kind == CP_ITEM_PAGE && it->page) /* a page drawn small: what it draws */

@@ -56,8 +56,6 @@ const cp_image *cp_photo_cache_check(cp_photo_cache *pc, const char *path, uint6
 /* In a cache of one run: if path's photo is cached, sets *hash to its content key and returns
  * true; false otherwise (open the photo to key it). */
 bool cp_photo_cache_key(const cp_photo_cache *pc, const char *path, uint64_t *hash);
-/* The content key of a cached image, known in a cache kept between builds; false otherwise. */
-bool cp_photo_cache_hash_of(const cp_photo_cache *pc, const cp_image *img, uint64_t *hash);
 /* True if images[i] is used by the current build (always, for a cache of one run). */
 bool cp_photo_cache_used(const cp_photo_cache *pc, size_t i);
 /* The photos the current build looked up, in the order it first did: as a cache of that build

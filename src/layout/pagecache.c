@@ -118,16 +118,17 @@ static bool file_hash(const char *path, uint64_t *v)
     return true;
 }
 
-/* The content key of a photo a render's layout did not open (its page is to be reused): opened
- * now, its messages left unsaid (they are said where a layout opens it). */
-static bool photo_key(const char *path, uint64_t *v)
+/* The content key of a photo a render's layout has not opened (its page may be reused): opened
+ * into the cache now, as open_photos would, so once only. A photo that cannot be opened says
+ * nothing here and is not cached: the layout that opens it says why. */
+static bool photo_key(cp_layout_ctx *lc, const cp_photo *ph, uint64_t *v)
 {
     cp_diags quiet;
     cp_diags_init(&quiet);
-    cp_image *img = cp_image_open(path, path, (cp_pos){0}, &quiet);
+    const cp_image *img =
+        cp_photo_cache_lookup(lc->photos, ph->path.s, ph->given, ph->path.pos, &quiet);
     if (img)
         *v = cp_image_content_key(img);
-    cp_image_free(img);
     cp_diags_finish(&quiet);
     return img != NULL;
 }
@@ -139,9 +140,8 @@ static bool hash_photo(cp_hasher *h, cp_layout_ctx *lc, const cp_photo *ph)
     if (!ph->path.s || ph->missing)
         return true;
     uint64_t v;
-    if (lc->page_cache
-            ? !cp_photo_cache_check(lc->photos, ph->path.s, &v)
-            : !cp_photo_cache_key(lc->photos, ph->path.s, &v) && !photo_key(ph->path.s, &v))
+    if (lc->page_cache ? !cp_photo_cache_check(lc->photos, ph->path.s, &v)
+                       : !cp_photo_cache_key(lc->photos, ph->path.s, &v) && !photo_key(lc, ph, &v))
         return false;
     cp_hasher_u64(h, v);
     return true;

@@ -135,17 +135,6 @@ bool cp_photo_cache_key(const cp_photo_cache *pc, const char *path, uint64_t *ha
     return true;
 }
 
-bool cp_photo_cache_hash_of(const cp_photo_cache *pc, const cp_image *img, uint64_t *hash)
-{
-    for (size_t i = 0; pc->build > 0 && i < pc->n; i++) {
-        if (pc->images[i] == img && pc->stamps[i].checked) {
-            *hash = pc->stamps[i].hash;
-            return true;
-        }
-    }
-    return false;
-}
-
 bool cp_photo_cache_used(const cp_photo_cache *pc, size_t i)
 {
     return pc->build == 0 || pc->stamps[i].checked == pc->build;

@@ -14,12 +14,15 @@ fallback fonts) only when Pango waits for it. Checked here:
   first check matches every pattern, the second none (each found in fcmatch.bin), and the
   report, the layout dump and both PDFs are byte for byte those of a run without a cache
   folder; CALPRESS_VERIFY_FCMATCH=1, which matches every remembered pattern again, passes; a
-  damaged fcmatch.bin is not used.
-(The thread and sort counts are taken without a cache folder: fontconfig matches every pattern.)
+  damaged fcmatch.bin is not used; with one more font file in the fonts folder, every pattern is
+  matched again.
+(The thread and sort counts and the runs compared with and without Pango's threads are taken
+without a cache folder: fontconfig matches every pattern.)
 
 usage: test_fcsync.py CALPRESS SOURCE_DIR THREADSHIM
 """
 import os
+import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
@@ -61,6 +64,9 @@ def threads(setup, shim, cmd, **extra):
     p, got = counts(setup, shim, cmd, **extra)
     return p, got.get("threads")
 
+
+# A font of the private configuration (fonts-inter), copied as an extra font file.
+THIN = "/usr/share/fonts/opentype/inter/Inter-Thin.otf"
 
 # Words of the sample's languages that EB Garamond has no glyphs for: Pango takes them from the
 # fallback fonts (Noto Serif Bengali and Devanagari), the sorted list fcsync puts off.
@@ -155,12 +161,24 @@ def matches_kept(chk, setup, shim):
         chk.ok(p.returncode == 0 and got.get("matches", 0) >= 20,
                f"a damaged fcmatch.bin is not used: the patterns are matched again ({got})",
                p.err)
+    # Another font set: a data folder whose fonts/ holds one more font file.
+    data = os.path.join(setup.tmp, "data")
+    shutil.copytree(os.path.join(setup.src, "layouts"), os.path.join(data, "layouts"))
+    shutil.copytree(os.path.join(setup.src, "fonts"), os.path.join(data, "fonts"))
+    shutil.copy(THIN, os.path.join(data, "fonts", "ExtraInter-Thin.otf"))
+    p, warm = counts(setup, shim, ["check", "calendar.yaml", "-q"], CALPRESS_CACHE_DIR=cache)
+    p2, other = counts(setup, shim, ["check", "calendar.yaml", "-q"], CALPRESS_CACHE_DIR=cache,
+                       CALPRESS_DATADIR=data)
+    chk.ok(p.returncode == 0 and p2.returncode == 0 and warm.get("matches") == 0 and
+           other.get("matches", 0) >= 20,
+           f"one more font file: the kept matches are not used ({warm}, then {other})",
+           p.err + p2.err)
 
 
 def same_both_ways(chk, setup, what_case):
     made = {}
     for name, extra in (("sync", {}), ("threads", {"CALPRESS_PANGO_THREADS": "on"})):
-        made[name] = outputs(setup, name, **extra)
+        made[name] = outputs(setup, name, CALPRESS_CACHE_DIR="off", **extra)
         chk.ok(made[name] is not None, f"{what_case}, {name}: check and render exit 0")
     if made["sync"] and made["threads"]:
         a, b = made["sync"], made["threads"]

@@ -840,6 +840,25 @@ def check_reuse_photo_meta(ctx, chk, tmp, stories):
            "--fresh after it lays out every page", p.out + p.err)
 
 
+def check_watch_record(ctx, chk, tmp, stories):
+    """render, watch and render again over unchanged files: watch's build record hashes the
+    photos as render's does, so neither reports a change."""
+    manifest = os.path.join(stories, "calendar.yaml")
+    out = os.path.join(tmp, "out")
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0, "the first render exits 0", p.out + p.err)
+    w = Watch(ctx, manifest, out, tmp)
+    try:
+        builds = w.wait_builds(1)
+        chk.ok(len(builds) == 1 and "no changes since proof 1" in builds[0],
+               "watch after a render: no changes", w.text() + w.text("err"))
+    finally:
+        w.stop()
+    p = render(ctx, manifest, out, "--verbose")
+    chk.ok(p.returncode == 0 and report_of(p.out)[1].startswith("no changes"),
+           "render after watch: no changes", p.out + p.err)
+
+
 def check_reuse_damaged(ctx, chk, tmp, stories):
     manifest = os.path.join(stories, "calendar.yaml")
     out = os.path.join(tmp, "out")
@@ -1001,7 +1020,7 @@ CHECKS = {"watch": check_watch, "watch-extends": check_watch_extends,
           "report": check_report, "diff": check_diff, "marks": check_marks,
           "record": check_record, "preview": check_preview, "reuse": check_reuse,
           "reuse-damaged": check_reuse_damaged, "reuse-warnings": check_reuse_warnings,
-          "reuse-photo-meta": check_reuse_photo_meta,
+          "reuse-photo-meta": check_reuse_photo_meta, "watch-record": check_watch_record,
           "logo": check_logo}
 
 
