@@ -54,7 +54,7 @@ static void reference(const cp_profile *fogra, size_t i, double rgb[3])
     cmsCloseProfile(srgb);
 }
 
-/* The cache file of the screen colours (there is one profile in this test), or "". */
+/* A cache file of screen colours, or "" (called while there is one). */
 static void memo_file(char *out, size_t n) /* n: at least 1200 */
 {
     out[0] = '\0';
@@ -117,11 +117,9 @@ static cp_profile *redated(const char *path, cp_diags *d)
     return ok ? cp_profile_load(out, cp_pos_file(out), d) : NULL;
 }
 
-/* Puts a NaN in the first kept colour, with a checksum that holds. */
-static bool poison(void)
+/* Puts a NaN in the first colour kept in the cache file memo, with a checksum that holds. */
+static bool poison(const char *memo)
 {
-    char memo[1200];
-    memo_file(memo, sizeof memo);
     const char *name = strrchr(memo, '/');
     size_t n = 0;
     double(*v)[7] =
@@ -191,7 +189,7 @@ int main(int argc, char **argv)
     CHECK_INT(proof_run(srgb, fogra, 1, "a cut file"), 1);
 
     /* A value that is not a number, under a good checksum: the file is not used. */
-    CHECK(poison(), "a NaN is put in the file");
+    CHECK(poison(memo), "a NaN is put in the file");
     CHECK_INT(proof_run(srgb, fogra, 1, "a file holding a NaN"), 1);
 
     cp_profile_free(srgb);
