@@ -867,11 +867,14 @@ static time_t proof_time(void)
 static void begin_proof(run *r, const options *o, cp_proof *p)
 {
     const cp_calendar *cal = &r->cal;
-    cp_image_hash_fn known = r->warm ? watch_image_hash : NULL;
     const cp_record *from = r->reuse && r->reuse->reusing ? &r->reuse->old : NULL;
     cp_record_input docs[2] = {
-        {"calendar", cal->out_calendar.s, NULL, &r->calendar, known, r->warm, from},
-        {"press release", cal->out_press.s, "press release", &r->press, known, r->warm, from}};
+        {.kind = "calendar", .file = cal->out_calendar.s, .doc = &r->calendar, .reused_from = from},
+        {.kind = "press release",
+         .file = cal->out_press.s,
+         .prefix = "press release",
+         .doc = &r->press,
+         .reused_from = from}};
     cp_proof_begin(p, o->out_dir, docs, 2, proof_time(), o->press ? "press" : "proof",
                    "calpress " CP_VERSION, o->manifest, &r->diags);
     if (!o->mark_changes)

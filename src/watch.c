@@ -108,12 +108,6 @@ static uint64_t meta_hash(const cp_pdf_meta *m)
     return v;
 }
 
-uint64_t watch_image_hash(const cp_image *img, void *ctx)
-{
-    (void)ctx;
-    return cp_image_bytes_hash(img); /* as a render's record has it */
-}
-
 /* True if path is still the file written last, as it was written. */
 static bool still_written(const watch_pdf *p, const char *path)
 {
@@ -135,7 +129,7 @@ bool watch_write_pdf(watch_state *w, int k, const cp_doc *doc, cp_outset *s, con
     size_t n_changed = 0;
     bool same = still_written(p, path) && p->n_pages == doc->n_pages && p->meta == meta_hash(meta);
     for (size_t i = 0; i < doc->n_pages; i++) {
-        p->pending[i] = cp_page_hash(&doc->pages[i], watch_image_hash, w);
+        p->pending[i] = cp_page_hash(&doc->pages[i]);
         changed[i] = !same || p->pending[i] != p->pages[i];
         n_changed += changed[i];
     }

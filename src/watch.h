@@ -53,9 +53,6 @@ cp_typesetter *watch_state_begin(watch_state *w, const char *fonts_dir, const ch
  * and at most half its pages differ, by drawing only those again (cp_pdf_write_patch). */
 bool watch_write_pdf(watch_state *w, int k, const cp_doc *doc, cp_outset *s, const char *name,
                      const char *path, const cp_pdf_meta *meta, cp_pdf_written *out, cp_diags *d);
-/* A photo's bytes' hash (cp_image_bytes_hash, as a render's record has it; ctx unused): for
- * cp_page_hash and the build record. */
-uint64_t watch_image_hash(const cp_image *img, void *ctx);
 /* After both PDFs are in place: remembers what document k's holds. */
 void watch_pdf_written(watch_state *w, int k, const char *path, const cp_pdf_meta *meta);
 

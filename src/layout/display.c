@@ -157,7 +157,7 @@ void cp_line_hash(cp_hasher *h, PangoLayoutLine *line, cp_font_memo *fonts)
     }
 }
 
-uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
+uint64_t cp_page_hash(const cp_page *p)
 {
     cp_font_memo fonts = {.n = 0};
     cp_hasher h;
@@ -180,14 +180,13 @@ uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx)
         cp_hasher_str(&h, it->text);
         cp_line_hash(&h, it->line, &fonts);
         if (it->image) { /* its bytes, and how they are turned */
-            cp_hasher_u64(&h,
-                          image_hash ? image_hash(it->image, ctx) : cp_image_bytes_hash(it->image));
+            cp_hasher_u64(&h, cp_image_bytes_hash(it->image));
             cp_hasher_u64(&h, (uint64_t)it->image->orientation);
         }
         if (it->svg) /* a logo: its file's bytes */
             cp_hasher_u64(&h, it->svg->hash);
         if (it->kind == CP_ITEM_PAGE && it->page) /* a page drawn small: what it draws */
-            cp_hasher_u64(&h, cp_page_hash(it->page, image_hash, ctx));
+            cp_hasher_u64(&h, cp_page_hash(it->page));
     }
     uint64_t v = cp_hasher_digest(&h);
     cp_hasher_finish(&h);

@@ -132,13 +132,10 @@ uint64_t cp_font_memo_hash(cp_font_memo *m, PangoFont *font);
  * these hashes on disk, so a change here changes CP_RECORD_VERSION. */
 void cp_line_hash(cp_hasher *h, PangoLayoutLine *line, cp_font_memo *fonts);
 
-/* The hash of a photo's bytes: a caller that knows it already (a photo cache) saves reading 10 MB
- * again; NULL means hashing the bytes. */
-typedef uint64_t (*cp_image_hash_fn)(const cp_image *img, void *ctx);
-
 /* A hash of everything the page draws (every item, decorations included, with its text, glyphs,
- * fonts and photo bytes) and of its boxes and marks: equal hashes draw equal PDF pages. */
-uint64_t cp_page_hash(const cp_page *p, cp_image_hash_fn image_hash, void *ctx);
+ * fonts, photo bytes and orientation) and of its boxes and marks: equal hashes draw equal PDF
+ * pages. */
+uint64_t cp_page_hash(const cp_page *p);
 
 /* Writes a stable, human-readable dump of the doc: one line per item, numbers to 0.01 pt. */
 void cp_doc_dump(const cp_doc *doc, FILE *out);

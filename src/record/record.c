@@ -84,38 +84,14 @@ typedef struct acc {
     size_t n_baselines, cap_baselines;
 } acc;
 
-/* Photo bytes are hashed once per image, however often it is placed (or by the caller's
- * function, which may know them); fonts are described once. */
-typedef struct photo_hashes {
-    const cp_image **images;
-    uint64_t *hashes;
-    size_t n, cap;
-    cp_image_hash_fn fn;
-    void *ctx;
-    cp_font_memo fonts;
-} photo_hashes;
-
-static uint64_t photo_hash(photo_hashes *ph, const cp_image *img)
-{
-    if (ph->fn)
-        return ph->fn(img, ph->ctx);
-    for (size_t i = 0; i < ph->n; i++)
-        if (ph->images[i] == img)
-            return ph->hashes[i];
-    cp_grow((void **)&ph->images, &ph->cap, ph->n + 1, sizeof *ph->images);
-    ph->hashes = cp_xrealloc(ph->hashes, ph->cap * sizeof *ph->hashes);
-    ph->images[ph->n] = img;
-    ph->hashes[ph->n] = cp_image_bytes_hash(img);
-    return ph->hashes[ph->n++];
-}
-
 static void hash_color(cp_hasher *h, cp_color c, double opacity)
 {
     cp_hasher_u64(h, cp_color_key(&c));
     cp_hasher_u64(h, (uint64_t)lround(opacity * 1000));
 }
 
-static void add_item(acc *a, const cp_item *it, photo_hashes *ph)
+/* fonts: described once for the whole record. */
+static void add_item(acc *a, const cp_item *it, cp_font_memo *fonts)
 {
     cp_hasher_u64(&a->style, it->kind);
     hash_color(&a->style, it->color, it->opacity);
@@ -138,7 +114,7 @@ static void add_item(acc *a, const cp_item *it, photo_hashes *ph)
     case CP_ITEM_TEXT:
         cp_hasher_str(&a->text, it->text);
         cp_hasher_pt(&a->style, it->angle);
-        cp_line_hash(&a->style, it->line, &ph->fonts); /* what "restyled" means */
+        cp_line_hash(&a->style, it->line, fonts); /* what "restyled" means */
         if (strcmp(it->tag ? it->tag : "", "pseudonym") != 0) {
             cp_grow((void **)&a->baselines, &a->cap_baselines, a->n_baselines + 1,
                     sizeof *a->baselines);
@@ -160,7 +136,7 @@ static void add_item(acc *a, const cp_item *it, photo_hashes *ph)
         cp_hasher_pt(&a->crop, it->img_w);
         cp_hasher_pt(&a->crop, it->img_h);
         if (it->image) {
-            cp_hasher_u64(&a->photo, photo_hash(ph, it->image));
+            cp_hasher_u64(&a->photo, cp_image_bytes_hash(it->image));
             a->has_photo = true;
         }
         break;
@@ -168,7 +144,7 @@ static void add_item(acc *a, const cp_item *it, photo_hashes *ph)
         /* A page drawn small (contact sheets): where, and everything it draws. */
         cp_hasher_pt(&a->geometry, it->h);
         if (it->page)
-            cp_hasher_u64(&a->style, cp_page_hash(it->page, ph->fn, ph->ctx));
+            cp_hasher_u64(&a->style, cp_page_hash(it->page));
         break;
     }
 }
@@ -213,7 +189,7 @@ static void acc_close(acc *a, cp_record *r, const char *prefix, cp_rec_frame *f)
     free(a->baselines);
 }
 
-static void build_page(cp_record *r, const cp_page *p, const char *prefix, photo_hashes *ph,
+static void build_page(cp_record *r, const cp_page *p, const char *prefix, cp_font_memo *fonts,
                        cp_rec_page *out)
 {
     acc *accs = NULL;
@@ -240,7 +216,7 @@ static void build_page(cp_record *r, const cp_page *p, const char *prefix, photo
             accs[k].source = it->src.line
                                  ? cp_arena_printf(&r->arena, "%s:%d", it->src.file, it->src.line)
                                  : it->src.file;
-        add_item(&accs[k], it, ph);
+        add_item(&accs[k], it, fonts);
     }
     out->label = cp_arena_strdup(&r->arena, p->label ? p->label : "");
     out->frames = cp_arena_alloc(&r->arena, (n ? n : 1) * sizeof *out->frames);
@@ -284,7 +260,7 @@ static uint64_t drawn_key(const cp_page *p)
     cp_hasher_init(&h);
     cp_hasher_u64(&h, p->key);
     cp_hasher_u64(&h, (uint64_t)p->which << 32 | (uint32_t)p->part);
-    cp_hasher_u64(&h, cp_page_hash(&deco, NULL, NULL));
+    cp_hasher_u64(&h, cp_page_hash(&deco));
     uint64_t v = cp_hasher_digest(&h);
     cp_hasher_finish(&h);
     free(deco.items);
@@ -328,10 +304,8 @@ void cp_record_build(cp_record *r, const cp_record_input *docs, size_t n, int pr
     r->manifest = cp_arena_strdup(&r->arena, manifest);
     r->docs = cp_arena_alloc(&r->arena, (n ? n : 1) * sizeof *r->docs);
     r->n_docs = n;
-    photo_hashes ph = {0};
+    cp_font_memo fonts = {.n = 0};
     for (size_t i = 0; i < n; i++) {
-        ph.fn = docs[i].image_hash;
-        ph.ctx = docs[i].image_ctx;
         cp_rec_doc *d = &r->docs[i];
         d->kind = cp_arena_strdup(&r->arena, docs[i].kind);
         d->file = cp_arena_strdup(&r->arena, docs[i].file);
@@ -342,7 +316,7 @@ void cp_record_build(cp_record *r, const cp_record_input *docs, size_t n, int pr
             const cp_page *pg = &docs[i].doc->pages[p];
             if (!pg->reused || !copy_page(r, from && i < from->n_docs ? &from->docs[i] : NULL, pg,
                                           docs[i].prefix, &d->pages[p]))
-                build_page(r, pg, docs[i].prefix, &ph, &d->pages[p]);
+                build_page(r, pg, docs[i].prefix, &fonts, &d->pages[p]);
             d->pages[p].keyed = pg->keyed;
             d->pages[p].which = pg->which;
             d->pages[p].part = pg->part;
@@ -350,8 +324,6 @@ void cp_record_build(cp_record *r, const cp_record_input *docs, size_t n, int pr
             d->pages[p].drawn = pg->keyed ? drawn_key(pg) : 0;
         }
     }
-    free(ph.images);
-    free(ph.hashes);
 }
 
 /* ------------------------------------------------------------------------------------------ */

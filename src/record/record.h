@@ -90,8 +90,6 @@ typedef struct cp_record {
 typedef struct cp_record_input {
     const char *kind, *file, *prefix;
     const cp_doc *doc;
-    cp_image_hash_fn image_hash; /* photos' hashes if known (NULL: their bytes are hashed) */
-    void *image_ctx;
     /* Pages marked reused take their frames from this record's document of the same index
      * (the page of the same which, part and key); NULL when none is reused. */
     const cp_record *reused_from;
