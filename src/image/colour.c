@@ -109,7 +109,7 @@ struct cp_colours {
     cmsHTRANSFORM proof;    /* sRGB -> intent -> sRGB, absolute colorimetric (paper white) */
     entry *entries;
     size_t n, cap;
-    screen_memo *memo;
+    screen_memo memo;
 };
 
 /* ---- Screen colours kept between runs ----
@@ -136,19 +136,22 @@ static void memo_key(const cp_profile *show, char name[64])
     cp_hasher_finish(&h);
 }
 
+static bool all_finite(const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
+}
+
 /* A file whose values are not all finite numbers is not used (cairo is never given a NaN). */
 static bool memo_load(screen_memo *m)
 {
     m->v = cp_cache_load_records(m->name, memo_magic, MEMO_VERSION, sizeof *m->v, MEMO_MAX, &m->n);
-    for (size_t i = 0; m->v && i < m->n; i++) {
-        for (int k = 0; k < 7; k++) {
-            if (!isfinite(m->v[i][k])) {
-                free(m->v);
-                m->v = NULL;
-                m->n = 0;
-                break;
-            }
-        }
+    if (m->v && !all_finite(&m->v[0][0], 7 * m->n)) {
+        free(m->v);
+        m->v = NULL;
+        m->n = 0;
     }
     m->cap = m->n;
     return m->loaded = m->v != NULL;
@@ -169,7 +172,7 @@ static cmsHTRANSFORM make_to_srgb(const cp_profile *show, cmsHPROFILE srgb)
  * else through the transform, made now if it was not; false if it cannot be made. */
 static bool screen_of(cp_colours *cv, const double in[4], double out[3])
 {
-    screen_memo *m = cv->memo;
+    screen_memo *m = &cv->memo;
     for (size_t i = 0; i < m->n; i++) {
         if (memcmp(m->v[i], in, 4 * sizeof *in) == 0) {
             memcpy(out, m->v[i] + 4, 3 * sizeof *out);
@@ -183,7 +186,7 @@ static bool screen_of(cp_colours *cv, const double in[4], double out[3])
     if (!cv->to_srgb)
         return false;
     cmsDoTransform(cv->to_srgb, in, out, 1);
-    if (m->n < MEMO_MAX && cv->show) {
+    if (m->n < MEMO_MAX) {
         cp_grow((void **)&m->v, &m->cap, m->n + 1, sizeof *m->v);
         memcpy(m->v[m->n], in, 4 * sizeof *in);
         memcpy(m->v[m->n] + 4, out, 3 * sizeof *out);
@@ -195,7 +198,7 @@ static bool screen_of(cp_colours *cv, const double in[4], double out[3])
 
 int cp_colours_screen_transforms(const cp_colours *cv)
 {
-    return cv->memo->transforms;
+    return cv->memo.transforms;
 }
 
 /* cairo's RGB24 words in memory order: B G R x on little-endian machines. */
@@ -211,16 +214,15 @@ cp_colours *cp_colours_new(const cp_profile *intent, const cp_profile *screen_cm
     cv->intent = intent;
     cv->cmyk = intent->n == 4;
     cv->srgb = cmsCreate_sRGBProfile();
-    cv->memo = cp_xcalloc(1, sizeof *cv->memo);
     const cp_profile *show = cv->cmyk ? intent : screen_cmyk;
     cmsUInt32Number bpc = cmsFLAGS_BLACKPOINTCOMPENSATION;
     if (show && show->n == 4) {
         cv->show = show;
-        memo_key(show, cv->memo->name);
+        memo_key(show, cv->memo.name);
         /* Under a CMYK intent the transform is made anyway: its inks need it for greys. */
-        if (!memo_load(cv->memo) || cv->cmyk) {
+        if (!memo_load(&cv->memo) || cv->cmyk) {
             cv->to_srgb = make_to_srgb(show, cv->srgb);
-            cv->memo->transforms += cv->to_srgb != NULL;
+            cv->memo.transforms += cv->to_srgb != NULL;
         }
     }
     if (cv->cmyk) {
@@ -228,7 +230,7 @@ cp_colours *cp_colours_new(const cp_profile *intent, const cp_profile *screen_cm
                                         INTENT_RELATIVE_COLORIMETRIC, bpc);
     }
     /* The soft proof's transform is made when a preview first needs it. */
-    if ((show && show->n == 4 && !cv->to_srgb && !cv->memo->loaded) || (cv->cmyk && !cv->to_ink)) {
+    if ((show && show->n == 4 && !cv->to_srgb && !cv->memo.loaded) || (cv->cmyk && !cv->to_ink)) {
         cp_error(d, cp_pos_file(intent->path),
                  "LittleCMS cannot convert colours with the ICC profile '%s'",
                  show && !cv->to_srgb ? show->path : intent->path);
@@ -249,10 +251,9 @@ void cp_colours_free(cp_colours *cv)
     if (cv->proof)
         cmsDeleteTransform(cv->proof);
     /* Even with no colour in it, the file says that the transform can be made. */
-    if (cv->to_srgb && (cv->memo->dirty || !cv->memo->loaded))
-        memo_store(cv->memo);
-    free(cv->memo->v);
-    free(cv->memo);
+    if (cv->to_srgb && (cv->memo.dirty || !cv->memo.loaded))
+        memo_store(&cv->memo);
+    free(cv->memo.v);
     cmsCloseProfile(cv->srgb);
     free(cv->entries);
     free(cv);
@@ -265,7 +266,7 @@ bool cp_colours_cmyk(const cp_colours *cv)
 
 bool cp_colours_can_show_cmyk(const cp_colours *cv)
 {
-    return cv->to_srgb != NULL || cv->memo->loaded;
+    return cv->to_srgb != NULL || cv->memo.loaded;
 }
 
 void cp_colours_set_keys(cp_colours *cv, bool keys)
