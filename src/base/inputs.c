@@ -46,21 +46,25 @@ void cp_inputs_note(cp_inputs *in, const char *path, bool exists)
         e->exists = exists;
 }
 
-void cp_inputs_read_hash(cp_inputs *in, const char *path, uint64_t hash)
+static void read_entry(cp_inputs *in, const char *path, uint64_t hash, bool photo)
 {
     if (!in || !path)
         return;
     cp_input *e = entry(in, path);
     e->exists = true;
     e->read = true;
+    e->photo = photo;
     e->hash = hash;
+}
+
+void cp_inputs_read_hash(cp_inputs *in, const char *path, uint64_t hash)
+{
+    read_entry(in, path, hash, false);
 }
 
 void cp_inputs_read_photo(cp_inputs *in, const char *path, uint64_t key)
 {
-    cp_inputs_read_hash(in, path, key);
-    if (in && path)
-        entry(in, path)->photo = true;
+    read_entry(in, path, key, true);
 }
 
 void cp_inputs_read(cp_inputs *in, const char *path, const void *data, size_t len)
@@ -73,10 +77,8 @@ void cp_inputs_merge(cp_inputs *in, const cp_inputs *src)
 {
     for (size_t i = 0; i < src->n; i++) {
         const cp_input *s = &src->items[i];
-        if (s->read && s->photo)
-            cp_inputs_read_photo(in, s->path, s->hash);
-        else if (s->read)
-            cp_inputs_read_hash(in, s->path, s->hash);
+        if (s->read)
+            read_entry(in, s->path, s->hash, s->photo);
         else
             cp_inputs_note(in, s->path, s->exists);
     }
