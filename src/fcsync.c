@@ -25,8 +25,8 @@
  * Fonts, layout and PDFs are byte for byte the same either way (tests/e2e/test_fcsync.py);
  * CALPRESS_PANGO_THREADS=on gives Pango its threads back. With a Pango that no longer starts
  * these threads nothing here is called but a g_cond_wait with nothing put off, which is GLib's. */
-#define _GNU_SOURCE /* RTLD_NEXT */
-#include <dlfcn.h>
+#include "base/module.h"
+
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,20 +46,8 @@ static gint any_pending; /* n_pending != 0, read without the lock */
 static __thread GCond *signalled;
 static __thread gboolean running_deferred;
 
-static gpointer glib_cond_signal, glib_cond_wait;
-
-/* GLib's own definition of a function calpress defines, found once. */
-static gpointer glib_function(gpointer *slot, const char *name)
-{
-    gpointer f = g_atomic_pointer_get(slot);
-    if (!f) {
-        f = dlsym(RTLD_NEXT, name);
-        if (!f) /* cannot be: GLib is linked in */
-            g_error("calpress: GLib's %s is not found", name);
-        g_atomic_pointer_set(slot, f);
-    }
-    return f;
-}
+/* GLib's own definitions of the functions defined here. */
+static void *glib_thread_new, *glib_cond_signal, *glib_cond_wait;
 
 static gboolean pango_threads_on(void)
 {
@@ -113,16 +101,14 @@ GThread *g_thread_new(const gchar *name, GThreadFunc func, gpointer data)
         return g_thread_ref(g_thread_self());
     }
     GThread *(*glib_new)(const gchar *, GThreadFunc, gpointer);
-    *(void **)&glib_new = dlsym(RTLD_NEXT, "g_thread_new");
-    if (!glib_new) /* cannot be: GLib is linked in */
-        g_error("calpress: GLib's g_thread_new is not found");
+    *(void **)&glib_new = cp_module_next(&glib_thread_new, "g_thread_new");
     return glib_new(name, func, data);
 }
 
 void g_cond_signal(GCond *cond)
 {
     void (*glib_signal)(GCond *);
-    *(void **)&glib_signal = glib_function(&glib_cond_signal, "g_cond_signal");
+    *(void **)&glib_signal = cp_module_next(&glib_cond_signal, "g_cond_signal");
     if (running_deferred)
         signalled = cond;
     glib_signal(cond);
@@ -151,6 +137,6 @@ void g_cond_wait(GCond *cond, GMutex *mutex)
             return; /* a spurious wake-up: the caller tests its condition again */
         }
     }
-    *(void **)&glib_wait = glib_function(&glib_cond_wait, "g_cond_wait");
+    *(void **)&glib_wait = cp_module_next(&glib_cond_wait, "g_cond_wait");
     glib_wait(cond, mutex);
 }

@@ -6,6 +6,7 @@
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -56,4 +57,18 @@ void *cp_module_entry_get(cp_module_entry *e)
         e->sym = cp_module_symbol(e->file, e->entry, e->why, sizeof e->why);
     }
     return e->sym;
+}
+
+void *cp_module_next(void **slot, const char *name)
+{
+    void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (!f) {
+        f = dlsym(RTLD_NEXT, name);
+        if (!f) {
+            fprintf(stderr, "calpress: the library's %s is not found\n", name);
+            abort();
+        }
+        __atomic_store_n(slot, f, __ATOMIC_RELEASE);
+    }
+    return f;
 }

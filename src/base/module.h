@@ -26,4 +26,9 @@ typedef struct cp_module_entry {
 /* The entry's symbol: looked up on the first call (cp_module_symbol), the same answer after. */
 void *cp_module_entry_get(cp_module_entry *e);
 
+/* The library's definition of a function the program defines over it (g_thread_new in fcsync.c,
+ * FcFontSetMatch in fonts/fcmatch.c): dlsym(RTLD_NEXT, name), looked up once into *slot (safe
+ * from any thread). Ends the process when there is none: the library is linked in. */
+void *cp_module_next(void **slot, const char *name);
+
 #endif

@@ -21,13 +21,12 @@
  * a value that cannot be hashed (an FT_Face) is matched by fontconfig. No cache folder
  * (CALPRESS_CACHE_DIR=off): every call goes to fontconfig. CALPRESS_VERIFY_FCMATCH=1 matches
  * every remembered pattern again and stops the run if the fonts differ (tests). */
-#define _GNU_SOURCE /* RTLD_NEXT */
 #include "fonts/fcmatch.h"
 #include "base/cache.h"
 #include "base/hash.h"
+#include "base/module.h"
 #include "base/util.h"
 
-#include <dlfcn.h>
 #include <fontconfig/fontconfig.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -61,17 +60,10 @@ typedef FcPattern *(*match_fn)(FcConfig *, FcFontSet **, int, FcPattern *, FcRes
 
 static match_fn fontconfig_match(void)
 {
-    static match_fn f;
-    match_fn got = __atomic_load_n(&f, __ATOMIC_ACQUIRE);
-    if (!got) {
-        *(void **)&got = dlsym(RTLD_NEXT, "FcFontSetMatch");
-        if (!got) { /* cannot be: fontconfig is linked in */
-            fputs("calpress: fontconfig's FcFontSetMatch is not found\n", stderr);
-            abort();
-        }
-        __atomic_store_n(&f, got, __ATOMIC_RELEASE);
-    }
-    return got;
+    static void *slot;
+    match_fn f;
+    *(void **)&f = cp_module_next(&slot, "FcFontSetMatch");
+    return f;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -327,6 +319,7 @@ FcPattern *FcFontSetMatch(FcConfig *config, FcFontSet **sets, int nsets, FcPatte
 {
     if (nsets != 1 || !sets || !sets[0] || !p || !result || !cp_cache_dir())
         return fontconfig_match()(config, sets, nsets, p, result);
+    FcConfig *cfg = config ? config : FcConfigGetCurrent();
     unsigned char key[16];
     FcPattern *font = NULL;
     pthread_mutex_lock(&memo.lock);
@@ -334,7 +327,7 @@ FcPattern *FcFontSetMatch(FcConfig *config, FcFontSet **sets, int nsets, FcPatte
         load();
     cp_hasher h;
     cp_hasher_init(&h);
-    bool ok = set_hash(config ? config : FcConfigGetCurrent(), sets[0], key);
+    bool ok = set_hash(cfg, sets[0], key);
     cp_hasher_bytes(&h, key, 16);
     ok = ok && hash_pattern(&h, p, false);
     cp_hasher_digest128(&h, key);
@@ -345,7 +338,6 @@ FcPattern *FcFontSetMatch(FcConfig *config, FcFontSet **sets, int nsets, FcPatte
     if (font) {
         if (getenv("CALPRESS_VERIFY_FCMATCH"))
             verify(config, sets, p, font);
-        FcConfig *cfg = config ? config : FcConfigGetCurrent();
         *result = FcResultMatch;
         return FcFontRenderPrepare(cfg, p, font);
     }

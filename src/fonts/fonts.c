@@ -2,8 +2,8 @@
 #define _DEFAULT_SOURCE /* realpath */
 #include "fonts/fonts.h"
 #include "base/readset.h"
-#include "fonts/fcmatch.h"
 #include "base/util.h"
+#include "fonts/fcmatch.h"
 
 #include <fontconfig/fontconfig.h>
 #include <harfbuzz/hb.h>
