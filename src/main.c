@@ -451,6 +451,8 @@ static void run_init(run *r)
 
 static void run_finish(run *r)
 {
+    if (r->diags.n_errors) /* its text is not kept in the cache folder */
+        cp_fonts_forget_shapings();
     cp_colours_free(r->colours);
     cp_profile_free(r->screen_cmyk);
     cp_profile_free(r->profile);
@@ -535,6 +537,7 @@ static bool load_and_lay_out(run *r, const options *o)
                                       : NULL};
     if (r->warm && o->icc)
         cp_inputs_note(&r->warm->inputs, o->icc, true);
+    cp_fonts_shaping_scope(manifest);
     if (!cp_manifest_load(&r->cal, &r->arena, &r->diags, manifest, &mo))
         return false;
     r->have_cal = true;

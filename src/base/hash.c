@@ -190,3 +190,30 @@ void cp_hasher_build_ids(cp_hasher *h, const char *const *prefixes)
     ids_walk w = {.h = h, .prefixes = prefixes, .first = true};
     dl_iterate_phdr(ids_one, &w);
 }
+
+uint64_t cp_hash_builds(uint64_t *slot, const char *tag, const char *const *prefixes)
+{
+    uint64_t known = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (known)
+        return known;
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_str(&h, tag);
+    cp_hasher_build_ids(&h, prefixes);
+    uint64_t v = cp_hasher_digest(&h) | 1;
+    cp_hasher_finish(&h);
+    __atomic_store_n(slot, v, __ATOMIC_RELEASE); /* threads that race store the same */
+    return v;
+}
+
+uint64_t cp_hash_file_stamp(uint64_t seed, const char *path)
+{
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_u64(&h, seed);
+    cp_hasher_str(&h, path);
+    cp_hasher_file_stamp(&h, path);
+    uint64_t v = cp_hasher_digest(&h) | 1;
+    cp_hasher_finish(&h);
+    return v;
+}

@@ -34,6 +34,11 @@ void cp_hasher_file_stamp(cp_hasher *h, const char *path);
  * of prefixes (NULL-terminated), with their names: what says the code is the same. A library
  * without a build ID is stamped by its file instead. */
 void cp_hasher_build_ids(cp_hasher *h, const char *const *prefixes);
+/* A file by its path and stamp (cp_hasher_file_stamp), after seed; never 0. */
+uint64_t cp_hash_file_stamp(uint64_t seed, const char *path);
+/* A key for what the code of a build makes: tag and the build IDs above, never 0. Worked out
+ * once into *slot (0 before; safe from any thread). */
+uint64_t cp_hash_builds(uint64_t *slot, const char *tag, const char *const *prefixes);
 
 /* The hash of one buffer. */
 uint64_t cp_hash_bytes(const void *data, size_t len);

@@ -152,27 +152,45 @@ static bool hash_value(cp_hasher *h, const FcValue *v, bool lang_hash)
     }
 }
 
-/* Every element of p: its object, and each value with its binding. False if one cannot be
- * hashed. */
-static bool hash_pattern(cp_hasher *h, const FcPattern *p, bool lang_hash)
+static bool skipped(const char *object, const char *const *skip)
 {
+    for (; skip && *skip; skip++)
+        if (strcmp(object, *skip) == 0)
+            return true;
+    return false;
+}
+
+/* Every element of p but those whose object is in skip (NULL-terminated, or NULL), in the order
+ * of their objects' names (fontconfig numbers the objects it does not know in the order a
+ * process first meets them): its object, and each value with its binding (if bindings). False
+ * if one cannot be hashed. */
+static bool hash_pattern(cp_hasher *h, const FcPattern *p, bool lang_hash, const char *const *skip,
+                         bool bindings)
+{
+    const char *objects[128];
+    size_t n = 0;
     FcPatternIter it;
     FcPatternIterStart(p, &it);
-    size_t n = 0;
     for (bool more = FcPatternIterIsValid(p, &it); more; more = FcPatternIterNext(p, &it)) {
-        cp_hasher_str(h, FcPatternIterGetObject(p, &it));
-        int values = FcPatternIterValueCount(p, &it);
-        cp_hasher_u64(h, (uint64_t)values);
-        for (int j = 0; j < values; j++) {
-            FcValue v;
-            FcValueBinding b;
-            if (FcPatternIterGetValue(p, &it, j, &v, &b) != FcResultMatch)
-                return false;
-            cp_hasher_u64(h, (uint64_t)v.type << 8 | (uint64_t)b);
+        const char *object = FcPatternIterGetObject(p, &it);
+        if (skipped(object, skip))
+            continue;
+        if (n == sizeof objects / sizeof *objects)
+            return false;
+        objects[n++] = object;
+    }
+    qsort(objects, n, sizeof *objects, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        cp_hasher_str(h, objects[i]);
+        FcValue v;
+        FcValueBinding b;
+        int j = 0;
+        for (; FcPatternGetWithBinding(p, objects[i], j, &v, &b) == FcResultMatch; j++) {
+            cp_hasher_u64(h, (uint64_t)v.type << 8 | (bindings ? (uint64_t)b : 0));
             if (!hash_value(h, &v, lang_hash))
                 return false;
         }
-        n++;
+        cp_hasher_u64(h, (uint64_t)j);
     }
     cp_hasher_u64(h, n);
     return true;
@@ -206,7 +224,7 @@ static bool set_hash(FcConfig *config, const FcFontSet *s, unsigned char out[16]
         FcChar8 *file;
         if (FcPatternGetString(s->fonts[i], FC_FILE, 0, &file) == FcResultMatch)
             cp_hasher_file_stamp(&h, (const char *)file);
-        ok = hash_pattern(&h, s->fonts[i], true);
+        ok = hash_pattern(&h, s->fonts[i], true, NULL, true);
     }
     cp_hasher_digest128(&h, memo.set_hash);
     cp_hasher_finish(&h);
@@ -329,7 +347,7 @@ FcPattern *FcFontSetMatch(FcConfig *config, FcFontSet **sets, int nsets, FcPatte
     cp_hasher_init(&h);
     bool ok = set_hash(cfg, sets[0], key);
     cp_hasher_bytes(&h, key, 16);
-    ok = ok && hash_pattern(&h, p, false);
+    ok = ok && hash_pattern(&h, p, false, NULL, true);
     cp_hasher_digest128(&h, key);
     cp_hasher_finish(&h);
     if (ok)
@@ -348,6 +366,11 @@ FcPattern *FcFontSetMatch(FcConfig *config, FcFontSet **sets, int nsets, FcPatte
         pthread_mutex_unlock(&memo.lock);
     }
     return won;
+}
+
+bool cp_fc_hash_pattern(cp_hasher *h, const FcPattern *p, const char *const *skip)
+{
+    return hash_pattern(h, p, true, skip, false);
 }
 
 void cp_fonts_match_memo_store(void)

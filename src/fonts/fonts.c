@@ -80,6 +80,8 @@ void cp_fonts_free(cp_fonts *f)
     if (!f)
         return;
     cp_fonts_match_memo_store();
+    cp_fonts_glyph_memo_store();
+    cp_fonts_shaping_memo_store();
     if (f->map && pango_cairo_font_map_get_default() == f->map)
         pango_cairo_font_map_set_default(NULL);
     if (f->map)

@@ -17,6 +17,14 @@ typedef struct cp_fonts cp_fonts;
 cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d);
 void cp_fonts_free(cp_fonts *f);
 
+/* A build failed (a never-print word found, say): the shapings this process made or used are not
+ * kept for the next run, whose cache folder then holds none (glyphs spell the text they were
+ * shaped from; src/fonts/shapememo.c). */
+void cp_fonts_forget_shapings(void);
+/* The calendar whose text the process sets from now on (its manifest's path): each calendar's
+ * shapings are kept apart, for the text it sets now (src/fonts/shapestore.c). */
+void cp_fonts_shaping_scope(const char *manifest);
+
 /* The font map, borrowed from f. */
 PangoFontMap *cp_fonts_lookup_map(cp_fonts *f);
 

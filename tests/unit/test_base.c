@@ -5,6 +5,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/path.h"
+#include "base/slots.h"
 #include "base/strbuf.h"
 #include "base/utf8.h"
 #include "base/util.h"
@@ -456,9 +457,68 @@ static void test_read_file(void)
     CHECK(cp_read_file("/tmp", NULL) == NULL && errno == EISDIR, "a directory: NULL with EISDIR");
 }
 
+/* cp_slots over an array of keys: every key put is found, with many sharing a start slot (all
+ * hashes equal), across the table's growth; a key not put is not. */
+typedef struct slot_keys {
+    const uint64_t *keys;
+    uint64_t (*hash)(uint64_t);
+} slot_keys;
+
+static uint64_t hash_self(uint64_t k)
+{
+    return k;
+}
+
+static uint64_t hash_one(uint64_t k)
+{
+    (void)k;
+    return 42;
+}
+
+static uint64_t slot_key_hash(const void *ctx, size_t place)
+{
+    const slot_keys *s = ctx;
+    return s->hash(s->keys[place]);
+}
+
+static size_t slot_find(const cp_slots *t, const slot_keys *s, uint64_t key)
+{
+    size_t i = 0;
+    for (size_t at; (at = cp_slots_next(t, s->hash(key), &i)) != SIZE_MAX;)
+        if (s->keys[at] == key)
+            return at;
+    return SIZE_MAX;
+}
+
+static void test_slots(void)
+{
+    enum { N = 3000 };
+    static uint64_t keys[N];
+    uint64_t (*hashes[])(uint64_t) = {hash_self, hash_one};
+    for (size_t h = 0; h < 2; h++) {
+        slot_keys s = {.keys = keys, .hash = hashes[h]};
+        cp_slots t = {0};
+        CHECK(cp_slots_next(&t, 1, &(size_t){0}) == SIZE_MAX, "an empty table finds nothing");
+        size_t n = h == 0 ? N : 700, missed = 0;
+        for (size_t i = 0; i < n; i++) {
+            keys[i] = i * 7919u + 13;
+            cp_slots_reserve(&t, i + 1, slot_key_hash, &s);
+            cp_slots_put(&t, s.hash(keys[i]), i);
+        }
+        for (size_t i = 0; i < n; i++)
+            missed += slot_find(&t, &s, keys[i]) != i;
+        CHECK(missed == 0, "hash %zu: %zu of %zu keys not found at their places", h, missed, n);
+        CHECK(slot_find(&t, &s, 5) == SIZE_MAX, "hash %zu: a key never put is not found", h);
+        CHECK(t.size >= 2 * n, "hash %zu: the table is at most half full (%zu for %zu)", h, t.size,
+              n);
+        cp_slots_free(&t);
+    }
+}
+
 int main(void)
 {
     test_utf8();
+    test_slots();
     test_edit_distance();
     test_suggest();
     test_parse_length();
