@@ -14,13 +14,16 @@
  * why (naming the module) when it is not there, does not load or lacks the symbol. */
 void *cp_module_symbol(const char *file, const char *entry, char *why, size_t why_len);
 
+/* Room for a reason that names a module's path. */
+#define CP_MODULE_WHY_LEN (4096 + 128)
+
 /* A module's entry looked up once, on first use: a static of the caller's, with file and
  * entry set. */
 typedef struct cp_module_entry {
     const char *file, *entry;
     bool tried;
     void *sym;
-    char why[PATH_MAX + 128]; /* why sym is NULL */
+    char why[CP_MODULE_WHY_LEN]; /* why sym is NULL */
 } cp_module_entry;
 
 /* The entry's symbol: looked up on the first call (cp_module_symbol), the same answer after. */

@@ -1,60 +1,175 @@
-/* SVG logos through librsvg: parsed once when laid out, drawn as vectors when rendered. */
+/* SVG logos: read and hashed when laid out, parsed and drawn by librsvg in the module
+ * calpress-svg.so (svgapi.h) when drawn. The layout needs only the logo's proportions: a logo
+ * whose bytes an earlier run measured with the same program and the same librsvg file takes
+ * them from the cache folder's svg.bin, and a run that draws no logo (check) never loads
+ * librsvg. */
 #include "image/svg.h"
+#include "base/cache.h"
 #include "base/hash.h"
+#include "base/module.h"
 #include "base/util.h"
+#include "image/svgapi.h"
 
-#include <librsvg/rsvg.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The document's proportions: its width and height, or its viewBox when it gives no size. */
-static bool intrinsic_size(RsvgHandle *h, double *w, double *hh)
+enum { MEMO_VERSION = 1, MEMO_MAX = 256 };
+static const char memo_magic[8] = "CPSVGSZ";
+static const char memo_name[] = "svg.bin";
+
+/* A logo's proportions, remembered with the librsvg file that measured them. */
+typedef struct memo_entry {
+    uint64_t bytes;   /* the program's build and the logo's bytes */
+    uint64_t library; /* librsvg's file stamp (cp_hasher_file_stamp) */
+    double width, height;
+    char library_path[240];
+} memo_entry;
+
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct cp_svg_parsed {
+    void *handle; /* librsvg's, owned; NULL until parsed */
+};
+
+static const cp_svg_api *svg_api(char *why, size_t why_len)
 {
-    if (rsvg_handle_get_intrinsic_size_in_pixels(h, w, hh) && *w > 0 && *hh > 0)
-        return true;
-    gboolean has_w, has_h, has_vb;
-    RsvgLength lw, lh;
-    RsvgRectangle vb;
-    rsvg_handle_get_intrinsic_dimensions(h, &has_w, &lw, &has_h, &lh, &has_vb, &vb);
-    if (has_vb && vb.width > 0 && vb.height > 0) {
-        *w = vb.width;
-        *hh = vb.height;
-        return true;
-    }
-    return false;
+    static cp_module_entry module = {.file = CP_SVG_MODULE, .entry = CP_SVG_MODULE_ENTRY};
+    void *sym = cp_module_entry_get(&module);
+    const cp_svg_api *(*get)(void);
+    memcpy(&get, &sym, sizeof get);
+    if (!get)
+        snprintf(why, why_len, "%s", module.why);
+    return get ? get() : NULL;
 }
 
-cp_svg *cp_svg_open(const char *path, const char *name, cp_pos at, cp_diags *d)
+static uint64_t bytes_key(uint64_t hash)
 {
-    /* Its bytes' hash first: a file replaced while librsvg reads it looks changed next time. */
-    size_t len = 0;
-    char *data = cp_read_file(path, &len);
-    uint64_t hash = data ? cp_hash_bytes(data, len) : 0;
-    free(data);
-    GError *err = NULL;
-    RsvgHandle *h = rsvg_handle_new_from_file(path, &err);
-    if (!h) {
-        const char *why = err ? g_strchomp(err->message) : "librsvg gives no reason";
-        cp_error(d, at, "logo '%s' is not a readable SVG file: %s", name, why);
-        g_clear_error(&err);
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_str(&h, memo_magic);
+    cp_hasher_build_ids(&h, NULL);
+    cp_hasher_u64(&h, hash);
+    uint64_t key = cp_hasher_digest(&h);
+    cp_hasher_finish(&h);
+    return key;
+}
+
+static uint64_t library_stamp(const char *path)
+{
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_str(&h, path);
+    cp_hasher_file_stamp(&h, path);
+    uint64_t v = cp_hasher_digest(&h);
+    cp_hasher_finish(&h);
+    return v;
+}
+
+/* The remembered proportions of the bytes keyed key, if their librsvg file is unchanged. */
+static bool recall(uint64_t key, double *w, double *h)
+{
+    pthread_mutex_lock(&memo_lock);
+    size_t n = 0;
+    memo_entry *v =
+        cp_cache_load_records(memo_name, memo_magic, MEMO_VERSION, sizeof *v, MEMO_MAX, &n);
+    bool found = false;
+    for (size_t i = n; i-- > 0 && !found;) {
+        v[i].library_path[sizeof v[i].library_path - 1] = '\0';
+        if (v[i].bytes == key && v[i].library == library_stamp(v[i].library_path)) {
+            *w = v[i].width;
+            *h = v[i].height;
+            found = true;
+        }
+    }
+    free(v);
+    pthread_mutex_unlock(&memo_lock);
+    return found;
+}
+
+static void note(uint64_t key, const char *library, double w, double h)
+{
+    if (!library || strlen(library) >= sizeof((memo_entry *)0)->library_path)
+        return;
+    pthread_mutex_lock(&memo_lock);
+    size_t n = 0;
+    memo_entry *v =
+        cp_cache_load_records(memo_name, memo_magic, MEMO_VERSION, sizeof *v, MEMO_MAX, &n);
+    size_t keep = 0;
+    for (size_t i = 0; i < n; i++) /* the oldest go past MEMO_MAX; an older answer goes */
+        if (v[i].bytes != key && (n < MEMO_MAX || i > 0))
+            v[keep++] = v[i];
+    v = cp_xrealloc(v, (keep + 1) * sizeof *v);
+    memo_entry *e = &v[keep++];
+    memset(e, 0, sizeof *e);
+    e->bytes = key;
+    e->library = library_stamp(library);
+    e->width = w;
+    e->height = h;
+    snprintf(e->library_path, sizeof e->library_path, "%s", library);
+    cp_cache_store_records(memo_name, memo_magic, MEMO_VERSION, v, sizeof *v, keep);
+    free(v);
+    pthread_mutex_unlock(&memo_lock);
+}
+
+/* Parses the logo's bytes with librsvg: the handle, or NULL with an error. remember: keep its
+ * proportions in the cache folder. */
+static void *parse(const char *path, const char *name, const void *data, size_t len, cp_pos at,
+                   double *w, double *h, bool remember, cp_diags *d)
+{
+    char why[CP_MODULE_WHY_LEN];
+    const cp_svg_api *api = svg_api(why, sizeof why);
+    if (!api) {
+        cp_error(d, at, "cannot read logo '%s': %s", name, why);
         return NULL;
     }
-    double w, hh;
-    if (!intrinsic_size(h, &w, &hh)) {
+    void *handle = api->open(path, data, len, w, h, why, sizeof why);
+    if (!handle) {
+        cp_error(d, at, "logo '%s' is not a readable SVG file: %s", name, why);
+        return NULL;
+    }
+    if (*w <= 0 || *h <= 0) {
         cp_error(d, at,
                  "logo '%s' has no size: give its <svg> element a viewBox (or a width and a "
                  "height)",
                  name);
-        g_object_unref(h);
+        api->free(handle);
         return NULL;
     }
+    if (remember)
+        note(bytes_key(cp_hash_bytes(data, len)), api->library(), *w, *h);
+    return handle;
+}
+
+cp_svg *cp_svg_open(const char *path, const char *name, cp_pos at, cp_diags *d)
+{
+    size_t len = 0;
+    char *data = cp_read_file(path, &len);
+    if (!data) {
+        cp_error(d, at, "cannot read logo '%s': %s", name, strerror(errno));
+        return NULL;
+    }
+    uint64_t hash = cp_hash_bytes(data, len);
+    double w = 0, h = 0;
+    void *handle = NULL;
+    if (!recall(bytes_key(hash), &w, &h)) {
+        handle = parse(path, name, data, len, at, &w, &h, true, d);
+        if (!handle) {
+            free(data);
+            return NULL;
+        }
+    }
+    free(data);
     cp_svg *svg = cp_xcalloc(1, sizeof *svg);
     svg->path = cp_xstrdup(path);
     svg->name = cp_xstrdup(name);
     svg->at = at;
     svg->width = w;
-    svg->height = hh;
-    svg->handle = h;
+    svg->height = h;
+    svg->parsed = cp_xcalloc(1, sizeof *svg->parsed);
+    svg->parsed->handle = handle;
     svg->hash = hash;
     return svg;
 }
@@ -63,8 +178,11 @@ void cp_svg_free(cp_svg *svg)
 {
     if (!svg)
         return;
-    if (svg->handle)
-        g_object_unref(svg->handle);
+    if (svg->parsed && svg->parsed->handle) {
+        char why[CP_MODULE_WHY_LEN];
+        svg_api(why, sizeof why)->free(svg->parsed->handle);
+    }
+    free(svg->parsed);
     free(svg->path);
     free(svg->name);
     free(svg->key);
@@ -72,15 +190,36 @@ void cp_svg_free(cp_svg *svg)
     free(svg);
 }
 
+/* The handle, parsed now if the layout took the logo's size from the cache folder: from the
+ * file as it is now, which must be the bytes the layout measured. */
+static void *handle_of(const cp_svg *svg, cp_diags *d)
+{
+    if (svg->parsed->handle)
+        return svg->parsed->handle;
+    size_t len = 0;
+    char *data = cp_read_file(svg->path, &len);
+    if (!data || cp_hash_bytes(data, len) != svg->hash) {
+        cp_error(d, svg->at, "logo '%s' changed (or went) while calpress was running: build again",
+                 svg->name);
+        free(data);
+        return NULL;
+    }
+    double w, h;
+    svg->parsed->handle = parse(svg->path, svg->name, data, len, svg->at, &w, &h, false, d);
+    free(data);
+    return svg->parsed->handle;
+}
+
 bool cp_svg_draw(const cp_svg *svg, cairo_t *cr, double x, double y, double w, double h,
                  cp_diags *d)
 {
-    RsvgRectangle viewport = {x, y, w, h};
-    GError *err = NULL;
-    if (!rsvg_handle_render_document(svg->handle, cr, &viewport, &err)) {
-        cp_error(d, svg->at, "cannot draw logo '%s': %s", svg->name,
-                 err ? g_strchomp(err->message) : "librsvg gives no reason");
-        g_clear_error(&err);
+    void *handle = handle_of(svg, d);
+    if (!handle)
+        return false;
+    char why[CP_MODULE_WHY_LEN];
+    const cp_svg_api *api = svg_api(why, sizeof why);
+    if (!api->draw(handle, cr, x, y, w, h, why, sizeof why)) {
+        cp_error(d, svg->at, "cannot draw logo '%s': %s", svg->name, why);
         return false;
     }
     return true;
