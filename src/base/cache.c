@@ -92,6 +92,18 @@ unsigned char *cp_cache_load(const char *name, size_t max, size_t *len)
     return buf;
 }
 
+void cp_cache_remove(const char *name)
+{
+    const char *dir = cp_cache_dir();
+    if (!dir || cache_readonly)
+        return;
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && !cp_readset_has(st.st_dev, st.st_ino))
+        unlink(path);
+}
+
 void cp_cache_store(const char *name, const void *data, size_t len)
 {
     const char *dir = cp_cache_dir();

@@ -21,6 +21,9 @@ unsigned char *cp_cache_load(const char *name, size_t max, size_t *len);
  * Failure is silent: the next run builds its data again. */
 void cp_cache_store(const char *name, const void *data, size_t len);
 
+/* Removes cache file `name` (a plain file name), as cp_cache_store would replace it. */
+void cp_cache_remove(const char *name);
+
 /* A cache file of fixed-size records: an 8-byte magic, a 32-bit version and count, the records,
  * and an XXH3 of all before it. cp_cache_load_records returns the records (malloc'd, *n of
  * them) if the file is whole, has this magic and version and at most max records; else NULL.

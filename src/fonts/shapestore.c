@@ -11,7 +11,7 @@
  * A run keeps the entries it used (found or made) and those the run before it used (a check and
  * a render set a few different labels); the rest go. So text taken out of a story is gone from
  * the folder by the end of the second run after the edit, and a run with errors (a never-print
- * word found, say: cp_fonts_forget_shapings) leaves the calendar's files empty. The .use file is
+ * word found, say: cp_fonts_forget_shapings) removes the calendar's files. The .use file is
  * rewritten by a run that used other entries than the last one, the .bin only when entries come
  * or go. At most MAX_CALENDARS calendars' files are kept, the least recently written go. */
 #define _DEFAULT_SOURCE /* st_mtim */
@@ -30,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 enum {
     VERSION = 1,
@@ -332,8 +331,8 @@ static void prune(void)
             if (v[i].when < v[oldest].when)
                 oldest = i;
         for (int k = 0; k < 2; k++) {
-            snprintf(path, sizeof path, "%s/%s.%s", dir, v[oldest].name, k ? "use" : "bin");
-            unlink(path);
+            snprintf(path, sizeof path, "%s.%s", v[oldest].name, k ? "use" : "bin");
+            cp_cache_remove(path);
         }
         v[oldest] = v[n - 1];
     }
@@ -348,7 +347,8 @@ static void write_both(uint32_t run)
             glyphs += st.kept[i].n;
     char name[48];
     if (glyphs > MAX_GLYPHS) { /* too much to keep: none of it outlives the run */
-        cp_cache_store(file_name(name, sizeof name, "bin"), NULL, 0);
+        cp_cache_remove(file_name(name, sizeof name, "bin"));
+        cp_cache_remove(file_name(name, sizeof name, "use"));
         return;
     }
     sorted *s = cp_xmalloc((st.n_kept + st.n_added + 1) * sizeof *s);
@@ -428,8 +428,8 @@ static void store_and_reset(void)
 {
     char name[48];
     if (st.forgotten) {
-        cp_cache_store(file_name(name, sizeof name, "bin"), NULL, 0);
-        cp_cache_store(file_name(name, sizeof name, "use"), NULL, 0);
+        cp_cache_remove(file_name(name, sizeof name, "bin"));
+        cp_cache_remove(file_name(name, sizeof name, "use"));
     } else if (st.loaded) {
         store();
     }
