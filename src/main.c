@@ -451,8 +451,7 @@ static void run_init(run *r)
 
 static void run_finish(run *r)
 {
-    if (r->diags.n_errors) /* its text is not kept in the cache folder */
-        cp_fonts_forget_shapings();
+    cp_fonts_shaping_build_end(r->diags.n_errors == 0);
     cp_colours_free(r->colours);
     cp_profile_free(r->screen_cmyk);
     cp_profile_free(r->profile);

@@ -10,27 +10,56 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The folders a module is looked for in, in order (NULL where there is none): beside the
+ * program, the library folder of the prefix it is installed in, the configured one, the build
+ * folder. */
+typedef struct module_dirs {
+    const char *dir[4];
+    char exe[PATH_MAX], rel[PATH_MAX + 64];
+} module_dirs;
+
+static void find_dirs(module_dirs *m)
+{
+    m->dir[0] = m->dir[1] = NULL;
+    m->dir[2] = CP_MODULE_DIR;
+    m->dir[3] = CP_BUILD_MODULE_DIR;
+    ssize_t n = readlink("/proc/self/exe", m->exe, sizeof m->exe - 1);
+    if (n <= 0)
+        return;
+    m->exe[n] = '\0';
+    char *slash = strrchr(m->exe, '/');
+    if (!slash)
+        return;
+    *slash = '\0';
+    m->dir[0] = m->exe;
+    snprintf(m->rel, sizeof m->rel, "%s/../%s/calpress", m->exe, CP_MODULE_LIBDIR);
+    m->dir[1] = m->rel;
+}
+
+bool cp_module_find(const char *file, char *path, size_t len)
+{
+    module_dirs m;
+    find_dirs(&m);
+    for (size_t i = 0; i < sizeof m.dir / sizeof *m.dir; i++) {
+        if (!m.dir[i])
+            continue;
+        snprintf(path, len, "%s/%s", m.dir[i], file);
+        if (access(path, R_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
 static void *open_module(const char *file, char *why, size_t why_len)
 {
-    char exe[PATH_MAX], path[PATH_MAX + 64];
-    const char *dirs[4] = {NULL, NULL, CP_MODULE_DIR, CP_BUILD_MODULE_DIR};
-    char rel[PATH_MAX + 64];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            dirs[0] = exe;
-            snprintf(rel, sizeof rel, "%s/../%s/calpress", exe, CP_MODULE_LIBDIR);
-            dirs[1] = rel;
-        }
-    }
+    module_dirs m;
+    find_dirs(&m);
+    char path[PATH_MAX + 64];
     snprintf(why, why_len, "the module %s is not installed", file);
-    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
-        if (!dirs[i])
+    for (size_t i = 0; i < sizeof m.dir / sizeof *m.dir; i++) {
+        if (!m.dir[i])
             continue;
-        snprintf(path, sizeof path, "%s/%s", dirs[i], file);
+        snprintf(path, sizeof path, "%s/%s", m.dir[i], file);
         if (access(path, R_OK) != 0)
             continue;
         void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);

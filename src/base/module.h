@@ -17,6 +17,10 @@ void *cp_module_symbol(const char *file, const char *entry, char *why, size_t wh
 /* Room for a reason that names a module's path. */
 #define CP_MODULE_WHY_LEN (4096 + 128)
 
+/* The file the module `file` would be loaded from (the first found where cp_module_symbol looks)
+ * into path; false when there is none. */
+bool cp_module_find(const char *file, char *path, size_t len);
+
 /* A module's entry looked up once, on first use: a static of the caller's, with file and
  * entry set. */
 typedef struct cp_module_entry {
@@ -26,7 +30,8 @@ typedef struct cp_module_entry {
     char why[CP_MODULE_WHY_LEN]; /* why sym is NULL */
 } cp_module_entry;
 
-/* The entry's symbol: looked up on the first call (cp_module_symbol), the same answer after. */
+/* The entry's symbol: looked up on the first call (cp_module_symbol), the same answer after. Not
+ * for two threads' first calls at once (calpress loads its modules from the main thread). */
 void *cp_module_entry_get(cp_module_entry *e);
 
 /* The library's definition of a function the program defines over it (g_thread_new in fcsync.c,

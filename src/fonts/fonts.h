@@ -17,10 +17,11 @@ typedef struct cp_fonts cp_fonts;
 cp_fonts *cp_fonts_new(const char *fonts_dir, cp_diags *d);
 void cp_fonts_free(cp_fonts *f);
 
-/* A build failed (a never-print word found, say): the shapings this process made or used are not
- * kept for the next run, whose cache folder then holds none (glyphs spell the text they were
- * shaped from; src/fonts/shapememo.c). */
-void cp_fonts_forget_shapings(void);
+/* The end of a build (a run, or each build under watch): with ok, the calendar's shapings file
+ * is written to keep what this build and the one before used; else (a never-print word found,
+ * say) the calendar's files are removed at once, so that none of the text it shaped stays in the
+ * cache folder (glyphs spell the text they were shaped from; src/fonts/shapestore.c). */
+void cp_fonts_shaping_build_end(bool ok);
 /* The calendar whose text the process sets from now on (its manifest's path): each calendar's
  * shapings are kept apart, for the text it sets now (src/fonts/shapestore.c). */
 void cp_fonts_shaping_scope(const char *manifest);

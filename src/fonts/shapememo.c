@@ -35,6 +35,7 @@
 #include "base/util.h"
 
 #include <hb.h>
+#include <pango/pango.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,13 @@ hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index)
     return face;
 }
 
+/* Follows buf from empty: no context on either side. */
+static void follow(hb_buffer_t *buf)
+{
+    if (cp_cache_dir())
+        ctx = (__typeof__(ctx)){.buf = buf};
+}
+
 /* A hash of len bytes at p, never 0. */
 static uint64_t window(const char *p, size_t len)
 {
@@ -157,8 +165,7 @@ hb_buffer_t *hb_buffer_create(void)
     hb_buffer_t *(*f)(void);
     *(void **)&f = next_of(&slot, "hb_buffer_create");
     hb_buffer_t *buf = f();
-    if (cp_cache_dir())
-        ctx.buf = buf, ctx.pre = ctx.post = 0;
+    follow(buf);
     return buf;
 }
 
@@ -168,8 +175,7 @@ void hb_buffer_reset(hb_buffer_t *buf)
     void (*f)(hb_buffer_t *);
     *(void **)&f = next_of(&slot, "hb_buffer_reset");
     f(buf);
-    if (cp_cache_dir())
-        ctx.buf = buf, ctx.pre = ctx.post = 0;
+    follow(buf);
 }
 
 void hb_buffer_destroy(hb_buffer_t *buf)
@@ -301,9 +307,43 @@ static cp_shape_glyph *glyphs_of(hb_buffer_t *buf, size_t *n)
     return g;
 }
 
+/* Pango's own glyph number for a character its font lacks (PANGO_GLYPH_UNKNOWN_FLAG and the
+ * character: the line separators calpress sets between forced lines, for one). Pango's font
+ * functions give it the width of a hex box, from a small font of another family, at this font's
+ * size and options: not the shaping's input, so its advance is asked of the font again when a
+ * shaping is restored, as HarfBuzz asked when it made it (no font's positioning applies to a
+ * glyph number outside the font). */
+static bool unknown(uint32_t glyph)
+{
+    return (glyph & PANGO_GLYPH_UNKNOWN_FLAG) && (glyph & ~PANGO_GLYPH_UNKNOWN_FLAG) <= 0x10FFFF;
+}
+
+/* Whether glyphs g can be what HarfBuzz made of buf's text in font (the cache folder is read as
+ * input: a file that checks out can still have been made to lie): no more than HarfBuzz's
+ * growth of the text, every cluster one of the text's, every glyph in the font or invisible. */
+static bool plausible(hb_font_t *font, hb_buffer_t *buf, const cp_shape_glyph *g, size_t n)
+{
+    unsigned n_in;
+    const hb_glyph_info_t *in = hb_buffer_get_glyph_infos(buf, &n_in);
+    if (n > 8 * (size_t)n_in + 16)
+        return false;
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (unsigned i = 0; i < n_in; i++) {
+        lo = in[i].cluster < lo ? in[i].cluster : lo;
+        hi = in[i].cluster > hi ? in[i].cluster : hi;
+    }
+    unsigned glyphs = hb_face_get_glyph_count(hb_font_get_face(font));
+    hb_codepoint_t invisible = hb_buffer_get_invisible_glyph(buf);
+    for (size_t i = 0; i < n; i++)
+        if (g[i].cluster < lo || g[i].cluster > hi ||
+            (g[i].codepoint >= glyphs && g[i].codepoint != invisible && !unknown(g[i].codepoint)))
+            return false;
+    return true;
+}
+
 /* Makes buf hold the shaped glyphs g as hb_shape leaves them: its segment properties kept, its
  * content glyphs, their indices, clusters, flags and positions. */
-static bool restore(hb_buffer_t *buf, const cp_shape_glyph *g, size_t n)
+static bool restore(hb_font_t *font, hb_buffer_t *buf, const cp_shape_glyph *g, size_t n)
 {
     hb_segment_properties_t props;
     hb_buffer_get_segment_properties(buf, &props);
@@ -324,12 +364,19 @@ static bool restore(hb_buffer_t *buf, const cp_shape_glyph *g, size_t n)
         pos[i].y_advance = g[i].y_advance;
         pos[i].x_offset = g[i].x_offset;
         pos[i].y_offset = g[i].y_offset;
+        if (unknown(g[i].codepoint))
+            pos[i].x_advance = hb_font_get_glyph_h_advance(font, g[i].codepoint);
     }
     return hb_buffer_allocation_successful(buf);
 }
 
-static void verify(const cp_shape_glyph *g, size_t n, hb_buffer_t *buf)
+/* Compares what HarfBuzz made of buf with g, as restore would give it (g's unknown glyphs'
+ * advances asked of font again: changed here). */
+static void verify(hb_font_t *font, cp_shape_glyph *g, size_t n, hb_buffer_t *buf)
 {
+    for (size_t i = 0; i < n; i++)
+        if (unknown(g[i].codepoint))
+            g[i].x_advance = hb_font_get_glyph_h_advance(font, g[i].codepoint);
     size_t have;
     cp_shape_glyph *made = glyphs_of(buf, &have);
     bool same = have == n && (n == 0 || memcmp(made, g, n * sizeof *g) == 0);
@@ -346,6 +393,7 @@ void hb_shape(hb_font_t *font, hb_buffer_t *buf, const hb_feature_t *features,
 {
     bool mine = buf && ctx.buf == buf && font &&
                 hb_buffer_get_content_type(buf) == HB_BUFFER_CONTENT_TYPE_UNICODE &&
+                HB_DIRECTION_IS_HORIZONTAL(hb_buffer_get_direction(buf)) &&
                 (num_features == 0 || features);
     unsigned char key[16];
     bool keyed = mine && shaping_key(font, buf, features, num_features, key);
@@ -359,11 +407,12 @@ void hb_shape(hb_font_t *font, hb_buffer_t *buf, const hb_feature_t *features,
     cp_shape_glyph *g = cp_shape_recall(key, &n);
     if (g && cp_shape_verifying()) {
         hb_shape_now(font, buf, features, num_features);
-        verify(g, n, buf);
+        verify(font, g, n, buf);
         free(g);
         return;
     }
-    if (g && restore(buf, g, n)) {
+    if (g && plausible(font, buf, g, n)) {
+        restore(font, buf, g, n); /* fails only as HarfBuzz would, out of memory */
         free(g);
         return;
     }

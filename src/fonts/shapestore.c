@@ -11,9 +11,11 @@
  * A run keeps the entries it used (found or made) and those the run before it used (a check and
  * a render set a few different labels); the rest go. So text taken out of a story is gone from
  * the folder by the end of the second run after the edit, and a run with errors (a never-print
- * word found, say: cp_fonts_forget_shapings) removes the calendar's files. The .use file is
+ * word found, say) removes the calendar's files. The .use file is
  * rewritten by a run that used other entries than the last one, the .bin only when entries come
- * or go. At most MAX_CALENDARS calendars' files are kept, the least recently written go. */
+ * or go. At most MAX_CALENDARS calendars' files are kept, the least recently written go. A
+ * build's end (cp_fonts_shaping_build_end: the end of a run, or of each build under watch)
+ * writes what it leaves, or removes the calendar's files at once if it failed. */
 #define _DEFAULT_SOURCE /* st_mtim */
 #include "fonts/shapestore.h"
 #include "fonts/fcmatch.h"
@@ -110,7 +112,8 @@ static unsigned char *load_data(size_t *len)
 }
 
 /* The runs that last used each entry, from shaping-ID.use when it speaks of this .bin; else
- * every entry counts as used by the last run. */
+ * (no .use, a damaged one, or one a crash left from before the .bin) none counts as used by the
+ * last run, so this run keeps only what it uses. */
 static void load_use(void)
 {
     st.last = cp_xcalloc(st.n_kept ? st.n_kept : 1, sizeof *st.last);
@@ -137,7 +140,7 @@ static void load_use(void)
     }
     for (size_t i = 0; i < st.n_kept; i++)
         if (!ok || st.last[i] > st.run)
-            st.last[i] = st.run;
+            st.last[i] = ok ? st.run : 0;
     free(f);
 }
 
@@ -224,7 +227,9 @@ void cp_shape_note(const unsigned char key[16], const cp_shape_glyph *g, size_t 
     if (!st.loaded)
         load();
     /* A process that shapes this much keeps what it has. */
-    if (st.n_glyphs + n <= 4 * (size_t)MAX_GLYPHS && !find_added(key)) {
+    bool known = find_added(key) ||
+                 (st.n_kept && bsearch(key, st.kept, st.n_kept, sizeof *st.kept, cmp_key));
+    if (st.n_glyphs + n <= 4 * (size_t)MAX_GLYPHS && !known) {
         cp_slots_reserve(&st.table, st.n_added + 1, added_hash, NULL);
         cp_grow((void **)&st.glyphs, &st.cap_glyphs, st.n_glyphs + n, sizeof *st.glyphs);
         if (n)
@@ -299,6 +304,11 @@ static size_t gather(uint32_t run, sorted *s, cp_shape_glyph *g)
     return n;
 }
 
+static long long when_max(long long a, long long b)
+{
+    return a > b ? a : b;
+}
+
 /* Removes the files of the calendars written longest ago past MAX_CALENDARS. */
 static void prune(void)
 {
@@ -322,7 +332,11 @@ static void prune(void)
         if (stat(path, &sb) != 0)
             continue;
         snprintf(v[n].name, sizeof v[n].name, "%.*s", (int)(len - 4), de->d_name);
-        v[n++].when = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+        v[n].when = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+        snprintf(path, sizeof path, "%s/%s.use", dir, v[n].name); /* written by every run */
+        if (stat(path, &sb) == 0)
+            v[n].when = when_max(v[n].when, sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec);
+        n++;
     }
     closedir(d);
     for (; n > MAX_CALENDARS; n--) {
@@ -443,10 +457,12 @@ void cp_fonts_shaping_memo_store(void)
     pthread_mutex_unlock(&st.lock);
 }
 
-void cp_fonts_forget_shapings(void)
+void cp_fonts_shaping_build_end(bool ok)
 {
     pthread_mutex_lock(&st.lock);
-    st.forgotten = true;
+    if (!ok)
+        st.forgotten = true;
+    store_and_reset();
     pthread_mutex_unlock(&st.lock);
 }
 

@@ -11,6 +11,7 @@
 #include "image/svgapi.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,12 +46,31 @@ static const cp_svg_api *svg_api(char *why, size_t why_len)
     return get ? get() : NULL;
 }
 
-static uint64_t bytes_key(uint64_t hash)
+/* The code that measures a logo: the program's build and the module's file by its stamp. */
+static uint64_t code_key(void)
 {
+    static uint64_t known;
+    uint64_t v = __atomic_load_n(&known, __ATOMIC_ACQUIRE);
+    if (v)
+        return v;
+    char path[CP_MODULE_WHY_LEN];
     cp_hasher h;
     cp_hasher_init(&h);
     cp_hasher_str(&h, memo_magic);
     cp_hasher_build_ids(&h, NULL);
+    if (cp_module_find(CP_SVG_MODULE, path, sizeof path))
+        cp_hasher_file_stamp(&h, path);
+    v = cp_hasher_digest(&h) | 1;
+    cp_hasher_finish(&h);
+    __atomic_store_n(&known, v, __ATOMIC_RELEASE);
+    return v;
+}
+
+static uint64_t bytes_key(uint64_t hash)
+{
+    cp_hasher h;
+    cp_hasher_init(&h);
+    cp_hasher_u64(&h, code_key());
     cp_hasher_u64(&h, hash);
     uint64_t key = cp_hasher_digest(&h);
     cp_hasher_finish(&h);
@@ -78,7 +98,8 @@ static bool recall(uint64_t key, double *w, double *h)
     bool found = false;
     for (size_t i = n; i-- > 0 && !found;) {
         v[i].library_path[sizeof v[i].library_path - 1] = '\0';
-        if (v[i].bytes == key && v[i].library == library_stamp(v[i].library_path)) {
+        if (v[i].bytes == key && isfinite(v[i].width) && v[i].width > 0 && isfinite(v[i].height) &&
+            v[i].height > 0 && v[i].library == library_stamp(v[i].library_path)) {
             *w = v[i].width;
             *h = v[i].height;
             found = true;
@@ -198,16 +219,29 @@ static void *handle_of(const cp_svg *svg, cp_diags *d)
         return svg->parsed->handle;
     size_t len = 0;
     char *data = cp_read_file(svg->path, &len);
-    if (!data || cp_hash_bytes(data, len) != svg->hash) {
-        cp_error(d, svg->at, "logo '%s' changed (or went) while calpress was running: build again",
-                 svg->name);
-        free(data);
+    if (!data) {
+        cp_error(d, svg->at, "cannot read logo '%s' to draw it: %s", svg->name, strerror(errno));
         return NULL;
     }
-    double w, h;
-    svg->parsed->handle = parse(svg->path, svg->name, data, len, svg->at, &w, &h, false, d);
+    double w = 0, h = 0;
+    void *handle = NULL;
+    if (cp_hash_bytes(data, len) != svg->hash)
+        cp_error(d, svg->at, "logo '%s' changed while calpress was running: build again",
+                 svg->name);
+    else
+        handle = parse(svg->path, svg->name, data, len, svg->at, &w, &h, false, d);
     free(data);
-    return svg->parsed->handle;
+    if (handle && (w != svg->width || h != svg->height)) {
+        cp_error(d, svg->at,
+                 "logo '%s' measures %g x %g now and %g x %g when it was laid out (calpress's "
+                 "SVG module changed?): build again",
+                 svg->name, w, h, svg->width, svg->height);
+        char why[CP_MODULE_WHY_LEN];
+        svg_api(why, sizeof why)->free(handle);
+        handle = NULL;
+    }
+    svg->parsed->handle = handle;
+    return handle;
 }
 
 bool cp_svg_draw(const cp_svg *svg, cairo_t *cr, double x, double y, double w, double h,

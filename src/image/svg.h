@@ -31,7 +31,8 @@ void cp_svg_free(cp_svg *svg);
 
 /* Draws the whole document scaled into the rectangle (x, y, w, h) in cr's user space, keeping its
  * proportions (parsing it first if it was not: the file must still hold the bytes it was opened
- * with). Returns false with an error in d if librsvg fails. */
+ * with). Returns false with an error in d if librsvg fails. Not for two threads at once on one
+ * logo (the parse is made on first use). */
 bool cp_svg_draw(const cp_svg *svg, cairo_t *cr, double x, double y, double w, double h,
                  cp_diags *d);
 

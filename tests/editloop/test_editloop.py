@@ -4,12 +4,13 @@ preview --pages / --trim, on private copies of the sample (stories/ copied, phot
 
 usage: test_editloop.py CALPRESS SOURCE_DIR CHECK [--keep]
 
-CHECK is one of: watch watch-extends watch-sigint watch-press watch-pair crops report diff marks record
+CHECK is one of: watch watch-shapings watch-extends watch-sigint watch-press watch-pair crops report diff marks record
 preview reuse reuse-damaged reuse-warnings logo.
 Every check closes with "editloop/CHECK: N passed, M failed". Waits are polled with generous
 limits (a busy CI machine is slow); they guard against hangs and never assert speed.
 """
 
+import glob
 import json
 import os
 import re
@@ -1014,7 +1015,81 @@ def check_logo(ctx, chk, tmp, stories):
     chk.ok(code == 0, "watch stops cleanly", f"status {code}")
 
 
-CHECKS = {"watch": check_watch, "watch-extends": check_watch_extends,
+def shaping_entries(cache):
+    """The keys in the calendar's shapings files (shaping-ID.bin) of a cache folder: {key:
+    glyph bytes}; empty when there is none."""
+    entries = {}
+    for path in glob.glob(os.path.join(cache, "shaping-*.bin")):
+        data = read_bytes(path)
+        if len(data) < 32:
+            continue
+        n, _ = struct.unpack_from("<II", data, 12)
+        at = 24 + n * 24
+        for i in range(n):
+            first, count = struct.unpack_from("<II", data, 24 + i * 24 + 16)
+            entries[data[24 + i * 24:24 + i * 24 + 16]] = data[at + first * 28:
+                                                               at + (first + count) * 28]
+    return entries
+
+
+def check_watch_shapings(ctx, chk, tmp, stories):
+    """Under watch, the calendar's shapings file is written at the end of each build: a word put
+    into a story and taken out again is gone from it two builds later (every entry is one a
+    render and a check of the final text make in a fresh cache folder); a build that finds a
+    never-print word removes the file at once, while watch goes on."""
+    manifest = os.path.join(stories, "calendar.yaml")
+    cache = os.path.join(tmp, "cache")
+    names = os.path.join(tmp, "never.txt")
+    with open(names, "w", encoding="utf-8") as f:
+        f.write("Zanzibarquist\n")
+    env = dict(os.environ, CALPRESS_CACHE_DIR=cache, SOURCE_DATE_EPOCH="1700000000")
+    march, april = os.path.join(stories, MARCH), os.path.join(stories, APRIL)
+    w = Watch(ctx, manifest, os.path.join(tmp, "out"), tmp, env=env)
+    try:
+        chk.ok(len(w.wait_builds(1)) == 1 and shaping_entries(cache),
+               "the first build writes the calendar's shapings", w.text("err"))
+        edit(march, OLD_PHRASE, NEW_PHRASE + " named Wintermere")
+        chk.ok(len(w.wait_builds(2)) == 2, "a build with a new word", w.text("err"))
+        edit(march, NEW_PHRASE + " named Wintermere", OLD_PHRASE)
+        chk.ok(len(w.wait_builds(3)) == 3, "a build with the word taken out", w.text("err"))
+        with open(april, "a", encoding="utf-8") as f:  # builds that shape no new text
+            f.write("# one\n")
+        w.wait_builds(4)
+        edit(april, "# one", "# two")
+        builds = w.wait_builds(5)
+        chk.ok(len(builds) == 5 and all("built in" in b for b in builds),
+               "two more builds", "\n".join(builds) + w.text("err"))
+        got = shaping_entries(cache)
+        fresh = os.path.join(tmp, "cache-fresh")
+        fenv = dict(env, CALPRESS_CACHE_DIR=fresh)
+        r = run([ctx.calpress, "render", manifest, "-q", "-o", os.path.join(tmp, "out-fresh")],
+                env=fenv)
+        c = run([ctx.calpress, "check", manifest, "-q"], env=fenv)
+        want = shaping_entries(fresh)
+        extra = [k for k in got if got[k] != want.get(k)]
+        chk.ok(r.returncode == 0 and c.returncode == 0 and got and not extra,
+               f"two builds after the word went, every shaping kept is one of the final text "
+               f"({len(got)} kept, {len(extra)} others)", r.err + c.err)
+    finally:
+        code = w.stop()
+    chk.ok(code == 0, "watch stops cleanly", f"status {code}")
+    w = Watch(ctx, manifest, os.path.join(tmp, "out"), tmp, ["--never-print", names], env=env)
+    try:
+        chk.ok(len(w.wait_builds(1)) == 1 and shaping_entries(cache),
+               "watch with a never-print list: the first build keeps the shapings")
+        edit(march, OLD_PHRASE, OLD_PHRASE + " with Zanzibarquist")
+        builds = w.wait_builds(2)
+        chk.ok(len(builds) == 2 and "not built" in builds[1] and w.proc.poll() is None,
+               "a never-print word: the build fails and watch goes on", "\n".join(builds))
+        chk.ok(not glob.glob(os.path.join(cache, "shaping-*")),
+               "the failed build removed the calendar's shapings at once, watch still running",
+               str(os.listdir(cache)))
+    finally:
+        code = w.stop()
+    chk.ok(code == 0, "watch stops cleanly", f"status {code}")
+
+
+CHECKS = {"watch": check_watch, "watch-shapings": check_watch_shapings, "watch-extends": check_watch_extends,
           "watch-sigint": check_watch_sigint_during_build,
           "watch-press": check_watch_press, "watch-pair": check_watch_pair, "crops": check_crops,
           "report": check_report, "diff": check_diff, "marks": check_marks,
