@@ -86,6 +86,8 @@ typedef struct photo_bytes {
     size_t len;
     unsigned long long file_size;
     bool over_limit; /* reading stopped at the limit */
+    bool walked;     /* walk is of data[0..len) as read (a JPEG read in steps) */
+    cp_jpeg_walk walk;
 } photo_bytes;
 
 /* ---- JPEG ---- */
@@ -93,7 +95,10 @@ typedef struct photo_bytes {
 static bool probe_jpeg(cp_image *img, photo_bytes *pb, cp_pos at, cp_diags *d)
 {
     cp_jpeg_walk w;
-    cp_jpeg_walk_markers(pb->data, pb->len, &w);
+    if (pb->walked)
+        w = pb->walk;
+    else
+        cp_jpeg_walk_markers(pb->data, pb->len, &w);
     if (w.have_sof && !cp_image_within_limits(img->name, (unsigned)w.width, (unsigned)w.height,
                                               CP_IMAGE_MAX_SIDE_JPEG, at, d))
         return false;
@@ -277,11 +282,14 @@ static bool probe(cp_image *img, photo_bytes *pb, cp_pos at, cp_diags *d)
 static bool read_jpeg(int fd, photo_bytes *pb, size_t *cap, cp_file_error *err)
 {
     size_t max = cp_file_photo.max_bytes;
+    const cp_jpeg_walk *w = &pb->walk;
+    cp_jpeg_walk_markers(pb->data, pb->len, &pb->walk);
+    pb->walked = true; /* kept of the data as it grows: probe_jpeg takes the last */
     for (;;) {
-        cp_jpeg_walk w;
-        if (cp_jpeg_walk_markers(pb->data, pb->len, &w) != CP_JPEG_SHORT)
+        if (w->status != CP_JPEG_SHORT)
             return true;
-        if (w.have_sof && !size_ok((unsigned)w.width, (unsigned)w.height, CP_IMAGE_MAX_SIDE_JPEG))
+        if (w->have_sof &&
+            !size_ok((unsigned)w->width, (unsigned)w->height, CP_IMAGE_MAX_SIDE_JPEG))
             return true; /* probe_jpeg reports it */
         if (pb->len > max) {
             pb->over_limit = true;
@@ -292,6 +300,7 @@ static bool read_jpeg(int fd, photo_bytes *pb, size_t *cap, cp_file_error *err)
         bool eof = false;
         if (!cp_file_read_more(fd, &pb->data, &pb->len, cap, want, &eof, err))
             return false;
+        cp_jpeg_walk_resume(pb->data, pb->len, &pb->walk);
         if (eof)
             return true;
     }

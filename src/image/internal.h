@@ -35,12 +35,19 @@ typedef struct cp_jpeg_walk {
     size_t extent;       /* CP_JPEG_OK: bytes from the start marker to the end marker, inclusive */
     uint64_t scan_bytes; /* entropy-coded bytes in every scan */
     uint64_t min_scan_bits; /* the fewest bits that can code every block the scans name */
+    /* CP_JPEG_SHORT within a scan: where its data starts, and where a search for its end takes
+     * up again when more data has come (cp_jpeg_walk_resume) */
+    size_t short_scan, short_resume;
 } cp_jpeg_walk;
 
 /* Walks the markers of p[0..len), which starts with a start-of-image marker, up to the end
  * marker, validating them as libjpeg would (one frame, known markers, segments that fit) and
  * measuring the scans. Reads nothing beyond the end marker. */
 cp_jpeg_status cp_jpeg_walk_markers(const unsigned char *p, size_t len, cp_jpeg_walk *w);
+/* The same after w's walk came out CP_JPEG_SHORT over a prefix of p[0..len): the scan it was
+ * cut short in is searched only from where that walk stopped (a photo read in growing steps is
+ * searched once, not once a step). */
+cp_jpeg_status cp_jpeg_walk_resume(const unsigned char *p, size_t len, cp_jpeg_walk *w);
 
 /* The JPEG p[0..extent) (walked with status CP_JPEG_OK) without the segments a decoder does not
  * need: every APPn but JFIF APP0, ICC APP2 and Adobe APP14, every comment, and the restart or

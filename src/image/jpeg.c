@@ -151,15 +151,22 @@ static cp_jpeg_status scan_header(cp_jpeg_walk *w, frame *f, const unsigned char
 /* The entropy-coded data from p[i]: up to the first marker that is not a restart marker (an FF
  * byte is followed by a stuffed 00 or a restart marker inside the data). Returns its end, or
  * len if the data stops first. */
-static size_t scan_end(const unsigned char *p, size_t len, size_t i)
+/* Where the scan whose data starts at i ends (a marker other than a stuffed byte or a restart),
+ * searching from `from`; len when the data stops first, with *resume where a search over more
+ * data takes up (a 0xFF in the last byte is looked at again). */
+static size_t scan_end(const unsigned char *p, size_t len, size_t from, size_t *resume)
 {
+    size_t i = from;
+    *resume = len;
     while (i < len) {
         const unsigned char *ff = memchr(p + i, 0xFF, len - i);
         if (!ff)
             return len;
         i = (size_t)(ff - p);
-        if (i + 1 >= len)
+        if (i + 1 >= len) {
+            *resume = i;
             return len;
+        }
         unsigned b = p[i + 1];
         if (b != 0x00 && !(b >= 0xD0 && b <= 0xD7))
             return i;
@@ -190,7 +197,10 @@ static bool known_marker(unsigned m)
            (m >= M_APP0 && m <= M_APP15) || m == M_COM;
 }
 
-cp_jpeg_status cp_jpeg_walk_markers(const unsigned char *p, size_t len, cp_jpeg_walk *w)
+/* resume_scan, resume_from: a scan whose data starts at resume_scan holds no end before
+ * resume_from (0, 0: none known). */
+static cp_jpeg_status walk(const unsigned char *p, size_t len, cp_jpeg_walk *w, size_t resume_scan,
+                           size_t resume_from)
 {
     memset(w, 0, sizeof *w);
     frame f = {0};
@@ -238,14 +248,33 @@ cp_jpeg_status cp_jpeg_walk_markers(const unsigned char *p, size_t len, cp_jpeg_
         if (st == CP_JPEG_BAD)
             return st;
         if (m == M_SOS) {
-            size_t end = scan_end(p, len, i);
-            if (end >= len)
-                return short_data(w);
+            size_t resume;
+            size_t from =
+                resume_scan == i && resume_from > i && resume_from <= len ? resume_from : i;
+            size_t end = scan_end(p, len, from, &resume);
+            if (end >= len) {
+                short_data(w);
+                w->short_scan = i;
+                w->short_resume = resume;
+                return CP_JPEG_SHORT;
+            }
             w->scan_bytes += end - i;
             i = end;
             scans++;
         }
     }
+}
+
+cp_jpeg_status cp_jpeg_walk_markers(const unsigned char *p, size_t len, cp_jpeg_walk *w)
+{
+    return walk(p, len, w, 0, 0);
+}
+
+cp_jpeg_status cp_jpeg_walk_resume(const unsigned char *p, size_t len, cp_jpeg_walk *w)
+{
+    size_t scan = w->status == CP_JPEG_SHORT ? w->short_scan : 0;
+    size_t from = w->status == CP_JPEG_SHORT ? w->short_resume : 0;
+    return walk(p, len, w, scan, from);
 }
 
 /* ---- stripping ---- */
@@ -329,8 +358,9 @@ static size_t strip_into(const unsigned char *p, size_t extent, unsigned char *o
         size_t end = seg > extent - i ? extent : i + seg;
         const unsigned char *q = p + i + 2;
         size_t n = end - i >= 2 ? end - i - 2 : 0;
+        size_t resume;
         if (m == M_SOS)
-            end = scan_end(p, extent, end);
+            end = scan_end(p, extent, end, &resume);
         if (needed(m, q, n)) {
             if (out + o != p + at)
                 memmove(out + o, p + at, end - at);

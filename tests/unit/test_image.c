@@ -154,6 +154,25 @@ static void test_walk(void)
         for (size_t n = 0; n < j.len; n++)
             all_short &= cp_jpeg_walk_markers(j.p, n, &w) == CP_JPEG_SHORT;
         CHECK(all_short, "a prefix of a good JPEG is not SHORT");
+        /* Walked again as the data grows, taking up the search of the scan cut short where it
+         * stopped: every step as a walk from the start (each step's length, 1 to 7 bytes
+         * more, lands on every kind of byte, 0xFF last included), the end the same. */
+        for (size_t step = 1; step <= 7; step++) {
+            cp_jpeg_walk r, full;
+            bool same = true;
+            cp_jpeg_walk_markers(t.p, 2, &r);
+            for (size_t n = 2 + step; same && n <= t.len; n += step) {
+                cp_jpeg_walk_resume(t.p, n, &r);
+                cp_jpeg_walk_markers(t.p, n, &full);
+                same = r.status == full.status && r.extent == full.extent &&
+                       r.scan_bytes == full.scan_bytes && r.min_scan_bits == full.min_scan_bits;
+                if (r.status == CP_JPEG_OK)
+                    break;
+            }
+            CHECK(same && r.status == CP_JPEG_OK && r.extent == j.len,
+                  "prog %d, steps of %zu bytes: a resumed walk is a walk from the start", prog,
+                  step);
+        }
         free(t.p);
         free(j.p);
     }
