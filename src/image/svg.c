@@ -24,7 +24,7 @@ static const char memo_name[] = "svg.bin";
 /* A logo's proportions, remembered with the librsvg file that measured them. */
 typedef struct memo_entry {
     uint64_t bytes;   /* the program's build and the logo's bytes */
-    uint64_t library; /* librsvg's file stamp (cp_hasher_file_stamp) */
+    uint64_t library; /* librsvg's file by its stamp (cp_hash_file_stamp) */
     double width, height;
     char library_path[240];
 } memo_entry;
@@ -46,46 +46,16 @@ static const cp_svg_api *svg_api(char *why, size_t why_len)
     return get ? get() : NULL;
 }
 
-/* The code that measures a logo: the program's build and the module's file by its stamp. */
-static uint64_t code_key(void)
-{
-    static uint64_t known;
-    uint64_t v = __atomic_load_n(&known, __ATOMIC_ACQUIRE);
-    if (v)
-        return v;
-    char path[CP_MODULE_WHY_LEN];
-    cp_hasher h;
-    cp_hasher_init(&h);
-    cp_hasher_str(&h, memo_magic);
-    cp_hasher_build_ids(&h, NULL);
-    if (cp_module_find(CP_SVG_MODULE, path, sizeof path))
-        cp_hasher_file_stamp(&h, path);
-    v = cp_hasher_digest(&h) | 1;
-    cp_hasher_finish(&h);
-    __atomic_store_n(&known, v, __ATOMIC_RELEASE);
-    return v;
-}
-
+/* The key of a logo's bytes (their hash) with the code that measures them: the program's build
+ * and the module's file by its stamp. */
 static uint64_t bytes_key(uint64_t hash)
 {
-    cp_hasher h;
-    cp_hasher_init(&h);
-    cp_hasher_u64(&h, code_key());
-    cp_hasher_u64(&h, hash);
-    uint64_t key = cp_hasher_digest(&h);
-    cp_hasher_finish(&h);
-    return key;
-}
-
-static uint64_t library_stamp(const char *path)
-{
-    cp_hasher h;
-    cp_hasher_init(&h);
-    cp_hasher_str(&h, path);
-    cp_hasher_file_stamp(&h, path);
-    uint64_t v = cp_hasher_digest(&h);
-    cp_hasher_finish(&h);
-    return v;
+    static uint64_t builds;
+    char path[CP_MODULE_WHY_LEN];
+    uint64_t v[2] = {cp_hash_builds(&builds, memo_magic, NULL), hash};
+    if (cp_module_find(CP_SVG_MODULE, path, sizeof path))
+        v[0] = cp_hash_file_stamp(v[0], path);
+    return cp_hash_bytes(v, sizeof v) | 1; /* 0 says "do not remember" to parse */
 }
 
 /* The remembered proportions of the bytes keyed key, if their librsvg file is unchanged. */
@@ -99,7 +69,7 @@ static bool recall(uint64_t key, double *w, double *h)
     for (size_t i = n; i-- > 0 && !found;) {
         v[i].library_path[sizeof v[i].library_path - 1] = '\0';
         if (v[i].bytes == key && isfinite(v[i].width) && v[i].width > 0 && isfinite(v[i].height) &&
-            v[i].height > 0 && v[i].library == library_stamp(v[i].library_path)) {
+            v[i].height > 0 && v[i].library == cp_hash_file_stamp(0, v[i].library_path)) {
             *w = v[i].width;
             *h = v[i].height;
             found = true;
@@ -126,7 +96,7 @@ static void note(uint64_t key, const char *library, double w, double h)
     memo_entry *e = &v[keep++];
     memset(e, 0, sizeof *e);
     e->bytes = key;
-    e->library = library_stamp(library);
+    e->library = cp_hash_file_stamp(0, library);
     e->width = w;
     e->height = h;
     snprintf(e->library_path, sizeof e->library_path, "%s", library);
@@ -135,10 +105,10 @@ static void note(uint64_t key, const char *library, double w, double h)
     pthread_mutex_unlock(&memo_lock);
 }
 
-/* Parses the logo's bytes with librsvg: the handle, or NULL with an error. remember: keep its
- * proportions in the cache folder. */
+/* Parses the logo's bytes with librsvg: the handle, or NULL with an error. remember (a key from
+ * bytes_key, or 0): keep its proportions in the cache folder under it. */
 static void *parse(const char *path, const char *name, const void *data, size_t len, cp_pos at,
-                   double *w, double *h, bool remember, cp_diags *d)
+                   double *w, double *h, uint64_t remember, cp_diags *d)
 {
     char why[CP_MODULE_WHY_LEN];
     const cp_svg_api *api = svg_api(why, sizeof why);
@@ -160,7 +130,7 @@ static void *parse(const char *path, const char *name, const void *data, size_t 
         return NULL;
     }
     if (remember)
-        note(bytes_key(cp_hash_bytes(data, len)), api->library(), *w, *h);
+        note(remember, api->library(), *w, *h);
     return handle;
 }
 
@@ -172,11 +142,11 @@ cp_svg *cp_svg_open(const char *path, const char *name, cp_pos at, cp_diags *d)
         cp_error(d, at, "cannot read logo '%s': %s", name, strerror(errno));
         return NULL;
     }
-    uint64_t hash = cp_hash_bytes(data, len);
+    uint64_t hash = cp_hash_bytes(data, len), key = bytes_key(hash);
     double w = 0, h = 0;
     void *handle = NULL;
-    if (!recall(bytes_key(hash), &w, &h)) {
-        handle = parse(path, name, data, len, at, &w, &h, true, d);
+    if (!recall(key, &w, &h)) {
+        handle = parse(path, name, data, len, at, &w, &h, key, d);
         if (!handle) {
             free(data);
             return NULL;
@@ -229,7 +199,7 @@ static void *handle_of(const cp_svg *svg, cp_diags *d)
         cp_error(d, svg->at, "logo '%s' changed while calpress was running: build again",
                  svg->name);
     else
-        handle = parse(svg->path, svg->name, data, len, svg->at, &w, &h, false, d);
+        handle = parse(svg->path, svg->name, data, len, svg->at, &w, &h, 0, d);
     free(data);
     if (handle && (w != svg->width || h != svg->height)) {
         cp_error(d, svg->at,
