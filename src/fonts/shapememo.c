@@ -56,16 +56,11 @@ static _Thread_local struct {
 
 static hb_user_data_key_t blob_slot, face_slot;
 
-static void *next_of(void **slot, const char *name)
-{
-    return cp_module_next(slot, name);
-}
-
 static hb_blob_t *hb_from_file(const char *file)
 {
     static void *slot;
     hb_blob_t *(*f)(const char *);
-    *(void **)&f = next_of(&slot, "hb_blob_create_from_file");
+    *(void **)&f = cp_module_next(&slot, "hb_blob_create_from_file");
     return f(file);
 }
 
@@ -73,7 +68,7 @@ static hb_face_t *hb_face(hb_blob_t *blob, unsigned index)
 {
     static void *slot;
     hb_face_t *(*f)(hb_blob_t *, unsigned);
-    *(void **)&f = next_of(&slot, "hb_face_create");
+    *(void **)&f = cp_module_next(&slot, "hb_face_create");
     return f(blob, index);
 }
 
@@ -82,7 +77,7 @@ static void hb_add_utf8(hb_buffer_t *buf, const char *text, int text_length, uns
 {
     static void *slot;
     void (*f)(hb_buffer_t *, const char *, int, unsigned, int);
-    *(void **)&f = next_of(&slot, "hb_buffer_add_utf8");
+    *(void **)&f = cp_module_next(&slot, "hb_buffer_add_utf8");
     f(buf, text, text_length, item_offset, item_length);
 }
 
@@ -91,7 +86,7 @@ static void hb_shape_now(hb_font_t *font, hb_buffer_t *buf, const hb_feature_t *
 {
     static void *slot;
     void (*f)(hb_font_t *, hb_buffer_t *, const hb_feature_t *, unsigned);
-    *(void **)&f = next_of(&slot, "hb_shape");
+    *(void **)&f = cp_module_next(&slot, "hb_shape");
     f(font, buf, features, n);
 }
 
@@ -158,7 +153,7 @@ hb_buffer_t *hb_buffer_create(void)
 {
     static void *slot;
     hb_buffer_t *(*f)(void);
-    *(void **)&f = next_of(&slot, "hb_buffer_create");
+    *(void **)&f = cp_module_next(&slot, "hb_buffer_create");
     hb_buffer_t *buf = f();
     follow(buf);
     return buf;
@@ -168,7 +163,7 @@ void hb_buffer_reset(hb_buffer_t *buf)
 {
     static void *slot;
     void (*f)(hb_buffer_t *);
-    *(void **)&f = next_of(&slot, "hb_buffer_reset");
+    *(void **)&f = cp_module_next(&slot, "hb_buffer_reset");
     f(buf);
     follow(buf);
 }
@@ -177,7 +172,7 @@ void hb_buffer_destroy(hb_buffer_t *buf)
 {
     static void *slot;
     void (*f)(hb_buffer_t *);
-    *(void **)&f = next_of(&slot, "hb_buffer_destroy");
+    *(void **)&f = cp_module_next(&slot, "hb_buffer_destroy");
     if (ctx.buf == buf)
         ctx.buf = NULL;
     f(buf);
@@ -187,7 +182,7 @@ void hb_buffer_add(hb_buffer_t *buf, hb_codepoint_t codepoint, unsigned int clus
 {
     static void *slot;
     void (*f)(hb_buffer_t *, hb_codepoint_t, unsigned int);
-    *(void **)&f = next_of(&slot, "hb_buffer_add");
+    *(void **)&f = cp_module_next(&slot, "hb_buffer_add");
     f(buf, codepoint, cluster);
     if (ctx.buf == buf)
         ctx.post = 0; /* HarfBuzz clears the context after the text */
