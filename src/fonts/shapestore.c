@@ -54,7 +54,6 @@ enum { DATA_HEADER = 8 + 4 + 4 + 4 + 4, USE_HEADER = 8 + 4 + 4 + 4 + 8, TRAILER 
 static struct {
     pthread_mutex_t lock;
     bool loaded, verify;
-    bool forgotten;      /* a build failed: nothing this calendar shaped is kept */
     char name[40];       /* the calendar's files' name, without .bin and .use */
     unsigned char *file; /* shaping-ID.bin as read; kept and kept_glyphs point into it */
     uint64_t file_sum;
@@ -434,14 +433,15 @@ static void reset(void)
     st.kept_glyphs = NULL;
     st.n_added = st.cap_added = st.n_glyphs = st.cap_glyphs = 0;
     st.n_kept = st.n_kept_glyphs = 0;
-    st.loaded = st.forgotten = false;
+    st.loaded = false;
 }
 
-/* Under st.lock. */
-static void store_and_reset(void)
+/* Writes what the calendar keeps, or with !keep (a failed build) removes its files; then starts
+ * afresh. Under st.lock. */
+static void store_and_reset(bool keep)
 {
     char name[48];
-    if (st.forgotten) {
+    if (!keep) {
         cp_cache_remove(file_name(name, sizeof name, "bin"));
         cp_cache_remove(file_name(name, sizeof name, "use"));
     } else if (st.loaded) {
@@ -453,16 +453,14 @@ static void store_and_reset(void)
 void cp_fonts_shaping_memo_store(void)
 {
     pthread_mutex_lock(&st.lock);
-    store_and_reset();
+    store_and_reset(true);
     pthread_mutex_unlock(&st.lock);
 }
 
 void cp_fonts_shaping_build_end(bool ok)
 {
     pthread_mutex_lock(&st.lock);
-    if (!ok)
-        st.forgotten = true;
-    store_and_reset();
+    store_and_reset(ok);
     pthread_mutex_unlock(&st.lock);
 }
 
@@ -472,7 +470,7 @@ void cp_shape_scope(const char *id)
     snprintf(name, sizeof name, "shaping-%s", id);
     pthread_mutex_lock(&st.lock);
     if (strcmp(name, st.name) != 0) {
-        store_and_reset();
+        store_and_reset(true);
         memcpy(st.name, name, sizeof name);
     }
     pthread_mutex_unlock(&st.lock);
